@@ -1,0 +1,36 @@
+import type { AlertRule, ValueFormat } from '../model';
+import { runbookAnchor } from '../model';
+import { dashboardUrl, deployment } from '../thresholds';
+
+export type Target = 'prometheus' | 'grafana';
+
+/** The Grafana ref whose value the summary shows (query A reduced to its last value). */
+export const VALUE_REF = 'B';
+
+function value(format: ValueFormat, target: Target): string {
+  const v = target === 'prometheus' ? '$value' : `$values.${VALUE_REF}.Value`;
+  const fn = { percent: 'humanizePercentage', number: 'humanize', seconds: 'humanizeDuration', bytes: 'humanize1024' }[
+    format
+  ];
+  return target === 'prometheus' ? `{{ ${v} | ${fn} }}` : `{{ ${fn} ${v} }}`;
+}
+
+/** Renders `{value}` and `{label:NAME}` for one target's template language. */
+export function renderText(text: string, rule: AlertRule, target: Target): string {
+  return text
+    .replace(/\{value\}/g, value(rule.valueFormat, target))
+    .replace(/\{label:([a-zA-Z_][a-zA-Z0-9_]*)\}/g, (_m, name: string) => `{{ $labels.${name} }}`);
+}
+
+export function annotations(rule: AlertRule, target: Target): Record<string, string> {
+  return {
+    summary: renderText(rule.summary, rule, target),
+    description: rule.description,
+    runbook_url: `${deployment.runbookUrl}#${runbookAnchor(rule)}`,
+    dashboard_url: dashboardUrl(rule.dashboard),
+  };
+}
+
+export function labels(rule: AlertRule): Record<string, string> {
+  return { severity: rule.severity, area: rule.area, service: 'tradewatch' };
+}

@@ -1,0 +1,55 @@
+import type { AlertRule } from '../model';
+import { fmt } from '../model';
+import { pendingFor, thresholds as t } from '../thresholds';
+
+const drawdown = 'max by (engine) (trading_drawdown_ratio)';
+
+export const portfolioRules: AlertRule[] = [
+  {
+    uid: 'tw-drawdown-warning',
+    alert: 'TradingDrawdownWarning',
+    area: 'portfolio',
+    expr: `${drawdown} > ${t.drawdown.warning}`,
+    for: pendingFor.risk,
+    severity: 'warning',
+    summary: `Engine {label:engine} is {value} below its equity peak (warning at ${fmt(t.drawdown.warning, 'percent')}).`,
+    description:
+      'Equity has fallen from its running peak by more than the warning drawdown. The critical alert (and usually the engine\'s kill switch) follows if it deepens.',
+    valueFormat: 'percent',
+    dashboard: 'portfolio',
+  },
+  {
+    uid: 'tw-drawdown-critical',
+    alert: 'TradingDrawdownCritical',
+    area: 'portfolio',
+    // The engine's own drawdown limit where it reports one; the default elsewhere.
+    expr: `${drawdown}
+  > on (engine)
+(
+    max by (engine) (trading_risk_limit{limit="drawdown"})
+  or on (engine)
+    0 * ${drawdown} + ${t.drawdown.critical}
+)`,
+    for: pendingFor.risk,
+    severity: 'critical',
+    summary: `Engine {label:engine} is {value} below its equity peak, over its drawdown limit (the engine's own \`drawdown\` limit, else ${fmt(t.drawdown.critical, 'percent')}).`,
+    description:
+      'Drawdown is at or past the level where the engine should stop trading. Check that it halted; if it did not, halt it by hand.',
+    valueFormat: 'percent',
+    dashboard: 'portfolio',
+  },
+  ...(['warning', 'critical'] as const).map(
+    (level): AlertRule => ({
+      uid: `tw-daily-loss-${level}`,
+      alert: level === 'warning' ? 'TradingDailyLossWarning' : 'TradingDailyLossCritical',
+      area: 'portfolio',
+      expr: `-max by (engine) (trading_daily_pnl) / max by (engine) (trading_equity > 0) > ${t.dailyLoss[level]}`,
+      for: pendingFor.risk,
+      severity: level,
+      summary: `Engine {label:engine} has lost {value} of equity today (limit ${fmt(t.dailyLoss[level], 'percent')}).`,
+      description: "Today's PnL (since 00:00 UTC) is a loss larger than the daily loss threshold.",
+      valueFormat: 'percent',
+      dashboard: 'portfolio',
+    }),
+  ),
+];
