@@ -9,7 +9,7 @@ export const healthRules: AlertRule[] = [
     uid: 'tw-exporter-down',
     alert: 'TradewatchExporterDown',
     area: 'health',
-    expr: `${up} == 0 or absent(${up})`,
+    expr: `${up} == 0 or 0 * absent(${up})`,
     for: '1m',
     severity: 'critical',
     summary: `Prometheus cannot scrape the tradewatch exporter (job ${deployment.exporterJob}, up = {value}, expected 1): every trading metric is blind.`,
