@@ -1,0 +1,67 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboardUids, type DashboardKey } from '@tradewatch/alerting';
+import { datasource } from './panels';
+import { place, type Row } from './layout';
+
+export type Variable = 'engine' | 'strategy' | 'symbol' | 'feed_url';
+
+function queryVariable(name: string, label: string, query: string) {
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(datasource)
+    .query({ qryType: 1, query, refId: 'PrometheusVariableQueryEditor-VariableQuery' })
+    .definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ selected: true, text: ['All'], value: ['$__all'] });
+}
+
+const variables: Record<Variable, () => { build(): dashboard.VariableModel }> = {
+  engine: () => queryVariable('engine', 'Engine', 'label_values(trading_equity, engine)'),
+  strategy: () =>
+    queryVariable('strategy', 'Strategy', 'label_values(trading_strategy_active{engine=~"$engine"}, strategy)'),
+  symbol: () => queryVariable('symbol', 'Symbol', 'label_values(trading_position_quantity{engine=~"$engine"}, symbol)'),
+  feed_url: () =>
+    new dashboard.TextBoxVariableBuilder('feed_url')
+      .label('Feed URL')
+      .description("WebSocket URL of the exporter's /feed, used by the blotter")
+      .defaultValue('ws://localhost:9478/feed')
+      .current({ selected: false, text: 'ws://localhost:9478/feed', value: 'ws://localhost:9478/feed' }),
+};
+
+export interface DashboardSpec {
+  key: DashboardKey;
+  title: string;
+  description: string;
+  variables: Variable[];
+  rows: Row[];
+}
+
+/** Builds the classic dashboard JSON: fixed uid, shared tags and links, computed layout. */
+export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
+  const b = new dashboard.DashboardBuilder(spec.title)
+    .uid(dashboardUids[spec.key])
+    .description(spec.description)
+    .tags(['tradewatch'])
+    .editable()
+    .refresh('10s')
+    .time({ from: 'now-1h', to: 'now' })
+    .timezone('browser')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .link(
+      new dashboard.DashboardLinkBuilder('tradewatch')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags(['tradewatch'])
+        .asDropdown(false)
+        .includeVars(true)
+        .keepTime(true)
+        .targetBlank(false),
+    );
+  for (const v of spec.variables) b.withVariable(variables[v]() as never);
+  const built = b.build();
+  built.panels = place(spec.rows);
+  return built;
+}
