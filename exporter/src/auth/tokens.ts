@@ -1,0 +1,125 @@
+/**
+ * Tokens and roles. Secrets are compared in constant time (through fixed-length digests,
+ * so neither content nor length leaks); logs name the token, never its secret.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { NamedToken } from '../config';
+
+export type Role = 'ingest' | 'viewer' | 'metrics';
+
+export interface Principal {
+  role: Role;
+  name: string;
+}
+
+interface Entry {
+  role: Role;
+  name: string;
+  digest: Buffer;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export class TokenRegistry {
+  private readonly entries: Entry[] = [];
+
+  add(role: Role, tokens: readonly NamedToken[]): void {
+    for (const t of tokens) this.entries.push({ role, name: t.name, digest: digest(t.secret) });
+  }
+
+  /** Every role this secret holds (one secret may be listed under several roles). */
+  authenticate(secret: string | undefined): Principal[] {
+    if (!secret) return [];
+    const d = digest(secret);
+    const found: Principal[] = [];
+    // Compare against every entry, so the time taken does not tell which one matched.
+    for (const e of this.entries) if (timingSafeEqual(d, e.digest)) found.push({ role: e.role, name: e.name });
+    return found;
+  }
+
+  has(role: Role): boolean {
+    return this.entries.some((e) => e.role === role);
+  }
+}
+
+/** URL- and subprotocol-safe random secret. */
+export function generateSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export interface GeneratedTokens {
+  ingest: NamedToken;
+  viewer: NamedToken;
+  /** True when they were made on this start (not read back from the data dir). */
+  fresh: boolean;
+}
+
+/**
+ * First run without configured tokens: make an ingest and a viewer token and keep them in
+ * the data dir (mode 0600), so they stay the same across restarts.
+ */
+export function loadOrCreateTokens(dataDir: string): GeneratedTokens {
+  const file = path.join(dataDir, 'tokens.json');
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { ingest: string; viewer: string };
+    if (typeof saved.ingest === 'string' && typeof saved.viewer === 'string') {
+      return { ingest: { name: 'generated-ingest', secret: saved.ingest }, viewer: { name: 'generated-viewer', secret: saved.viewer }, fresh: false };
+    }
+  } catch {
+    // Missing or unreadable: make new ones below.
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const ingest = generateSecret();
+  const viewer = generateSecret();
+  writeFileSync(file, JSON.stringify({ ingest, viewer }, null, 2) + '\n', { mode: 0o600 });
+  return { ingest: { name: 'generated-ingest', secret: ingest }, viewer: { name: 'generated-viewer', secret: viewer }, fresh: true };
+}
+
+/** Counts failed authentications per address and refuses past a limit for a while. */
+export class FailureLimiter {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+  constructor(
+    private readonly maxFailures = 20,
+    private readonly windowMs = 60_000,
+  ) {}
+
+  isBlocked(address: string, now = Date.now()): boolean {
+    const f = this.failures.get(address);
+    if (!f) return false;
+    if (now - f.since > this.windowMs) {
+      this.failures.delete(address);
+      return false;
+    }
+    return f.count >= this.maxFailures;
+  }
+
+  fail(address: string, now = Date.now()): void {
+    const f = this.failures.get(address);
+    if (!f || now - f.since > this.windowMs) this.failures.set(address, { count: 1, since: now });
+    else f.count += 1;
+    if (this.failures.size > 100_000) this.failures.clear(); // bounded memory under a spray of addresses
+  }
+}
+
+/** A token bucket per key (ingest: events per second per token). */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(private readonly perSecond: number) {}
+
+  /** Takes `cost` units; false when the key is over its rate. */
+  take(key: string, cost: number, now = Date.now()): boolean {
+    const burst = this.perSecond * 2;
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { tokens: burst, at: now };
+      this.buckets.set(key, b);
+    }
+    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
+    b.at = now;
+    if (cost > b.tokens && !(cost > burst && b.tokens >= burst)) return false;
+    b.tokens -= cost;
+    return true;
+  }
+}

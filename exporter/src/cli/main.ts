@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/** The `tradewatch` command: `serve` (the exporter) and, later, `replay`. */
+import { Command } from 'commander';
+import { ConfigError, describeSettings, loadConfig } from '../config';
+import { createLogger } from '../log';
+import { start } from '../main';
+import { VERSION } from '../version';
+
+const program = new Command();
+program.name('tradewatch').description('Observability for algorithmic trading systems').version(VERSION);
+
+const serve = program
+  .command('serve', { isDefault: true })
+  .description('run the exporter (settings from --config, TRADEWATCH_* variables and these flags)')
+  .option('--config <file>', 'a YAML or JSON config file (TRADEWATCH_CONFIG)');
+for (const s of describeSettings()) serve.option(`${s.flag} <value>`, `${s.accepts} (${s.env})`);
+
+serve.action(async (flags: Record<string, string>) => {
+  let config;
+  try {
+    config = loadConfig({ env: process.env, flags });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tradewatch: configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const exporter = await start(config, { log }).catch((err: Error) => {
+    log.fatal({ err }, `cannot start: ${err.message}`);
+    process.exit(1);
+  });
+  if (exporter.generated) {
+    // Printed on the console only, never on a page.
+    process.stderr.write(
+      `\n  tradewatch: no tokens configured, so these were generated (kept in ${config.dataDir}/tokens.json):\n` +
+        `    ingest token: ${exporter.generated.ingest}\n` +
+        `    viewer token: ${exporter.generated.viewer}\n` +
+        `  Metrics: http://localhost:${exporter.port}/metrics   Blotter: http://localhost:${exporter.port}/blotter/\n\n`,
+    );
+  }
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    exporter.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+});
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`tradewatch: ${err.message}\n`);
+  process.exit(1);
+});

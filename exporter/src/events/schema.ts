@@ -1,0 +1,214 @@
+/**
+ * Event schema v1 (DESIGN.md, "Events"): the one source of truth. Runtime validators
+ * are zod schemas; the TypeScript types are inferred from them, and the JSON Schema in
+ * docs/ is generated from them (`npm run schema -w exporter`).
+ */
+import { z } from 'zod';
+
+const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A JSON number or a decimal string (Gal Friday sends Decimals as strings); always finite. */
+const decimal = z
+  .union([z.number(), z.string().regex(DECIMAL_STRING, 'must be a decimal number')])
+  .transform((v) => (typeof v === 'number' ? v : Number(v)))
+  .refine((v) => Number.isFinite(v), 'must be a finite number');
+
+const positive = decimal.refine((v) => v > 0, 'must be greater than 0');
+const nonNegative = decimal.refine((v) => v >= 0, 'must not be negative');
+
+const RFC3339 =
+  /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
+
+/** An RFC 3339 string or epoch milliseconds; normalized to epoch milliseconds. */
+export const timestamp = z
+  .union([
+    z.number().int('epoch milliseconds must be an integer').nonnegative(),
+    z.string().regex(RFC3339, 'must be an RFC 3339 time such as 2026-01-02T03:04:05Z'),
+  ])
+  .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
+  .refine((v) => Number.isFinite(v), 'is not a valid time');
+
+const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const symbol = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,32}\/[A-Za-z0-9._-]{1,32}$/, 'must be BASE/QUOTE, e.g. BTC/USD')
+  .transform((s) => s.toUpperCase());
+const currency = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be a currency code such as USD');
+const freeText = z.string().max(1024, 'must be at most 1024 characters');
+
+export const SIDES = ['buy', 'sell'] as const;
+export const ORDER_TYPES = ['limit', 'market', 'stop', 'stop_limit'] as const;
+export const ORDER_STATUSES = ['new', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired'] as const;
+export const ACTIVE_STATUSES: ReadonlySet<OrderStatus> = new Set(['new', 'partially_filled']);
+export const EVENT_TYPES = [
+  'order',
+  'fill',
+  'mark',
+  'balance',
+  'risk',
+  'strategy',
+  'signal',
+  'health',
+  'alert',
+  'snapshot',
+] as const;
+
+const side = z.enum(SIDES);
+export type Side = z.infer<typeof side>;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+const envelope = {
+  ts: timestamp,
+  engine: name.default('default'),
+  id: z.string().min(1).max(256).optional(),
+};
+
+const orderFields = {
+  order_id: name,
+  symbol,
+  side,
+  order_type: z.enum(ORDER_TYPES),
+  status: z.enum(ORDER_STATUSES),
+  quantity: positive,
+  filled_quantity: nonNegative.default(0),
+  avg_fill_price: positive.optional(),
+  limit_price: positive.optional(),
+  stop_price: positive.optional(),
+  fees: nonNegative.default(0),
+  fee_currency: currency.optional(),
+  strategy: name.optional(),
+  client_order_id: z.string().max(256).optional(),
+  time_in_force: z.string().max(32).optional(),
+  created_at: timestamp.optional(),
+  reason: freeText.optional(),
+  venue: name.optional(),
+};
+
+const filledWithinQuantity = (o: { filled_quantity: number; quantity: number }) =>
+  o.filled_quantity <= o.quantity * (1 + 1e-12);
+const FILLED_ABOVE = { message: 'filled_quantity must not exceed quantity', path: ['filled_quantity'] };
+
+/** The payload of an order (used by `order` events and inside `snapshot`). */
+export const orderPayload = z.object(orderFields).refine(filledWithinQuantity, FILLED_ABOVE);
+
+export const orderEvent = z
+  .object({ type: z.literal('order'), ...envelope, ...orderFields })
+  .refine(filledWithinQuantity, FILLED_ABOVE);
+
+export const fillEvent = z.object({
+  type: z.literal('fill'),
+  ...envelope,
+  fill_id: name,
+  order_id: name,
+  symbol,
+  side,
+  price: positive,
+  quantity: positive,
+  fee: nonNegative.default(0),
+  fee_currency: currency.optional(),
+  liquidity: z.enum(['maker', 'taker']).optional(),
+  strategy: name.optional(),
+});
+
+export const markEvent = z.object({
+  type: z.literal('mark'),
+  ...envelope,
+  symbol,
+  price: positive,
+  bid: positive.optional(),
+  ask: positive.optional(),
+});
+
+export const balanceEvent = z.object({
+  type: z.literal('balance'),
+  ...envelope,
+  balances: z.record(currency, decimal),
+  valuation_currency: currency.optional(),
+});
+
+const limitName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be snake_case, e.g. max_drawdown');
+
+export const riskEvent = z.object({
+  type: z.literal('risk'),
+  ...envelope,
+  halted: z.boolean().optional(),
+  halt_reason: freeText.optional(),
+  limits: z.record(limitName, z.object({ value: decimal, limit: decimal })).optional(),
+});
+
+export const strategyEvent = z.object({
+  type: z.literal('strategy'),
+  ...envelope,
+  strategy: name,
+  state: z.enum(['active', 'inactive', 'transitioning']),
+  from_strategy: name.optional(),
+  to_strategy: name.optional(),
+});
+
+export const signalEvent = z.object({
+  type: z.literal('signal'),
+  ...envelope,
+  signal_id: name,
+  symbol,
+  side,
+  decision: z.enum(['proposed', 'approved', 'rejected']),
+  strategy: name.optional(),
+  reason: freeText.optional(),
+});
+
+export const healthEvent = z.object({
+  type: z.literal('health'),
+  ...envelope,
+  component: name,
+  status: z.enum(['ok', 'degraded', 'down']).optional(),
+  latency_seconds: nonNegative.optional(),
+  error: freeText.optional(),
+  endpoint: z.string().max(256).optional(),
+  venue: name.optional(),
+});
+
+export const alertEvent = z.object({
+  type: z.literal('alert'),
+  ...envelope,
+  name,
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: freeText,
+  labels: z.record(z.string().max(64), z.string().max(256)).optional(),
+});
+
+export const snapshotEvent = z.object({
+  type: z.literal('snapshot'),
+  ...envelope,
+  orders: z.array(orderPayload).max(100_000),
+  positions: z.array(z.object({ symbol, quantity: decimal, avg_price: nonNegative })).optional(),
+  balances: z.record(currency, decimal).optional(),
+});
+
+export const tradingEvent = z.discriminatedUnion('type', [
+  orderEvent,
+  fillEvent,
+  markEvent,
+  balanceEvent,
+  riskEvent,
+  strategyEvent,
+  signalEvent,
+  healthEvent,
+  alertEvent,
+  snapshotEvent,
+]);
+
+export type TradingEvent = z.output<typeof tradingEvent>;
+export type TradingEventInput = z.input<typeof tradingEvent>;
+export type EventType = TradingEvent['type'];
+export type OrderEvent = z.output<typeof orderEvent>;
+export type OrderPayload = z.output<typeof orderPayload>;
+export type FillEvent = z.output<typeof fillEvent>;
+export type MarkEvent = z.output<typeof markEvent>;
+export type BalanceEvent = z.output<typeof balanceEvent>;
+export type RiskEvent = z.output<typeof riskEvent>;
+export type StrategyEvent = z.output<typeof strategyEvent>;
+export type SignalEvent = z.output<typeof signalEvent>;
+export type HealthEvent = z.output<typeof healthEvent>;
+export type AlertEvent = z.output<typeof alertEvent>;
+export type SnapshotEvent = z.output<typeof snapshotEvent>;
+export type EventOf<T extends EventType> = Extract<TradingEvent, { type: T }>;

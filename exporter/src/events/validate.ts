@@ -1,0 +1,59 @@
+/**
+ * Batch validation at the edge: every event of a batch is checked before any is
+ * applied, and each problem is reported by event index, field and reason.
+ */
+import { EVENT_TYPES, tradingEvent, type TradingEvent } from './schema';
+
+export interface EventProblem {
+  /** Index of the event in the batch (or line number - 1 for NDJSON). */
+  index: number;
+  /** Dotted path of the offending field; empty for the event as a whole. */
+  field: string;
+  reason: string;
+}
+
+export type BatchResult = { ok: true; events: TradingEvent[] } | { ok: false; problems: EventProblem[] };
+
+const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
+/** Enough problems to fix a batch without flooding a response. */
+const MAX_PROBLEMS = 100;
+
+export function validateEvent(raw: unknown, index: number): TradingEvent | EventProblem[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return [{ index, field: '', reason: 'an event must be a JSON object' }];
+  }
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
+    return [
+      {
+        index,
+        field: 'type',
+        reason:
+          type === undefined
+            ? 'is required'
+            : `unknown event type ${JSON.stringify(type)}; expected one of ${EVENT_TYPES.join(', ')}`,
+      },
+    ];
+  }
+  const parsed = tradingEvent.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  return parsed.error.issues.map((issue) => ({
+    index,
+    field: issue.path.join('.'),
+    reason: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
+  }));
+}
+
+export function validateBatch(raws: readonly unknown[]): BatchResult {
+  const events: TradingEvent[] = [];
+  const problems: EventProblem[] = [];
+  for (let i = 0; i < raws.length; i++) {
+    const result = validateEvent(raws[i], i);
+    if (Array.isArray(result)) {
+      if (problems.length < MAX_PROBLEMS) problems.push(...result.slice(0, MAX_PROBLEMS - problems.length));
+    } else {
+      events.push(result);
+    }
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
+}

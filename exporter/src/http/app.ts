@@ -1,0 +1,200 @@
+/**
+ * createApp(): the express routes, and nothing else (it never listens). Controllers are
+ * thin: parse at the edge, call the ingestor or read the store, answer.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { decodeEvents } from '../events/decode';
+import type { Ingestor } from '../ingest/ingestor';
+import type { MetricsRegistry } from '../metrics/registry';
+import type { Store } from '../state/store';
+import { FailureLimiter, RateLimiter, type Principal, type Role, type TokenRegistry } from '../auth/tokens';
+import { landingPage } from './landing';
+import { readRoutes } from './read-api';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  ingestor: Ingestor;
+  metrics: MetricsRegistry;
+  tokens: TokenRegistry;
+  log: Logger;
+  version: string;
+  /** Decoders of foreign event formats, by the `format` query parameter (e.g. galfriday). */
+  adapters?: Record<string, (raws: unknown[]) => { ok: true; events: unknown[] } | { ok: false; problems: { index: number; field: string; reason: string }[] }>;
+  /** Directory of the standalone blotter page, served at /blotter. */
+  blotterDir?: string;
+  isReady: () => boolean;
+}
+
+const EVENT_CONTENT_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
+
+export function createApp(deps: AppDeps) {
+  const { config, ingestor, log } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const failures = new FailureLimiter();
+  const ingestRate = new RateLimiter(config.ingestRateLimit);
+
+  app.use((req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
+  /** Checks the bearer token for a role; answers 401/403/429 itself when it fails. */
+  const requireRole =
+    (role: Role, optional = false) =>
+    (req: Request, res: Response, next: NextFunction) => {
+      const address = req.socket.remoteAddress ?? 'unknown';
+      if (failures.isBlocked(address)) {
+        ingestor.reject('rate_limited');
+        res.status(429).json({ error: 'too many failed authentication attempts from this address; try again in a minute' });
+        return;
+      }
+      if (optional) return next();
+      const header = req.headers.authorization;
+      const secret = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+      const principals = deps.tokens.authenticate(secret);
+      const principal = principals.find((p) => p.role === role);
+      if (principal) {
+        res.locals.principal = principal;
+        return next();
+      }
+      if (principals.length > 0) {
+        ingestor.reject('forbidden');
+        res.status(403).json({ error: `this token has the ${principals.map((p) => p.role).join(', ')} role; ${role} is required here` });
+        return;
+      }
+      failures.fail(address);
+      ingestor.reject('unauthorized');
+      log.warn({ address, path: req.path }, secret ? 'authentication failed: unknown token' : 'authentication failed: no token');
+      res
+        .status(401)
+        .setHeader('WWW-Authenticate', 'Bearer realm="tradewatch"')
+        .json({ error: secret ? 'the token is not valid' : `an ${role} token is required: send "Authorization: Bearer <token>"` });
+    };
+
+  app.get('/', (_req, res) => {
+    res.type('html').send(landingPage({ version: deps.version, port: config.port, blotter: Boolean(deps.blotterDir) }));
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const ready = deps.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+  });
+
+  const metricsAuth = config.metricsToken ? requireRole('metrics') : requireRole('metrics', true);
+  app.get('/metrics', metricsAuth, async (_req, res, next) => {
+    try {
+      const body = await deps.metrics.scrape();
+      res.setHeader('Content-Type', deps.metrics.contentType);
+      res.send(body);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const ingestAuth = config.allowAnonymousIngest ? requireRole('ingest', true) : requireRole('ingest');
+  app.post(
+    '/api/v1/events',
+    ingestAuth,
+    (req, res, next) => {
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (!EVENT_CONTENT_TYPES.includes(type)) {
+        ingestor.reject('unsupported_media_type');
+        res.status(415).json({
+          error: `unsupported content type ${JSON.stringify(type || '(none)')}: send application/json (an array or one object) or application/x-ndjson (one object a line)`,
+        });
+        return;
+      }
+      next();
+    },
+    express.text({ type: () => true, limit: config.maxBodyBytes }),
+    async (req, res, next) => {
+      try {
+        const principal = res.locals.principal as Principal | undefined;
+        const tokenName = principal?.name ?? 'anonymous';
+        const text = typeof req.body === 'string' ? req.body : '';
+        const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+        const decoded = decodeEvents(text, type !== 'application/json');
+        if (!decoded.ok) {
+          ingestor.reject('malformed_json');
+          res.status(400).json({ error: 'the body is not valid JSON or NDJSON', problems: decoded.problems });
+          return;
+        }
+        let raws = decoded.values;
+        const format = typeof req.query.format === 'string' ? req.query.format : undefined;
+        if (format !== undefined && format !== 'tradewatch') {
+          const adapter = deps.adapters?.[format];
+          if (!adapter) {
+            ingestor.reject('unknown_format', raws.length);
+            res.status(400).json({ error: `unknown format ${JSON.stringify(format)}; known: tradewatch${Object.keys(deps.adapters ?? {}).map((f) => ', ' + f).join('')}` });
+            return;
+          }
+          const adapted = adapter(raws);
+          if (!adapted.ok) {
+            ingestor.reject('invalid_event', raws.length);
+            res.status(400).json({ error: `${adapted.problems.length} invalid ${format} event(s); nothing of this batch was applied`, problems: adapted.problems });
+            return;
+          }
+          raws = adapted.events;
+        }
+        if (!ingestRate.take(tokenName, raws.length)) {
+          ingestor.reject('rate_limited', raws.length);
+          res.setHeader('Retry-After', '1');
+          res.status(429).json({ error: `token "${tokenName}" is over its ingest rate of ${config.ingestRateLimit} events/s; retry later` });
+          return;
+        }
+        const result = await ingestor.ingest(raws, 'http');
+        if (!result.ok) {
+          res.status(400).json({ error: `${new Set(result.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`, problems: result.problems });
+          return;
+        }
+        log.debug({ token: tokenName, address: req.socket.remoteAddress, events: result.accepted }, 'ingested');
+        res.status(200).json({ accepted: result.accepted, applied: result.applied, duplicates: result.duplicates });
+      } catch (err) {
+        next(err);
+      }
+    },
+  );
+
+  app.use('/api/v1', requireRole('viewer'), readRoutes(deps.store));
+
+  if (deps.blotterDir && existsSync(deps.blotterDir)) {
+    app.use('/blotter', express.static(deps.blotterDir, { index: 'index.html', maxAge: 0 }));
+  }
+
+  app.use((req, res) => {
+    res.status(404).json({ error: `no route ${req.method} ${req.path}` });
+  });
+
+  // Errors from body parsing and handlers: a JSON answer that names the problem, never a crash.
+  app.use((err: Error & { type?: string; status?: number; limit?: number }, req: Request, res: Response, _next: NextFunction) => {
+    if (err.type === 'entity.too.large') {
+      ingestor.reject('too_large');
+      res.status(413).json({ error: `the body is larger than the limit of ${config.maxBodyBytes} bytes (TRADEWATCH_MAX_BODY_BYTES); send smaller batches` });
+      return;
+    }
+    if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
+      ingestor.reject('unsupported_media_type');
+      res.status(415).json({ error: err.message });
+      return;
+    }
+    if (err.status && err.status >= 400 && err.status < 500) {
+      ingestor.reject('bad_request');
+      res.status(err.status).json({ error: err.message });
+      return;
+    }
+    log.error({ err, path: req.path }, 'request failed');
+    res.status(500).json({ error: 'internal error; see the exporter log' });
+  });
+
+  return app;
+}

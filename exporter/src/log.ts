@@ -1,0 +1,12 @@
+/** Structured logs (pino, JSON lines on stdout). Secrets never go in; token names do. */
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'tradewatch-exporter' },
+    redact: { paths: ['req.headers.authorization', 'secret', '*.secret', 'token', '*.token'], censor: '[redacted]' },
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * start(): load config → build the parts → listen. Data flows one way:
+ * source → validation → (journal) → state → metrics and feed.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config';
+import { createLogger, type Logger } from './log';
+import { Store } from './state/store';
+import { Ingestor, type Journal } from './ingest/ingestor';
+import { buildMetrics } from './metrics/collectors';
+import { TokenRegistry, loadOrCreateTokens } from './auth/tokens';
+import { createApp } from './http/app';
+import { closeServer, createServer, listen, type UpgradeHandler } from './server';
+import { DemoSource } from './sources/demo';
+import { VERSION } from './version';
+
+export interface Exporter {
+  port: number;
+  store: Store;
+  ingestor: Ingestor;
+  /** Tokens made on a first run (null when the operator configured tokens). */
+  generated: { ingest: string; viewer: string } | null;
+  stop(): Promise<void>;
+}
+
+export interface Extension {
+  /** Starts with the exporter; may add upgrade handlers and sources. */
+  start(ctx: ExtensionContext): Promise<{ stop(): Promise<void> } | void>;
+}
+
+export interface ExtensionContext {
+  config: Config;
+  store: Store;
+  ingestor: Ingestor;
+  tokens: TokenRegistry;
+  log: Logger;
+  upgrades: Record<string, UpgradeHandler>;
+  feedClients: { count: () => number };
+}
+
+export async function start(config: Config, options: { log?: Logger; journal?: Journal; extensions?: Extension[] } = {}): Promise<Exporter> {
+  const log = options.log ?? createLogger(config.logLevel);
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const tokens = new TokenRegistry();
+  let generated: Exporter['generated'] = null;
+  if (config.ingestTokens.length === 0 && config.viewerTokens.length === 0) {
+    const made = loadOrCreateTokens(config.dataDir);
+    generated = { ingest: made.ingest.secret, viewer: made.viewer.secret };
+    tokens.add('ingest', [made.ingest]);
+    tokens.add('viewer', [made.viewer]);
+  } else {
+    tokens.add('ingest', config.ingestTokens);
+    tokens.add('viewer', config.viewerTokens);
+  }
+  if (config.metricsToken) tokens.add('metrics', [config.metricsToken]);
+
+  const store = new Store({
+    valuationCurrency: config.valuationCurrency,
+    equity: { periodMs: config.returnsPeriodMs, retainMs: Math.max(0, ...config.windows.map((w) => w.ms ?? 0)) },
+  });
+  const ingestor = new Ingestor(store, log, options.journal ?? null);
+  const feedClients = { count: () => 0 };
+  const metrics = buildMetrics({
+    store,
+    stats: { rejected: ingestor.rejected, ingested: ingestor.ingested, feedClients: () => feedClients.count(), version: VERSION },
+    windows: { windows: config.windows, periodsPerYear: config.periodsPerYear },
+    dataDir: config.dataDir,
+    onError: (collector, err) => log.error({ collector, err }, 'metrics collector failed'),
+  });
+
+  let ready = false;
+  const app = createApp({
+    config,
+    store,
+    ingestor,
+    metrics,
+    tokens,
+    log,
+    version: VERSION,
+    blotterDir: path.resolve(__dirname, '..', '..', 'grafana-plugin', 'dist-standalone'),
+    isReady: () => ready,
+  });
+  const upgrades: Record<string, UpgradeHandler> = {};
+  const server = createServer(app, config, upgrades);
+
+  const stoppers: { stop(): Promise<void> }[] = [];
+  for (const ext of options.extensions ?? []) {
+    const s = await ext.start({ config, store, ingestor, tokens, log, upgrades, feedClients });
+    if (s) stoppers.push(s);
+  }
+
+  const port = await listen(server, config.port, config.host);
+  const scheme = config.tls.cert ? 'https' : 'http';
+  log.info({ port, host: config.host, version: VERSION, sources: config.sources, dataDir: config.dataDir }, `tradewatch exporter listening on ${scheme}://${config.host}:${port}`);
+
+  if (config.sources.includes('demo')) {
+    const demo = new DemoSource((events) => ingestor.ingest(events, 'demo'), config.demo, (message) => log.error({ source: 'demo' }, message));
+    demo.start();
+    stoppers.push({ stop: async () => demo.stop() });
+  }
+  ready = true;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    port,
+    store,
+    ingestor,
+    generated,
+    stop: () =>
+      (stopping ??= (async () => {
+        ready = false;
+        for (const s of stoppers.reverse()) await s.stop();
+        await closeServer(server);
+        log.info('tradewatch exporter stopped');
+      })()),
+  };
+}

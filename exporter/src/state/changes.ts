@@ -1,0 +1,72 @@
+/** What an applied batch changed, for the live feed (which never reads events itself). */
+import type { OrderRow } from './orders';
+
+export type FeedChannel = 'orders' | 'fills' | 'positions' | 'alerts' | 'status';
+
+export interface FillRow {
+  engine: string;
+  fill_id: string;
+  order_id: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  price: number;
+  quantity: number;
+  fee: number;
+  fee_currency?: string;
+  liquidity?: 'maker' | 'taker';
+  strategy?: string;
+  ts: string;
+}
+
+export interface PositionRow {
+  engine: string;
+  symbol: string;
+  quantity: number;
+  avg_price: number;
+  mark_price: number | null;
+  notional: number | null;
+  unrealized_pnl: number | null;
+  realized_pnl: number;
+  fees: number;
+  updated_at: string;
+}
+
+export interface AlertRow {
+  engine: string;
+  key: string;
+  name: string;
+  severity: 'info' | 'warning' | 'critical';
+  message: string;
+  labels?: Record<string, string>;
+  ts: string;
+}
+
+export interface StatusRow {
+  engine: string;
+  last_event_at: string | null;
+  halted: boolean;
+  halt_reason?: string;
+  active_strategy: string | null;
+  components: Record<string, 'ok' | 'degraded' | 'down'>;
+  active_orders: number;
+}
+
+export type RowOf<C extends FeedChannel> = C extends 'orders'
+  ? OrderRow
+  : C extends 'fills'
+    ? FillRow
+    : C extends 'positions'
+      ? PositionRow
+      : C extends 'alerts'
+        ? AlertRow
+        : StatusRow;
+
+/** One row changed on a channel: an upsert, or a removal with the row's final state. */
+export interface Change<C extends FeedChannel = FeedChannel> {
+  channel: C;
+  key: string;
+  /** The row now; null when it left the channel's set. */
+  row: RowOf<C> | null;
+  /** For removals: the final state of the row (a filled, canceled… order). */
+  final?: RowOf<C>;
+}

@@ -1,0 +1,427 @@
+/**
+ * The live state of one trading engine, and how each event type changes it.
+ * Pure domain: no transport, no metrics library. Applying a validated event never throws.
+ */
+import Decimal from 'decimal.js';
+import type {
+  AlertEvent,
+  BalanceEvent,
+  FillEvent,
+  HealthEvent,
+  MarkEvent,
+  OrderEvent,
+  RiskEvent,
+  SignalEvent,
+  SnapshotEvent,
+  StrategyEvent,
+  TradingEvent,
+} from '../events/schema';
+import type { AlertRow, Change, FillRow, PositionRow, StatusRow } from './changes';
+import { OrderBook, type OrderRow } from './orders';
+import { Position } from './positions';
+import { BoundedSet, LabeledCounter, LabeledDistribution } from './tallies';
+import { EquityTracker } from './analytics';
+
+/** Seconds; wide enough for both market orders (ms) and resting limit orders (hours). */
+export const FILL_TIME_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400];
+export const VENUE_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Fill ids remembered per engine for idempotency. */
+const FILL_IDS_REMEMBERED = 1_000_000;
+const RECENT_FILLS = 500;
+const RECENT_ALERTS = 200;
+
+export const NO_STRATEGY = 'none';
+
+export interface Mark {
+  price: number;
+  bid?: number;
+  ask?: number;
+  ts: number;
+}
+
+export interface RoundTrip {
+  ts: number;
+  symbol: string;
+  strategy: string;
+  pnl: number;
+}
+
+export class EngineState {
+  readonly orders = new OrderBook();
+  readonly positions = new Map<string, Position>();
+  readonly marks = new Map<string, Mark>();
+  /** Cash ledger by currency (DESIGN.md: set by `balance`, moved by later fills). */
+  readonly cash = new Map<string, Decimal>();
+  /** Reported balance − ledger, per currency, when the last `balance` event arrived. */
+  readonly cashGap = new Map<string, number>();
+  lastBalanceTs = -Infinity;
+
+  readonly fillIds = new BoundedSet(FILL_IDS_REMEMBERED);
+  readonly recentFills: FillRow[] = [];
+  readonly recentAlerts: AlertRow[] = [];
+
+  // Execution tallies.
+  readonly submitted = new LabeledCounter(); // strategy, symbol, side
+  readonly closed = new LabeledCounter(); // strategy, symbol, status
+  readonly fills = new LabeledCounter(); // strategy, symbol, side
+  readonly filledNotional = new LabeledCounter(); // strategy, symbol, side
+  readonly feesPaid = new LabeledCounter(); // currency
+  readonly fillTime = new LabeledDistribution(FILL_TIME_BUCKETS); // symbol
+
+  // Risk.
+  halted = false;
+  haltReason: string | undefined;
+  haltsTotal = 0;
+  readonly riskLimits = new Map<string, { value: number; limit: number }>();
+
+  // Strategy.
+  readonly strategies = new Map<string, 'active' | 'inactive' | 'transitioning'>();
+  strategyTransitions = 0;
+  readonly signals = new LabeledCounter(); // strategy, decision
+
+  // Health.
+  readonly components = new Map<string, 'ok' | 'degraded' | 'down'>();
+  readonly venueLatency = new LabeledDistribution(VENUE_LATENCY_BUCKETS); // venue
+  readonly venueErrors = new LabeledCounter(); // venue
+  readonly engineAlerts = new LabeledCounter(); // severity
+  readonly eventsByType = new LabeledCounter(); // type
+  lastEventTs: number | null = null;
+
+  // Round trips.
+  readonly roundTrips: RoundTrip[] = [];
+  readonly roundTripOutcomes = new LabeledCounter(); // strategy, outcome
+  consecutiveLosses = 0;
+
+  readonly equity: EquityTracker;
+
+  constructor(
+    readonly engine: string,
+    readonly valuationCurrency: string,
+    equityOptions: ConstructorParameters<typeof EquityTracker>[0],
+  ) {
+    this.equity = new EquityTracker(equityOptions);
+  }
+
+  apply(event: TradingEvent, changes: Change[]): void {
+    this.eventsByType.inc({ type: event.type });
+    if (this.lastEventTs === null || event.ts > this.lastEventTs) this.lastEventTs = event.ts;
+    switch (event.type) {
+      case 'order':
+        this.applyOrder(event, changes);
+        break;
+      case 'fill':
+        this.applyFill(event, changes);
+        break;
+      case 'mark':
+        this.applyMark(event, changes);
+        break;
+      case 'balance':
+        this.applyBalance(event);
+        break;
+      case 'risk':
+        this.applyRisk(event, changes);
+        break;
+      case 'strategy':
+        this.applyStrategy(event, changes);
+        break;
+      case 'signal':
+        this.applySignal(event);
+        break;
+      case 'health':
+        this.applyHealth(event, changes);
+        break;
+      case 'alert':
+        this.applyAlert(event, changes);
+        break;
+      case 'snapshot':
+        this.applySnapshot(event, changes);
+        break;
+    }
+    this.equity.observe(event.ts, this.equityNow());
+  }
+
+  private applyOrder(e: OrderEvent, changes: Change[]): void {
+    const t = this.orders.apply(this.engine, e, e.ts);
+    if (!t) return;
+    const strategy = t.row.strategy ?? NO_STRATEGY;
+    if (t.isNew) this.submitted.inc({ strategy, symbol: t.row.symbol, side: t.row.side });
+    if (t.closedNow) {
+      this.closed.inc({ strategy, symbol: t.row.symbol, status: t.row.status });
+      if (t.row.status === 'filled') {
+        const seconds = (e.ts - Date.parse(t.row.created_at)) / 1000;
+        if (seconds >= 0) this.fillTime.observe({ symbol: t.row.symbol }, seconds);
+      }
+      changes.push({ channel: 'orders', key: t.row.order_id, row: null, final: t.row });
+    } else {
+      changes.push({ channel: 'orders', key: t.row.order_id, row: t.row });
+    }
+    if (t.isNew || t.closedNow) changes.push(this.statusChange());
+  }
+
+  private applyFill(e: FillEvent, changes: Change[]): void {
+    if (this.fillIds.has(e.fill_id)) return;
+    this.fillIds.add(e.fill_id);
+    const strategy = e.strategy ?? this.orders.find(e.order_id)?.strategy ?? NO_STRATEGY;
+    const [base, quote] = splitSymbol(e.symbol);
+    const labels = { strategy, symbol: e.symbol, side: e.side };
+    this.fills.inc(labels);
+    const notional = e.price * e.quantity;
+    this.filledNotional.inc(labels, this.toValuation(notional, quote) ?? notional);
+    const feeCurrency = e.fee_currency ?? quote;
+    if (e.fee > 0) this.feesPaid.inc({ currency: feeCurrency }, e.fee);
+
+    // A fee paid in the base asset is converted at the fill price; others through marks.
+    const feeInQuote =
+      feeCurrency === quote ? e.fee : feeCurrency === base ? e.fee * e.price : (this.convert(e.fee, feeCurrency, quote) ?? 0);
+
+    let position = this.positions.get(e.symbol);
+    if (!position) {
+      position = new Position(e.symbol);
+      this.positions.set(e.symbol, position);
+    }
+    const outcome = position.applyFill(e.side, e.quantity, e.price, feeInQuote);
+    if (outcome.roundTripPnl) {
+      const pnl = this.toValuation(outcome.roundTripPnl.toNumber(), quote) ?? outcome.roundTripPnl.toNumber();
+      const result = pnl > 0 ? 'win' : pnl < 0 ? 'loss' : 'breakeven';
+      this.roundTrips.push({ ts: e.ts, symbol: e.symbol, strategy, pnl });
+      this.roundTripOutcomes.inc({ strategy, outcome: result });
+      if (result === 'loss') this.consecutiveLosses += 1;
+      else if (result === 'win') this.consecutiveLosses = 0;
+    }
+
+    // The ledger: a fill after the last reported balance moves cash.
+    if (e.ts > this.lastBalanceTs) {
+      const signedNotional = new Decimal(e.price).mul(e.quantity);
+      this.moveCash(quote, e.side === 'buy' ? signedNotional.neg() : signedNotional);
+      if (feeCurrency !== base) this.moveCash(feeCurrency, new Decimal(e.fee).neg());
+    }
+
+    const row: FillRow = {
+      engine: this.engine,
+      fill_id: e.fill_id,
+      order_id: e.order_id,
+      symbol: e.symbol,
+      side: e.side,
+      price: e.price,
+      quantity: e.quantity,
+      fee: e.fee,
+      ts: new Date(e.ts).toISOString(),
+    };
+    if (e.fee_currency) row.fee_currency = e.fee_currency;
+    if (e.liquidity) row.liquidity = e.liquidity;
+    if (strategy !== NO_STRATEGY) row.strategy = strategy;
+    this.recentFills.push(row);
+    if (this.recentFills.length > RECENT_FILLS) this.recentFills.shift();
+    changes.push({ channel: 'fills', key: e.fill_id, row });
+    changes.push(this.positionChange(e.symbol, e.ts));
+  }
+
+  private applyMark(e: MarkEvent, changes: Change[]): void {
+    const mark: Mark = { price: e.price, ts: e.ts };
+    if (e.bid !== undefined) mark.bid = e.bid;
+    if (e.ask !== undefined) mark.ask = e.ask;
+    this.marks.set(e.symbol, mark);
+    const position = this.positions.get(e.symbol);
+    if (position && !position.isFlat) changes.push(this.positionChange(e.symbol, e.ts));
+  }
+
+  private applyBalance(e: BalanceEvent): void {
+    // A fill at or before this balance's ts is taken as already in it.
+    for (const [currency, amount] of Object.entries(e.balances)) {
+      const ledger = this.cash.get(currency);
+      if (ledger !== undefined) this.cashGap.set(currency, amount - ledger.toNumber());
+      this.cash.set(currency, new Decimal(amount));
+    }
+    if (e.ts > this.lastBalanceTs) this.lastBalanceTs = e.ts;
+  }
+
+  private applyRisk(e: RiskEvent, changes: Change[]): void {
+    if (e.halted !== undefined) {
+      if (e.halted && !this.halted) this.haltsTotal += 1;
+      this.halted = e.halted;
+      this.haltReason = e.halted ? e.halt_reason : undefined;
+    }
+    if (e.limits) for (const [name, v] of Object.entries(e.limits)) this.riskLimits.set(name, v);
+    changes.push(this.statusChange());
+  }
+
+  private applyStrategy(e: StrategyEvent, changes: Change[]): void {
+    const previous = this.activeStrategy();
+    if (e.state === 'active') {
+      // One strategy runs at a time per engine: activating one retires the others.
+      for (const name of this.strategies.keys()) if (name !== e.strategy) this.strategies.set(name, 'inactive');
+    }
+    if (e.from_strategy && e.from_strategy !== e.strategy) this.strategies.set(e.from_strategy, 'inactive');
+    this.strategies.set(e.strategy, e.state);
+    const now = this.activeStrategy();
+    if (previous !== null && now !== null && previous !== now) this.strategyTransitions += 1;
+    changes.push(this.statusChange());
+  }
+
+  private applySignal(e: SignalEvent): void {
+    this.signals.inc({ strategy: e.strategy ?? this.activeStrategy() ?? NO_STRATEGY, decision: e.decision });
+  }
+
+  private applyHealth(e: HealthEvent, changes: Change[]): void {
+    const venue = e.venue ?? e.component;
+    if (e.latency_seconds !== undefined) this.venueLatency.observe({ venue }, e.latency_seconds);
+    if (e.error !== undefined || e.status === 'down') this.venueErrors.inc({ venue });
+    if (e.status !== undefined) {
+      const before = this.components.get(e.component);
+      this.components.set(e.component, e.status);
+      if (before !== e.status) changes.push(this.statusChange());
+    }
+  }
+
+  private applyAlert(e: AlertEvent, changes: Change[]): void {
+    this.engineAlerts.inc({ severity: e.severity });
+    const row: AlertRow = {
+      engine: this.engine,
+      key: e.id ?? `${e.name}@${e.ts}`,
+      name: e.name,
+      severity: e.severity,
+      message: e.message,
+      ts: new Date(e.ts).toISOString(),
+    };
+    if (e.labels) row.labels = e.labels;
+    this.recentAlerts.push(row);
+    if (this.recentAlerts.length > RECENT_ALERTS) this.recentAlerts.shift();
+    changes.push({ channel: 'alerts', key: row.key, row });
+  }
+
+  private applySnapshot(e: SnapshotEvent, changes: Change[]): void {
+    const seen = new Set<string>();
+    for (const o of e.orders) {
+      seen.add(o.order_id);
+      this.applyOrder({ ...o, type: 'order', ts: e.ts, engine: this.engine }, changes);
+    }
+    for (const [id, row] of [...this.orders.active]) {
+      if (seen.has(id)) continue;
+      // Absent from the engine's own view: it left the active set, whatever happened to it.
+      this.orders.active.delete(id);
+      const final: OrderRow = { ...row, reason: 'absent from engine snapshot', updated_at: new Date(e.ts).toISOString() };
+      this.orders.recentlyClosed.set(id, final);
+      changes.push({ channel: 'orders', key: id, row: null, final });
+    }
+    if (e.positions) {
+      const listed = new Set(e.positions.map((p) => p.symbol));
+      for (const [symbol, position] of this.positions) if (!listed.has(symbol)) position.reset(0, 0);
+      for (const p of e.positions) {
+        let position = this.positions.get(p.symbol);
+        if (!position) {
+          position = new Position(p.symbol);
+          this.positions.set(p.symbol, position);
+        }
+        position.reset(p.quantity, p.avg_price);
+      }
+      for (const symbol of this.positions.keys()) changes.push(this.positionChange(symbol, e.ts));
+    }
+    if (e.balances) {
+      this.cash.clear();
+      for (const [currency, amount] of Object.entries(e.balances)) this.cash.set(currency, new Decimal(amount));
+      this.lastBalanceTs = e.ts;
+    }
+    changes.push(this.statusChange());
+  }
+
+  // ---- valuation -------------------------------------------------------------------
+
+  /** Converts an amount between currencies through the marks (direct or inverse pair). */
+  convert(amount: number, from: string, to: string): number | undefined {
+    if (from === to) return amount;
+    const direct = this.marks.get(`${from}/${to}`);
+    if (direct) return amount * direct.price;
+    const inverse = this.marks.get(`${to}/${from}`);
+    if (inverse) return amount / inverse.price;
+    return undefined;
+  }
+
+  toValuation(amount: number, currency: string): number | undefined {
+    return this.convert(amount, currency, this.valuationCurrency);
+  }
+
+  /** Currencies held as positions (the base of a traded symbol) are valued as positions, not cash. */
+  private isPositionCurrency(currency: string): boolean {
+    for (const symbol of this.positions.keys()) if (splitSymbol(symbol)[0] === currency) return true;
+    return false;
+  }
+
+  equityNow(): number | null {
+    let equity = 0;
+    let known = false;
+    for (const [currency, amount] of this.cash) {
+      if (this.isPositionCurrency(currency)) continue;
+      const v = this.toValuation(amount.toNumber(), currency);
+      if (v === undefined) continue;
+      equity += v;
+      known = true;
+    }
+    for (const [symbol, p] of this.positions) {
+      if (p.isFlat) continue;
+      const mark = this.marks.get(symbol);
+      if (!mark) continue;
+      const v = this.toValuation(p.quantity.toNumber() * mark.price, splitSymbol(symbol)[1]);
+      if (v === undefined) continue;
+      equity += v;
+      known = true;
+    }
+    return known ? equity : null;
+  }
+
+  activeStrategy(): string | null {
+    for (const [name, state] of this.strategies) if (state === 'active') return name;
+    return null;
+  }
+
+  private moveCash(currency: string, delta: Decimal): void {
+    this.cash.set(currency, (this.cash.get(currency) ?? new Decimal(0)).add(delta));
+  }
+
+  positionRow(symbol: string, ts: number): PositionRow {
+    const p = this.positions.get(symbol) as Position;
+    const mark = this.marks.get(symbol);
+    const qty = p.quantity.toNumber();
+    return {
+      engine: this.engine,
+      symbol,
+      quantity: qty,
+      avg_price: p.avgPrice.toNumber(),
+      mark_price: mark?.price ?? null,
+      notional: mark ? qty * mark.price : null,
+      unrealized_pnl: mark ? p.unrealizedAt(mark.price).toNumber() : null,
+      realized_pnl: p.realized.toNumber(),
+      fees: p.fees.toNumber(),
+      updated_at: new Date(ts).toISOString(),
+    };
+  }
+
+  private positionChange(symbol: string, ts: number): Change {
+    const p = this.positions.get(symbol);
+    if (!p || p.isFlat) {
+      return { channel: 'positions', key: `${this.engine}:${symbol}`, row: null, final: p ? this.positionRow(symbol, ts) : undefined };
+    }
+    return { channel: 'positions', key: `${this.engine}:${symbol}`, row: this.positionRow(symbol, ts) };
+  }
+
+  statusRow(): StatusRow {
+    const row: StatusRow = {
+      engine: this.engine,
+      last_event_at: this.lastEventTs === null ? null : new Date(this.lastEventTs).toISOString(),
+      halted: this.halted,
+      active_strategy: this.activeStrategy(),
+      components: Object.fromEntries(this.components),
+      active_orders: this.orders.active.size,
+    };
+    if (this.haltReason) row.halt_reason = this.haltReason;
+    return row;
+  }
+
+  private statusChange(): Change {
+    return { channel: 'status', key: this.engine, row: this.statusRow() };
+  }
+}
+
+export function splitSymbol(symbol: string): [string, string] {
+  const slash = symbol.indexOf('/');
+  return [symbol.slice(0, slash), symbol.slice(slash + 1)];
+}

@@ -1,0 +1,81 @@
+/** The live order book of one engine: active orders, and recently closed ones. */
+import type { OrderRow } from '@tradewatch/feed-client';
+import { ACTIVE_STATUSES, type OrderPayload } from '../events/schema';
+import { BoundedMap } from './tallies';
+
+export type { OrderRow };
+
+/** How many closed orders are remembered (for late events and final states). */
+const RECENT_CLOSED = 10_000;
+
+export interface OrderTransition {
+  row: OrderRow;
+  /** First time this order id is seen. */
+  isNew: boolean;
+  /** It was active (or new) and is now terminal. */
+  closedNow: boolean;
+  wasActive: boolean;
+}
+
+export class OrderBook {
+  readonly active = new Map<string, OrderRow>();
+  readonly recentlyClosed = new BoundedMap<OrderRow>(RECENT_CLOSED);
+
+  /** Applies the full current state of one order; later states replace earlier ones. */
+  apply(engine: string, o: OrderPayload, ts: number): OrderTransition | null {
+    const prevActive = this.active.get(o.order_id);
+    const prevClosed = prevActive ? undefined : this.recentlyClosed.get(o.order_id);
+    const prev = prevActive ?? prevClosed;
+    // A closed order stays closed: a late or replayed earlier state must not reopen it.
+    if (prevClosed && ACTIVE_STATUSES.has(o.status)) return null;
+    if (prev && Date.parse(prev.updated_at) > ts) return null;
+
+    const createdAt = o.created_at ?? (prev ? Date.parse(prev.created_at) : ts);
+    const row: OrderRow = {
+      engine,
+      order_id: o.order_id,
+      symbol: o.symbol,
+      side: o.side,
+      order_type: o.order_type,
+      status: o.status,
+      quantity: o.quantity,
+      filled_quantity: o.filled_quantity,
+      fees: o.fees,
+      created_at: new Date(createdAt).toISOString(),
+      updated_at: new Date(ts).toISOString(),
+    };
+    if (o.avg_fill_price !== undefined) row.avg_fill_price = o.avg_fill_price;
+    if (o.limit_price !== undefined) row.limit_price = o.limit_price;
+    if (o.stop_price !== undefined) row.stop_price = o.stop_price;
+    if (o.fee_currency !== undefined) row.fee_currency = o.fee_currency;
+    const strategy = o.strategy ?? prev?.strategy;
+    if (strategy !== undefined) row.strategy = strategy;
+    if (o.client_order_id !== undefined) row.client_order_id = o.client_order_id;
+    if (o.time_in_force !== undefined) row.time_in_force = o.time_in_force;
+    if (o.reason !== undefined) row.reason = o.reason;
+    if (o.venue !== undefined) row.venue = o.venue;
+
+    const isActive = ACTIVE_STATUSES.has(o.status);
+    if (isActive) {
+      this.active.set(o.order_id, row);
+    } else {
+      this.active.delete(o.order_id);
+      this.recentlyClosed.set(o.order_id, row);
+    }
+    return { row, isNew: !prev, closedNow: !isActive && !prevClosed, wasActive: prevActive !== undefined };
+  }
+
+  find(orderId: string): OrderRow | undefined {
+    return this.active.get(orderId) ?? this.recentlyClosed.get(orderId);
+  }
+
+  /** Replaces the active set (a `snapshot` event); returns the orders that left. */
+  replaceActive(rows: OrderRow[]): OrderRow[] {
+    const incoming = new Set(rows.map((r) => r.order_id));
+    const gone: OrderRow[] = [];
+    for (const [id, row] of this.active) if (!incoming.has(id)) gone.push(row);
+    this.active.clear();
+    for (const row of rows) this.active.set(row.order_id, row);
+    return gone;
+  }
+}

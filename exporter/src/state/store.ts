@@ -1,0 +1,78 @@
+/**
+ * The live state of every engine. A validated batch is applied in order; the changes it
+ * made are handed to listeners (the feed) after the whole batch is in.
+ */
+import type { TradingEvent } from '../events/schema';
+import type { Change } from './changes';
+import { EngineState } from './engine';
+import type { EquityOptions } from './analytics';
+import { BoundedSet } from './tallies';
+
+export interface StoreOptions {
+  valuationCurrency: string;
+  equity: EquityOptions;
+  /** Event ids remembered for idempotency (a repeated id is acknowledged, not applied). */
+  rememberedEventIds?: number;
+}
+
+export interface ApplyResult {
+  applied: number;
+  duplicates: number;
+  changes: Change[];
+}
+
+export type ChangeListener = (changes: readonly Change[]) => void;
+
+export class Store {
+  readonly engines = new Map<string, EngineState>();
+  private readonly eventIds: BoundedSet;
+  private readonly listeners = new Set<ChangeListener>();
+
+  constructor(readonly options: StoreOptions) {
+    this.eventIds = new BoundedSet(options.rememberedEventIds ?? 1_000_000);
+  }
+
+  engine(name: string): EngineState {
+    let state = this.engines.get(name);
+    if (!state) {
+      state = new EngineState(name, this.options.valuationCurrency, this.options.equity);
+      this.engines.set(name, state);
+    }
+    return state;
+  }
+
+  /** True when the event carries an id already applied. */
+  isDuplicate(event: TradingEvent): boolean {
+    return event.id !== undefined && this.eventIds.has(`${event.engine}\u0000${event.id}`);
+  }
+
+  apply(events: readonly TradingEvent[]): ApplyResult {
+    const changes: Change[] = [];
+    let applied = 0;
+    let duplicates = 0;
+    for (const event of events) {
+      if (event.id !== undefined) {
+        const key = `${event.engine}\u0000${event.id}`;
+        if (this.eventIds.has(key)) {
+          duplicates += 1;
+          continue;
+        }
+        this.eventIds.add(key);
+      }
+      this.engine(event.engine).apply(event, changes);
+      applied += 1;
+    }
+    if (changes.length > 0) for (const listener of this.listeners) listener(changes);
+    return { applied, duplicates, changes };
+  }
+
+  onChanges(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Event ids remembered for idempotency, oldest first (for durable snapshots). */
+  rememberedEventIds(): string[] {
+    return this.eventIds.toArray();
+  }
+}
