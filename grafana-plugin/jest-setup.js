@@ -1,2 +1,7 @@
 // Jest setup provided by Grafana scaffolding
 import './.config/jest-setup';
+
+// jsdom has no layout: give elements a size so the virtualized grid renders rows
+// (tests that care set their own sizes).
+Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
+Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 });

@@ -1,0 +1,109 @@
+import React from 'react';
+import { useStyles2 } from '@grafana/ui';
+
+import { ROW_HEIGHTS, TEST_IDS } from '../../constants';
+import { useBlotterRows } from '../../hooks/useBlotterRows';
+import type { FeedOrders } from '../../hooks/useFeedOrders';
+import { useRowFilters } from '../../hooks/useRowFilters';
+import { useSort } from '../../hooks/useSort';
+import type { BlotterOptions, ResolvedFilter } from '../../types';
+import { fitColumns } from '../../utils/columns';
+import { formatTime } from '../../utils/format';
+import { hasActiveFilters } from '../../utils/rows';
+import { BlotterGrid } from './components/BlotterGrid';
+import { BlotterHeader } from './components/BlotterHeader';
+import { BlotterToolbar } from './components/BlotterToolbar';
+import { FeedState, type FeedStateKind } from './components/FeedState';
+import { getStyles } from './Blotter.styles';
+
+export type BlotterDisplayOptions = Pick<BlotterOptions, 'columns' | 'density' | 'flash' | 'maxRows'>;
+
+export interface BlotterProps {
+  feed: FeedOrders;
+  /** The interpolated feed URL ('' when unusable) and what the user typed. */
+  url: string;
+  rawUrl: string;
+  /** Subscription filters with lists the server could not apply. */
+  resolved: ResolvedFilter;
+  options: BlotterDisplayOptions;
+  width: number;
+  height: number;
+  /** Standalone page: lets the user enter another token after a 401. */
+  onChangeToken?: () => void;
+  unconfiguredHint?: string;
+}
+
+/** Below this width the toolbar keeps only search, symbol and side. */
+const COMPACT_WIDTH = 640;
+/** Header and toolbar, for the first layout estimate of the grid. */
+const CHROME_HEIGHT = 84;
+
+/** The live order blotter: header, filters and the virtualized grid, or a state to act on. */
+export const Blotter = ({ feed, url, rawUrl, resolved, options, width, height, onChangeToken, unconfiguredHint }: BlotterProps) => {
+  const styles = useStyles2(getStyles);
+  const { sort, toggle } = useSort();
+  const { filters, setList, setSearch, clear } = useRowFilters();
+  const maxRows = options.maxRows > 0 ? options.maxRows : Infinity;
+  const view = useBlotterRows({ rows: feed.rows, version: feed.version, filters, sort, resolved, maxRows });
+  const columns = fitColumns(options.columns, width - 16, 0);
+  const rowHeight = ROW_HEIGHTS[options.density] ?? ROW_HEIGHTS.normal;
+  const { state } = feed;
+  const problem = state.status === 'reconnecting' ? state.problem : undefined;
+  const closed = view.visible.reduce((n, r) => (r.closedAt !== undefined ? n + 1 : n), 0);
+
+  let placeholder: FeedStateKind | null = null;
+  if (!url) {
+    placeholder = { kind: 'unconfigured', rawUrl, hint: unconfiguredHint };
+  } else if (problem && view.total === 0) {
+    placeholder = { kind: 'error', problem, url };
+  } else if (!feed.loaded && view.total === 0) {
+    placeholder = { kind: 'connecting', url };
+  } else if (view.total === 0) {
+    placeholder = { kind: 'empty', filtered: false, scoped: Boolean(resolved.engine || resolved.strategy || resolved.symbol) };
+  } else if (view.matched === 0 && hasActiveFilters(filters)) {
+    placeholder = { kind: 'no-match', total: view.total };
+  }
+
+  return (
+    <div
+      className={styles.root}
+      style={{ width, height }}
+      data-testid={TEST_IDS.blotter.root}
+      data-connection={state.status}
+    >
+      <BlotterHeader summary={view.summary} shown={view.visible.length} matched={view.matched} closed={closed} state={state} />
+      {url && (
+        <BlotterToolbar
+          filters={filters}
+          distinct={view.distinct}
+          onListChange={setList}
+          onSearchChange={setSearch}
+          onClear={clear}
+          compact={width < COMPACT_WIDTH}
+        />
+      )}
+      {problem && !placeholder && (
+        <div className={styles.banner} role="alert" data-testid={TEST_IDS.state.banner} data-kind={problem.kind}>
+          <strong>{problem.message}</strong>
+          {state.status === 'reconnecting' && state.staleSince
+            ? ` — showing the orders as of ${formatTime(state.staleSince)}`
+            : ''}
+        </div>
+      )}
+      {placeholder ? (
+        <FeedState state={placeholder} onClearFilters={clear} onChangeToken={onChangeToken} />
+      ) : (
+        <BlotterGrid
+          rows={view.visible}
+          columns={columns}
+          sort={sort}
+          onSort={toggle}
+          rowHeight={rowHeight}
+          flash={options.flash}
+          width={width}
+          height={Math.max(rowHeight * 3, height - CHROME_HEIGHT)}
+        />
+      )}
+    </div>
+  );
+};

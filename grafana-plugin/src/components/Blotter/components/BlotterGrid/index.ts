@@ -1,0 +1,1 @@
+export { BlotterGrid } from './BlotterGrid';

@@ -1,0 +1,1 @@
+export { BlotterHeader } from './BlotterHeader';

@@ -1,0 +1,1 @@
+export { BlotterRow } from './BlotterRow';

@@ -1,0 +1,1 @@
+export { BlotterToolbar } from './BlotterToolbar';

@@ -1,0 +1,1 @@
+export { FeedState, problemHint, type FeedStateKind } from './FeedState';

@@ -1,0 +1,1 @@
+export { FillProgress } from './FillProgress';

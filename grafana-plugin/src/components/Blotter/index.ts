@@ -1,0 +1,1 @@
+export { Blotter, type BlotterProps, type BlotterDisplayOptions } from './Blotter';

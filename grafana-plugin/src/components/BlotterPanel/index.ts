@@ -1,0 +1,1 @@
+export { BlotterPanel } from './BlotterPanel';

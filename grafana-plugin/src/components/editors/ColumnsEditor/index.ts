@@ -1,0 +1,1 @@
+export { ColumnsEditor } from './ColumnsEditor';

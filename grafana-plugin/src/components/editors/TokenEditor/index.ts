@@ -1,0 +1,1 @@
+export { TokenEditor, TOKEN_WARNING } from './TokenEditor';

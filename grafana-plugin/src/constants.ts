@@ -1,0 +1,101 @@
+import type { BlotterOptions, ColumnId, Density, RowFilters } from './types';
+
+/**
+ * Test ids, keyed by component. Jest tests and the browser tests (tests/blotter) select
+ * through these same strings, so keep them stable.
+ */
+export const TEST_IDS = {
+  blotter: {
+    root: 'blotter',
+    grid: 'blotter-grid',
+    row: 'blotter-row',
+    cell: 'blotter-cell',
+    flash: 'blotter-row-flash',
+    progress: 'blotter-fill-progress',
+    age: 'blotter-age',
+  },
+  header: {
+    root: 'blotter-header',
+    orders: 'blotter-header-orders',
+    buyNotional: 'blotter-header-buy-notional',
+    sellNotional: 'blotter-header-sell-notional',
+    shown: 'blotter-header-shown',
+  },
+  columnHeader: {
+    root: 'blotter-column-header',
+    sortButton: 'blotter-sort',
+  },
+  toolbar: {
+    root: 'blotter-toolbar',
+    search: 'blotter-search',
+    filter: 'blotter-filter',
+    clear: 'blotter-clear-filters',
+  },
+  connection: {
+    root: 'blotter-connection',
+  },
+  state: {
+    empty: 'blotter-empty',
+    error: 'blotter-error',
+    banner: 'blotter-problem-banner',
+    unconfigured: 'blotter-unconfigured',
+  },
+  standalone: {
+    form: 'standalone-token-form',
+    token: 'standalone-token',
+    connect: 'standalone-connect',
+    changeToken: 'standalone-change-token',
+  },
+  editors: {
+    columns: 'editor-columns',
+    token: 'editor-token',
+  },
+} as const;
+
+export const ALL_COLUMNS: ColumnId[] = [
+  'created',
+  'engine',
+  'strategy',
+  'symbol',
+  'side',
+  'type',
+  'quantity',
+  'filled',
+  'limitPrice',
+  'avgFillPrice',
+  'status',
+  'age',
+  'fees',
+];
+
+export const ROW_HEIGHTS: Record<Density, number> = {
+  compact: 24,
+  normal: 32,
+  comfortable: 40,
+};
+
+/** How long a changed row stays highlighted. */
+export const FLASH_MS = 1200;
+
+export const EMPTY_FILTERS: RowFilters = {
+  engine: [],
+  strategy: [],
+  symbol: [],
+  side: [],
+  status: [],
+  search: '',
+};
+
+export const DEFAULT_OPTIONS: BlotterOptions = {
+  feedUrl: 'ws://localhost:9478/feed',
+  viewerToken: '',
+  channel: 'orders',
+  engineFilter: '$engine',
+  strategyFilter: '$strategy',
+  symbolFilter: '$symbol',
+  columns: ALL_COLUMNS,
+  density: 'normal',
+  flash: true,
+  closedRetentionSeconds: 10,
+  maxRows: 10000,
+};

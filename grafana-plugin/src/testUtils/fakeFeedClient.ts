@@ -1,0 +1,121 @@
+import type {
+  Channel,
+  ChannelView,
+  ConnectionState,
+  FeedClientApi,
+  FeedClientOptions,
+  FeedFilter,
+  OrderRow,
+  Unsubscribe,
+} from '@tradewatch/feed-client';
+
+import type { FeedClientFactory } from '../hooks/useFeedOrders';
+
+/** A FeedClientApi driven by the test: push snapshots and updates, set the connection state. */
+export class FakeFeedClient implements FeedClientApi {
+  state: ConnectionState = { status: 'connecting', attempt: 0 };
+  closed = false;
+  subscriptions: Array<{ channel: Channel; filter: FeedFilter; listener: (view: ChannelView<unknown>) => void }> = [];
+  private stateListeners = new Set<(s: ConnectionState) => void>();
+  private rows = new Map<string, OrderRow>();
+  private seq = 0;
+
+  constructor(readonly options: FeedClientOptions) {}
+
+  subscribe<Row>(channel: Channel, filter: FeedFilter, listener: (view: ChannelView<Row>) => void): Unsubscribe {
+    const sub = { channel, filter, listener: listener as (view: ChannelView<unknown>) => void };
+    this.subscriptions.push(sub);
+    return () => {
+      this.subscriptions = this.subscriptions.filter((s) => s !== sub);
+    };
+  }
+
+  onState(listener: (state: ConnectionState) => void): Unsubscribe {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.setState({ status: 'closed' });
+  }
+
+  setState(state: ConnectionState): void {
+    this.state = state;
+    this.stateListeners.forEach((l) => l(state));
+  }
+
+  snapshot(rows: OrderRow[]): void {
+    this.rows = new Map(rows.map((r) => [r.order_id, r]));
+    this.emit({ channel: 'orders', rows: new Map(this.rows), upserts: rows, removed: [], fromSnapshot: true, seq: ++this.seq });
+  }
+
+  update(upserts: OrderRow[], removed: Array<{ key: string; finalRow?: OrderRow }> = []): void {
+    upserts.forEach((r) => this.rows.set(r.order_id, r));
+    removed.forEach((r) => this.rows.delete(r.key));
+    this.emit({ channel: 'orders', rows: new Map(this.rows), upserts, removed, fromSnapshot: false, seq: ++this.seq });
+  }
+
+  private emit(view: ChannelView<OrderRow>): void {
+    this.subscriptions.filter((s) => s.channel === view.channel).forEach((s) => s.listener(view));
+  }
+}
+
+/** A factory that remembers every client it made (the last one is the live one). */
+export function fakeFactory(): FeedClientFactory & { clients: FakeFeedClient[]; last: () => FakeFeedClient } {
+  const clients: FakeFeedClient[] = [];
+  const factory = ((options: FeedClientOptions) => {
+    const c = new FakeFeedClient(options);
+    clients.push(c);
+    return c;
+  }) as FeedClientFactory & { clients: FakeFeedClient[]; last: () => FakeFeedClient };
+  factory.clients = clients;
+  factory.last = () => clients[clients.length - 1];
+  return factory;
+}
+
+let n = 0;
+/** An order row with sensible defaults. */
+export function order(partial: Partial<OrderRow> = {}): OrderRow {
+  n++;
+  return {
+    engine: 'e1',
+    order_id: `o${n}`,
+    symbol: 'XRP/USD',
+    side: 'buy',
+    order_type: 'limit',
+    status: 'new',
+    quantity: 100,
+    filled_quantity: 0,
+    limit_price: 0.5,
+    fees: 0,
+    strategy: 'mm',
+    created_at: new Date(Date.UTC(2024, 0, 1, 12, 0, n % 60)).toISOString(),
+    updated_at: new Date(Date.UTC(2024, 0, 1, 12, 0, n % 60)).toISOString(),
+    ...partial,
+  };
+}
+
+/** A scheduler that runs frames when the test says so. */
+export function manualFrames() {
+  let next = 1;
+  const pending = new Map<number, () => void>();
+  return {
+    request: (cb: () => void) => {
+      const id = next++;
+      pending.set(id, cb);
+      return id;
+    },
+    cancel: (id: number) => {
+      pending.delete(id);
+    },
+    get pending() {
+      return pending.size;
+    },
+    flush() {
+      const cbs = Array.from(pending.values());
+      pending.clear();
+      cbs.forEach((cb) => cb());
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { OrderRow } from '@tradewatch/feed-client';
+
+export type ColumnId =
+  | 'created'
+  | 'engine'
+  | 'strategy'
+  | 'symbol'
+  | 'side'
+  | 'type'
+  | 'quantity'
+  | 'filled'
+  | 'limitPrice'
+  | 'avgFillPrice'
+  | 'status'
+  | 'age'
+  | 'fees';
+
+export type Density = 'compact' | 'normal' | 'comfortable';
+
+/** The panel options, as saved in the dashboard JSON. */
+export interface BlotterOptions {
+  /** ws:// or wss:// URL of the exporter's /feed; dashboard variables allowed. */
+  feedUrl: string;
+  /** Read-only viewer token. Visible to everyone who can edit the dashboard. */
+  viewerToken: string;
+  /** The channel the blotter renders (only `orders` today). */
+  channel: 'orders';
+  /** Subscription filters sent to the server; dashboard variables allowed ($engine …). */
+  engineFilter: string;
+  strategyFilter: string;
+  symbolFilter: string;
+  columns: ColumnId[];
+  density: Density;
+  flash: boolean;
+  /** Seconds a closed order stays visible, faded, with its final status (0: hide at once). */
+  closedRetentionSeconds: number;
+  /** At most this many rows are rendered (after sorting). */
+  maxRows: number;
+}
+
+/** One row of the blotter: an order plus what the blotter knows about its life here. */
+export interface BlotterRow {
+  key: string;
+  order: OrderRow;
+  /** Wall-clock ms of the last change seen live (not set by a snapshot). */
+  changedAt?: number;
+  /** Wall-clock ms when the order left the active set; set means closed and fading. */
+  closedAt?: number;
+}
+
+export type SortDirection = 'asc' | 'desc';
+export interface SortState {
+  column: ColumnId;
+  direction: SortDirection;
+}
+
+/** Client-side filters of the toolbar; an empty list matches everything. */
+export interface RowFilters {
+  engine: string[];
+  strategy: string[];
+  symbol: string[];
+  side: string[];
+  status: string[];
+  search: string;
+}
+
+/** Subscription filters after variable interpolation. A list means "any of these". */
+export interface ResolvedFilter {
+  engine?: string[];
+  strategy?: string[];
+  symbol?: string[];
+}

@@ -1,0 +1,81 @@
+import type { ChannelView, OrderRow } from '@tradewatch/feed-client';
+
+import { order } from '../testUtils/fakeFeedClient';
+import { OrderStore } from './orderStore';
+
+const snapshot = (rows: OrderRow[]): ChannelView<OrderRow> => ({
+  channel: 'orders',
+  rows: new Map(rows.map((r) => [r.order_id, r])),
+  upserts: rows,
+  removed: [],
+  fromSnapshot: true,
+  seq: 1,
+});
+const update = (upserts: OrderRow[], removed: ChannelView<OrderRow>['removed'] = []): ChannelView<OrderRow> => ({
+  channel: 'orders',
+  rows: new Map(),
+  upserts,
+  removed,
+  fromSnapshot: false,
+  seq: 2,
+});
+
+describe('OrderStore', () => {
+  it('replaces on snapshot without flashing, and flashes upserts', () => {
+    const s = new OrderStore(10_000);
+    const a = order({ order_id: 'a' });
+    s.apply(snapshot([a, order({ order_id: 'b' })]), 1000);
+    expect(s.rows().map((r) => [r.key, r.changedAt])).toEqual([
+      ['a', undefined],
+      ['b', undefined],
+    ]);
+    s.apply(update([{ ...a, filled_quantity: 10, status: 'partially_filled' }]), 2000);
+    expect(s.rows().find((r) => r.key === 'a')).toMatchObject({ changedAt: 2000, order: { filled_quantity: 10 } });
+  });
+
+  it('keeps closed orders with their final status for the retention, then drops them', () => {
+    const s = new OrderStore(5000);
+    const a = order({ order_id: 'a' });
+    s.apply(snapshot([a]), 0);
+    s.apply(update([], [{ key: 'a', finalRow: { ...a, status: 'canceled' } }]), 1000);
+    expect(s.activeCount).toBe(0);
+    expect(s.rows()).toEqual([expect.objectContaining({ key: 'a', closedAt: 1000, order: expect.objectContaining({ status: 'canceled' }) })]);
+    expect(s.prune(5999)).toBe(false);
+    expect(s.prune(6000)).toBe(true);
+    expect(s.rows()).toEqual([]);
+  });
+
+  it('keeps the last known state when the server sends no final row; retention 0 drops at once', () => {
+    const s = new OrderStore(5000);
+    s.apply(snapshot([order({ order_id: 'a', status: 'partially_filled' })]), 0);
+    s.apply(update([], [{ key: 'a' }]), 10);
+    expect(s.rows()[0]).toMatchObject({ closedAt: 10, order: { status: 'partially_filled' } });
+    s.setRetention(0, 20);
+    expect(s.rows()).toEqual([]);
+    s.apply(snapshot([order({ order_id: 'b' })]), 30);
+    s.apply(update([], [{ key: 'b' }]), 40);
+    expect(s.rows()).toEqual([]);
+  });
+
+  it('revives a closed order that becomes active again, and a resnapshot flashes only real changes', () => {
+    const s = new OrderStore(5000);
+    const a = order({ order_id: 'a' });
+    const b = order({ order_id: 'b' });
+    s.apply(snapshot([a, b]), 0);
+    s.apply(update([], [{ key: 'a', finalRow: { ...a, status: 'expired' } }]), 10);
+    s.apply(update([a]), 20);
+    expect(s.closedCount).toBe(0);
+    s.apply(snapshot([a, { ...b, filled_quantity: 1, updated_at: 'later' }]), 30);
+    const byKey = new Map(s.rows().map((r) => [r.key, r]));
+    expect(byKey.get('a')?.changedAt).toBe(20);
+    expect(byKey.get('b')?.changedAt).toBe(30);
+  });
+
+  it('bumps its version and caches rows between changes', () => {
+    const s = new OrderStore(1000);
+    const v = s.version;
+    s.apply(snapshot([order()]), 0);
+    expect(s.version).toBeGreaterThan(v);
+    expect(s.rows()).toBe(s.rows());
+  });
+});

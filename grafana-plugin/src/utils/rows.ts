@@ -1,0 +1,139 @@
+import type { OrderRow } from '@tradewatch/feed-client';
+
+import type { BlotterRow, ResolvedFilter, RowFilters, SortState } from '../types';
+import { COLUMNS } from './columns';
+
+const SEARCH_FIELDS: Array<keyof OrderRow> = [
+  'order_id',
+  'client_order_id',
+  'symbol',
+  'strategy',
+  'engine',
+  'side',
+  'status',
+  'order_type',
+  'venue',
+];
+
+/** True when the order passes the subscription filter (used for multi-value variables). */
+export function matchesResolved(order: OrderRow, filter: ResolvedFilter): boolean {
+  if (filter.engine && !filter.engine.includes(order.engine)) {
+    return false;
+  }
+  if (filter.strategy && !filter.strategy.includes(order.strategy ?? '')) {
+    return false;
+  }
+  if (filter.symbol && !filter.symbol.includes(order.symbol)) {
+    return false;
+  }
+  return true;
+}
+
+export function hasActiveFilters(f: RowFilters): boolean {
+  return (
+    f.engine.length + f.strategy.length + f.symbol.length + f.side.length + f.status.length > 0 ||
+    f.search.trim() !== ''
+  );
+}
+
+/** The toolbar filters and the quick search (case-insensitive substring of ids and names). */
+export function filterRows(rows: readonly BlotterRow[], f: RowFilters): BlotterRow[] {
+  if (!hasActiveFilters(f)) {
+    return rows.slice();
+  }
+  const needle = f.search.trim().toLowerCase();
+  const inList = (list: string[], v: string | undefined) => list.length === 0 || list.includes(v ?? '');
+  return rows.filter(({ order }) => {
+    if (
+      !inList(f.engine, order.engine) ||
+      !inList(f.strategy, order.strategy) ||
+      !inList(f.symbol, order.symbol) ||
+      !inList(f.side, order.side) ||
+      !inList(f.status, order.status)
+    ) {
+      return false;
+    }
+    if (needle) {
+      return SEARCH_FIELDS.some((k) => {
+        const v = order[k];
+        return typeof v === 'string' && v.toLowerCase().includes(needle);
+      });
+    }
+    return true;
+  });
+}
+
+/** A stable sort by one column; ties keep the newest order first. */
+export function sortRows(rows: readonly BlotterRow[], sort: SortState, now: number): BlotterRow[] {
+  const col = COLUMNS[sort.column];
+  const dir = sort.direction === 'asc' ? 1 : -1;
+  // decorate once: sort keys are computed n times, not n·log n times
+  const keyed = rows.map((row, i) => ({ row, i, v: col.sortValue(row, now), t: row.order.created_at }));
+  keyed.sort((a, b) => {
+    if (a.v < b.v) {
+      return -dir;
+    }
+    if (a.v > b.v) {
+      return dir;
+    }
+    if (a.t !== b.t) {
+      return a.t < b.t ? 1 : -1;
+    }
+    return a.i - b.i;
+  });
+  return keyed.map((k) => k.row);
+}
+
+/** Notional of an order's remaining quantity at its limit (or average fill) price. */
+export function remainingNotional(order: OrderRow): number {
+  const price = order.limit_price ?? order.avg_fill_price ?? order.stop_price ?? 0;
+  const remaining = Math.max(0, order.quantity - (order.filled_quantity || 0));
+  return remaining * price;
+}
+
+export interface RowSummary {
+  /** Active (not closed) orders among the rows. */
+  orders: number;
+  buyNotional: number;
+  sellNotional: number;
+}
+
+export function summarize(rows: readonly BlotterRow[]): RowSummary {
+  let orders = 0;
+  let buyNotional = 0;
+  let sellNotional = 0;
+  for (const { order, closedAt } of rows) {
+    if (closedAt !== undefined) {
+      continue;
+    }
+    orders++;
+    const n = remainingNotional(order);
+    if (order.side === 'buy') {
+      buyNotional += n;
+    } else {
+      sellNotional += n;
+    }
+  }
+  return { orders, buyNotional, sellNotional };
+}
+
+export interface DistinctValues {
+  engine: string[];
+  strategy: string[];
+  symbol: string[];
+}
+
+export function distinctValues(rows: readonly BlotterRow[]): DistinctValues {
+  const engine = new Set<string>();
+  const strategy = new Set<string>();
+  const symbol = new Set<string>();
+  for (const { order } of rows) {
+    engine.add(order.engine);
+    if (order.strategy) {
+      strategy.add(order.strategy);
+    }
+    symbol.add(order.symbol);
+  }
+  const sorted = (s: Set<string>) => Array.from(s).sort();
+  return { engine: sorted(engine), strategy: sorted(strategy), symbol: sorted(symbol) };
+}
