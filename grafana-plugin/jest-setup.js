@@ -5,3 +5,12 @@ import './.config/jest-setup';
 // (tests that care set their own sizes).
 Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
 Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 });
+
+// i18next (pulled in by @grafana/ui) advertises itself on init; keep test output readable
+const info = console.info;
+console.info = (...args) => {
+  if (typeof args[0] === 'string' && args[0].includes('i18next')) {
+    return;
+  }
+  info(...args);
+};
