@@ -9,7 +9,9 @@ const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** A JSON number or a decimal string (Gal Friday sends Decimals as strings); always finite. */
 const decimal = z
-  .union([z.number(), z.string().regex(DECIMAL_STRING, 'must be a decimal number')])
+  .union([z.number(), z.string().regex(DECIMAL_STRING, 'must be a decimal number')], {
+    error: (iss) => (iss.input === undefined ? 'is required' : 'must be a number or a decimal string such as "0.25"'),
+  })
   .transform((v) => (typeof v === 'number' ? v : Number(v)))
   .refine((v) => Number.isFinite(v), 'must be a finite number');
 
@@ -24,7 +26,10 @@ export const timestamp = z
   .union([
     z.number().int('epoch milliseconds must be an integer').nonnegative(),
     z.string().regex(RFC3339, 'must be an RFC 3339 time such as 2026-01-02T03:04:05Z'),
-  ])
+  ], {
+    error: (iss) =>
+      iss.input === undefined ? 'is required' : 'must be an RFC 3339 time such as 2026-01-02T03:04:05Z or integer epoch milliseconds',
+  })
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
   .refine((v) => Number.isFinite(v), 'is not a valid time');
 
@@ -84,8 +89,9 @@ const orderFields = {
   venue: name.optional(),
 };
 
+// Only judged when both quantities are valid, so one mistake is reported once.
 const filledWithinQuantity = (o: { filled_quantity: number; quantity: number }) =>
-  o.filled_quantity <= o.quantity * (1 + 1e-12);
+  !(o.quantity > 0 && o.filled_quantity >= 0) || o.filled_quantity <= o.quantity * (1 + 1e-12);
 const FILLED_ABOVE = { message: 'filled_quantity must not exceed quantity', path: ['filled_quantity'] };
 
 /** The payload of an order (used by `order` events and inside `snapshot`). */
