@@ -58,7 +58,7 @@ export const portfolioDashboard: DashboardSpec = {
             { expr: q.winRate, legend: 'Win rate' },
             { expr: q.profitFactor, legend: 'Profit factor' },
             { expr: q.expectancy, legend: 'Expectancy' },
-          ], { decimals: 3 }),
+          ], { decimals: 3, nanText: 'too few periods' }),
           16,
         ],
         [p.barGaugePanel('Round trips by outcome', [{ expr: q.roundTripsByOutcome, legend: '{{outcome}}' }]), 8],

@@ -91,6 +91,8 @@ export interface PanelOpts {
   thresholds?: dashboard.ThresholdsConfigBuilder;
   mappings?: dashboard.ValueMapping[];
   decimals?: number;
+  /** Text shown instead of NaN (e.g. a ratio over a window with too few periods yet). */
+  nanText?: string;
   min?: number;
   max?: number;
 }
@@ -101,7 +103,14 @@ function common_<T extends { unit(u: string): T; thresholds(t: dashboard.Thresho
 ): T {
   b.datasource(datasource).unit(o.unit ?? units.count).thresholds(o.thresholds ?? neutral());
   if (o.description) b.description(o.description);
-  if (o.mappings) b.mappings(o.mappings);
+  const mappings = [...(o.mappings ?? [])];
+  if (o.nanText) {
+    mappings.push({
+      type: dashboard.MappingType.SpecialValue,
+      options: { match: dashboard.SpecialValueMatch.NotANumber, result: { text: o.nanText, color: colors.neutral, index: mappings.length } },
+    });
+  }
+  if (mappings.length) b.mappings(mappings);
   if (o.decimals !== undefined) b.decimals(o.decimals);
   if (o.min !== undefined) b.min(o.min);
   if (o.max !== undefined) b.max(o.max);
