@@ -126,7 +126,7 @@ export function createApp(deps: AppDeps) {
         const decoded = decodeEvents(text, type !== 'application/json');
         if (!decoded.ok) {
           ingestor.reject('malformed_json');
-          res.status(400).json({ error: 'the body is not valid JSON or NDJSON', problems: decoded.problems });
+          res.status(400).json({ error: `the body is not valid JSON or NDJSON: ${decoded.problems[0].reason}`, problems: decoded.problems });
           return;
         }
         let raws = decoded.values;
