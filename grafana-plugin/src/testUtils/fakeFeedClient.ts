@@ -62,16 +62,16 @@ export class FakeFeedClient implements FeedClientApi {
 }
 
 /** A factory that remembers every client it made (the last one is the live one). */
-export function fakeFactory(): FeedClientFactory & { clients: FakeFeedClient[]; last: () => FakeFeedClient } {
+export type FakeFactory = FeedClientFactory & { clients: FakeFeedClient[]; last: () => FakeFeedClient };
+
+export function fakeFactory(): FakeFactory {
   const clients: FakeFeedClient[] = [];
-  const factory = ((options: FeedClientOptions) => {
+  const create = (options: FeedClientOptions) => {
     const c = new FakeFeedClient(options);
     clients.push(c);
     return c;
-  }) as FeedClientFactory & { clients: FakeFeedClient[]; last: () => FakeFeedClient };
-  factory.clients = clients;
-  factory.last = () => clients[clients.length - 1];
-  return factory;
+  };
+  return Object.assign(create, { clients, last: () => clients[clients.length - 1] });
 }
 
 let n = 0;

@@ -1,0 +1,1 @@
+export { TokenForm } from './TokenForm';
