@@ -1,1 +1,3 @@
 export * from './types';
+export { FeedClient } from './client';
+export { rowKey } from './keys';

@@ -45,6 +45,8 @@ export interface SnapshotMessage<Row = unknown> {
   channel: Channel;
   seq: number;
   rows: Row[];
+  /** The subscription id the client chose (absent for the default one per channel). */
+  sub?: string;
 }
 export interface UpdateMessage<Row = unknown> {
   type: 'update';
@@ -55,6 +57,12 @@ export interface UpdateMessage<Row = unknown> {
   removes: string[];
   /** On `orders`: the final state of each removed order (filled, canceled, …). */
   closed?: Row[];
+  sub?: string;
+  /**
+   * Present on a catch-up sent to a client that fell behind: this one update stands for
+   * every update from `from_seq` to `seq` (coalesced to the latest state per key).
+   */
+  from_seq?: number;
 }
 export interface ErrorMessage {
   type: 'error';
@@ -64,13 +72,15 @@ export interface ErrorMessage {
 export interface HeartbeatMessage {
   type: 'heartbeat';
   ts: number;
+  /** The `ts` of the client's `ping` this heartbeat answers. */
+  echo?: number;
 }
 export type ServerMessage = SnapshotMessage | UpdateMessage | ErrorMessage | HeartbeatMessage;
 
 /** Client → server messages. */
 export type ClientMessage =
-  | { op: 'subscribe'; channel: Channel; filter?: FeedFilter }
-  | { op: 'unsubscribe'; channel: Channel }
+  | { op: 'subscribe'; channel: Channel; filter?: FeedFilter; sub?: string }
+  | { op: 'unsubscribe'; channel: Channel; sub?: string }
   | { op: 'ping'; ts?: number };
 
 /** Why the client is not live, in words a user can act on. */
