@@ -58,7 +58,14 @@ export class MetricsRegistry implements MetricSink {
     this.onError = options.onError ?? (() => undefined);
     this.registerFamily(COLLECTOR_DURATION);
     this.registerFamily(COLLECTOR_SUCCESS);
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.prom });
+    if (options.processMetrics !== false) {
+      collectDefaultMetrics({ register: this.prom });
+      // prom-client names these gauges with `_total`, which promtool rejects; they are
+      // also covered by process_* and nodejs_eventloop_*, so they are dropped.
+      for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+        this.prom.removeSingleMetric(name);
+      }
+    }
   }
 
   register(collector: Collector): void {

@@ -1,0 +1,73 @@
+/**
+ * A first run: the demo engine alone brings every area's metrics to life, and the
+ * exposition passes `promtool check metrics` (Debian's prometheus package).
+ */
+import { spawnSync } from 'node:child_process';
+import { parseMetrics, startExporter, sumOf, waitFor, type RunningExporter } from '../support/exporter';
+
+let ex: RunningExporter;
+beforeAll(async () => {
+  // The demo at its default pace (250 ms ticks), as a newcomer runs it.
+  ex = await startExporter({ env: { TRADEWATCH_DEMO_INTERVAL_MS: '250' } });
+});
+afterAll(async () => {
+  await ex?.stop();
+});
+
+const text = async () => (await fetch(`${ex.baseUrl}/metrics`)).text();
+
+/** One representative figure per area that must move while the demo trades. */
+const MOVING: Record<string, string[]> = {
+  execution: ['trading_orders_submitted_total', 'trading_fills_total', 'trading_filled_notional_total'],
+  portfolio: ['trading_equity', 'trading_cash_balance'],
+  risk: ['trading_risk_value'],
+  strategy: ['trading_signals_total'],
+  health: ['trading_events_total', 'trading_venue_request_seconds_count', 'trading_last_event_timestamp_seconds'],
+  host: ['host_cpu_seconds_total'],
+};
+
+describe('demo engine', () => {
+  it('within 30 s, every area carries live, changing values', async () => {
+    // By 16 s the demo has switched strategy (tick 40) and been halted (tick 60).
+    const first = await waitFor(
+      'the demo to reach its first strategy transition and halt',
+      async () => {
+        const m = parseMetrics(await text());
+        return sumOf(m, 'trading_strategy_transitions_total') >= 1 && sumOf(m, 'trading_halts_total') >= 1 ? m : undefined;
+      },
+      30_000,
+      500,
+    );
+    // A demo halt pauses new orders for 5 s: look across a longer stretch than that.
+    await new Promise((r) => setTimeout(r, 6000));
+    const second = parseMetrics(await text());
+    for (const [area, names] of Object.entries(MOVING)) {
+      for (const name of names) {
+        const a = sumOf(first, name);
+        const b = sumOf(second, name);
+        if (a === b) throw new Error(`${area}: ${name} did not change (${a})`);
+      }
+    }
+    // Present in every area (values may rest between scrapes).
+    for (const name of [
+      'trading_orders_active', 'trading_orders_closed_total', 'trading_order_fill_seconds_count', 'trading_fees_paid_total',
+      'trading_position_quantity', 'trading_unrealized_pnl', 'trading_realized_pnl', 'trading_drawdown_ratio', 'trading_daily_pnl',
+      'trading_halted', 'trading_exposure_ratio', 'trading_risk_limit', 'trading_consecutive_losses',
+      'trading_strategy_active', 'trading_component_up', 'trading_venue_errors_total',
+      'tradewatch_build_info', 'tradewatch_feed_clients', 'host_memory_bytes', 'host_load1', 'host_filesystem_avail_bytes',
+      'process_resident_memory_bytes',
+    ]) {
+      expect([name, [...second.keys()].some((k) => k === name || k.startsWith(name + '{'))]).toEqual([name, true]);
+    }
+    expect(sumOf(second, 'trading_signals_total', { decision: 'rejected' })).toBeGreaterThan(0);
+    expect(sumOf(second, 'trading_orders_closed_total', { status: 'canceled' }) + sumOf(second, 'trading_orders_closed_total', { status: 'rejected' })).toBeGreaterThan(0);
+    expect(sumOf(second, 'tradewatch_collector_success')).toBe(6);
+  }, 60_000);
+
+  it('`promtool check metrics` reports nothing on the output', async () => {
+    const body = await text();
+    const r = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect({ status: r.status, out: (r.stdout + r.stderr).trim() }).toEqual({ status: 0, out: '' });
+  });
+});
