@@ -13,6 +13,7 @@ import { TokenRegistry, loadOrCreateTokens } from './auth/tokens';
 import { createApp } from './http/app';
 import { closeServer, createServer, listen, type UpgradeHandler } from './server';
 import { DemoSource } from './sources/demo';
+import { feedExtension } from './feed/server';
 import { VERSION } from './version';
 
 export interface Exporter {
@@ -86,7 +87,8 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
   const server = createServer(app, config, upgrades);
 
   const stoppers: { stop(): Promise<void> }[] = [];
-  for (const ext of options.extensions ?? []) {
+  // The live feed (/feed) is part of every exporter; other extensions come after it.
+  for (const ext of [feedExtension(), ...(options.extensions ?? [])]) {
     const s = await ext.start({ config, store, ingestor, tokens, log, upgrades, feedClients });
     if (s) stoppers.push(s);
   }

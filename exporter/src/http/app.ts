@@ -12,7 +12,7 @@ import type { MetricsRegistry } from '../metrics/registry';
 import type { Store } from '../state/store';
 import { FailureLimiter, RateLimiter, type Principal, type Role, type TokenRegistry } from '../auth/tokens';
 import { landingPage } from './landing';
-import { readRoutes } from './read-api';
+import { feedAuthProbe, readRoutes } from './read-api';
 
 export interface AppDeps {
   config: Config;
@@ -165,6 +165,8 @@ export function createApp(deps: AppDeps) {
     },
   );
 
+  // Before the viewer check: the probe answers 401/403 itself, with CORS, for the feed client.
+  app.use('/api/v1', feedAuthProbe({ tokens: deps.tokens, allowedOrigins: config.allowedOrigins, failures }));
   app.use('/api/v1', requireRole('viewer'), readRoutes(deps.store));
 
   if (deps.blotterDir && existsSync(deps.blotterDir)) {

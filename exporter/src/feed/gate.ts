@@ -1,0 +1,75 @@
+/**
+ * Who may open the feed: the decision at the WebSocket upgrade (and at the HTTP auth probe
+ * that lets a browser learn why an upgrade was refused). Pure over headers and counters.
+ */
+import type { FailureLimiter, TokenRegistry } from '../auth/tokens';
+import { PROTOCOL, TOKEN_PROTOCOL_PREFIX } from './protocol';
+
+export interface GateRequest {
+  address: string;
+  /** The Origin header (absent: not a browser, judged by the token alone). */
+  origin: string | undefined;
+  /** The Host header: a page served by the exporter itself has this host in its origin. */
+  host: string | undefined;
+  /** Sec-WebSocket-Protocol, as sent (comma separated). */
+  protocols: string | undefined;
+  authorization: string | undefined;
+}
+
+export interface GateDeps {
+  tokens: TokenRegistry;
+  allowedOrigins: readonly string[];
+  failures: FailureLimiter;
+}
+
+export type GateDecision =
+  | { ok: true; tokenName: string; via: 'subprotocol' | 'bearer' }
+  | { ok: false; status: 401 | 403 | 429; reason: 'rate_limited' | 'origin' | 'no_token' | 'bad_token' | 'role'; error: string };
+
+/** Offered subprotocols, the token among them, and whether tradewatch.v1 was offered. */
+export function readProtocols(header: string | undefined): { offered: string[]; token: string | undefined } {
+  const offered = (header ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const tokenEntry = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
+  return { offered, token: tokenEntry?.slice(TOKEN_PROTOCOL_PREFIX.length) || undefined };
+}
+
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false; // "null" (sandboxed frames, file://) and garbage
+  }
+  if (host && parsed.host.toLowerCase() === host.toLowerCase()) return true; // the exporter's own pages (/blotter)
+  return allowed.includes(parsed.origin);
+}
+
+export function decide(req: GateRequest, deps: GateDeps): GateDecision {
+  if (deps.failures.isBlocked(req.address)) {
+    return { ok: false, status: 429, reason: 'rate_limited', error: 'too many failed authentication attempts from this address; try again in a minute' };
+  }
+  if (!originAllowed(req.origin, req.host, deps.allowedOrigins)) {
+    return { ok: false, status: 403, reason: 'origin', error: `the origin ${req.origin} is not allowed: add it to TRADEWATCH_ALLOWED_ORIGINS` };
+  }
+  const fromProtocol = readProtocols(req.protocols).token;
+  const bearer = req.authorization?.startsWith('Bearer ') ? req.authorization.slice(7).trim() || undefined : undefined;
+  const secret = fromProtocol ?? bearer;
+  if (!secret) {
+    deps.failures.fail(req.address);
+    return {
+      ok: false,
+      status: 401,
+      reason: 'no_token',
+      error: `a viewer token is required: offer the subprotocols ${PROTOCOL} and ${TOKEN_PROTOCOL_PREFIX}<token>, or send Authorization: Bearer <token>`,
+    };
+  }
+  const principals = deps.tokens.authenticate(secret);
+  const viewer = principals.find((p) => p.role === 'viewer');
+  if (viewer) return { ok: true, tokenName: viewer.name, via: fromProtocol ? 'subprotocol' : 'bearer' };
+  if (principals.length > 0) {
+    return { ok: false, status: 403, reason: 'role', error: `this token has the ${principals.map((p) => p.role).join(', ')} role; the feed needs a viewer token` };
+  }
+  deps.failures.fail(req.address);
+  return { ok: false, status: 401, reason: 'bad_token', error: 'the token is not valid' };
+}

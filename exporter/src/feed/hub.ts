@@ -1,0 +1,278 @@
+/**
+ * The feed's fan-out, without sockets: changes from the store are routed into topics (one
+ * per channel + filter + subscription id); every batch interval each topic with changes
+ * serializes ONE update frame and hands the same bytes to all of its members. A member
+ * whose connection is behind stops receiving frames and is owed a coalesced catch-up
+ * (latest state per key, bounded), or a fresh snapshot when it owes too much; a member
+ * past the hard limit is closed. Nobody waits for a slow member.
+ */
+import type { Channel, FeedFilter } from '@tradewatch/feed-client';
+import type { Change } from '../state/changes';
+import type { Store } from '../state/store';
+import { CLOSE } from './protocol';
+import { STATE_CHANNELS, matches, snapshotRows } from './subscriptions';
+
+/** One connection, as the hub sees it. */
+export interface Peer {
+  /** Sends a serialized text frame (the same Buffer may go to many peers). */
+  send(frame: Buffer): void;
+  /** Bytes accepted but not yet written to the network. */
+  readonly bufferedAmount: number;
+  close(code: number, reason: string): void;
+}
+
+export interface HubOptions {
+  batchMs: number;
+  /** Above this many unsent bytes a member gets no more frames until it drains. */
+  lagBytes: number;
+  /** Above this many unsent bytes the connection is closed (4002). */
+  maxBufferedBytes: number;
+  /** Keys a lagging member may be owed; past it, it gets a fresh snapshot instead. */
+  maxOwedKeys: number;
+}
+
+interface Pending {
+  row: unknown;
+  final?: unknown;
+}
+
+class Topic {
+  seq = 0;
+  readonly members = new Set<Member>();
+  pending = new Map<string, Pending>();
+  /** State channels: keys of the rows currently in this topic's set (to announce leavers). */
+  readonly keys: Set<string> | null;
+  snapshot: { version: number; seq: number; frame: Buffer } | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly channel: Channel,
+    readonly filter: FeedFilter,
+    readonly sub: string | undefined,
+    initialKeys: Iterable<string> | null,
+  ) {
+    this.keys = initialKeys ? new Set(initialKeys) : null;
+  }
+
+  route(change: Change): void {
+    const key = change.key;
+    if (change.row !== null) {
+      if (matches(this.filter, change.row)) {
+        this.pending.set(key, { row: change.row });
+        this.keys?.add(key);
+      } else if (this.keys?.delete(key)) {
+        this.pending.set(key, { row: null }); // it no longer passes the filter
+      }
+      return;
+    }
+    const known = this.keys ? this.keys.delete(key) : change.final === undefined || matches(this.filter, change.final);
+    if (known) this.pending.set(key, change.final === undefined ? { row: null } : { row: null, final: change.final });
+  }
+}
+
+/** A peer's subscription to a topic, and what it is owed while it lags. */
+export class Member {
+  lastSeq = 0;
+  owed: Map<string, Pending> | null = null;
+  resync = false;
+  constructor(
+    readonly peer: Peer,
+    readonly topic: Topic,
+  ) {}
+  get lagging(): boolean {
+    return this.owed !== null || this.resync;
+  }
+}
+
+export interface FlushStats {
+  frames: number;
+  catchUps: number;
+  resyncs: number;
+  closed: number;
+}
+
+export class FeedHub {
+  private readonly topics = new Map<string, Topic>();
+  private readonly byChannel = new Map<Channel, Set<Topic>>();
+  private readonly lagging = new Set<Member>();
+  private readonly dirty = new Set<Topic>();
+  /** Bumped on every applied batch: a cached snapshot is valid while it holds. */
+  private version = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlush = 0;
+  private stopped = false;
+  readonly totals: FlushStats = { frames: 0, catchUps: 0, resyncs: 0, closed: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: HubOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The store's change listener. */
+  readonly onChanges = (changes: readonly Change[]): void => {
+    this.version += 1;
+    for (const change of changes) {
+      const topics = this.byChannel.get(change.channel);
+      if (!topics) continue;
+      for (const topic of topics) {
+        topic.route(change);
+        if (topic.pending.size > 0) this.dirty.add(topic);
+      }
+    }
+    if (this.dirty.size > 0) this.schedule();
+  };
+
+  /** Subscribes a peer (replacing what it had under the same id) and sends its snapshot. */
+  subscribe(peer: Peer, channel: Channel, filter: FeedFilter, sub: string | undefined): Member {
+    const id = `${channel}\u0000${sub ?? ''}\u0000${JSON.stringify(filter)}`;
+    let topic = this.topics.get(id);
+    if (!topic) {
+      const keys = STATE_CHANNELS.has(channel) ? this.keysOf(channel, filter) : null;
+      topic = new Topic(id, channel, filter, sub, keys);
+      this.topics.set(id, topic);
+      let set = this.byChannel.get(channel);
+      if (!set) this.byChannel.set(channel, (set = new Set()));
+      set.add(topic);
+    }
+    const member = new Member(peer, topic);
+    topic.members.add(member);
+    this.sendSnapshot(member);
+    return member;
+  }
+
+  unsubscribe(member: Member): void {
+    const topic = member.topic;
+    topic.members.delete(member);
+    this.lagging.delete(member);
+    if (topic.members.size === 0) {
+      this.topics.delete(topic.id);
+      this.byChannel.get(topic.channel)?.delete(topic);
+      this.dirty.delete(topic);
+    }
+  }
+
+  get topicCount(): number {
+    return this.topics.size;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** At most one flush per batch interval; the first change after a quiet spell goes at once. */
+  private schedule(): void {
+    if (this.timer || this.stopped) return;
+    const delay = Math.max(0, this.lastFlush + this.options.batchMs - this.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, delay);
+  }
+
+  flush(): FlushStats {
+    this.lastFlush = this.now();
+    const stats: FlushStats = { frames: 0, catchUps: 0, resyncs: 0, closed: 0 };
+    for (const topic of this.dirty) {
+      const pending = topic.pending;
+      topic.pending = new Map();
+      topic.seq += 1;
+      const frame = encodeUpdate(topic, topic.seq, pending, undefined);
+      for (const m of topic.members) {
+        if (!m.lagging && m.peer.bufferedAmount <= this.options.lagBytes) {
+          m.peer.send(frame);
+          m.lastSeq = topic.seq;
+          stats.frames += 1;
+          continue;
+        }
+        this.owe(m, pending);
+      }
+    }
+    this.dirty.clear();
+
+    for (const m of this.lagging) {
+      const buffered = m.peer.bufferedAmount;
+      if (buffered > this.options.maxBufferedBytes) {
+        m.peer.close(CLOSE.slow.code, CLOSE.slow.reason);
+        this.lagging.delete(m);
+        stats.closed += 1;
+        continue;
+      }
+      // Resume only once it has drained well below the lag mark (no flapping).
+      if (buffered > this.options.lagBytes / 2) continue;
+      this.lagging.delete(m);
+      if (m.resync) {
+        m.resync = false;
+        m.owed = null;
+        this.sendSnapshot(m);
+        stats.resyncs += 1;
+      } else if (m.owed) {
+        const owed = m.owed;
+        m.owed = null;
+        if (m.lastSeq < m.topic.seq) {
+          m.peer.send(encodeUpdate(m.topic, m.topic.seq, owed, m.lastSeq + 1));
+          m.lastSeq = m.topic.seq;
+          stats.catchUps += 1;
+        }
+      }
+    }
+    if (this.lagging.size > 0) this.schedule(); // keep checking whether they drained
+    this.totals.frames += stats.frames;
+    this.totals.catchUps += stats.catchUps;
+    this.totals.resyncs += stats.resyncs;
+    this.totals.closed += stats.closed;
+    return stats;
+  }
+
+  /** Adds what a lagging member missed, coalesced to the latest state per key. */
+  private owe(m: Member, pending: Map<string, Pending>): void {
+    this.lagging.add(m);
+    if (m.resync) return;
+    const owed = m.owed ?? (m.owed = new Map());
+    for (const [key, p] of pending) owed.set(key, p);
+    if (owed.size > this.options.maxOwedKeys) {
+      m.owed = null;
+      m.resync = true;
+    }
+  }
+
+  private sendSnapshot(m: Member): void {
+    const topic = m.topic;
+    if (!topic.snapshot || topic.snapshot.version !== this.version || topic.snapshot.seq !== topic.seq) {
+      const rows = snapshotRows(this.store, topic.channel, topic.filter);
+      topic.snapshot = { version: this.version, seq: topic.seq, frame: Buffer.from(JSON.stringify({ type: 'snapshot', channel: topic.channel, ...(topic.sub ? { sub: topic.sub } : {}), seq: topic.seq, rows })) };
+    }
+    m.peer.send(topic.snapshot.frame);
+    m.lastSeq = topic.seq;
+  }
+
+  private keysOf(channel: Channel, filter: FeedFilter): string[] {
+    return snapshotRows(this.store, channel, filter).map((row) => {
+      const r = row as { order_id?: string; engine?: string; symbol?: string };
+      return channel === 'orders' ? String(r.order_id) : channel === 'positions' ? `${r.engine}:${r.symbol}` : String(r.engine);
+    });
+  }
+}
+
+function encodeUpdate(topic: Topic, seq: number, pending: Map<string, Pending>, fromSeq: number | undefined): Buffer {
+  const upserts: unknown[] = [];
+  const removes: string[] = [];
+  const closed: unknown[] = [];
+  for (const [key, p] of pending) {
+    if (p.row !== null) upserts.push(p.row);
+    else {
+      removes.push(key);
+      if (p.final !== undefined) closed.push(p.final);
+    }
+  }
+  const message: Record<string, unknown> = { type: 'update', channel: topic.channel };
+  if (topic.sub) message.sub = topic.sub;
+  message.seq = seq;
+  if (fromSeq !== undefined && fromSeq !== seq) message.from_seq = fromSeq;
+  message.upserts = upserts;
+  message.removes = removes;
+  if (closed.length > 0) message.closed = closed;
+  return Buffer.from(JSON.stringify(message));
+}

@@ -1,0 +1,282 @@
+/**
+ * The /feed WebSocket endpoint: `ws` in noServer mode on the exporter's HTTP server. The
+ * upgrade is authorized before the handshake (401/403/429/503 as plain HTTP answers); each
+ * connection's messages are parsed at the edge; fan-out and slow clients are the hub's.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Channel } from '@tradewatch/feed-client';
+import { FailureLimiter } from '../auth/tokens';
+import type { Extension, ExtensionContext } from '../main';
+import { decide, readProtocols } from './gate';
+import { FeedHub, type Member, type Peer } from './hub';
+import { CLOSE, PROTOCOL, errorFrame, normalizeFilter, parseClientMessage, type ClientOp } from './protocol';
+import { channelFilter } from './subscriptions';
+
+export const FEED_PATH = '/feed';
+
+/** Bad messages tolerated per connection within a minute before it is closed (1008). */
+const STRIKES = 10;
+const STRIKE_WINDOW_MS = 60_000;
+/** Messages per second a client may send (burst: twice that). */
+const MESSAGE_RATE = 20;
+const MAX_SUBSCRIPTIONS = 20;
+
+class Connection implements Peer {
+  readonly members = new Map<string, Member>();
+  lastHeard: number;
+  private strikes: number[] = [];
+  private allowance = MESSAGE_RATE * 2;
+  private allowanceAt: number;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly address: string,
+    readonly tokenName: string,
+    readonly origin: string | undefined,
+    now: number,
+  ) {
+    this.lastHeard = now;
+    this.allowanceAt = now;
+  }
+
+  send(frame: Buffer | string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame, { binary: false });
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.close(code, reason);
+    // A client that stopped reading never acknowledges the close: drop it after a grace.
+    setTimeout(() => this.ws.terminate(), 5000).unref();
+  }
+
+  /** Counts a bad message; true when the client has used up its patience. */
+  strike(now: number): boolean {
+    this.strikes = this.strikes.filter((t) => now - t < STRIKE_WINDOW_MS);
+    this.strikes.push(now);
+    return this.strikes.length >= STRIKES;
+  }
+
+  /** Token bucket: false when the client sends faster than MESSAGE_RATE. */
+  takeMessage(now: number): boolean {
+    this.allowance = Math.min(MESSAGE_RATE * 2, this.allowance + ((now - this.allowanceAt) / 1000) * MESSAGE_RATE);
+    this.allowanceAt = now;
+    if (this.allowance < 1) return false;
+    this.allowance -= 1;
+    return true;
+  }
+}
+
+export interface FeedServerOptions {
+  batchMs: number;
+  heartbeatMs: number;
+  maxClients: number;
+  maxFrameBytes: number;
+  maxBufferedBytes: number;
+  allowedOrigins: readonly string[];
+}
+
+export class FeedServer {
+  readonly hub: FeedHub;
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private readonly failures = new FailureLimiter();
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly unlisten: () => void;
+  private pendingUpgrades = 0;
+
+  constructor(
+    private readonly ctx: Pick<ExtensionContext, 'store' | 'tokens' | 'log'>,
+    private readonly options: FeedServerOptions,
+  ) {
+    this.hub = new FeedHub(ctx.store, {
+      batchMs: options.batchMs,
+      maxBufferedBytes: options.maxBufferedBytes,
+      lagBytes: Math.max(16 * 1024, Math.min(256 * 1024, Math.floor(options.maxBufferedBytes / 4))),
+      maxOwedKeys: 5_000,
+    });
+    this.unlisten = ctx.store.onChanges(this.hub.onChanges);
+    this.wss = new WebSocketServer({
+      noServer: true,
+      // Past our own limit (answered with an error message) a frame this big closes the connection (1009).
+      maxPayload: options.maxFrameBytes * 4,
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
+    });
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  get clientCount(): number {
+    return this.connections.size;
+  }
+
+  /** The upgrade handler for /feed. */
+  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    const decision = decide(
+      {
+        address,
+        origin,
+        host: req.headers.host,
+        protocols: typeof req.headers['sec-websocket-protocol'] === 'string' ? req.headers['sec-websocket-protocol'] : undefined,
+        authorization: req.headers.authorization,
+      },
+      { tokens: this.ctx.tokens, allowedOrigins: this.options.allowedOrigins, failures: this.failures },
+    );
+    if (!decision.ok) {
+      this.ctx.log.warn({ address, origin, status: decision.status, reason: decision.reason }, `feed connection refused: ${decision.error}`);
+      return refuse(socket, decision.status, decision.error);
+    }
+    if (this.connections.size + this.pendingUpgrades >= this.options.maxClients) {
+      this.ctx.log.warn({ address, token: decision.tokenName }, 'feed connection refused: TRADEWATCH_FEED_MAX_CLIENTS reached');
+      return refuse(socket, 503, `the feed is at its limit of ${this.options.maxClients} connections (TRADEWATCH_FEED_MAX_CLIENTS)`);
+    }
+    const { offered } = readProtocols(req.headers['sec-websocket-protocol'] as string | undefined);
+    if (offered.length > 0 && !offered.includes(PROTOCOL)) {
+      return refuse(socket, 400, `offer the subprotocol ${PROTOCOL}`);
+    }
+    this.pendingUpgrades += 1;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.pendingUpgrades -= 1;
+      this.accept(ws, address, decision.tokenName, origin);
+    });
+  };
+
+  private accept(ws: WebSocket, address: string, tokenName: string, origin: string | undefined): void {
+    const conn = new Connection(ws, address, tokenName, origin, Date.now());
+    this.connections.add(conn);
+    this.ctx.log.info({ token: tokenName, address, origin, clients: this.connections.size }, 'feed client connected');
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(conn, data, isBinary));
+    ws.on('pong', () => (conn.lastHeard = Date.now()));
+    ws.on('error', (err) => this.ctx.log.debug({ token: tokenName, address, err: err.message }, 'feed socket error'));
+    ws.on('close', (code: number) => {
+      this.connections.delete(conn);
+      for (const m of conn.members.values()) this.hub.unsubscribe(m);
+      conn.members.clear();
+      this.ctx.log.info({ token: tokenName, address, code, clients: this.connections.size }, 'feed client disconnected');
+    });
+  }
+
+  private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    const now = Date.now();
+    conn.lastHeard = now;
+    const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+    let problem: { code: string; error: string } | null = null;
+    if (!conn.takeMessage(now)) {
+      problem = { code: 'rate_limited', error: `too many messages: at most ${MESSAGE_RATE} a second` };
+    } else if (bytes > this.options.maxFrameBytes) {
+      problem = { code: 'frame_too_large', error: `a frame of ${bytes} bytes exceeds the limit of ${this.options.maxFrameBytes} bytes (TRADEWATCH_FEED_MAX_FRAME_BYTES)` };
+    } else if (isBinary) {
+      problem = { code: 'binary_frame', error: 'binary frames are not accepted: send JSON text' };
+    } else {
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      const parsed = parseClientMessage(text);
+      if (parsed.ok) problem = this.apply(conn, parsed.message);
+      else problem = { code: parsed.code, error: parsed.error };
+    }
+    if (!problem) return;
+    conn.send(errorFrame(problem.error, problem.code));
+    if (conn.strike(now)) {
+      this.ctx.log.warn({ token: conn.tokenName, address: conn.address }, 'feed client closed after repeated bad messages');
+      conn.close(CLOSE.abuse.code, CLOSE.abuse.reason);
+    }
+  }
+
+  private apply(conn: Connection, op: ClientOp): { code: string; error: string } | null {
+    switch (op.op) {
+      case 'ping':
+        conn.send(JSON.stringify({ type: 'heartbeat', ts: Date.now(), ...(op.ts !== undefined ? { echo: op.ts } : {}) }));
+        return null;
+      case 'subscribe': {
+        const id = subscriptionId(op.channel, op.sub);
+        const existing = conn.members.get(id);
+        if (!existing && conn.members.size >= MAX_SUBSCRIPTIONS) {
+          return { code: 'too_many_subscriptions', error: `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection` };
+        }
+        if (existing) this.hub.unsubscribe(existing);
+        const filter = channelFilter(op.channel, normalizeFilter(op.filter));
+        conn.members.set(id, this.hub.subscribe(conn, op.channel, filter, op.sub));
+        return null;
+      }
+      case 'unsubscribe': {
+        const id = subscriptionId(op.channel, op.sub);
+        const existing = conn.members.get(id);
+        if (!existing) return { code: 'not_subscribed', error: `not subscribed to ${op.channel}${op.sub ? ` (sub ${op.sub})` : ''}` };
+        this.hub.unsubscribe(existing);
+        conn.members.delete(id);
+        return null;
+      }
+    }
+  }
+
+  /** Heartbeats: one shared frame to every client, a ws ping, and the dead dropped. */
+  private beat(): void {
+    const now = Date.now();
+    const frame = Buffer.from(JSON.stringify({ type: 'heartbeat', ts: now }));
+    for (const conn of this.connections) {
+      if (now - conn.lastHeard > this.options.heartbeatMs * 2.5) {
+        this.ctx.log.info({ token: conn.tokenName, address: conn.address }, 'feed client timed out');
+        conn.close(CLOSE.heartbeat.code, CLOSE.heartbeat.reason);
+        continue;
+      }
+      if (conn.bufferedAmount > this.options.maxBufferedBytes) {
+        conn.close(CLOSE.slow.code, CLOSE.slow.reason);
+        continue;
+      }
+      conn.send(frame);
+      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.ping();
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.unlisten();
+    this.hub.stop();
+    for (const conn of this.connections) conn.close(CLOSE.shutdown.code, CLOSE.shutdown.reason);
+    // Give close frames a moment to go out; the HTTP server's close then ends the rest.
+    const deadline = Date.now() + 1000;
+    while (this.connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const conn of this.connections) conn.ws.terminate();
+  }
+}
+
+function subscriptionId(channel: Channel, sub: string | undefined): string {
+  return sub ? `${channel}#${sub}` : channel;
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+
+/** Answers a refused upgrade with a plain HTTP status and a JSON body naming the problem. */
+function refuse(socket: Duplex, status: number, error: string): void {
+  const body = JSON.stringify({ error });
+  const headers = [
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`,
+    'Connection: close',
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...(status === 401 ? ['WWW-Authenticate: Bearer realm="tradewatch"'] : []),
+    ...(status === 429 || status === 503 ? ['Retry-After: 10'] : []),
+  ];
+  socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
+}
+
+/** The feed as an exporter extension: registers /feed and reports the client count. */
+export function feedExtension(): Extension {
+  return {
+    async start(ctx) {
+      const server = new FeedServer(ctx, { ...ctx.config.feed, allowedOrigins: ctx.config.allowedOrigins });
+      ctx.upgrades[FEED_PATH] = server.handleUpgrade;
+      ctx.feedClients.count = () => server.clientCount;
+      return { stop: () => server.stop() };
+    },
+  };
+}

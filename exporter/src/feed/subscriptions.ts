@@ -1,0 +1,70 @@
+/**
+ * What a subscription sees: which rows of a channel pass its filter, and the snapshot of
+ * its channel read from the store. Pure: no sockets.
+ */
+import type { Channel, FeedFilter } from '@tradewatch/feed-client';
+import type { Store } from '../state/store';
+
+type RowLike = { engine?: unknown; strategy?: unknown; symbol?: unknown };
+
+/** True when a row passes the filter. A filter field the row does not have never matches. */
+export function matches(filter: FeedFilter, row: unknown): boolean {
+  const r = row as RowLike;
+  if (filter.engine !== undefined && r.engine !== filter.engine) return false;
+  if (filter.strategy !== undefined && r.strategy !== filter.strategy) return false;
+  if (filter.symbol !== undefined && r.symbol !== filter.symbol) return false;
+  return true;
+}
+
+/** The filter fields each channel's rows carry; the others are dropped from a filter. */
+const FILTERABLE: Record<Channel, readonly (keyof FeedFilter)[]> = {
+  orders: ['engine', 'strategy', 'symbol'],
+  fills: ['engine', 'strategy', 'symbol'],
+  positions: ['engine', 'symbol'],
+  alerts: ['engine'],
+  status: ['engine'],
+};
+
+/** The filter as it applies to a channel (a symbol filter means nothing to `status`). */
+export function channelFilter(channel: Channel, filter: FeedFilter): FeedFilter {
+  const out: FeedFilter = {};
+  for (const field of FILTERABLE[channel]) if (filter[field] !== undefined) out[field] = filter[field];
+  return out;
+}
+
+/** Channels whose rows form a set that changes (rows may leave); the others only grow. */
+export const STATE_CHANNELS: ReadonlySet<Channel> = new Set(['orders', 'positions', 'status']);
+
+/** The rows a new subscription starts from, read from the live state. */
+export function snapshotRows(store: Store, channel: Channel, filter: FeedFilter): unknown[] {
+  const rows: unknown[] = [];
+  for (const [engine, state] of store.engines) {
+    if (filter.engine !== undefined && filter.engine !== engine) continue;
+    switch (channel) {
+      case 'orders':
+        for (const o of state.orders.active.values()) if (matches(filter, o)) rows.push(o);
+        break;
+      case 'fills':
+        for (const f of state.recentFills) if (matches(filter, f)) rows.push(f);
+        break;
+      case 'positions': {
+        const ts = state.lastEventTs ?? 0;
+        for (const [symbol, p] of state.positions) {
+          if (p.isFlat) continue;
+          const row = state.positionRow(symbol, ts);
+          if (matches(filter, row)) rows.push(row);
+        }
+        break;
+      }
+      case 'alerts':
+        for (const a of state.recentAlerts) if (matches(filter, a)) rows.push(a);
+        break;
+      case 'status': {
+        const row = state.statusRow();
+        if (matches(filter, row)) rows.push(row);
+        break;
+      }
+    }
+  }
+  return rows;
+}
