@@ -4,10 +4,21 @@
  * `npm run schema -w exporter` writes docs/events.schema.json; a test fails when it is stale.
  */
 import { z } from 'zod';
-import { tradingEvent } from './schema';
+import { JSON_SCHEMA_OF, tradingEvent } from './schema';
 
 export function eventsJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(tradingEvent, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(tradingEvent, {
+    io: 'input',
+    unrepresentable: 'any',
+    // Numbers and times are single-step validators; their JSON Schema is declared beside them.
+    override: (ctx) => {
+      const declared = JSON_SCHEMA_OF.get(ctx.zodSchema as unknown as z.ZodType);
+      if (declared) {
+        for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
+        Object.assign(ctx.jsonSchema, declared);
+      }
+    },
+  }) as Record<string, unknown>;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'tradewatch event (schema v1)',
