@@ -1,0 +1,169 @@
+import { validateBatch } from '../events/validate';
+import { Store } from '../state/store';
+import { FeedHub, type Peer } from './hub';
+
+class FakePeer implements Peer {
+  frames: Record<string, any>[] = [];
+  raw: Buffer[] = [];
+  bufferedAmount = 0;
+  closed: { code: number; reason: string } | null = null;
+  send(frame: Buffer): void {
+    this.raw.push(frame);
+    this.frames.push(JSON.parse(frame.toString()));
+  }
+  close(code: number, reason: string): void {
+    this.closed = { code, reason };
+  }
+  last() {
+    return this.frames[this.frames.length - 1];
+  }
+}
+
+let t = Date.parse('2024-05-01T00:00:00Z');
+const order = (id: string, status = 'new', extra: Record<string, unknown> = {}) => ({
+  type: 'order',
+  ts: (t += 1000),
+  engine: 'e1',
+  order_id: id,
+  symbol: 'BTC/USD',
+  side: 'buy',
+  order_type: 'limit',
+  status,
+  quantity: 1,
+  limit_price: 100,
+  strategy: 'momentum',
+  ...extra,
+});
+
+function setup(options: Partial<ConstructorParameters<typeof FeedHub>[1]> = {}) {
+  const store = new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 0 } });
+  const hub = new FeedHub(store, { batchMs: 100, lagBytes: 1000, maxBufferedBytes: 10_000, maxOwedKeys: 3, ...options });
+  store.onChanges(hub.onChanges);
+  const apply = (...raws: unknown[]) => {
+    const batch = validateBatch(raws);
+    if (!batch.ok) throw new Error(JSON.stringify(batch.problems));
+    store.apply(batch.events);
+  };
+  return { store, hub, apply };
+}
+
+afterEach(() => jest.useRealTimers());
+
+test('snapshot, then one update per flush with seq + 1 and closed orders final state', () => {
+  const { hub, apply } = setup();
+  apply(order('a'), order('b'));
+  const peer = new FakePeer();
+  hub.subscribe(peer, 'orders', {}, undefined);
+  expect(peer.last()).toMatchObject({ type: 'snapshot', channel: 'orders', seq: 0 });
+  expect(peer.last().rows.map((r: { order_id: string }) => r.order_id).sort()).toEqual(['a', 'b']);
+  apply(order('c'), order('a', 'filled', { filled_quantity: 1 }));
+  apply(order('c', 'partially_filled', { filled_quantity: 0.5 }));
+  hub.flush();
+  const u = peer.last();
+  expect(u).toMatchObject({ type: 'update', seq: 1, removes: ['a'] });
+  expect(u.upserts).toEqual([expect.objectContaining({ order_id: 'c', status: 'partially_filled' })]); // coalesced within the batch
+  expect(u.closed).toEqual([expect.objectContaining({ order_id: 'a', status: 'filled' })]);
+  apply(order('b', 'canceled'));
+  hub.flush();
+  expect(peer.last()).toMatchObject({ seq: 2, removes: ['b'] });
+  hub.flush(); // nothing changed: nothing sent
+  expect(peer.frames).toHaveLength(3);
+});
+
+test('clients of the same channel and filter share one serialized frame; filters apply', () => {
+  const { hub, apply } = setup();
+  const [p1, p2, p3] = [new FakePeer(), new FakePeer(), new FakePeer()];
+  hub.subscribe(p1, 'orders', {}, undefined);
+  hub.subscribe(p2, 'orders', {}, undefined);
+  hub.subscribe(p3, 'orders', { symbol: 'ETH/USD' }, undefined);
+  expect(hub.topicCount).toBe(2);
+  apply(order('x'), order('y', 'new', { symbol: 'ETH/USD' }));
+  hub.flush();
+  expect(p1.raw[1]).toBe(p2.raw[1]); // the same Buffer object
+  expect(p1.last().upserts).toHaveLength(2);
+  expect(p3.last().upserts.map((r: { order_id: string }) => r.order_id)).toEqual(['y']);
+});
+
+test('an order that stops matching the filter is announced as a removal', () => {
+  const { hub, apply } = setup();
+  apply(order('m', 'new', { strategy: 'momentum' }));
+  const p = new FakePeer();
+  hub.subscribe(p, 'orders', { strategy: 'momentum' }, undefined);
+  apply(order('m', 'new', { strategy: 'mean_reversion' }));
+  hub.flush();
+  expect(p.last()).toMatchObject({ upserts: [], removes: ['m'] });
+});
+
+test('a lagging client is skipped, then gets one coalesced catch-up that continues its sequence', () => {
+  const { hub, apply } = setup({ maxOwedKeys: 100 });
+  const fast = new FakePeer();
+  const slow = new FakePeer();
+  hub.subscribe(fast, 'orders', {}, undefined);
+  hub.subscribe(slow, 'orders', {}, undefined);
+  slow.bufferedAmount = 5000; // above lagBytes: behind
+  for (let i = 0; i < 5; i++) {
+    apply(order('o1', 'partially_filled', { filled_quantity: i / 10 }));
+    hub.flush();
+  }
+  expect(fast.frames).toHaveLength(6);
+  expect(slow.frames).toHaveLength(1); // the snapshot only
+  slow.bufferedAmount = 0; // drained
+  hub.flush();
+  expect(slow.frames).toHaveLength(2);
+  expect(slow.last()).toMatchObject({ type: 'update', seq: 5, from_seq: 1 });
+  expect(slow.last().upserts).toEqual([expect.objectContaining({ order_id: 'o1', filled_quantity: 0.4 })]);
+  apply(order('o2'));
+  hub.flush();
+  expect(slow.last()).toMatchObject({ seq: 6 });
+  expect(fast.last()).toMatchObject({ seq: 6 });
+});
+
+test('owing too many keys turns into a fresh snapshot; past the hard limit the client is closed', () => {
+  const { hub, apply } = setup({ maxOwedKeys: 3 });
+  const slow = new FakePeer();
+  const stuck = new FakePeer();
+  hub.subscribe(slow, 'orders', {}, undefined);
+  hub.subscribe(stuck, 'orders', {}, undefined);
+  slow.bufferedAmount = 5000;
+  stuck.bufferedAmount = 5000;
+  apply(order('a'), order('b'), order('c'), order('d'));
+  hub.flush();
+  slow.bufferedAmount = 0;
+  stuck.bufferedAmount = 20_000;
+  hub.flush();
+  expect(slow.last()).toMatchObject({ type: 'snapshot', seq: 1 });
+  expect(slow.last().rows).toHaveLength(4);
+  expect(stuck.closed).toMatchObject({ code: 4002 });
+});
+
+test('a snapshot taken between flushes carries the seq the next update follows', () => {
+  const { hub, apply } = setup();
+  const first = new FakePeer();
+  hub.subscribe(first, 'orders', {}, undefined);
+  apply(order('a'));
+  hub.flush();
+  const late = new FakePeer();
+  hub.subscribe(late, 'orders', {}, undefined); // same version, later seq: no stale cached snapshot
+  expect(late.last()).toMatchObject({ type: 'snapshot', seq: 1 });
+  apply(order('b'));
+  hub.flush();
+  expect(late.last()).toMatchObject({ type: 'update', seq: 2 });
+});
+
+test('flushes are throttled to one per batch interval, the first at once', () => {
+  jest.useFakeTimers();
+  const { hub, apply } = setup({ batchMs: 100 });
+  const p = new FakePeer();
+  hub.subscribe(p, 'orders', {}, undefined);
+  apply(order('a'));
+  jest.advanceTimersByTime(0);
+  expect(p.frames).toHaveLength(2);
+  apply(order('b'));
+  jest.advanceTimersByTime(50);
+  expect(p.frames).toHaveLength(2);
+  apply(order('c'));
+  jest.advanceTimersByTime(50);
+  expect(p.frames).toHaveLength(3);
+  expect(p.last().upserts).toHaveLength(2);
+  hub.stop();
+});
