@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { validateBatch, validateEvent } from './validate';
 import { decodeEvents } from './decode';
 
@@ -121,5 +123,15 @@ describe('decoding bodies', () => {
     if (!js.ok) expect(js.problems[0].reason).toMatch(/malformed JSON/);
     const empty = decodeEvents('   ', false);
     expect(empty.ok).toBe(false);
+  });
+});
+
+describe('docs/events.md', () => {
+  it('every JSON example in it is a valid event', () => {
+    const text = readFileSync(path.resolve(__dirname, '../../../docs/events.md'), 'utf8');
+    const examples = [...text.matchAll(/```json\n(\{"type".*\})\n```/g)].map((m) => JSON.parse(m[1]) as unknown);
+    expect(examples.length).toBe(10);
+    const r = validateBatch(examples);
+    expect(r.ok ? [] : r.problems).toEqual([]);
   });
 });
