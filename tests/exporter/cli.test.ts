@@ -1,0 +1,55 @@
+/** The `tradewatch serve` process as an operator meets it: config errors, first run, shutdown. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CLI, freePort, postEvents, startExporter } from '../support/exporter';
+
+describe('tradewatch serve', () => {
+  it('refuses a bad setting before it starts, naming the setting, the value and what is accepted', () => {
+    const r = spawnSync(process.execPath, [CLI, 'serve'], {
+      env: { PATH: process.env.PATH, TRADEWATCH_PORT: 'abc' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('configuration error: TRADEWATCH_PORT = "abc" is not valid: expected an integer port from 0 to 65535');
+  });
+
+  it('a first run without tokens generates them, prints them on the console, keeps them across restarts, and never shows them on a page', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tw-first-run-'));
+    const port = await freePort();
+    const env = { TRADEWATCH_SOURCE: 'none', TRADEWATCH_INGEST_TOKENS: '', TRADEWATCH_VIEWER_TOKENS: '' };
+    try {
+      const first = await startExporter({ env, dataDir, port });
+      await new Promise((r) => setTimeout(r, 200));
+      const saved = JSON.parse(readFileSync(path.join(dataDir, 'tokens.json'), 'utf8')) as { ingest: string; viewer: string };
+      expect(first.output()).toContain(`ingest token: ${saved.ingest}`);
+      expect(first.output()).toContain(`viewer token: ${saved.viewer}`);
+      const landing = await (await fetch(`${first.baseUrl}/`)).text();
+      expect(landing).toContain('/api/v1/events');
+      expect(landing).not.toContain(saved.ingest);
+      expect(landing).not.toContain(saved.viewer);
+      // The generated ingest token works; the log never holds it except in the console banner.
+      const ok = await postEvents({ baseUrl: first.baseUrl, ingestToken: saved.ingest }, [{ type: 'mark', ts: 0, symbol: 'BTC/USD', price: 1 }]);
+      expect(ok.status).toBe(200);
+      await first.stop();
+
+      const second = await startExporter({ env, dataDir, port });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(second.output()).toContain(`ingest token: ${saved.ingest}`);
+      await second.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('shuts down gracefully on SIGTERM', async () => {
+    const ex = await startExporter({ env: { TRADEWATCH_SOURCE: 'demo' } });
+    const exit = new Promise<number | null>((resolve) => ex.process.once('exit', (code) => resolve(code)));
+    ex.process.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(ex.output()).toContain('tradewatch exporter stopped');
+    await ex.stop();
+  });
+});
