@@ -60,6 +60,7 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
   const store = new Store({
     valuationCurrency: config.valuationCurrency,
     equity: { periodMs: config.returnsPeriodMs, retainMs: Math.max(0, ...config.windows.map((w) => w.ms ?? 0)) },
+    onNotice: (n) => log.warn({ engine: n.engine, kind: n.kind, subject: n.subject }, `accounting incomplete: ${n.message}`),
   });
   const ingestor = new Ingestor(store, log, options.journal ?? null);
   const feedClients = { count: () => 0 };

@@ -20,7 +20,10 @@ import type { AlertRow, Change, FillRow, PositionRow, StatusRow } from './change
 import { OrderBook, type OrderRow } from './orders';
 import { Position } from './positions';
 import { BoundedSet, LabeledCounter, LabeledDistribution } from './tallies';
-import { EquityTracker } from './analytics';
+import { EquityTracker, type EquityOptions } from './analytics';
+import { Rates } from './valuation';
+import { emptyRoundTripBook, recordRoundTrip, type RoundTripBook } from './round-trips';
+import { outcomeOf } from './statistics';
 
 /** Seconds; wide enough for both market orders (ms) and resting limit orders (hours). */
 export const FILL_TIME_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400];
@@ -39,12 +42,20 @@ export interface Mark {
   ts: number;
 }
 
-export interface RoundTrip {
-  ts: number;
-  symbol: string;
-  strategy: string;
-  pnl: number;
+export type { RoundTripRecord as RoundTrip } from './round-trips';
+
+/** Something the accounting could not value; given once per engine and key (for a log line). */
+export interface AccountingNotice {
+  engine: string;
+  kind: 'fee_unvalued' | 'pnl_unvalued' | 'valuation_gap';
+  /** The currency or symbol concerned. */
+  subject: string;
+  message: string;
 }
+
+export type NoticeListener = (notice: AccountingNotice) => void;
+
+const ZERO = new Decimal(0);
 
 export class EngineState {
   readonly orders = new OrderBook();
@@ -88,18 +99,48 @@ export class EngineState {
   lastEventTs: number | null = null;
 
   // Round trips.
-  readonly roundTrips: RoundTrip[] = [];
+  readonly trips: RoundTripBook = emptyRoundTripBook();
   readonly roundTripOutcomes = new LabeledCounter(); // strategy, outcome
-  consecutiveLosses = 0;
+
+  // Valuation.
+  // Private (#) fields are derived or wiring, not state: a snapshot of own fields skips them.
+  /** Conversions through the marks (derived from `marks`, read at each call). */
+  readonly #rates = new Rates(() => this.marks);
+  /**
+   * PnL left out of the valuation-currency figures because no mark connected its currency
+   * to the valuation currency when it was booked: signed amount per currency (fees negative).
+   */
+  readonly unvalued = new Map<string, number>();
+  /** Currencies (cash) and symbols (positions) that equity leaves out right now, sorted. */
+  valuationGaps: string[] = [];
+  /** Notices already given, by kind and subject (each is given once). */
+  readonly noticesGiven = new Set<string>();
 
   readonly equity: EquityTracker;
+  readonly #onNotice: NoticeListener;
 
   constructor(
     readonly engine: string,
     readonly valuationCurrency: string,
-    equityOptions: ConstructorParameters<typeof EquityTracker>[0],
+    equityOptions: EquityOptions,
+    onNotice: NoticeListener = () => undefined,
   ) {
     this.equity = new EquityTracker(equityOptions);
+    this.#onNotice = onNotice;
+  }
+
+  get rates(): Rates {
+    return this.#rates;
+  }
+
+  /** Losing round trips in a row, engine wide (a win resets it; a break-even leaves it). */
+  get consecutiveLosses(): number {
+    return this.trips.engine.consecutiveLosses;
+  }
+
+  /** True while some PnL or equity figure of this engine leaves an amount out (see `unvalued`, `valuationGaps`). */
+  get pnlIncomplete(): boolean {
+    return this.unvalued.size > 0 || this.valuationGaps.length > 0;
   }
 
   apply(event: TradingEvent, changes: Change[]): void {
@@ -137,7 +178,7 @@ export class EngineState {
         this.applySnapshot(event, changes);
         break;
     }
-    this.equity.observe(event.ts, this.equityNow());
+    this.equity.observe(event.ts, this.valueNow());
   }
 
   private applyOrder(e: OrderEvent, changes: Change[]): void {
@@ -165,35 +206,53 @@ export class EngineState {
     const [base, quote] = splitSymbol(e.symbol);
     const labels = { strategy, symbol: e.symbol, side: e.side };
     this.fills.inc(labels);
-    const notional = e.price * e.quantity;
-    this.filledNotional.inc(labels, this.toValuation(notional, quote) ?? notional);
+    // Amounts are booked into the valuation currency at this fill's rate (the accountant's answer).
+    const rate = this.rates.decimalRate(quote, this.valuationCurrency) ?? null;
+    const notional = new Decimal(e.price).mul(e.quantity);
+    if (rate !== null) this.filledNotional.inc(labels, notional.mul(rate).toNumber());
     const feeCurrency = e.fee_currency ?? quote;
     if (e.fee > 0) this.feesPaid.inc({ currency: feeCurrency }, e.fee);
 
-    // A fee paid in the base asset is converted at the fill price; others through marks.
-    const feeInQuote =
-      feeCurrency === quote ? e.fee : feeCurrency === base ? e.fee * e.price : (this.convert(e.fee, feeCurrency, quote) ?? 0);
+    // The fee in the quote currency. A fee in the base asset is worth the fill price and
+    // comes out of the base quantity (the venue delivers quantity − fee on a buy, takes
+    // quantity + fee on a sell); a fee in another currency goes through the marks.
+    const fee = new Decimal(e.fee);
+    let baseDelta = e.side === 'buy' ? new Decimal(e.quantity) : new Decimal(e.quantity).neg();
+    let feeInQuote = ZERO;
+    if (feeCurrency === quote) {
+      feeInQuote = fee;
+    } else if (feeCurrency === base) {
+      feeInQuote = fee.mul(e.price);
+      baseDelta = baseDelta.sub(fee);
+    } else if (!fee.isZero()) {
+      const feeRate = this.rates.decimalRate(feeCurrency, quote);
+      if (feeRate !== undefined) feeInQuote = fee.mul(feeRate);
+      else this.leaveOut('fee_unvalued', feeCurrency, fee.neg().toNumber(), `a fee of ${e.fee} ${feeCurrency} (fill ${e.fill_id}) has no mark connecting ${feeCurrency} to ${quote}; realized PnL leaves it out`);
+    }
 
     let position = this.positions.get(e.symbol);
     if (!position) {
       position = new Position(e.symbol);
       this.positions.set(e.symbol, position);
     }
-    const outcome = position.applyFill(e.side, e.quantity, e.price, feeInQuote);
-    if (outcome.roundTripPnl) {
-      const pnl = this.toValuation(outcome.roundTripPnl.toNumber(), quote) ?? outcome.roundTripPnl.toNumber();
-      const result = pnl > 0 ? 'win' : pnl < 0 ? 'loss' : 'breakeven';
-      this.roundTrips.push({ ts: e.ts, symbol: e.symbol, strategy, pnl });
+    const outcome = baseDelta.isZero()
+      ? position.chargeFee(feeInQuote, rate)
+      : position.applyFill(baseDelta.isPositive() ? 'buy' : 'sell', baseDelta.abs(), e.price, feeInQuote, rate);
+    if (rate === null && !outcome.realized.isZero()) {
+      this.leaveOut('pnl_unvalued', quote, outcome.realized.toNumber(), `no mark connects ${quote} to ${this.valuationCurrency} at fill ${e.fill_id} of ${e.symbol}; realized PnL in the valuation currency leaves ${outcome.realized.toString()} ${quote} out`);
+    }
+    if (outcome.roundTrip) {
+      const value = outcome.roundTrip.value;
+      const pnl = value === null ? 0 : value.toNumber();
+      const result = outcomeOf(value === null ? outcome.roundTrip.pnl.toNumber() : pnl);
+      recordRoundTrip(this.trips, { ts: e.ts, symbol: e.symbol, strategy, pnl, outcome: result }, this.lastEventTs ?? e.ts, this.equity.options.retainMs);
       this.roundTripOutcomes.inc({ strategy, outcome: result });
-      if (result === 'loss') this.consecutiveLosses += 1;
-      else if (result === 'win') this.consecutiveLosses = 0;
     }
 
     // The ledger: a fill after the last reported balance moves cash.
     if (e.ts > this.lastBalanceTs) {
-      const signedNotional = new Decimal(e.price).mul(e.quantity);
-      this.moveCash(quote, e.side === 'buy' ? signedNotional.neg() : signedNotional);
-      if (feeCurrency !== base) this.moveCash(feeCurrency, new Decimal(e.fee).neg());
+      this.moveCash(quote, e.side === 'buy' ? notional.neg() : notional);
+      if (feeCurrency !== base && !fee.isZero()) this.moveCash(feeCurrency, fee.neg());
     }
 
     const row: FillRow = {
@@ -326,18 +385,13 @@ export class EngineState {
 
   // ---- valuation -------------------------------------------------------------------
 
-  /** Converts an amount between currencies through the marks (direct or inverse pair). */
+  /** Converts an amount between currencies through the marks (the shortest chain of marks). */
   convert(amount: number, from: string, to: string): number | undefined {
-    if (from === to) return amount;
-    const direct = this.marks.get(`${from}/${to}`);
-    if (direct) return amount * direct.price;
-    const inverse = this.marks.get(`${to}/${from}`);
-    if (inverse) return amount / inverse.price;
-    return undefined;
+    return this.rates.convert(amount, from, to);
   }
 
   toValuation(amount: number, currency: string): number | undefined {
-    return this.convert(amount, currency, this.valuationCurrency);
+    return this.rates.convert(amount, currency, this.valuationCurrency);
   }
 
   /** Currencies held as positions (the base of a traded symbol) are valued as positions, not cash. */
@@ -346,26 +400,79 @@ export class EngineState {
     return false;
   }
 
+  /** Equity = cash + marked positions, in the valuation currency; null while nothing can be valued. */
   equityNow(): number | null {
+    return this.valuation().equity;
+  }
+
+  /** Signed notional of an open position at its mark, in the valuation currency; undefined without a mark or rate. */
+  positionValue(symbol: string): number | undefined {
+    const p = this.positions.get(symbol);
+    const mark = this.marks.get(symbol);
+    if (!p || p.isFlat || !mark) return undefined;
+    return this.toValuation(p.quantity.toNumber() * mark.price, splitSymbol(symbol)[1]);
+  }
+
+  /** Unrealized PnL of an open position at its mark, in the valuation currency at today's rate. */
+  unrealizedValue(symbol: string): number | undefined {
+    const p = this.positions.get(symbol);
+    const mark = this.marks.get(symbol);
+    if (!p || p.isFlat || !mark) return undefined;
+    return this.toValuation(p.unrealizedAt(mark.price).toNumber(), splitSymbol(symbol)[1]);
+  }
+
+  private valuation(): { equity: number | null; gaps: string[] } {
     let equity = 0;
     let known = false;
+    const gaps: string[] = [];
     for (const [currency, amount] of this.cash) {
       if (this.isPositionCurrency(currency)) continue;
       const v = this.toValuation(amount.toNumber(), currency);
-      if (v === undefined) continue;
+      if (v === undefined) {
+        if (!amount.isZero()) gaps.push(currency);
+        continue;
+      }
       equity += v;
       known = true;
     }
-    for (const [symbol, p] of this.positions) {
-      if (p.isFlat) continue;
-      const mark = this.marks.get(symbol);
-      if (!mark) continue;
-      const v = this.toValuation(p.quantity.toNumber() * mark.price, splitSymbol(symbol)[1]);
-      if (v === undefined) continue;
+    for (const symbol of this.positions.keys()) {
+      if ((this.positions.get(symbol) as Position).isFlat) continue;
+      const v = this.positionValue(symbol);
+      if (v === undefined) {
+        gaps.push(symbol);
+        continue;
+      }
       equity += v;
       known = true;
     }
-    return known ? equity : null;
+    return { equity: known ? equity : null, gaps };
+  }
+
+  /** Equity after an event, noting what it had to leave out. */
+  private valueNow(): number | null {
+    const { equity, gaps } = this.valuation();
+    if (gaps.length > 1) gaps.sort();
+    if (gaps.length !== this.valuationGaps.length || gaps.some((g, i) => g !== this.valuationGaps[i])) {
+      for (const g of gaps) {
+        if (this.valuationGaps.includes(g)) continue;
+        const what = g.includes('/') ? `the ${g} position (no mark, or no mark connecting its quote to ${this.valuationCurrency})` : `the ${g} cash balance (no mark connecting ${g} to ${this.valuationCurrency})`;
+        this.notice('valuation_gap', g, `equity leaves out ${what}`);
+      }
+      this.valuationGaps = gaps;
+    }
+    return equity;
+  }
+
+  private leaveOut(kind: AccountingNotice['kind'], currency: string, amount: number, message: string): void {
+    this.unvalued.set(currency, (this.unvalued.get(currency) ?? 0) + amount);
+    this.notice(kind, currency, message);
+  }
+
+  private notice(kind: AccountingNotice['kind'], subject: string, message: string): void {
+    const key = `${kind}\u0000${subject}`;
+    if (this.noticesGiven.has(key)) return;
+    this.noticesGiven.add(key);
+    this.#onNotice({ engine: this.engine, kind, subject, message });
   }
 
   activeStrategy(): string | null {

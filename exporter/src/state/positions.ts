@@ -1,27 +1,46 @@
 /**
- * Average-cost positions (DESIGN.md, "Accounting"). Exact decimal arithmetic, so that
- * figures are right to the cent and splitting a fill into parts changes nothing.
+ * Average-cost positions (DESIGN.md, "Accounting and analytics"). Exact decimal
+ * arithmetic, so that figures are right to the cent and splitting a fill into parts
+ * changes nothing.
+ *
+ * Every figure is kept twice: in the symbol's quote currency, and in the valuation
+ * currency at the rate of the moment each amount was realized (the accountant's answer:
+ * a realized amount is booked once, at the rate of its day, and never re-valued).
  */
 import Decimal from 'decimal.js';
 import type { Side } from '../events/schema';
 
 const ZERO = new Decimal(0);
+const ONE = new Decimal(1);
+export interface RoundTripEnd {
+  /** PnL of the round trip that ended, in the quote currency, fees included. */
+  pnl: Decimal;
+  /** The same in the valuation currency at the rates of its fills; null when a rate was unknown. */
+  value: Decimal | null;
+}
 
 export interface FillOutcome {
   /** PnL realized by this fill, fees included (quote currency). */
   realized: Decimal;
-  /** Set when this fill returned the position to zero or flipped it: the PnL of the round trip that ended. */
-  roundTripPnl?: Decimal;
+  /** Set when this fill returned the position to zero or flipped it. */
+  roundTrip?: RoundTripEnd;
 }
 
 export class Position {
+  /** Signed quantity in the base asset. */
   quantity: Decimal = ZERO;
   avgPrice: Decimal = ZERO;
   /** Realized PnL in the quote currency, fees subtracted. */
   realized: Decimal = ZERO;
+  /** Realized PnL in the valuation currency, each part at its fill's rate. */
+  realizedValue: Decimal = ZERO;
+  /** Fees charged to this position, in the quote currency. */
   fees: Decimal = ZERO;
-  /** PnL of the round trip in progress (opening fees included). */
-  private tripPnl: Decimal = ZERO;
+  /** PnL of the round trip in progress, in quote and valuation currency (opening fees included). */
+  tripPnl: Decimal = ZERO;
+  tripValue: Decimal = ZERO;
+  /** True when a part of the trip in progress had no rate to the valuation currency. */
+  tripValueIncomplete = false;
 
   constructor(readonly symbol: string) {}
 
@@ -29,13 +48,19 @@ export class Position {
     return this.quantity.isZero();
   }
 
-  /** Applies one fill; `fee` is in the quote currency. */
-  applyFill(side: Side, quantity: Decimal.Value, price: Decimal.Value, fee: Decimal.Value = 0): FillOutcome {
+  /**
+   * Applies one fill. `fee` is in the quote currency; `rate` converts the quote currency
+   * to the valuation currency at this fill's time (1 when they are the same; null when
+   * no mark connects them — the valuation figures then leave this fill out).
+   */
+  applyFill(side: Side, quantity: Decimal.Value, price: Decimal.Value, fee: Decimal.Value = 0, rate: Decimal | null = ONE): FillOutcome {
     const qty = new Decimal(quantity);
     const px = new Decimal(price);
     const feeD = new Decimal(fee);
     const signed = side === 'buy' ? qty : qty.neg();
     this.fees = this.fees.add(feeD);
+    const value = (amount: Decimal): Decimal => (rate === null ? ZERO : amount.mul(rate));
+    if (rate === null) this.tripValueIncomplete = true;
 
     if (this.quantity.isZero() || this.quantity.isPositive() === signed.isPositive()) {
       // Opening or adding: the average moves, nothing is realized but the fee.
@@ -43,11 +68,14 @@ export class Position {
       this.avgPrice = this.quantity.abs().mul(this.avgPrice).add(qty.mul(px)).div(newQty.abs());
       this.quantity = newQty;
       this.realized = this.realized.sub(feeD);
+      this.realizedValue = this.realizedValue.sub(value(feeD));
       this.tripPnl = this.tripPnl.sub(feeD);
+      this.tripValue = this.tripValue.sub(value(feeD));
       return { realized: feeD.neg() };
     }
 
-    // Reducing: realize on the closed part; a fill that crosses zero opens the rest anew.
+    // Reducing: realize on the closed part; a fill that crosses zero opens the rest anew,
+    // and the fee is split between the two parts in proportion to their quantities.
     const closing = Decimal.min(qty, this.quantity.abs());
     const opening = qty.sub(closing);
     const closingFee = feeD.mul(closing).div(qty);
@@ -56,17 +84,36 @@ export class Position {
     const gross = px.sub(this.avgPrice).mul(closing).mul(direction);
     const realized = gross.sub(feeD);
     this.realized = this.realized.add(realized);
+    this.realizedValue = this.realizedValue.add(value(realized));
     this.tripPnl = this.tripPnl.add(gross).sub(closingFee);
+    this.tripValue = this.tripValue.add(value(gross.sub(closingFee)));
     this.quantity = this.quantity.add(signed);
 
-    let roundTripPnl: Decimal | undefined;
+    let roundTrip: RoundTripEnd | undefined;
     if (this.quantity.isZero() || opening.gt(0)) {
-      roundTripPnl = this.tripPnl;
+      roundTrip = { pnl: this.tripPnl, value: this.tripValueIncomplete ? null : this.tripValue };
       this.tripPnl = openingFee.neg();
+      this.tripValue = value(openingFee).neg();
+      this.tripValueIncomplete = rate === null && opening.gt(0);
     }
     if (this.quantity.isZero()) this.avgPrice = ZERO;
     else if (opening.gt(0)) this.avgPrice = px;
-    return { realized, roundTripPnl };
+    return roundTrip ? { realized, roundTrip } : { realized };
+  }
+
+  /** A fee with no quantity moved (a fee in the base asset that cancels the fill's quantity). */
+  chargeFee(fee: Decimal.Value, rate: Decimal | null = ONE): FillOutcome {
+    const feeD = new Decimal(fee);
+    this.fees = this.fees.add(feeD);
+    this.realized = this.realized.sub(feeD);
+    this.tripPnl = this.tripPnl.sub(feeD);
+    if (rate === null) {
+      this.tripValueIncomplete = true;
+    } else {
+      this.realizedValue = this.realizedValue.sub(feeD.mul(rate));
+      this.tripValue = this.tripValue.sub(feeD.mul(rate));
+    }
+    return { realized: feeD.neg() };
   }
 
   /** Unrealized PnL at a mark, in the quote currency. */
@@ -79,5 +126,8 @@ export class Position {
     this.quantity = new Decimal(quantity);
     this.avgPrice = this.quantity.isZero() ? ZERO : new Decimal(avgPrice);
     this.tripPnl = ZERO;
+    this.tripValue = ZERO;
+    this.tripValueIncomplete = false;
   }
 }
+

@@ -1,95 +1,159 @@
 /**
- * Return and round-trip statistics, on empyrical's definitions (quantopian/empyrical,
- * stats.py): simple returns, Sharpe = mean/std(ddof=1)·√N, Sortino = mean·N / (√mean(min(r,0)²)·√N),
- * annual volatility = std(ddof=1)·√N, max drawdown over cumulative returns from a start value.
+ * Return and round-trip statistics on empyrical's definitions (quantopian/empyrical,
+ * stats.py), with required return and risk-free rate 0:
+ *
+ *   sharpe     = mean(r) / std(r, ddof=1) · √N                  (NaN with fewer than 2 returns)
+ *   sortino    = mean(r) · N / downside_risk                     (NaN with fewer than 2 returns)
+ *   downside   = √(mean(min(r, 0)²)) · √N
+ *   volatility = std(r, ddof=1) · √N                             (NaN with fewer than 2 returns)
+ *   max dd     = −min((v − running max v) / running max v), v the cumulative value from 1
+ *                (the running max starts at the start value; NaN without returns)
+ *
+ * Division by zero follows numpy: x/0 is ±Infinity for x ≠ 0 and NaN for 0/0 (so a series
+ * with no losing period has Sortino +Infinity).
+ *
+ * The sums are kept as running aggregates (Welford's mean and M2), so the whole-life
+ * window needs no stored series and a window's figures come from one pass.
  */
-import type { EquitySample } from './analytics';
-import type { RoundTrip } from './engine';
 
-function mean(xs: readonly number[]): number {
-  let sum = 0;
-  for (const x of xs) sum += x;
-  return sum / xs.length;
+/** Running moments of a return series; plain numbers only (serializable as is). */
+export interface ReturnMoments {
+  count: number;
+  mean: number;
+  /** Sum of squared deviations from the mean (Welford). */
+  m2: number;
+  /** Sum of min(r, 0)². */
+  downsideSquares: number;
+  /** Cumulative value from a start of 1, its running peak, and the deepest fall seen (≤ 0). */
+  value: number;
+  peak: number;
+  worst: number;
 }
 
-/** Standard deviation with ddof = 1 (numpy's std(ddof=1), as empyrical uses). */
-function sampleStandardDeviation(xs: readonly number[]): number {
-  const m = mean(xs);
-  let ss = 0;
-  for (const x of xs) ss += (x - m) * (x - m);
-  return Math.sqrt(ss / (xs.length - 1));
+export function emptyMoments(): ReturnMoments {
+  return { count: 0, mean: 0, m2: 0, downsideSquares: 0, value: 1, peak: 1, worst: 0 };
+}
+
+export function addReturn(m: ReturnMoments, r: number): void {
+  m.count += 1;
+  const delta = r - m.mean;
+  m.mean += delta / m.count;
+  m.m2 += delta * (r - m.mean);
+  if (r < 0) m.downsideSquares += r * r;
+  m.value *= 1 + r;
+  if (m.value > m.peak) m.peak = m.value;
+  const dd = (m.value - m.peak) / m.peak;
+  if (dd < m.worst) m.worst = dd;
 }
 
 export interface ReturnStats {
   sharpe: number;
   sortino: number;
+  /** Annualized volatility, as a fraction (0.2 for 20 %). */
   volatility: number;
-  /** Positive fraction (0.1 for 10 %). */
+  /** Positive fraction (0.1 for 10 %); NaN without returns. */
   maxDrawdown: number;
+  /** Number of returns (completed periods) the figures rest on. */
   periods: number;
 }
 
-/** Simple returns between consecutive equity samples. */
-export function simpleReturns(samples: readonly EquitySample[]): number[] {
-  const returns: number[] = [];
-  for (let i = 1; i < samples.length; i++) {
-    const prev = samples[i - 1].equity;
-    returns.push(prev === 0 ? NaN : samples[i].equity / prev - 1);
-  }
-  return returns.filter((r) => Number.isFinite(r));
+export function statsOfMoments(m: ReturnMoments, periodsPerYear: number): ReturnStats {
+  const n = m.count;
+  const root = Math.sqrt(periodsPerYear);
+  const sd = n >= 2 ? Math.sqrt(m.m2 / (n - 1)) : NaN;
+  const downside = n >= 1 ? Math.sqrt(m.downsideSquares / n) * root : NaN;
+  return {
+    sharpe: n >= 2 ? (m.mean / sd) * root : NaN,
+    sortino: n >= 2 ? (m.mean * periodsPerYear) / downside : NaN,
+    volatility: n >= 2 ? sd * root : NaN,
+    // `0 - worst` rather than `-worst`, so a flat series gives 0 and not −0.
+    maxDrawdown: n >= 1 ? 0 - m.worst : NaN,
+    periods: n,
+  };
+}
+
+/** The statistics of a return series (as empyrical would compute them from the array). */
+export function returnStats(returns: readonly number[], periodsPerYear: number): ReturnStats {
+  const m = emptyMoments();
+  for (const r of returns) addReturn(m, r);
+  return statsOfMoments(m, periodsPerYear);
 }
 
 export function sharpeRatio(returns: readonly number[], periodsPerYear: number): number {
-  if (returns.length < 2) return NaN;
-  const sd = sampleStandardDeviation(returns);
-  if (sd === 0) return NaN;
-  return (mean(returns) / sd) * Math.sqrt(periodsPerYear);
+  return returnStats(returns, periodsPerYear).sharpe;
 }
 
-export function downsideRisk(returns: readonly number[], periodsPerYear: number): number {
-  if (returns.length === 0) return NaN;
-  let sumSq = 0;
-  for (const r of returns) if (r < 0) sumSq += r * r;
-  return Math.sqrt(sumSq / returns.length) * Math.sqrt(periodsPerYear);
-}
-
-/** +Infinity when there is no downside (no losing period), as empyrical gives. */
 export function sortinoRatio(returns: readonly number[], periodsPerYear: number): number {
-  if (returns.length < 1) return NaN;
-  const dr = downsideRisk(returns, periodsPerYear);
-  const annualMean = mean(returns) * periodsPerYear;
-  if (dr === 0) return annualMean > 0 ? Infinity : annualMean < 0 ? -Infinity : NaN;
-  return annualMean / dr;
+  return returnStats(returns, periodsPerYear).sortino;
 }
 
 export function annualVolatility(returns: readonly number[], periodsPerYear: number): number {
-  if (returns.length < 2) return NaN;
-  return sampleStandardDeviation(returns) * Math.sqrt(periodsPerYear);
+  return returnStats(returns, periodsPerYear).volatility;
 }
 
-/** Largest peak-to-trough fall of cumulative returns, as a positive fraction. */
 export function maxDrawdown(returns: readonly number[]): number {
-  let value = 1;
-  let peak = 1;
-  let worst = 0;
-  for (const r of returns) {
-    value *= 1 + r;
-    if (value > peak) peak = value;
-    const dd = (value - peak) / peak;
-    if (dd < worst) worst = dd;
-  }
-  return -worst;
+  return returnStats(returns, 1).maxDrawdown;
 }
 
-export function returnStats(samples: readonly EquitySample[], periodsPerYear: number): ReturnStats {
-  const returns = simpleReturns(samples);
-  return {
-    sharpe: sharpeRatio(returns, periodsPerYear),
-    sortino: sortinoRatio(returns, periodsPerYear),
-    volatility: annualVolatility(returns, periodsPerYear),
-    maxDrawdown: maxDrawdown(returns),
-    periods: returns.length,
-  };
+/**
+ * The simple return between two consecutive equity samples; undefined when the earlier
+ * equity is 0 (no return is defined), so that period is left out.
+ */
+export function simpleReturn(previous: number, current: number): number | undefined {
+  if (previous === 0) return undefined;
+  const r = current / previous - 1;
+  return Number.isFinite(r) ? r : undefined;
+}
+
+// ---- round trips -------------------------------------------------------------------
+
+/** Running sums over round trips; plain numbers only. PnL in the valuation currency. */
+export interface TripTotals {
+  trips: number;
+  wins: number;
+  losses: number;
+  breakevens: number;
+  /** Sum of the PnL of winning round trips (≥ 0). */
+  grossProfit: number;
+  /** Sum of the PnL of losing round trips (≤ 0). */
+  grossLoss: number;
+}
+
+export function emptyTotals(): TripTotals {
+  return { trips: 0, wins: 0, losses: 0, breakevens: 0, grossProfit: 0, grossLoss: 0 };
+}
+
+export type Outcome = 'win' | 'loss' | 'breakeven';
+
+export function outcomeOf(pnl: number): Outcome {
+  return pnl > 0 ? 'win' : pnl < 0 ? 'loss' : 'breakeven';
+}
+
+/**
+ * Adds one round trip. The outcome is the sign of its PnL unless given (a round trip whose
+ * PnL has no value in the valuation currency counts by its sign in the quote currency,
+ * with an amount of 0).
+ */
+export function addTrip(t: TripTotals, pnl: number, outcome: Outcome = outcomeOf(pnl)): void {
+  t.trips += 1;
+  if (outcome === 'win') {
+    t.wins += 1;
+    t.grossProfit += pnl;
+  } else if (outcome === 'loss') {
+    t.losses += 1;
+    t.grossLoss += pnl;
+  } else {
+    t.breakevens += 1;
+  }
+}
+
+export function mergeTotals(into: TripTotals, from: TripTotals): void {
+  into.trips += from.trips;
+  into.wins += from.wins;
+  into.losses += from.losses;
+  into.breakevens += from.breakevens;
+  into.grossProfit += from.grossProfit;
+  into.grossLoss += from.grossLoss;
 }
 
 export interface TradeStats {
@@ -99,40 +163,41 @@ export interface TradeStats {
   breakevens: number;
   /** wins / round trips (break-evens count in the denominator); NaN without round trips. */
   winRate: number;
-  /** gross profit / |gross loss|; +Infinity with profits and no loss; NaN without either. */
+  /** gross profit / |gross loss|; +Infinity with profits and no loss; NaN with neither. */
   profitFactor: number;
-  /** Mean PnL per round trip. */
+  /** Mean PnL per round trip (break-evens included); NaN without round trips. */
   expectancy: number;
+  /** Mean PnL of winning round trips (> 0); NaN without wins. */
   averageWin: number;
+  /** Mean PnL of losing round trips (< 0, a negative amount); NaN without losses. */
   averageLoss: number;
+  grossProfit: number;
+  grossLoss: number;
+  netPnl: number;
 }
 
-export function tradeStats(trips: readonly RoundTrip[]): TradeStats {
-  let wins = 0;
-  let losses = 0;
-  let grossProfit = 0;
-  let grossLoss = 0;
-  let total = 0;
-  for (const t of trips) {
-    total += t.pnl;
-    if (t.pnl > 0) {
-      wins++;
-      grossProfit += t.pnl;
-    } else if (t.pnl < 0) {
-      losses++;
-      grossLoss += t.pnl;
-    }
-  }
-  const n = trips.length;
+export function tradeStatsOf(t: TripTotals): TradeStats {
+  const n = t.trips;
+  const net = t.grossProfit + t.grossLoss;
   return {
     roundTrips: n,
-    wins,
-    losses,
-    breakevens: n - wins - losses,
-    winRate: n === 0 ? NaN : wins / n,
-    profitFactor: grossLoss === 0 ? (grossProfit > 0 ? Infinity : NaN) : grossProfit / -grossLoss,
-    expectancy: n === 0 ? NaN : total / n,
-    averageWin: wins === 0 ? NaN : grossProfit / wins,
-    averageLoss: losses === 0 ? NaN : grossLoss / losses,
+    wins: t.wins,
+    losses: t.losses,
+    breakevens: t.breakevens,
+    winRate: n === 0 ? NaN : t.wins / n,
+    profitFactor: t.grossLoss === 0 ? (t.grossProfit > 0 ? Infinity : NaN) : t.grossProfit / -t.grossLoss,
+    expectancy: n === 0 ? NaN : net / n,
+    averageWin: t.wins === 0 ? NaN : t.grossProfit / t.wins,
+    averageLoss: t.losses === 0 ? NaN : t.grossLoss / t.losses,
+    grossProfit: t.grossProfit,
+    grossLoss: t.grossLoss,
+    netPnl: net,
   };
+}
+
+/** Trade statistics of a list of round-trip PnLs. */
+export function tradeStats(pnls: readonly number[]): TradeStats {
+  const t = emptyTotals();
+  for (const p of pnls) addTrip(t, p);
+  return tradeStatsOf(t);
 }

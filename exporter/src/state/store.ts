@@ -4,13 +4,15 @@
  */
 import type { TradingEvent } from '../events/schema';
 import type { Change } from './changes';
-import { EngineState } from './engine';
+import { EngineState, type AccountingNotice } from './engine';
 import type { EquityOptions } from './analytics';
 import { BoundedSet } from './tallies';
 
 export interface StoreOptions {
   valuationCurrency: string;
   equity: EquityOptions;
+  /** Told once per engine and subject when the accounting must leave an amount out (a log line). */
+  onNotice?: (notice: AccountingNotice) => void;
   /** Event ids remembered for idempotency (a repeated id is acknowledged, not applied). */
   rememberedEventIds?: number;
 }
@@ -35,7 +37,7 @@ export class Store {
   engine(name: string): EngineState {
     let state = this.engines.get(name);
     if (!state) {
-      state = new EngineState(name, this.options.valuationCurrency, this.options.equity);
+      state = new EngineState(name, this.options.valuationCurrency, this.options.equity, this.options.onNotice);
       this.engines.set(name, state);
     }
     return state;

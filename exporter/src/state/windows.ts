@@ -1,6 +1,9 @@
-/** Analytics windows over event time (1d, 7d, 30d, all). */
-import type { EquitySample } from './analytics';
-import type { RoundTrip } from './engine';
+/**
+ * Analytics windows over event time (1d, 7d, 30d, all by default). A window of length W
+ * ends at the engine's latest event time: return statistics take the periods that ended
+ * in the last W before the latest period boundary passed; round-trip statistics take the
+ * round trips that ended in the last W (to the minute). `all` is the engine's whole life.
+ */
 
 export interface AnalyticsWindow {
   name: string;
@@ -13,19 +16,7 @@ export interface AnalyticsWindows {
   periodsPerYear: number;
 }
 
-export function samplesInWindow(samples: readonly EquitySample[], now: number, ms: number | null): EquitySample[] {
-  if (ms === null) return samples as EquitySample[];
-  const from = now - ms;
-  // The sample at or just before the window's start is the base of its first return.
-  let start = samples.length;
-  while (start > 0 && samples[start - 1].ts > from) start--;
-  return samples.slice(Math.max(0, start - 1));
-}
-
-export function tripsInWindow(trips: readonly RoundTrip[], now: number, ms: number | null): RoundTrip[] {
-  if (ms === null) return trips as RoundTrip[];
-  const from = now - ms;
-  let start = trips.length;
-  while (start > 0 && trips[start - 1].ts > from) start--;
-  return trips.slice(start);
+/** How long samples and round-trip buckets must be kept: the longest finite window. */
+export function retentionMs(windows: readonly AnalyticsWindow[]): number {
+  return Math.max(0, ...windows.map((w) => w.ms ?? 0));
 }

@@ -1,8 +1,6 @@
 import type { Store } from '../../state/store';
-import { splitSymbol } from '../../state/engine';
-import { returnStats, tradeStats } from '../../state/statistics';
+import { engineReport } from '../../state/report';
 import type { AnalyticsWindows } from '../../state/windows';
-import { samplesInWindow, tripsInWindow } from '../../state/windows';
 import { family, type Collector, type MetricSink } from '../registry';
 
 const EQUITY = family('trading_equity', 'gauge', 'Cash plus marked positions, in the valuation currency.');
@@ -31,6 +29,16 @@ const ROUND_TRIPS = family('trading_round_trips_total', 'counter', 'Round trips 
 const WIN_RATE = family('trading_win_rate_ratio', 'gauge', 'Winning round trips over all round trips in the window.');
 const PROFIT_FACTOR = family('trading_profit_factor', 'gauge', 'Gross profit over gross loss of round trips in the window.');
 const EXPECTANCY = family('trading_expectancy', 'gauge', 'Mean PnL per round trip in the window, in the valuation currency.');
+const AVERAGE_WIN = family('trading_average_win', 'gauge', 'Mean PnL of winning round trips in the window, in the valuation currency.');
+const AVERAGE_LOSS = family('trading_average_loss', 'gauge', 'Mean PnL of losing round trips in the window (negative), in the valuation currency.');
+const RETURN_PERIODS = family('trading_return_periods', 'gauge', 'Completed sampling periods (returns) the window’s return statistics rest on.');
+const GROSS_PROFIT = family('trading_round_trip_gross_profit_total', 'counter', 'Sum of the PnL of winning round trips, in the valuation currency.');
+const GROSS_LOSS = family('trading_round_trip_gross_loss_total', 'counter', 'Sum of the losses of losing round trips (as a positive amount), in the valuation currency.');
+const STRATEGY_WIN_RATE = family('trading_strategy_win_rate_ratio', 'gauge', 'One strategy’s winning round trips over its round trips in the window.');
+const STRATEGY_PROFIT_FACTOR = family('trading_strategy_profit_factor', 'gauge', 'One strategy’s gross profit over gross loss of round trips in the window.');
+const STRATEGY_EXPECTANCY = family('trading_strategy_expectancy', 'gauge', 'One strategy’s mean PnL per round trip in the window, in the valuation currency.');
+const PNL_INCOMPLETE = family('trading_pnl_incomplete', 'gauge', 'Whether some PnL or equity figure leaves an amount it could not value out (1) or not (0).');
+const PNL_UNVALUED = family('trading_pnl_unvalued', 'gauge', 'PnL left out of valuation-currency figures for want of a mark, per currency it is in (fees negative).');
 
 export class PortfolioCollector implements Collector {
   readonly name = 'portfolio';
@@ -49,10 +57,20 @@ export class PortfolioCollector implements Collector {
     SHARPE,
     SORTINO,
     VOLATILITY,
+    RETURN_PERIODS,
     ROUND_TRIPS,
+    GROSS_PROFIT,
+    GROSS_LOSS,
     WIN_RATE,
     PROFIT_FACTOR,
     EXPECTANCY,
+    AVERAGE_WIN,
+    AVERAGE_LOSS,
+    STRATEGY_WIN_RATE,
+    STRATEGY_PROFIT_FACTOR,
+    STRATEGY_EXPECTANCY,
+    PNL_INCOMPLETE,
+    PNL_UNVALUED,
   ];
 
   constructor(
@@ -62,44 +80,50 @@ export class PortfolioCollector implements Collector {
 
   update(sink: MetricSink): void {
     for (const [engine, s] of this.store.engines) {
-      const equity = s.equity.current;
-      if (equity !== null) sink.add(EQUITY, { engine }, equity);
-      for (const [currency, amount] of s.cash) sink.add(CASH, { engine, currency }, amount.toNumber());
-      for (const [currency, gap] of s.cashGap) sink.add(CASH_GAP, { engine, currency }, gap);
+      const r = engineReport(s, this.windows);
+      if (r.equity !== null) sink.add(EQUITY, { engine }, r.equity);
+      for (const [currency, amount] of Object.entries(r.cash)) sink.add(CASH, { engine, currency }, amount);
+      for (const [currency, gap] of Object.entries(r.cashReconciliationGap)) sink.add(CASH_GAP, { engine, currency }, gap);
 
-      for (const [symbol, p] of s.positions) {
-        const quote = splitSymbol(symbol)[1];
-        const realized = p.realized.toNumber();
-        sink.add(REALIZED, { engine, symbol }, s.toValuation(realized, quote) ?? realized);
+      for (const p of r.positions) {
+        const labels = { engine, symbol: p.symbol };
+        sink.add(REALIZED, labels, p.realizedPnl);
         // A flat position's point-in-time series are removed, so cardinality stays bounded.
-        if (p.isFlat) continue;
-        const labels = { engine, symbol };
-        sink.add(POSITION_QTY, labels, p.quantity.toNumber());
-        sink.add(POSITION_AVG, labels, p.avgPrice.toNumber());
-        const mark = s.marks.get(symbol);
-        if (!mark) continue;
-        const notional = s.toValuation(p.quantity.toNumber() * mark.price, quote);
-        const unrealized = s.toValuation(p.unrealizedAt(mark.price).toNumber(), quote);
-        if (notional !== undefined) sink.add(POSITION_NOTIONAL, labels, notional);
-        if (unrealized !== undefined) sink.add(UNREALIZED, labels, unrealized);
+        if (p.quantity === 0) continue;
+        sink.add(POSITION_QTY, labels, p.quantity);
+        sink.add(POSITION_AVG, labels, p.avgPrice);
+        if (p.notional !== null) sink.add(POSITION_NOTIONAL, labels, p.notional);
+        if (p.unrealizedPnl !== null) sink.add(UNREALIZED, labels, p.unrealizedPnl);
       }
 
-      sink.add(DAILY, { engine }, s.equity.dailyPnl());
-      sink.add(DRAWDOWN, { engine }, s.equity.drawdown());
-      for (const { labels, value } of s.roundTripOutcomes.values()) sink.add(ROUND_TRIPS, { engine, ...labels }, value);
+      sink.add(DAILY, { engine }, r.dailyPnl);
+      sink.add(DRAWDOWN, { engine }, r.drawdown);
+      sink.add(PNL_INCOMPLETE, { engine }, r.pnlIncomplete ? 1 : 0);
+      for (const [currency, amount] of Object.entries(r.unvalued)) sink.add(PNL_UNVALUED, { engine, currency }, amount);
+      for (const t of r.roundTrips) sink.add(ROUND_TRIPS, { engine, strategy: t.strategy, outcome: t.outcome }, t.count);
 
-      const now = s.lastEventTs ?? 0;
-      for (const w of this.windows.windows) {
-        const labels = { engine, window: w.name };
-        const r = returnStats(samplesInWindow(s.equity.samples, now, w.ms), this.windows.periodsPerYear);
-        sink.add(MAX_DD, labels, r.maxDrawdown);
-        sink.add(SHARPE, labels, r.sharpe);
-        sink.add(SORTINO, labels, r.sortino);
-        sink.add(VOLATILITY, labels, r.volatility);
-        const t = tradeStats(tripsInWindow(s.roundTrips, now, w.ms));
-        sink.add(WIN_RATE, labels, t.winRate);
-        sink.add(PROFIT_FACTOR, labels, t.profitFactor);
-        sink.add(EXPECTANCY, labels, t.expectancy);
+      for (const w of r.windows) {
+        const labels = { engine, window: w.window };
+        sink.add(MAX_DD, labels, w.returns.maxDrawdown);
+        sink.add(SHARPE, labels, w.returns.sharpe);
+        sink.add(SORTINO, labels, w.returns.sortino);
+        sink.add(VOLATILITY, labels, w.returns.volatility);
+        sink.add(RETURN_PERIODS, labels, w.returns.periods);
+        sink.add(WIN_RATE, labels, w.trades.winRate);
+        sink.add(PROFIT_FACTOR, labels, w.trades.profitFactor);
+        sink.add(EXPECTANCY, labels, w.trades.expectancy);
+        sink.add(AVERAGE_WIN, labels, w.trades.averageWin);
+        sink.add(AVERAGE_LOSS, labels, w.trades.averageLoss);
+      }
+      for (const st of r.strategies) {
+        for (const w of st.windows) {
+          const labels = { engine, strategy: st.strategy, window: w.window };
+          sink.add(STRATEGY_WIN_RATE, labels, w.trades.winRate);
+          sink.add(STRATEGY_PROFIT_FACTOR, labels, w.trades.profitFactor);
+          sink.add(STRATEGY_EXPECTANCY, labels, w.trades.expectancy);
+        }
+        sink.add(GROSS_PROFIT, { engine, strategy: st.strategy }, st.allTime.grossProfit);
+        sink.add(GROSS_LOSS, { engine, strategy: st.strategy }, 0 - st.allTime.grossLoss);
       }
     }
   }

@@ -1,18 +1,23 @@
 import type { Store } from '../../state/store';
-import { splitSymbol } from '../../state/engine';
+import { exposureOf } from '../../state/report';
 import { family, type Collector, type MetricSink } from '../registry';
 
 const HALTED = family('trading_halted', 'gauge', 'Whether the engine is halted by its risk manager (1) or trading (0).');
 const HALTS = family('trading_halts_total', 'counter', 'Times the engine went from trading to halted.');
-const EXPOSURE = family('trading_exposure_ratio', 'gauge', 'Gross position notional over equity.');
+const EXPOSURE = family('trading_exposure_ratio', 'gauge', 'Gross position notional (sum of absolute values) over equity.');
 const CONCENTRATION = family('trading_concentration_ratio', 'gauge', 'One symbol’s absolute position notional over equity.');
 const RISK_VALUE = family('trading_risk_value', 'gauge', 'Current value of a risk limit’s measure, as the engine reports it.');
 const RISK_LIMIT = family('trading_risk_limit', 'gauge', 'The limit a risk measure must stay within, as the engine reports it.');
-const LOSSES = family('trading_consecutive_losses', 'gauge', 'Losing round trips in a row (a win resets it; a break-even does not).');
+const LOSSES = family('trading_consecutive_losses', 'gauge', 'Losing round trips in a row (a win resets it; a break-even leaves it).');
+const STRATEGY_LOSSES = family(
+  'trading_strategy_consecutive_losses',
+  'gauge',
+  'One strategy’s losing round trips in a row (a win resets it; a break-even leaves it).',
+);
 
 export class RiskCollector implements Collector {
   readonly name = 'risk';
-  readonly families = [HALTED, HALTS, EXPOSURE, CONCENTRATION, RISK_VALUE, RISK_LIMIT, LOSSES];
+  readonly families = [HALTED, HALTS, EXPOSURE, CONCENTRATION, RISK_VALUE, RISK_LIMIT, LOSSES, STRATEGY_LOSSES];
 
   constructor(private readonly store: Store) {}
 
@@ -20,23 +25,16 @@ export class RiskCollector implements Collector {
     for (const [engine, s] of this.store.engines) {
       sink.add(HALTED, { engine }, s.halted ? 1 : 0);
       sink.add(HALTS, { engine }, s.haltsTotal);
-      sink.add(LOSSES, { engine }, s.consecutiveLosses);
+      sink.add(LOSSES, { engine }, s.trips.engine.consecutiveLosses);
+      for (const [strategy, series] of s.trips.strategies) sink.add(STRATEGY_LOSSES, { engine, strategy }, series.consecutiveLosses);
       for (const [limit, v] of s.riskLimits) {
         sink.add(RISK_VALUE, { engine, limit }, v.value);
         sink.add(RISK_LIMIT, { engine, limit }, v.limit);
       }
-      const equity = s.equity.current;
-      if (equity === null || equity <= 0) continue;
-      let gross = 0;
-      for (const [symbol, p] of s.positions) {
-        if (p.isFlat) continue;
-        const mark = s.marks.get(symbol);
-        if (!mark) continue;
-        const notional = Math.abs(s.toValuation(p.quantity.toNumber() * mark.price, splitSymbol(symbol)[1]) ?? 0);
-        gross += notional;
-        sink.add(CONCENTRATION, { engine, symbol }, notional / equity);
-      }
-      sink.add(EXPOSURE, { engine }, gross / equity);
+      const { exposure, concentration } = exposureOf(s);
+      if (exposure === null) continue;
+      sink.add(EXPOSURE, { engine }, exposure);
+      for (const [symbol, ratio] of Object.entries(concentration)) sink.add(CONCENTRATION, { engine, symbol }, ratio);
     }
   }
 }
