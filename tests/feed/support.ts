@@ -1,0 +1,102 @@
+/** Raw WebSocket clients for the feed tests (the client library has its own tests). */
+import WebSocket from 'ws';
+
+export interface RawFeed {
+  ws: WebSocket;
+  messages: { at: number; message: any }[];
+  /** Resolves with the next message that passes the predicate (already received ones count). */
+  next(predicate: (m: any) => boolean, timeoutMs?: number): Promise<any>;
+  send(message: unknown): void;
+  closed: Promise<{ code: number; reason: string }>;
+  close(): void;
+}
+
+export function feedUrl(baseUrl: string): string {
+  return baseUrl.replace(/^http/, 'ws') + '/feed';
+}
+
+/** Opens /feed; resolves once open, rejects with the HTTP status of a refused upgrade. */
+export function openFeed(
+  baseUrl: string,
+  options: { token?: string; bearer?: string; origin?: string; protocols?: string[] } = {},
+): Promise<RawFeed> {
+  const protocols = options.protocols ?? ['tradewatch.v1', ...(options.token ? [`tradewatch.token.${options.token}`] : [])];
+  const headers: Record<string, string> = {};
+  if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
+  const ws = new WebSocket(feedUrl(baseUrl), protocols, { headers, ...(options.origin ? { origin: options.origin } : {}) });
+  const messages: RawFeed['messages'] = [];
+  const waiters: { predicate: (m: any) => boolean; resolve: (m: any) => void; from: number }[] = [];
+  ws.on('message', (data) => {
+    const message = JSON.parse(data.toString());
+    messages.push({ at: Date.now(), message });
+    for (const w of [...waiters]) {
+      if (w.predicate(message)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(message);
+      }
+    }
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const feed: RawFeed = {
+    ws,
+    messages,
+    closed,
+    send: (m) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)),
+    close: () => ws.close(),
+    next(predicate, timeoutMs = 10_000) {
+      const seen = messages.find((m) => predicate(m.message));
+      if (seen) return Promise.resolve(seen.message);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('timed out waiting for a feed message')), timeoutMs);
+        waiters.push({ predicate, from: messages.length, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      });
+    },
+  };
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(feed));
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => reject(Object.assign(new Error(`refused: ${res.statusCode} ${body}`), { status: res.statusCode, body })));
+    });
+    ws.once('error', (err) => reject(err));
+  });
+}
+
+export async function refusedStatus(baseUrl: string, options: Parameters<typeof openFeed>[1]): Promise<number> {
+  try {
+    const feed = await openFeed(baseUrl, options);
+    feed.close();
+    return 101;
+  } catch (err) {
+    return (err as { status?: number }).status ?? -1;
+  }
+}
+
+/** An order event; `client_order_id` carries the wall-clock time it was posted (latency). */
+export function orderEvent(id: string, status: string, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'order',
+    ts: Date.now(),
+    engine: 'feedtest',
+    order_id: id,
+    symbol: 'BTC/USD',
+    side: 'buy',
+    order_type: 'limit',
+    status,
+    quantity: 2,
+    filled_quantity: status === 'filled' ? 2 : status === 'partially_filled' ? 1 : 0,
+    limit_price: 60000,
+    strategy: 'momentum',
+    client_order_id: `t${Date.now()}`,
+    ...extra,
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
