@@ -88,6 +88,8 @@ export class EngineState {
   // Strategy.
   readonly strategies = new Map<string, 'active' | 'inactive' | 'transitioning'>();
   strategyTransitions = 0;
+  /** The strategy that ran last (kept through a transitioning phase). */
+  lastActiveStrategy: string | null = null;
   readonly signals = new LabeledCounter(); // strategy, decision
 
   // Health.
@@ -305,15 +307,16 @@ export class EngineState {
   }
 
   private applyStrategy(e: StrategyEvent, changes: Change[]): void {
-    const previous = this.activeStrategy();
     if (e.state === 'active') {
       // One strategy runs at a time per engine: activating one retires the others.
       for (const name of this.strategies.keys()) if (name !== e.strategy) this.strategies.set(name, 'inactive');
     }
     if (e.from_strategy && e.from_strategy !== e.strategy) this.strategies.set(e.from_strategy, 'inactive');
     this.strategies.set(e.strategy, e.state);
-    const now = this.activeStrategy();
-    if (previous !== null && now !== null && previous !== now) this.strategyTransitions += 1;
+    if (e.state === 'active') {
+      if (this.lastActiveStrategy !== null && this.lastActiveStrategy !== e.strategy) this.strategyTransitions += 1;
+      this.lastActiveStrategy = e.strategy;
+    }
     changes.push(this.statusChange());
   }
 

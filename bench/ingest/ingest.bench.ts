@@ -1,0 +1,150 @@
+/**
+ * bench/ingest: events/s through POST /api/v1/events against JSON.parse alone of the same
+ * bytes, and /metrics scrape time with 200 symbols × 4 strategies of state against
+ * prom-client serializing the same series bare — each pair measured in the same run.
+ * Run: npm run bench:ingest   (builds nothing; run `npm run build` first)
+ */
+import { Gauge, Registry } from 'prom-client';
+import { parseMetrics, postEvents, startExporter } from '../../tests/support/exporter';
+
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 60);
+const BATCH = 1000;
+const SYMBOLS = 200;
+const STRATEGIES = ['alpha', 'beta', 'gamma', 'delta'];
+const T0 = Date.parse('2026-03-02T00:00:00Z');
+
+/** An order/fill mix: each order is placed, filled in two parts, and its state reported. */
+function makeBatch(b: number): unknown[] {
+  const events: unknown[] = [];
+  let i = 0;
+  while (events.length < BATCH) {
+    const n = b * BATCH + i++;
+    const symbol = `S${n % SYMBOLS}/USD`;
+    const strategy = STRATEGIES[n % STRATEGIES.length];
+    const side = n % 2 === 0 ? 'buy' : 'sell';
+    const ts = T0 + n;
+    const base = { engine: 'bench', symbol, side, strategy };
+    const order = { type: 'order', ts, ...base, order_id: `o${n}`, order_type: 'limit', quantity: '2', limit_price: '100.5', time_in_force: 'GTC' };
+    events.push({ ...order, status: 'new' });
+    events.push({ type: 'fill', ts: ts + 1, ...base, fill_id: `f${n}a`, order_id: `o${n}`, price: '100.5', quantity: '1', fee: '0.05', fee_currency: 'USD' });
+    events.push({ ...order, ts: ts + 1, status: 'partially_filled', filled_quantity: '1', avg_fill_price: '100.5', fees: '0.05' });
+    events.push({ type: 'fill', ts: ts + 2, ...base, fill_id: `f${n}b`, order_id: `o${n}`, price: '100.5', quantity: '1', fee: '0.05', fee_currency: 'USD' });
+    events.push({ ...order, ts: ts + 2, status: 'filled', filled_quantity: '2', avg_fill_price: '100.5', fees: '0.1' });
+  }
+  return events.slice(0, BATCH);
+}
+
+/** Resting orders and marks so every symbol × strategy × side has live series. */
+function stateBatch(): unknown[] {
+  const events: unknown[] = [{ type: 'balance', ts: T0, engine: 'scrape', balances: { USD: 1e7 } }];
+  for (let s = 0; s < SYMBOLS; s++) {
+    const symbol = `S${s}/USD`;
+    events.push({ type: 'mark', ts: T0, engine: 'scrape', symbol, price: 100 + s });
+    for (const strategy of STRATEGIES) {
+      for (const side of ['buy', 'sell']) {
+        const id = `${symbol}-${strategy}-${side}`;
+        events.push({ type: 'order', ts: T0, engine: 'scrape', order_id: id, symbol, side, strategy, order_type: 'limit', status: 'new', quantity: 1, limit_price: 100 });
+        events.push({ type: 'fill', ts: T0 + 1, engine: 'scrape', fill_id: `${id}-f`, order_id: id, symbol, side, strategy, price: 100, quantity: side === 'buy' ? 0.6 : 0.1, fee: 0.01 });
+      }
+    }
+  }
+  return events;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const ex = await startExporter({
+    env: { TRADEWATCH_SOURCE: 'none', TRADEWATCH_LOG_LEVEL: 'warn', TRADEWATCH_INGEST_RATE_LIMIT: '1000000000', ...(process.env.BENCH_JOURNAL_FSYNC ? { TRADEWATCH_JOURNAL_FSYNC: process.env.BENCH_JOURNAL_FSYNC } : {}) },
+  });
+  try {
+    // ---- ingest ----------------------------------------------------------------------
+    const bodies = Array.from({ length: BATCHES }, (_, b) => JSON.stringify(makeBatch(b)));
+    const bytes = bodies.reduce((s, x) => s + x.length, 0);
+    await postEvents(ex, makeBatch(BATCHES + 1)); // warm-up
+
+    let t = performance.now();
+    for (const body of bodies) {
+      const r = await postEvents(ex, body);
+      if (r.status !== 200) throw new Error(`ingest answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+    }
+    const ingestSeconds = (performance.now() - t) / 1000;
+    const ingestRate = (BATCHES * BATCH) / ingestSeconds;
+
+    t = performance.now();
+    let parsed = 0;
+    for (let rep = 0; rep < 3; rep++) for (const body of bodies) parsed += (JSON.parse(body) as unknown[]).length;
+    const parseRate = parsed / ((performance.now() - t) / 1000);
+
+    // ---- scrape ----------------------------------------------------------------------
+    const r = await postEvents(ex, stateBatch());
+    if (r.status !== 200) throw new Error(`state batch answered ${r.status}`);
+    const url = `${ex.baseUrl}/metrics`;
+    const scrapeTimes: number[] = [];
+    let text = '';
+    for (let i = 0; i < 25; i++) {
+      const s = performance.now();
+      text = await (await fetch(url)).text();
+      scrapeTimes.push(performance.now() - s);
+    }
+    const series = [...parseMetrics(text).keys()].filter((k) => k.startsWith('trading_')).length;
+
+    // The same trading_* series in a bare prom-client registry, serialized in this process.
+    const bare = new Registry();
+    const gauges = new Map<string, Gauge>();
+    for (const [key, value] of parseMetrics(text)) {
+      if (!key.startsWith('trading_')) continue;
+      const brace = key.indexOf('{');
+      const name = brace < 0 ? key : key.slice(0, brace);
+      const labels: Record<string, string> = {};
+      if (brace >= 0) for (const m of key.slice(brace + 1, -1).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[m[1]] = m[2];
+      let g = gauges.get(name);
+      if (!g) {
+        g = new Gauge({ name, help: 'bench', labelNames: Object.keys(labels), registers: [bare] });
+        gauges.set(name, g);
+      }
+      g.set(labels, value);
+    }
+    const bareTimes: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const s = performance.now();
+      await bare.metrics();
+      bareTimes.push(performance.now() - s);
+    }
+    // The exporter's in-process scrape time is what it reports itself for its collectors;
+    // the HTTP round trip above includes the loopback request on top.
+    const scrapeMs = median(scrapeTimes);
+    const bareMs = median(bareTimes);
+
+    const out = {
+      ingest: {
+        events: BATCHES * BATCH,
+        batch: BATCH,
+        mb: +(bytes / 1e6).toFixed(1),
+        events_per_s: Math.round(ingestRate),
+        json_parse_events_per_s: Math.round(parseRate),
+        ratio: +(ingestRate / parseRate).toFixed(3),
+        goal: '>= 0.3',
+      },
+      scrape: {
+        trading_series: series,
+        metrics_ms_median_over_http: +scrapeMs.toFixed(1),
+        bare_prom_client_ms_median: +bareMs.toFixed(1),
+        ratio: +(scrapeMs / bareMs).toFixed(2),
+        goal: '<= 1.2 and < 100 ms',
+      },
+      load1: (await import('node:os')).loadavg()[0].toFixed(2),
+    };
+    console.log(JSON.stringify(out, null, 2));
+  } finally {
+    await ex.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
