@@ -17,7 +17,7 @@ export const overviewDashboard: DashboardSpec = {
         [p.statPanel('Drawdown', [{ expr: q.drawdown, legend: '{{engine}}' }], { unit: p.units.ratio, thresholds: p.rising(t.drawdown.warning, t.drawdown.critical) }), 3],
         [p.statPanel('Exposure', [{ expr: q.exposure, legend: '{{engine}}' }], { unit: p.units.ratio, thresholds: p.rising(t.exposure.warning, t.exposure.critical) }), 3],
         [p.statPanel('Trading state', [{ expr: q.halted, legend: '{{engine}}' }], { mappings: p.boolMapping('Trading', 'HALTED'), thresholds: p.rising(0.5, 0.5) }), 3],
-        [p.statPanel('Win rate (7d)', [{ expr: q.winRate7d, legend: '{{engine}}' }], { unit: p.units.ratio, thresholds: p.falling(t.winRate.bad, t.winRate.good) }), 3],
+        [p.statPanel('Win rate (7d)', [{ expr: q.winRate7d, legend: '{{engine}}' }], { unit: p.units.ratio, thresholds: p.falling(t.winRate.bad, t.winRate.good), nanText: 'no round trips' }), 3],
         [p.statPanel('Sharpe (30d)', [{ expr: q.sharpe30d, legend: '{{engine}}' }], { decimals: 2, thresholds: p.falling(t.sharpe.bad, t.sharpe.good), nanText: 'too few periods' }), 3],
         [p.statPanel('Active orders', [{ expr: q.activeOrders, legend: '{{engine}}' }]), 3],
       ],

@@ -17,7 +17,7 @@ export const portfolioDashboard: DashboardSpec = {
         [p.statPanel('Unrealized PnL', [{ expr: q.unrealized, legend: '{{engine}}' }], { unit: p.units.money, thresholds: p.signed() }), 4],
         [p.statPanel('Daily PnL', [{ expr: q.dailyPnl, legend: '{{engine}}' }], { unit: p.units.money, thresholds: p.signed() }), 4],
         [p.statPanel('Drawdown', [{ expr: q.drawdown, legend: '{{engine}}' }], { unit: p.units.ratio, thresholds: p.rising(t.drawdown.warning, t.drawdown.critical) }), 4],
-        [p.statPanel('Max drawdown (30d)', [{ expr: q.maxDrawdown30d, legend: '{{engine}}' }], { unit: p.units.ratio, thresholds: p.rising(t.drawdown.warning, t.drawdown.critical) }), 4],
+        [p.statPanel('Max drawdown (30d)', [{ expr: q.maxDrawdown30d, legend: '{{engine}}' }], { unit: p.units.ratio, thresholds: p.rising(t.drawdown.warning, t.drawdown.critical), nanText: 'too few periods' }), 4],
       ],
     },
     {
