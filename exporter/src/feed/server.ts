@@ -90,6 +90,7 @@ export class FeedServer {
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly unlisten: () => void;
   private pendingUpgrades = 0;
+  private stopping = false;
 
   constructor(
     private readonly ctx: Pick<ExtensionContext, 'store' | 'tokens' | 'log'>,
@@ -135,6 +136,9 @@ export class FeedServer {
     if (!decision.ok) {
       this.ctx.log.warn({ address, origin, status: decision.status, reason: decision.reason }, `feed connection refused: ${decision.error}`);
       return refuse(socket, decision.status, decision.error);
+    }
+    if (this.stopping) {
+      return refuse(socket, 503, 'the exporter is shutting down');
     }
     if (this.connections.size + this.pendingUpgrades >= this.options.maxClients) {
       this.ctx.log.warn({ address, token: decision.tokenName }, 'feed connection refused: TRADEWATCH_FEED_MAX_CLIENTS reached');
@@ -238,6 +242,7 @@ export class FeedServer {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.heartbeat);
     this.unlisten();
     this.hub.stop();
