@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** The `tradewatch` command: `serve` (the exporter) and, later, `replay`. */
+/** The `tradewatch` command: `serve` (the exporter) and `replay` (the accounting report of a recorded file). */
 import { Command } from 'commander';
 import { ConfigError, describeSettings, loadConfig } from '../config';
 import { createLogger } from '../log';
 import { start } from '../main';
 import { VERSION } from '../version';
+import { registerReplayCommand } from './replay';
 
 const program = new Command();
 program.name('tradewatch').description('Observability for algorithmic trading systems').version(VERSION);
@@ -50,6 +51,8 @@ serve.action(async (flags: Record<string, string>) => {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 });
+
+registerReplayCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`tradewatch: ${err.message}\n`);

@@ -12,6 +12,12 @@ import type { Side } from '../events/schema';
 
 const ZERO = new Decimal(0);
 const ONE = new Decimal(1);
+/**
+ * Engines that count in binary floating point send quantities such as 0.30000000000000004;
+ * a remainder smaller than this fraction of the fill that leaves it is dust, not a
+ * position, so a fill meant to close a position closes it (and ends its round trip).
+ */
+export const DUST_RATIO = new Decimal('1e-9');
 export interface RoundTripEnd {
   /** PnL of the round trip that ended, in the quote currency, fees included. */
   pnl: Decimal;
@@ -76,9 +82,14 @@ export class Position {
 
     // Reducing: realize on the closed part; a fill that crosses zero opens the rest anew,
     // and the fee is split between the two parts in proportion to their quantities.
-    const closing = Decimal.min(qty, this.quantity.abs());
-    const opening = qty.sub(closing);
-    const closingFee = feeD.mul(closing).div(qty);
+    const dust = qty.mul(DUST_RATIO);
+    const held = this.quantity.abs();
+    let closing = Decimal.min(qty, held);
+    let opening = qty.sub(closing);
+    // A fill that closes the position up to dust (either way) closes it exactly.
+    if (opening.gt(0) && opening.lte(dust)) opening = ZERO;
+    if (opening.isZero() && held.sub(closing).lte(dust)) closing = held;
+    const closingFee = opening.isZero() ? feeD : feeD.mul(closing).div(qty);
     const openingFee = feeD.sub(closingFee);
     const direction = this.quantity.isPositive() ? 1 : -1;
     const gross = px.sub(this.avgPrice).mul(closing).mul(direction);
@@ -87,7 +98,7 @@ export class Position {
     this.realizedValue = this.realizedValue.add(value(realized));
     this.tripPnl = this.tripPnl.add(gross).sub(closingFee);
     this.tripValue = this.tripValue.add(value(gross.sub(closingFee)));
-    this.quantity = this.quantity.add(signed);
+    this.quantity = opening.isZero() ? this.quantity.sub(closing.mul(direction)) : opening.mul(-direction);
 
     let roundTrip: RoundTripEnd | undefined;
     if (this.quantity.isZero() || opening.gt(0)) {
