@@ -1,42 +1,34 @@
 /** Read API for viewers: the same state the feed serves, as JSON. */
 import { Router, type Request, type Response } from 'express';
 import type { Store } from '../state/store';
+import type { FeedFilter } from '@tradewatch/feed-client';
 import { decide, type GateDeps } from '../feed/gate';
+import { normalizeFilter } from '../feed/protocol';
+import { snapshotRows } from '../feed/subscriptions';
 
 export function readRoutes(store: Store): Router {
   const router = Router();
-  const filterOf = (q: Record<string, unknown>) => ({
-    engine: typeof q.engine === 'string' ? q.engine : undefined,
-    strategy: typeof q.strategy === 'string' ? q.strategy : undefined,
-    symbol: typeof q.symbol === 'string' ? q.symbol.toUpperCase() : undefined,
-  });
 
-  router.get('/orders', (req, res) => {
-    const f = filterOf(req.query);
-    const rows = [];
-    for (const [engine, s] of store.engines) {
-      if (f.engine && f.engine !== engine) continue;
-      for (const o of s.orders.active.values()) {
-        if (f.strategy && o.strategy !== f.strategy) continue;
-        if (f.symbol && o.symbol !== f.symbol) continue;
-        rows.push(o);
+  /** The same rows the feed's snapshot holds (one service for both), filtered by the query. */
+  const listing = (channel: 'orders' | 'positions', key: string) => (req: Request, res: Response) => {
+    const known = channel === 'orders' ? ['engine', 'strategy', 'symbol'] : ['engine', 'symbol'];
+    const filter: FeedFilter = {};
+    for (const [name, value] of Object.entries(req.query)) {
+      if (!known.includes(name)) {
+        res.status(400).json({ error: `unknown query parameter ${JSON.stringify(name)}; ${channel} can be filtered by ${known.join(', ')}` });
+        return;
       }
+      if (typeof value !== 'string') {
+        res.status(400).json({ error: `query parameter ${name} must be given once, as a plain value` });
+        return;
+      }
+      filter[name as keyof FeedFilter] = value;
     }
-    res.json({ orders: rows });
-  });
+    res.json({ [key]: snapshotRows(store, channel, normalizeFilter(filter)) });
+  };
 
-  router.get('/positions', (req, res) => {
-    const f = filterOf(req.query);
-    const rows = [];
-    for (const [engine, s] of store.engines) {
-      if (f.engine && f.engine !== engine) continue;
-      for (const [symbol, p] of s.positions) {
-        if (p.isFlat || (f.symbol && symbol !== f.symbol)) continue;
-        rows.push(s.positionRow(symbol, s.lastEventTs ?? 0));
-      }
-    }
-    res.json({ positions: rows });
-  });
+  router.get('/orders', listing('orders', 'orders'));
+  router.get('/positions', listing('positions', 'positions'));
 
   router.get('/state', (_req, res) => {
     const engines = [];
