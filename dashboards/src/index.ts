@@ -23,6 +23,9 @@ export function buildAll(): Record<string, dashboard.Dashboard> {
 /** Every generated file: repository-relative path → content. Pure; generate.ts writes them. */
 export function generatedFiles(): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(buildAll()).map(([key, d]) => [`dashboards/generated/${key}.json`, JSON.stringify(d, null, 2) + '\n']),
+    Object.entries(buildAll()).map(([key, d]) => [
+      `dashboards/generated/${key}.json`,
+      JSON.stringify(d, null, 2) + '\n',
+    ]),
   );
 }

@@ -13,21 +13,75 @@ export const overviewDashboard: DashboardSpec = {
       height: 4,
       panels: [
         [p.statPanel('Equity', [{ expr: q.equity, legend: '{{engine}}' }], { unit: p.units.money }), 3],
-        [p.statPanel('Daily PnL', [{ expr: q.dailyPnl, legend: '{{engine}}' }], { unit: p.units.money, thresholds: p.signed() }), 3],
-        [p.statPanel('Drawdown', [{ expr: q.drawdown, legend: '{{engine}}' }], { unit: p.units.ratio, thresholds: p.rising(t.drawdown.warning, t.drawdown.critical) }), 3],
-        [p.statPanel('Exposure', [{ expr: q.exposure, legend: '{{engine}}' }], { unit: p.units.ratio, thresholds: p.rising(t.exposure.warning, t.exposure.critical) }), 3],
-        [p.statPanel('Trading state', [{ expr: q.halted, legend: '{{engine}}' }], { mappings: p.boolMapping('Trading', 'HALTED'), thresholds: p.rising(0.5, 0.5) }), 3],
-        [p.statPanel('Win rate (7d)', [{ expr: q.winRate7d, legend: '{{engine}}' }], { unit: p.units.ratio, thresholds: p.falling(t.winRate.bad, t.winRate.good), nanText: 'no round trips' }), 3],
-        [p.statPanel('Sharpe (30d)', [{ expr: q.sharpe30d, legend: '{{engine}}' }], { decimals: 2, thresholds: p.falling(t.sharpe.bad, t.sharpe.good), nanText: 'too few periods' }), 3],
+        [
+          p.statPanel('Daily PnL', [{ expr: q.dailyPnl, legend: '{{engine}}' }], {
+            unit: p.units.money,
+            thresholds: p.signed(),
+          }),
+          3,
+        ],
+        [
+          p.statPanel('Drawdown', [{ expr: q.drawdown, legend: '{{engine}}' }], {
+            unit: p.units.ratio,
+            thresholds: p.rising(t.drawdown.warning, t.drawdown.critical),
+          }),
+          3,
+        ],
+        [
+          p.statPanel('Exposure', [{ expr: q.exposure, legend: '{{engine}}' }], {
+            unit: p.units.ratio,
+            thresholds: p.rising(t.exposure.warning, t.exposure.critical),
+          }),
+          3,
+        ],
+        [
+          p.statPanel('Trading state', [{ expr: q.halted, legend: '{{engine}}' }], {
+            mappings: p.boolMapping('Trading', 'HALTED'),
+            thresholds: p.rising(0.5, 0.5),
+          }),
+          3,
+        ],
+        [
+          p.statPanel('Win rate (7d)', [{ expr: q.winRate7d, legend: '{{engine}}' }], {
+            unit: p.units.ratio,
+            thresholds: p.falling(t.winRate.bad, t.winRate.good),
+            nanText: 'no round trips',
+          }),
+          3,
+        ],
+        [
+          p.statPanel('Sharpe (30d)', [{ expr: q.sharpe30d, legend: '{{engine}}' }], {
+            decimals: 2,
+            thresholds: p.falling(t.sharpe.bad, t.sharpe.good),
+            nanText: 'too few periods',
+          }),
+          3,
+        ],
         [p.statPanel('Active orders', [{ expr: q.activeOrders, legend: '{{engine}}' }]), 3],
       ],
     },
     {
       height: 8,
       panels: [
-        [p.timeseriesPanel('Equity', [{ expr: q.equity, legend: '{{engine}}' }], { unit: p.units.money }), 10],
-        [p.timeseriesPanel('Total PnL (realized + unrealized)', [{ expr: q.pnlTotal, legend: '{{engine}}' }], { unit: p.units.money }), 6],
-        [p.statPanel('Firing alerts', [{ expr: q.firingAlerts, legend: 'firing' }], { thresholds: p.rising(1, 1), description: 'Prometheus-evaluated tradewatch rules now firing.' }), 2],
+        [
+          p.timeseriesPanel('Equity', [{ expr: q.equity, legend: '{{engine}}' }], { unit: p.units.money }),
+          10,
+        ],
+        [
+          p.timeseriesPanel(
+            'Total PnL (realized + unrealized)',
+            [{ expr: q.pnlTotal, legend: '{{engine}}' }],
+            { unit: p.units.money },
+          ),
+          6,
+        ],
+        [
+          p.statPanel('Firing alerts', [{ expr: q.firingAlerts, legend: 'firing' }], {
+            thresholds: p.rising(1, 1),
+            description: 'Prometheus-evaluated tradewatch rules now firing.',
+          }),
+          2,
+        ],
         [p.alertListPanel('Firing alerts (Grafana)'), 6],
       ],
     },

@@ -26,7 +26,8 @@ export const overview = {
   pnlTotal: `sum by (engine) (trading_realized_pnl{${E}}) + sum by (engine) (trading_unrealized_pnl{${E}})`,
 };
 
-const closedBy = (status: string) => `sum by (engine) (increase(trading_orders_closed_total{${ESY}${status}}[$__range]))`;
+const closedBy = (status: string) =>
+  `sum by (engine) (increase(trading_orders_closed_total{${ESY}${status}}[$__range]))`;
 
 export const execution = {
   activeOrders: `sum by (engine) (trading_orders_active{${ESY}})`,

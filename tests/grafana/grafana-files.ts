@@ -25,7 +25,9 @@ export interface Dashboard {
   uid: string;
   title: string;
   panels: Panel[];
-  templating?: { list: Array<{ name: string; type: string; query?: unknown; datasource?: { uid?: string } }> };
+  templating?: {
+    list: Array<{ name: string; type: string; query?: unknown; datasource?: { uid?: string } }>;
+  };
 }
 
 export function dashboards(): Record<string, Dashboard> {
@@ -75,7 +77,13 @@ export function grafanaRules(): GrafanaRule[] {
     .flatMap((g: any) => g.rules as GrafanaRule[]);
 }
 
-export function prometheusRules(): Array<{ alert: string; expr: string; for?: string; labels: Record<string, string>; annotations: Record<string, string> }> {
+export function prometheusRules(): Array<{
+  alert: string;
+  expr: string;
+  for?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}> {
   return Object.values(yamlFiles('alerting/generated/prometheus')).flatMap((doc: any) =>
     doc.groups.flatMap((g: any) => g.rules),
   );

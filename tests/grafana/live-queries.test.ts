@@ -47,16 +47,20 @@ const finite = (samples: Sample[]) => samples.some((s) => Number.isFinite(Number
 
 describe.each(Object.entries(dashboards()))('dashboard %s', (_file, dashboard) => {
   const queried = panels(dashboard).filter((p) => (p.targets ?? []).some((t) => t.expr));
-  test.each(queried.map((p) => [p.title ?? String(p.id), p] as const))('panel "%s" has data', async (_t, panel) => {
-    let anyFinite = false;
-    for (const target of panel.targets!.filter((t) => t.expr)) {
-      const result = await prometheus!.query(substitute(target.expr!));
-      if (result.length === 0) throw new Error(`No data: ${target.refId} ${target.expr}`);
-      anyFinite ||= finite(result);
-    }
-    const mapsNaN = (panel.fieldConfig?.defaults?.mappings ?? []).some((m) => m.options?.match === 'nan');
-    if (!anyFinite && !mapsNaN) throw new Error(`only NaN values and no NaN mapping in panel "${panel.title}"`);
-  });
+  test.each(queried.map((p) => [p.title ?? String(p.id), p] as const))(
+    'panel "%s" has data',
+    async (_t, panel) => {
+      let anyFinite = false;
+      for (const target of panel.targets!.filter((t) => t.expr)) {
+        const result = await prometheus!.query(substitute(target.expr!));
+        if (result.length === 0) throw new Error(`No data: ${target.refId} ${target.expr}`);
+        anyFinite ||= finite(result);
+      }
+      const mapsNaN = (panel.fieldConfig?.defaults?.mappings ?? []).some((m) => m.options?.match === 'nan');
+      if (!anyFinite && !mapsNaN)
+        throw new Error(`only NaN values and no NaN mapping in panel "${panel.title}"`);
+    },
+  );
 
   const variables = (dashboard.templating?.list ?? []).filter((v) => v.type === 'query');
   test.each(variables.map((v) => [v.name, v] as const))('variable $%s has values', async (_n, variable) => {
@@ -77,14 +81,18 @@ function selectors(expr: string): string[] {
 }
 
 describe('alert rules', () => {
-  test.each(grafanaRules().map((r) => [r.title, r] as const))('%s: query runs and reads live series', async (_t, rule) => {
-    const expr = rule.data.find((d) => d.datasourceUid === 'prometheus')!.model.expr!;
-    await prometheus!.query(expr); // throws on a PromQL or execution error
-    for (const sel of selectors(expr)) {
-      const result = await prometheus!.query(sel);
-      if (result.length === 0) throw new Error(`rule ${rule.title} reads ${sel}, which the demo never exports`);
-    }
-  });
+  test.each(grafanaRules().map((r) => [r.title, r] as const))(
+    '%s: query runs and reads live series',
+    async (_t, rule) => {
+      const expr = rule.data.find((d) => d.datasourceUid === 'prometheus')!.model.expr!;
+      await prometheus!.query(expr); // throws on a PromQL or execution error
+      for (const sel of selectors(expr)) {
+        const result = await prometheus!.query(sel);
+        if (result.length === 0)
+          throw new Error(`rule ${rule.title} reads ${sel}, which the demo never exports`);
+      }
+    },
+  );
 });
 
 describe('breaches driven through the ingest API fire their alerts', () => {
@@ -94,13 +102,17 @@ describe('breaches driven through the ingest API fire their alerts', () => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const alerts = await prometheus!.alerts();
-      const hit = alerts.find((a) => a.labels.alertname === alertname && a.labels.engine === engine && states.includes(a.state));
+      const hit = alerts.find(
+        (a) => a.labels.alertname === alertname && a.labels.engine === engine && states.includes(a.state),
+      );
       if (hit) {
         firing.add(`${alertname}{engine=${engine}} ${hit.state} value=${Number(hit.value).toPrecision(3)}`);
         return hit;
       }
       if (Date.now() > deadline)
-        throw new Error(`${alertname} for ${engine} not ${states.join('/')}: ${JSON.stringify(alerts.map((a) => [a.labels.alertname, a.labels.engine, a.state]))}`);
+        throw new Error(
+          `${alertname} for ${engine} not ${states.join('/')}: ${JSON.stringify(alerts.map((a) => [a.labels.alertname, a.labels.engine, a.state]))}`,
+        );
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -116,7 +128,9 @@ describe('breaches driven through the ingest API fire their alerts', () => {
     ]);
     expect(res.status).toBeLessThan(300);
     const rule = grafanaRules().find((r) => r.title === 'TradingHalted')!;
-    const result = await prometheus!.waitForData(`(${rule.data[0].model.expr!}) and on (engine) trading_halted{engine="breach-halt"}`);
+    const result = await prometheus!.waitForData(
+      `(${rule.data[0].model.expr!}) and on (engine) trading_halted{engine="breach-halt"}`,
+    );
     expect(Number(result[0].value[1])).toBe(1);
     await alertState('TradingHalted', 'breach-halt', ['firing']);
   });
@@ -127,7 +141,17 @@ describe('breaches driven through the ingest API fire their alerts', () => {
     const res = await postEvents(exporter!, [
       { type: 'balance', ts: t0, engine, balances: { USD: 10000 } },
       { type: 'mark', ts: t0 + 1000, engine, symbol: 'BTC/USD', price: 5000 },
-      { type: 'fill', ts: t0 + 2000, engine, fill_id: 'bd-f1', order_id: 'bd-o1', symbol: 'BTC/USD', side: 'buy', price: 5000, quantity: 1 },
+      {
+        type: 'fill',
+        ts: t0 + 2000,
+        engine,
+        fill_id: 'bd-f1',
+        order_id: 'bd-o1',
+        symbol: 'BTC/USD',
+        side: 'buy',
+        price: 5000,
+        quantity: 1,
+      },
       { type: 'mark', ts: t0 + 3000, engine, symbol: 'BTC/USD', price: 3000 },
     ]);
     expect(res.status).toBeLessThan(300);
@@ -135,7 +159,9 @@ describe('breaches driven through the ingest API fire their alerts', () => {
     expect(Number(drawdown[0].value[1])).toBeCloseTo(0.2, 2);
 
     const critical = grafanaRules().find((r) => r.title === 'TradingDrawdownCritical')!;
-    const crossed = await prometheus!.waitForData(`(${critical.data[0].model.expr!}) and on (engine) trading_equity{engine="${engine}"}`);
+    const crossed = await prometheus!.waitForData(
+      `(${critical.data[0].model.expr!}) and on (engine) trading_equity{engine="${engine}"}`,
+    );
     expect(Number(crossed[0].value[1])).toBeCloseTo(0.2, 2);
 
     // `for: 1m` rules are pending at first; pending proves the expression crossed in the rule engine.

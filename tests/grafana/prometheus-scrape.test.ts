@@ -12,7 +12,9 @@ let prometheus: RunningPrometheus | undefined;
 
 beforeAll(async () => {
   exporter = await startExporter();
-  prometheus = await startPrometheus({ targets: [{ job: 'tradewatch', target: `127.0.0.1:${exporter.port}` }] });
+  prometheus = await startPrometheus({
+    targets: [{ job: 'tradewatch', target: `127.0.0.1:${exporter.port}` }],
+  });
 });
 
 afterAll(async () => {

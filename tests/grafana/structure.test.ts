@@ -11,15 +11,40 @@ import { generatedFiles as dashboardFiles } from '../../dashboards/src/index';
 import { dashboards, grafanaRules, panels, prometheusRules, rel, yamlFiles } from './grafana-files';
 
 const CORE_PANELS = new Set([
-  'row', 'timeseries', 'stat', 'gauge', 'bargauge', 'table', 'text', 'alertlist', 'state-timeline',
-  'status-history', 'barchart', 'piechart', 'heatmap', 'histogram', 'logs', 'news', 'dashlist',
-  'annolist', 'nodeGraph', 'traces', 'flamegraph', 'geomap', 'canvas', 'xychart', 'trend', 'candlestick',
+  'row',
+  'timeseries',
+  'stat',
+  'gauge',
+  'bargauge',
+  'table',
+  'text',
+  'alertlist',
+  'state-timeline',
+  'status-history',
+  'barchart',
+  'piechart',
+  'heatmap',
+  'histogram',
+  'logs',
+  'news',
+  'dashlist',
+  'annolist',
+  'nodeGraph',
+  'traces',
+  'flamegraph',
+  'geomap',
+  'canvas',
+  'xychart',
+  'trend',
+  'candlestick',
   'datagrid',
 ]);
 const PLUGIN_PANELS = new Set(['tradewatch-blotter-panel']);
 
 const datasourceUids = new Set(
-  Object.values(yamlFiles('provisioning/datasources')).flatMap((d: any) => d.datasources.map((s: any) => s.uid)),
+  Object.values(yamlFiles('provisioning/datasources')).flatMap((d: any) =>
+    d.datasources.map((s: any) => s.uid),
+  ),
 );
 const alerting = yamlFiles('provisioning/alerting');
 const contactPoints = Object.values(alerting).flatMap((d: any) => d.contactPoints ?? []);
@@ -45,7 +70,9 @@ describe('generated files are current', () => {
     const onDisk = [
       ...readdirSync(rel('dashboards/generated')).map((f) => `dashboards/generated/${f}`),
       ...readdirSync(rel('alerting/generated/prometheus')).map((f) => `alerting/generated/prometheus/${f}`),
-      ...readdirSync(rel('provisioning/alerting')).filter((f) => f.startsWith('rules-')).map((f) => `provisioning/alerting/${f}`),
+      ...readdirSync(rel('provisioning/alerting'))
+        .filter((f) => f.startsWith('rules-'))
+        .map((f) => `provisioning/alerting/${f}`),
     ];
     expect(onDisk.filter((f) => !expected.has(f))).toEqual([]);
   });
@@ -77,7 +104,8 @@ describe('dashboards', () => {
       }
       for (let i = 0; i < boxes.length; i++)
         for (let j = i + 1; j < boxes.length; j++) {
-          const a = boxes[i], b = boxes[j];
+          const a = boxes[i],
+            b = boxes[j];
           const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
           if (overlap) throw new Error(`"${a.t}" overlaps "${b.t}"`);
         }
@@ -120,7 +148,10 @@ describe('alert rule provisioning', () => {
     for (const d of r.data) {
       if (d.datasourceUid === '__expr__') {
         expect(['reduce', 'math', 'threshold', 'resample', 'classic_conditions']).toContain(d.model.type);
-        const refs = d.model.type === 'math' ? [...d.model.expression!.matchAll(/\$(\w+)/g)].map((m) => m[1]) : [d.model.expression!];
+        const refs =
+          d.model.type === 'math'
+            ? [...d.model.expression!.matchAll(/\$(\w+)/g)].map((m) => m[1])
+            : [d.model.expression!];
         for (const ref of refs) expect(refIds).toContain(ref);
       } else {
         expect(datasourceUids.has(d.datasourceUid)).toBe(true);
@@ -157,7 +188,8 @@ describe('alert rule provisioning', () => {
     for (const file of readdirSync(rel('alerting/generated/prometheus'))) {
       const area = file.replace('.rules.yml', '');
       const test = readFileSync(rel('alerting/tests', `${area}.test.yaml`), 'utf8');
-      for (const r of prometheusRules().filter((x) => x.labels.area === area)) expect(test).toContain(`alertname: ${r.alert}`);
+      for (const r of prometheusRules().filter((x) => x.labels.area === area))
+        expect(test).toContain(`alertname: ${r.alert}`);
     }
   });
 });
@@ -184,11 +216,15 @@ describe('contact points, policies, templates, mute timings', () => {
       expect(receivers.has(p.receiver ?? policies[0].receiver)).toBe(true);
       for (const m of p.mute_time_intervals ?? []) expect(muteNames.has(m)).toBe(true);
     }
-    const routed = all.flatMap((p) => (p.object_matchers ?? []).filter((m: string[]) => m[0] === 'severity').map((m: string[]) => m[2]));
+    const routed = all.flatMap((p) =>
+      (p.object_matchers ?? []).filter((m: string[]) => m[0] === 'severity').map((m: string[]) => m[2]),
+    );
     for (const sev of ['critical', 'warning', 'info']) expect(routed).toContain(sev);
   });
   test('templates used by contact points are defined', () => {
-    const defined = templates.flatMap((t: any) => [...t.template.matchAll(/define "([\w.]+)"/g)].map((m: any) => m[1]));
+    const defined = templates.flatMap((t: any) =>
+      [...t.template.matchAll(/define "([\w.]+)"/g)].map((m: any) => m[1]),
+    );
     const used = JSON.stringify(contactPoints).match(/template \\"([\w.]+)\\"/g) ?? [];
     expect(used.length).toBeGreaterThan(0);
     for (const u of used) expect(defined).toContain(/"([\w.]+)\\"/.exec(u)![1].replace(/\\$/, ''));
@@ -200,7 +236,9 @@ describe('tools accept the files', () => {
     expect(run('promtool', ['check', 'config', 'prometheus/prometheus.yml'])).toMatch(/SUCCESS/);
   });
   test('promtool check rules on the generated Prometheus rules', () => {
-    const files = readdirSync(rel('alerting/generated/prometheus')).map((f) => `alerting/generated/prometheus/${f}`);
+    const files = readdirSync(rel('alerting/generated/prometheus')).map(
+      (f) => `alerting/generated/prometheus/${f}`,
+    );
     expect(run('promtool', ['check', 'rules', ...files])).toMatch(/SUCCESS/);
   });
   test('promtool test rules alerting/tests/*.test.yaml', () => {

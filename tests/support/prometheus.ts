@@ -110,7 +110,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     );
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}\n${output}`);
+    throw new Error(`${(err as Error).message}\n${output}`, { cause: err });
   }
 
   async function query(expr: string): Promise<Sample[]> {
@@ -139,14 +139,21 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     query,
     async alerts() {
       const res = await fetch(`${baseUrl}/api/v1/alerts`);
-      const body = (await res.json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string; value: string }> } };
+      const body = (await res.json()) as {
+        data: { alerts: Array<{ labels: Record<string, string>; state: string; value: string }> };
+      };
       return body.data.alerts;
     },
     async waitForData(expr: string, timeoutMs = 30_000) {
-      return waitFor(`data for ${expr}`, async () => {
-        const r = await query(expr);
-        return r.length > 0 ? r : undefined;
-      }, timeoutMs, 500);
+      return waitFor(
+        `data for ${expr}`,
+        async () => {
+          const r = await query(expr);
+          return r.length > 0 ? r : undefined;
+        },
+        timeoutMs,
+        500,
+      );
     },
     stop,
   };

@@ -9,9 +9,12 @@ export const VALUE_REF = 'B';
 
 function value(format: ValueFormat, target: Target): string {
   const v = target === 'prometheus' ? '$value' : `$values.${VALUE_REF}.Value`;
-  const fn = { percent: 'humanizePercentage', number: 'humanize', seconds: 'humanizeDuration', bytes: 'humanize1024' }[
-    format
-  ];
+  const fn = {
+    percent: 'humanizePercentage',
+    number: 'humanize',
+    seconds: 'humanizeDuration',
+    bytes: 'humanize1024',
+  }[format];
   return target === 'prometheus' ? `{{ ${v} | ${fn} }}` : `{{ ${fn} ${v} }}`;
 }
 

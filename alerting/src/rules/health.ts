@@ -89,7 +89,8 @@ sum by (engine, venue) (rate(trading_venue_request_seconds_count[5m]))
     expr: 'min by (collector) (tradewatch_collector_success) == 0',
     for: pendingFor.noisy,
     severity: 'warning',
-    summary: 'The exporter\'s {label:collector} collector fails on every scrape (success = {value}, expected 1).',
+    summary:
+      "The exporter's {label:collector} collector fails on every scrape (success = {value}, expected 1).",
     description: 'One metrics collector throws; the metrics of its area are missing or stale.',
     valueFormat: 'number',
     dashboard: 'health',

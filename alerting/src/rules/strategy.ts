@@ -9,7 +9,8 @@ export const strategyRules: AlertRule[] = [
     expr: 'max by (engine) (trading_strategy_active) == 0',
     for: '10m',
     severity: 'warning',
-    summary: 'Engine {label:engine} has had no active strategy for 10 minutes (active strategies {value}, expected at least 1).',
+    summary:
+      'Engine {label:engine} has had no active strategy for 10 minutes (active strategies {value}, expected at least 1).',
     description: 'Every strategy the engine reported is inactive, so the engine sends no new signals.',
     valueFormat: 'number',
     dashboard: 'strategy',

@@ -22,8 +22,13 @@ function queryVariable(name: string, label: string, query: string) {
 const variables: Record<Variable, () => { build(): dashboard.VariableModel }> = {
   engine: () => queryVariable('engine', 'Engine', 'label_values(trading_equity, engine)'),
   strategy: () =>
-    queryVariable('strategy', 'Strategy', 'label_values(trading_strategy_active{engine=~"$engine"}, strategy)'),
-  symbol: () => queryVariable('symbol', 'Symbol', 'label_values(trading_position_quantity{engine=~"$engine"}, symbol)'),
+    queryVariable(
+      'strategy',
+      'Strategy',
+      'label_values(trading_strategy_active{engine=~"$engine"}, strategy)',
+    ),
+  symbol: () =>
+    queryVariable('symbol', 'Symbol', 'label_values(trading_position_quantity{engine=~"$engine"}, symbol)'),
   feed_url: () =>
     new dashboard.TextBoxVariableBuilder('feed_url')
       .label('Feed URL')

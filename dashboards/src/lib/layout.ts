@@ -21,7 +21,14 @@ export function place(rows: Row[]): Array<dashboard.Panel | dashboard.RowPanel> 
   let id = 1;
   for (const row of rows) {
     if (row.title) {
-      out.push({ type: 'row', id: id++, title: row.title, collapsed: false, panels: [], gridPos: { x: 0, y, w: 24, h: 1 } });
+      out.push({
+        type: 'row',
+        id: id++,
+        title: row.title,
+        collapsed: false,
+        panels: [],
+        gridPos: { x: 0, y, w: 24, h: 1 },
+      });
       y += 1;
     }
     let x = 0;

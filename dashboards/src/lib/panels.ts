@@ -43,7 +43,8 @@ export function target(q: Query, refId: string): prometheus.DataqueryBuilder {
     .refId(refId)
     .expr(q.expr)
     .legendFormat(q.legend ?? '__auto');
-  if (q.instant || q.table) b.instant().format(q.table ? prometheus.PromQueryFormat.Table : prometheus.PromQueryFormat.TimeSeries);
+  if (q.instant || q.table)
+    b.instant().format(q.table ? prometheus.PromQueryFormat.Table : prometheus.PromQueryFormat.TimeSeries);
   else b.range();
   return b;
 }
@@ -97,17 +98,30 @@ export interface PanelOpts {
   max?: number;
 }
 
-function common_<T extends { unit(u: string): T; thresholds(t: dashboard.ThresholdsConfigBuilder): T; description(d: string): T; mappings(m: dashboard.ValueMapping[]): T; decimals(d: number): T; min(v: number): T; max(v: number): T; datasource(d: common.DataSourceRef): T }>(
-  b: T,
-  o: PanelOpts,
-): T {
-  b.datasource(datasource).unit(o.unit ?? units.count).thresholds(o.thresholds ?? neutral());
+function common_<
+  T extends {
+    unit(u: string): T;
+    thresholds(t: dashboard.ThresholdsConfigBuilder): T;
+    description(d: string): T;
+    mappings(m: dashboard.ValueMapping[]): T;
+    decimals(d: number): T;
+    min(v: number): T;
+    max(v: number): T;
+    datasource(d: common.DataSourceRef): T;
+  },
+>(b: T, o: PanelOpts): T {
+  b.datasource(datasource)
+    .unit(o.unit ?? units.count)
+    .thresholds(o.thresholds ?? neutral());
   if (o.description) b.description(o.description);
   const mappings = [...(o.mappings ?? [])];
   if (o.nanText) {
     mappings.push({
       type: dashboard.MappingType.SpecialValue,
-      options: { match: dashboard.SpecialValueMatch.NotANumber, result: { text: o.nanText, color: colors.neutral, index: mappings.length } },
+      options: {
+        match: dashboard.SpecialValueMatch.NotANumber,
+        result: { text: o.nanText, color: colors.neutral, index: mappings.length },
+      },
     });
   }
   if (mappings.length) b.mappings(mappings);
@@ -124,7 +138,10 @@ export function statPanel(title: string, queries: Query[], o: PanelOpts & { text
     .graphMode(common.BigValueGraphMode.None)
     .textMode(o.text === 'name' ? common.BigValueTextMode.Name : common.BigValueTextMode.Auto)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
-  addTargets(b, queries.map((q) => ({ instant: true, ...q })));
+  addTargets(
+    b,
+    queries.map((q) => ({ instant: true, ...q })),
+  );
   return b;
 }
 
@@ -146,7 +163,9 @@ export function timeseriesPanel(
         .placement(common.LegendPlacement.Bottom),
     );
   if (o.thresholds) {
-    b.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+    b.thresholdsStyle(
+      new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed),
+    );
   }
   if (o.stack) b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
   if (o.bars) b.drawStyle(common.GraphDrawStyle.Bars);
@@ -160,7 +179,10 @@ export function barGaugePanel(title: string, queries: Query[], o: PanelOpts = {}
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Gradient)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
-  addTargets(b, queries.map((q) => ({ instant: true, ...q })));
+  addTargets(
+    b,
+    queries.map((q) => ({ instant: true, ...q })),
+  );
   return b;
 }
 
@@ -177,13 +199,20 @@ export function stateTimelinePanel(title: string, queries: Query[], o: PanelOpts
  */
 export function tablePanel(title: string, joinOn: string[], columns: Query[], o: PanelOpts = {}) {
   const b = common_(new table.PanelBuilder().title(title), o);
-  addTargets(b, columns.map((q) => ({ ...q, table: true })));
+  addTargets(
+    b,
+    columns.map((q) => ({ ...q, table: true })),
+  );
   const rename: Record<string, string> = {};
   columns.forEach((q, i) => (rename[`Value #${String.fromCharCode(65 + i)}`] = q.legend ?? `Value #${i}`));
   b.withTransformation({ id: 'merge', options: {} });
   b.withTransformation({
     id: 'organize',
-    options: { excludeByName: { Time: true, __name__: true, job: true, instance: true }, renameByName: rename, indexByName: Object.fromEntries(joinOn.map((l, i) => [l, i])) },
+    options: {
+      excludeByName: { Time: true, __name__: true, job: true, instance: true },
+      renameByName: rename,
+      indexByName: Object.fromEntries(joinOn.map((l, i) => [l, i])),
+    },
   });
   return b;
 }
@@ -213,7 +242,9 @@ export function blotterPanel(title: string) {
   return new dashboard.PanelBuilder()
     .type('tradewatch-blotter-panel')
     .title(title)
-    .description('Active orders, live from the exporter feed ($feed_url). Set the viewer token in the panel options.')
+    .description(
+      'Active orders, live from the exporter feed ($feed_url). Set the viewer token in the panel options.',
+    )
     .options({
       feedUrl: '$feed_url',
       viewerToken: '',
@@ -221,7 +252,20 @@ export function blotterPanel(title: string) {
       engineFilter: '$engine',
       strategyFilter: '$strategy',
       symbolFilter: '$symbol',
-      columns: ['created', 'engine', 'strategy', 'symbol', 'side', 'type', 'quantity', 'filled', 'limitPrice', 'avgFillPrice', 'status', 'age'],
+      columns: [
+        'created',
+        'engine',
+        'strategy',
+        'symbol',
+        'side',
+        'type',
+        'quantity',
+        'filled',
+        'limitPrice',
+        'avgFillPrice',
+        'status',
+        'age',
+      ],
       density: 'compact',
       flash: true,
       closedRetentionSeconds: 5,
@@ -230,11 +274,19 @@ export function blotterPanel(title: string) {
 }
 
 /** Value mapping for 0/1 gauges: 0 → `zero` (green), 1 → `one` (red). */
-export function boolMapping(zero: string, one: string, zeroColor: string = colors.ok, oneColor: string = colors.bad): dashboard.ValueMapping[] {
+export function boolMapping(
+  zero: string,
+  one: string,
+  zeroColor: string = colors.ok,
+  oneColor: string = colors.bad,
+): dashboard.ValueMapping[] {
   return [
     {
       type: dashboard.MappingType.ValueToText,
-      options: { '0': { text: zero, color: zeroColor, index: 0 }, '1': { text: one, color: oneColor, index: 1 } },
+      options: {
+        '0': { text: zero, color: zeroColor, index: 0 },
+        '1': { text: one, color: oneColor, index: 1 },
+      },
     },
   ];
 }
