@@ -45,7 +45,9 @@ export interface Config {
   replay: { file: string | null; speed: number };
   tls: { cert: string | null; key: string | null };
   feed: { batchMs: number; heartbeatMs: number; maxClients: number; maxFrameBytes: number; maxBufferedBytes: number };
-  journal: { fsync: 'always' | 'batch' | 'never'; snapshotEvery: number };
+  journal: { enabled: boolean; fsync: 'always' | 'batch' | 'never'; snapshotEvery: number };
+  /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
+  galfriday: { engine: string; fills: 'execution_report' | 'fill_event' };
 }
 
 type Raw = string | number | boolean | string[];
@@ -164,6 +166,9 @@ const SETTINGS: Setting[] = [
   { key: 'feed.maxBufferedBytes', env: 'TRADEWATCH_FEED_MAX_BUFFERED_BYTES', flag: 'feed-max-buffered-bytes', accepts: 'an integer number of bytes', parse: int(1024, 1 << 30) },
   { key: 'journal.fsync', env: 'TRADEWATCH_JOURNAL_FSYNC', flag: 'journal-fsync', accepts: 'always, batch or never', parse: oneOf(['always', 'batch', 'never'] as const) },
   { key: 'journal.snapshotEvery', env: 'TRADEWATCH_SNAPSHOT_EVERY', flag: 'snapshot-every', accepts: 'journaled events between snapshots, a positive integer', parse: int(1, 1e9) },
+  { key: 'journal.enabled', env: 'TRADEWATCH_JOURNAL', flag: 'journal', accepts: 'true or false (false: nothing is kept across restarts)', parse: bool },
+  { key: 'galfriday.engine', env: 'TRADEWATCH_GALFRIDAY_ENGINE', flag: 'galfriday-engine', accepts: 'the engine name given to Gal Friday events that carry none', parse: str },
+  { key: 'galfriday.fills', env: 'TRADEWATCH_GALFRIDAY_FILLS', flag: 'galfriday-fills', accepts: 'execution_report (fills derived from cumulative EXECUTION_REPORTs) or fill_event (from FILL events)', parse: oneOf(['execution_report', 'fill_event'] as const) },
 ];
 
 export function defaults(): Config {
@@ -194,7 +199,8 @@ export function defaults(): Config {
     replay: { file: null, speed: 1 },
     tls: { cert: null, key: null },
     feed: { batchMs: 100, heartbeatMs: 10_000, maxClients: 5_000, maxFrameBytes: 64 * 1024, maxBufferedBytes: 4 * 1024 * 1024 },
-    journal: { fsync: 'batch', snapshotEvery: 100_000 },
+    journal: { enabled: true, fsync: 'batch', snapshotEvery: 100_000 },
+    galfriday: { engine: 'galfriday', fills: 'execution_report' },
   };
 }
 

@@ -13,6 +13,8 @@ import { TokenRegistry, loadOrCreateTokens } from './auth/tokens';
 import { createApp } from './http/app';
 import { closeServer, createServer, listen, type UpgradeHandler } from './server';
 import { DemoSource } from './sources/demo';
+import { DurableJournal } from './storage/journal';
+import { DurabilityCollector } from './metrics/collectors/durability';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
 
@@ -62,7 +64,22 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
     equity: { periodMs: config.returnsPeriodMs, retainMs: Math.max(0, ...config.windows.map((w) => w.ms ?? 0)) },
     onNotice: (n) => log.warn({ engine: n.engine, kind: n.kind, subject: n.subject }, `accounting incomplete: ${n.message}`),
   });
-  const ingestor = new Ingestor(store, log, options.journal ?? null);
+  // The state is restored (snapshot + journal) before anything listens or ingests.
+  const lastSeen = new Map<string, number>();
+  let durable: DurableJournal | null = null;
+  if (!options.journal && config.journal.enabled) {
+    durable = await DurableJournal.open(store, {
+      dir: path.join(config.dataDir, 'journal'),
+      fsync: config.journal.fsync,
+      snapshotEvery: config.journal.snapshotEvery,
+      log,
+      version: VERSION,
+      lastSeen,
+    });
+  } else if (!options.journal) {
+    log.warn('TRADEWATCH_JOURNAL is off: acknowledged events are not kept across restarts');
+  }
+  const ingestor = new Ingestor(store, log, options.journal ?? durable, lastSeen);
   const feedClients = { count: () => 0 };
   const metrics = buildMetrics({
     store,
@@ -71,6 +88,7 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
     dataDir: config.dataDir,
     onError: (collector, err) => log.error({ collector, err }, 'metrics collector failed'),
   });
+  metrics.register(new DurabilityCollector({ lastSeen, journal: durable, nats: () => null }));
 
   let ready = false;
   const app = createApp({
@@ -116,6 +134,7 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
         ready = false;
         for (const s of stoppers.reverse()) await s.stop();
         await closeServer(server);
+        await durable?.close();
         log.info('tradewatch exporter stopped');
       })()),
   };

@@ -27,6 +27,8 @@ export class Ingestor {
     private readonly store: Store,
     private readonly log: Logger,
     private readonly journal: Journal | null = null,
+    /** Wall-clock ms each engine was last heard from (duplicates count: the engine is alive). */
+    readonly lastSeen = new Map<string, number>(),
   ) {}
 
   /** Validates and applies raw (decoded JSON) events as one atomic batch. */
@@ -42,6 +44,8 @@ export class Ingestor {
   /** Applies events already validated (an adapter's output, or the journal on restore). */
   ingestValid(events: TradingEvent[], source: string): Promise<IngestResult> {
     const run = async (): Promise<IngestResult> => {
+      const now = Date.now();
+      for (const e of events) this.lastSeen.set(e.engine, now);
       const fresh = events.filter((e) => !this.store.isDuplicate(e));
       if (this.journal && fresh.length > 0) await this.journal.append(fresh);
       const result = this.store.apply(fresh);
