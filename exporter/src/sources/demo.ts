@@ -84,7 +84,7 @@ export class DemoEngine {
 
     // Marks: a random walk with a little drift noise per market.
     for (const m of this.markets) {
-      m.price = round(m.price * Math.exp((this.rand() - 0.5) * 0.004), m.pxDp);
+      m.price = round(m.price * Math.exp((this.rand() - 0.5) * 0.0012), m.pxDp);
       const spread = m.price * 0.0002;
       out.push({ type: 'mark', ...base, symbol: m.symbol, price: m.price, bid: round(m.price - spread, m.pxDp), ask: round(m.price + spread, m.pxDp) });
     }
@@ -124,7 +124,7 @@ export class DemoEngine {
     const halted = t < this.haltedUntil;
 
     this.workOrders(out, base, halted);
-    if (!halted && this.rand() < 0.45) this.newSignal(out, base, now);
+    if (!halted && this.rand() < 0.6) this.newSignal(out, base, now);
 
     // Risk measures the engine reports against its own limits.
     const equity = this.equity();
@@ -167,7 +167,8 @@ export class DemoEngine {
     if (qty <= 0) return;
     const id = `demo-${this.seq++}`;
     const type: 'limit' | 'market' = this.rand() < 0.35 ? 'market' : 'limit';
-    const offset = (side === 'buy' ? -1 : 1) * m.price * (0.0002 + this.rand() * 0.0015);
+    // Limits a little away from the market, so a blotter always has working orders resting.
+    const offset = (side === 'buy' ? -1 : 1) * m.price * (0.0004 + this.rand() * 0.004);
     const order: WorkingOrder = {
       id,
       symbol: m.symbol,
@@ -195,12 +196,12 @@ export class DemoEngine {
     for (const o of [...this.working.values()]) {
       o.ticks += 1;
       const m = this.markets.find((x) => x.symbol === o.symbol) as Market;
-      const touched = o.side === 'buy' ? m.price <= (o.limit as number) * 1.0008 : m.price >= (o.limit as number) * 0.9992;
+      const touched = o.side === 'buy' ? m.price <= (o.limit as number) * 1.0002 : m.price >= (o.limit as number) * 0.9998;
       if (touched && this.rand() < 0.6) {
         const remaining = o.qty - o.filled;
         const part = this.rand() < 0.5 ? remaining : round(remaining * (0.3 + this.rand() * 0.4), m.qtyDp);
         this.fill(out, base, o, part > 0 ? part : remaining, o.limit as number, 'maker');
-      } else if (halted || o.ticks > 40 || this.rand() < 0.01) {
+      } else if (halted || o.ticks > 160 || this.rand() < 0.006) {
         this.working.delete(o.id);
         out.push(this.orderEvent(base, o, 'canceled', halted ? 'risk halt' : 'stale'));
       }
