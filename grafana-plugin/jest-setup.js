@@ -14,3 +14,14 @@ console.info = (...args) => {
   }
   info(...args);
 };
+
+// @grafana/ui's select menus watch their scroll edges; jsdom has no IntersectionObserver
+class NoIntersectionObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+  takeRecords() {
+    return [];
+  }
+}
+global.IntersectionObserver = global.IntersectionObserver || NoIntersectionObserver;

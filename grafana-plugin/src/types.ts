@@ -42,6 +42,8 @@ export interface BlotterOptions {
 export interface BlotterRow {
   key: string;
   order: OrderRow;
+  /** created_at as epoch ms, parsed once (sorting and ages read it often). */
+  createdMs?: number;
   /** Wall-clock ms of the last change seen live (not set by a snapshot). */
   changedAt?: number;
   /** Wall-clock ms when the order left the active set; set means closed and fading. */

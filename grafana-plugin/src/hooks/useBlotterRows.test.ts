@@ -37,7 +37,7 @@ describe('useBlotterRows', () => {
     );
     expect(result.current.total).toBe(2);
     expect(result.current.visible.map((r) => r.key)).toEqual(['a']);
-    expect(result.current.distinct.engine).toEqual(['e1', 'e2']);
+    expect(result.current.getDistinct().engine).toEqual(['e1', 'e2']);
   });
 
   it('recomputes only when the version or settings change', () => {

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 
 import type { BlotterRow, ResolvedFilter, RowFilters, SortState } from '../types';
 import {
@@ -29,22 +29,28 @@ export interface BlotterRowsResult {
   /** Rows before the toolbar filters. */
   total: number;
   summary: RowSummary;
-  distinct: DistinctValues;
+  /** Engines, strategies and symbols present, for the filter menus. */
+  getDistinct: () => DistinctValues;
 }
 
 /** What the grid shows: filter, sort and cap, recomputed only when rows or settings change. */
 export function useBlotterRows({ rows, version, filters, sort, resolved, maxRows }: BlotterRowsParams): BlotterRowsResult {
+  const sortedRef = useRef<{ sort: SortState; rows: BlotterRow[] } | null>(null);
   return useMemo(() => {
     const needsScope = Boolean(resolved.engine || resolved.strategy || resolved.symbol);
     const scoped = needsScope ? rows.filter((r) => matchesResolved(r.order, resolved)) : rows;
     const filtered = filterRows(scoped, filters);
-    const sorted = sortRows(filtered, sort, Date.now());
+    const previous = sortedRef.current?.sort === sort ? sortedRef.current.rows : undefined;
+    const sorted = sortRows(filtered, sort, Date.now(), previous);
+    sortedRef.current = { sort, rows: sorted };
+    let distinct: DistinctValues | null = null;
     return {
       visible: sorted.length > maxRows ? sorted.slice(0, Math.max(0, maxRows)) : sorted,
       matched: sorted.length,
       total: scoped.length,
       summary: summarize(filtered),
-      distinct: distinctValues(scoped),
+      // computed when asked (a filter menu opens), not on every frame
+      getDistinct: () => (distinct ??= distinctValues(scoped)),
     };
     // version stands for the contents of `rows`
     // eslint-disable-next-line react-hooks/exhaustive-deps

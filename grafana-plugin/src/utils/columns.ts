@@ -21,6 +21,9 @@ export const createdMs = (order: OrderRow): number => {
   return Number.isNaN(ms) ? 0 : ms;
 };
 
+/** The row's creation time, parsed once by the store (or now, for rows made elsewhere). */
+export const rowCreatedMs = (row: BlotterRow): number => row.createdMs ?? createdMs(row.order);
+
 const num = (v: number | undefined): number => (v === undefined || Number.isNaN(v) ? -Infinity : v);
 
 export const COLUMNS: Record<ColumnId, ColumnDef> = {
@@ -31,7 +34,7 @@ export const COLUMNS: Record<ColumnId, ColumnDef> = {
     grow: 1.2,
     priority: 5,
     align: 'left',
-    sortValue: (r) => createdMs(r.order),
+    sortValue: rowCreatedMs,
   },
   engine: {
     id: 'engine',
@@ -131,7 +134,7 @@ export const COLUMNS: Record<ColumnId, ColumnDef> = {
     priority: 4,
     align: 'right',
     // older first when ascending by age
-    sortValue: (r, now) => now - createdMs(r.order),
+    sortValue: (r, now) => now - rowCreatedMs(r),
   },
   fees: {
     id: 'fees',

@@ -1,6 +1,11 @@
 import type { ChannelView, OrderRow } from '@tradewatch/feed-client';
 
 import type { BlotterRow } from '../types';
+import { createdMs } from './columns';
+
+/** Reuse the parsed creation time when it did not change. */
+const created = (order: OrderRow, prev?: BlotterRow): number =>
+  prev && prev.order.created_at === order.created_at && prev.createdMs !== undefined ? prev.createdMs : createdMs(order);
 
 /**
  * The blotter's rows: the active orders of the feed plus recently closed ones, which stay
@@ -29,14 +34,15 @@ export class OrderStore {
       view.rows.forEach((order, key) => {
         const prev = this.active.get(key);
         const changed = prev !== undefined && !sameOrder(prev.order, order);
-        next.set(key, { key, order, changedAt: changed ? now : prev?.changedAt });
+        next.set(key, { key, order, createdMs: created(order, prev), changedAt: changed ? now : prev?.changedAt });
         this.closed.delete(key);
       });
       this.active = next;
     } else {
       for (const order of view.upserts) {
         const key = order.order_id;
-        this.active.set(key, { key, order, changedAt: now });
+        const prev = this.active.get(key) ?? this.closed.get(key);
+        this.active.set(key, { key, order, createdMs: created(order, prev), changedAt: now });
         this.closed.delete(key);
       }
       for (const { key, finalRow } of view.removed) {
@@ -44,7 +50,7 @@ export class OrderStore {
         this.active.delete(key);
         const order = finalRow ?? prev?.order;
         if (order && this.retentionMs > 0) {
-          this.closed.set(key, { key, order, changedAt: now, closedAt: now });
+          this.closed.set(key, { key, order, createdMs: created(order, prev), changedAt: now, closedAt: now });
         }
       }
     }

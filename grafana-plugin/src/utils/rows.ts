@@ -1,7 +1,7 @@
 import type { OrderRow } from '@tradewatch/feed-client';
 
 import type { BlotterRow, ResolvedFilter, RowFilters, SortState } from '../types';
-import { COLUMNS } from './columns';
+import { COLUMNS, rowCreatedMs } from './columns';
 
 const SEARCH_FIELDS: Array<keyof OrderRow> = [
   'order_id',
@@ -63,12 +63,22 @@ export function filterRows(rows: readonly BlotterRow[], f: RowFilters): BlotterR
   });
 }
 
-/** A stable sort by one column; ties keep the newest order first. */
-export function sortRows(rows: readonly BlotterRow[], sort: SortState, now: number): BlotterRow[] {
+/**
+ * A stable sort by one column; ties keep the newest order first.
+ * `previous` (the last result) makes a re-sort after a few changes nearly linear: the rows
+ * are laid out in their previous order first, so the engine's merge sort finds long runs.
+ */
+export function sortRows(
+  rows: readonly BlotterRow[],
+  sort: SortState,
+  now: number,
+  previous?: readonly BlotterRow[]
+): BlotterRow[] {
   const col = COLUMNS[sort.column];
   const dir = sort.direction === 'asc' ? 1 : -1;
+  const input = previous && previous.length > 0 ? inPreviousOrder(rows, previous) : rows;
   // decorate once: sort keys are computed n times, not n·log n times
-  const keyed = rows.map((row, i) => ({ row, i, v: col.sortValue(row, now), t: row.order.created_at }));
+  const keyed = input.map((row, i) => ({ row, i, v: col.sortValue(row, now), t: rowCreatedMs(row) }));
   keyed.sort((a, b) => {
     if (a.v < b.v) {
       return -dir;
@@ -77,11 +87,39 @@ export function sortRows(rows: readonly BlotterRow[], sort: SortState, now: numb
       return dir;
     }
     if (a.t !== b.t) {
-      return a.t < b.t ? 1 : -1;
+      return b.t - a.t;
     }
     return a.i - b.i;
   });
   return keyed.map((k) => k.row);
+}
+
+/** `rows` with the keys of `previous` first, in that order, then the rows it did not have. */
+function inPreviousOrder(rows: readonly BlotterRow[], previous: readonly BlotterRow[]): BlotterRow[] {
+  const rank = new Map<string, number>();
+  for (let i = 0; i < previous.length; i++) {
+    rank.set(previous[i].key, i);
+  }
+  const slots: Array<BlotterRow | undefined> = new Array(previous.length);
+  const fresh: BlotterRow[] = [];
+  for (const row of rows) {
+    const at = rank.get(row.key);
+    if (at === undefined || slots[at] !== undefined) {
+      fresh.push(row);
+    } else {
+      slots[at] = row;
+    }
+  }
+  const out: BlotterRow[] = [];
+  for (const row of slots) {
+    if (row !== undefined) {
+      out.push(row);
+    }
+  }
+  for (const row of fresh) {
+    out.push(row);
+  }
+  return out;
 }
 
 /** Notional of an order's remaining quantity at its limit (or average fill) price. */

@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useCallback, useMemo, useRef } from 'react';
 import { useStyles2 } from '@grafana/ui';
 
 import { ROW_HEIGHTS, TEST_IDS } from '../../constants';
@@ -45,7 +45,10 @@ export const Blotter = ({ feed, url, rawUrl, resolved, options, width, height, o
   const { filters, setList, setSearch, clear } = useRowFilters();
   const maxRows = options.maxRows > 0 ? options.maxRows : Infinity;
   const view = useBlotterRows({ rows: feed.rows, version: feed.version, filters, sort, resolved, maxRows });
-  const columns = fitColumns(options.columns, width - 16, 0);
+  const distinctOf = useRef(view.getDistinct);
+  distinctOf.current = view.getDistinct;
+  const getDistinct = useCallback(() => distinctOf.current(), []);
+  const columns = useMemo(() => fitColumns(options.columns, width - 16, 0), [options.columns, width]);
   const rowHeight = ROW_HEIGHTS[options.density] ?? ROW_HEIGHTS.normal;
   const { state } = feed;
   const problem = state.status === 'reconnecting' ? state.problem : undefined;
@@ -75,7 +78,7 @@ export const Blotter = ({ feed, url, rawUrl, resolved, options, width, height, o
       {url && (
         <BlotterToolbar
           filters={filters}
-          distinct={view.distinct}
+          getDistinct={getDistinct}
           onListChange={setList}
           onSearchChange={setSearch}
           onClear={clear}

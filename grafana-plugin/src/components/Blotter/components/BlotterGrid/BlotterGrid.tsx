@@ -1,5 +1,4 @@
-import React, { useCallback, useId, useRef } from 'react';
-import { cx } from '@emotion/css';
+import React, { useCallback, useId, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStyles2 } from '@grafana/ui';
 
@@ -35,7 +34,7 @@ export const BlotterGrid = ({ rows, columns, sort, onSort, rowHeight, flash, wid
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow(1000);
   const idPrefix = useId();
-  const template = gridTemplate(columns);
+  const template = useMemo(() => gridTemplate(columns), [columns]);
   const bodyHeight = Math.max(rowHeight, height - HEADER_HEIGHT);
 
   const virtualizer = useVirtualizer({
@@ -82,13 +81,13 @@ export const BlotterGrid = ({ rows, columns, sort, onSort, rowHeight, flash, wid
               >
                 <button
                   type="button"
-                  className={cx(styles.sortButton, def.align === 'right' && styles.sortRight)}
+                  className={def.align === 'right' ? `${styles.sortButton} ${styles.sortRight}` : styles.sortButton}
                   onClick={() => onSort(c)}
                   data-testid={`${TEST_IDS.columnHeader.sortButton}-${c}`}
                   title={`Sort by ${def.label.toLowerCase()}`}
                 >
                   <span className={styles.headerLabel}>{def.label}</span>
-                  <span aria-hidden className={cx(styles.sortMark, !sorted && styles.sortMarkIdle)}>
+                  <span aria-hidden className={sorted ? styles.sortMark : `${styles.sortMark} ${styles.sortMarkIdle}`}>
                     {sorted ? (sort.direction === 'asc' ? '▲' : '▼') : '▲'}
                   </span>
                 </button>

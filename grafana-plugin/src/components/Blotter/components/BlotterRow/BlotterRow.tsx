@@ -1,10 +1,9 @@
 import React, { memo } from 'react';
-import { cx } from '@emotion/css';
 import { useStyles2 } from '@grafana/ui';
 
 import { FLASH_MS, TEST_IDS } from '../../../../constants';
 import type { BlotterRow as Row, ColumnId } from '../../../../types';
-import { COLUMNS, createdMs } from '../../../../utils/columns';
+import { COLUMNS, rowCreatedMs } from '../../../../utils/columns';
 import { STATUS_LABELS, TYPE_LABELS, formatAge, formatNumber, formatTime } from '../../../../utils/format';
 import { FillProgress } from '../FillProgress';
 import { getStyles } from './BlotterRow.styles';
@@ -46,7 +45,8 @@ export const BlotterRow = memo(function BlotterRow({
       role="row"
       aria-rowindex={ariaRowIndex}
       aria-selected={active || undefined}
-      className={cx(styles.row, closed && styles.closed, active && styles.active)}
+      // plain class lists: emotion's cx would serialize a merged class on every render
+      className={closed ? (active ? styles.rowClosedActive : styles.rowClosed) : active ? styles.rowActive : styles.row}
       style={{ height, transform: `translateY(${top}px)`, gridTemplateColumns: template }}
       data-testid={TEST_IDS.blotter.row}
       data-order-id={order.order_id}
@@ -58,7 +58,7 @@ export const BlotterRow = memo(function BlotterRow({
         <div
           key={c}
           role="gridcell"
-          className={cx(styles.cell, styles[COLUMNS[c].align])}
+          className={styles.cells[COLUMNS[c].align]}
           data-testid={TEST_IDS.blotter.cell}
           data-column={c}
         >
@@ -73,7 +73,7 @@ function renderCell(column: ColumnId, row: Row, now: number, styles: ReturnType<
   const { order } = row;
   switch (column) {
     case 'created':
-      return <span className={styles.muted}>{formatTime(createdMs(order), now)}</span>;
+      return <span className={styles.muted}>{formatTime(rowCreatedMs(row), now)}</span>;
     case 'engine':
       return order.engine;
     case 'strategy':
@@ -94,13 +94,13 @@ function renderCell(column: ColumnId, row: Row, now: number, styles: ReturnType<
       return formatNumber(order.avg_fill_price);
     case 'status':
       return (
-        <span className={cx(styles.status, styles[`status_${order.status}`])}>
+        <span className={styles.statuses[order.status] ?? styles.statuses.new}>
           {STATUS_LABELS[order.status] ?? order.status}
         </span>
       );
     case 'age': {
       const end = row.closedAt ?? now;
-      return <span data-testid={TEST_IDS.blotter.age}>{formatAge(end - createdMs(order))}</span>;
+      return <span data-testid={TEST_IDS.blotter.age}>{formatAge(end - rowCreatedMs(row))}</span>;
     }
     case 'fees':
       return (

@@ -12,7 +12,7 @@ describe('BlotterToolbar', () => {
     render(
       <BlotterToolbar
         filters={EMPTY_FILTERS}
-        distinct={distinct}
+        getDistinct={() => distinct}
         onListChange={jest.fn()}
         onSearchChange={onSearchChange}
         onClear={jest.fn()}
@@ -32,7 +32,7 @@ describe('BlotterToolbar', () => {
     render(
       <BlotterToolbar
         filters={{ ...EMPTY_FILTERS, engine: ['e1'] }}
-        distinct={distinct}
+        getDistinct={() => distinct}
         onListChange={jest.fn()}
         onSearchChange={jest.fn()}
         onClear={onClear}
@@ -45,5 +45,23 @@ describe('BlotterToolbar', () => {
     expect(screen.getByTestId(`${TEST_IDS.toolbar.filter}-engine`)).toBeInTheDocument();
     expect(screen.queryByTestId(`${TEST_IDS.toolbar.filter}-strategy`)).not.toBeInTheDocument();
     expect(screen.queryByTestId(`${TEST_IDS.toolbar.filter}-status`)).not.toBeInTheDocument();
+  });
+
+  it('lists the engines present when the menu opens', () => {
+    const getDistinct = jest.fn(() => distinct);
+    render(
+      <BlotterToolbar
+        filters={EMPTY_FILTERS}
+        getDistinct={getDistinct}
+        onListChange={jest.fn()}
+        onSearchChange={jest.fn()}
+        onClear={jest.fn()}
+        compact={false}
+      />
+    );
+    expect(getDistinct).not.toHaveBeenCalled();
+    fireEvent.keyDown(screen.getByLabelText('Filter by engine'), { key: 'ArrowDown' });
+    expect(getDistinct).toHaveBeenCalled();
+    expect(screen.getByText('e2')).toBeInTheDocument();
   });
 });

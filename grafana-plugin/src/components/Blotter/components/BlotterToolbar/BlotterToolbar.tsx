@@ -1,4 +1,4 @@
-import React, { useMemo } from 'react';
+import React, { memo, useMemo, useState } from 'react';
 import type { SelectableValue } from '@grafana/data';
 import { Button, Input, MultiSelect, useStyles2 } from '@grafana/ui';
 
@@ -11,7 +11,8 @@ import { getStyles } from './BlotterToolbar.styles';
 
 export interface BlotterToolbarProps {
   filters: RowFilters;
-  distinct: DistinctValues;
+  /** Values present in the rows; asked for when a filter menu opens. */
+  getDistinct: () => DistinctValues;
   onListChange: (key: ListFilterKey, values: string[]) => void;
   onSearchChange: (search: string) => void;
   onClear: () => void;
@@ -20,21 +21,24 @@ export interface BlotterToolbarProps {
 }
 
 const SIDES = ['buy', 'sell'];
+const EMPTY_DISTINCT: DistinctValues = { engine: [], strategy: [], symbol: [] };
 const STATUSES = Object.keys(STATUS_LABELS);
 
 const toOptions = (values: string[], labels?: Record<string, string>): Array<SelectableValue<string>> =>
   values.map((v) => ({ value: v, label: labels?.[v] ?? v }));
 
 /** Filters by engine, strategy, symbol, side and status, and a quick search. */
-export const BlotterToolbar = ({
+export const BlotterToolbar = memo(function BlotterToolbar({
   filters,
-  distinct,
+  getDistinct,
   onListChange,
   onSearchChange,
   onClear,
   compact,
-}: BlotterToolbarProps) => {
+}: BlotterToolbarProps) {
   const styles = useStyles2(getStyles);
+  const [distinct, setDistinct] = useState<DistinctValues>(EMPTY_DISTINCT);
+  const refresh = () => setDistinct(getDistinct());
   const lists = useMemo(
     () =>
       [
@@ -74,6 +78,7 @@ export const BlotterToolbar = ({
                   items.map((i) => i.value!).filter((v) => v !== undefined)
                 )
               }
+              onOpenMenu={refresh}
               isClearable
               closeMenuOnSelect={false}
               noOptionsMessage="No values yet"
@@ -87,7 +92,7 @@ export const BlotterToolbar = ({
       )}
     </div>
   );
-};
+});
 
 function union(a: string[], b: string[]): string[] {
   if (b.every((v) => a.includes(v))) {
