@@ -14,6 +14,7 @@ import { createApp } from './http/app';
 import { closeServer, createServer, listen, type UpgradeHandler } from './server';
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
+import { createGalFridayAdapter } from './events/galfriday';
 import { DurabilityCollector } from './metrics/collectors/durability';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
@@ -101,6 +102,16 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
     version: VERSION,
     blotterDir: path.resolve(__dirname, '..', '..', 'grafana-plugin', 'dist-standalone'),
     isReady: () => ready,
+    adapters: {
+      galfriday: createGalFridayAdapter({
+        engine: config.galfriday.engine,
+        fills: config.galfriday.fills,
+        knownOrder: (engine, orderId) => {
+          const row = store.engines.get(engine)?.orders.find(orderId);
+          return row && { filled_quantity: row.filled_quantity, avg_fill_price: row.avg_fill_price, fees: row.fees, updated_at: Date.parse(row.updated_at) };
+        },
+      }),
+    },
   });
   const upgrades: Record<string, UpgradeHandler> = {};
   const server = createServer(app, config, upgrades);
