@@ -34,7 +34,14 @@ export interface BlotterRowsResult {
 }
 
 /** What the grid shows: filter, sort and cap, recomputed only when rows or settings change. */
-export function useBlotterRows({ rows, version, filters, sort, resolved, maxRows }: BlotterRowsParams): BlotterRowsResult {
+export function useBlotterRows({
+  rows,
+  version,
+  filters,
+  sort,
+  resolved,
+  maxRows,
+}: BlotterRowsParams): BlotterRowsResult {
   const sortedRef = useRef<{ sort: SortState; rows: BlotterRow[] } | null>(null);
   return useMemo(() => {
     const needsScope = Boolean(resolved.engine || resolved.strategy || resolved.symbol);

@@ -24,7 +24,9 @@ describe('useFeedOrders', () => {
     const { factory } = setup();
     expect(factory.clients).toHaveLength(1);
     expect(factory.last().options).toEqual({ url: 'ws://x/feed', token: 'tok' });
-    expect(factory.last().subscriptions).toEqual([expect.objectContaining({ channel: 'orders', filter: { engine: 'e1' } })]);
+    expect(factory.last().subscriptions).toEqual([
+      expect.objectContaining({ channel: 'orders', filter: { engine: 'e1' } }),
+    ]);
   });
 
   it('applies every view of a frame at once, on the frame', () => {
@@ -50,7 +52,11 @@ describe('useFeedOrders', () => {
     expect(hook.result.current.state).toEqual({ status: 'connecting', attempt: 0 });
     act(() => client.setState({ status: 'live', since: 1 }));
     expect(hook.result.current.state).toEqual({ status: 'live', since: 1 });
-    const problem = { kind: 'unauthorized' as const, message: 'cannot reach the feed at ws://x/feed: 401, check the viewer token', status: 401 };
+    const problem = {
+      kind: 'unauthorized' as const,
+      message: 'cannot reach the feed at ws://x/feed: 401, check the viewer token',
+      status: 401,
+    };
     act(() => client.setState({ status: 'reconnecting', attempt: 1, staleSince: 5, problem }));
     expect(hook.result.current.state).toMatchObject({ status: 'reconnecting', staleSince: 5, problem });
   });
@@ -97,7 +103,11 @@ describe('useFeedOrders', () => {
       act(() => client.update([], [{ key: 'a', finalRow: { ...a, status: 'filled', filled_quantity: a.quantity } }]));
       act(() => frames.flush());
       expect(hook.result.current.rows).toEqual([
-        expect.objectContaining({ key: 'a', closedAt: expect.any(Number), order: expect.objectContaining({ status: 'filled' }) }),
+        expect.objectContaining({
+          key: 'a',
+          closedAt: expect.any(Number),
+          order: expect.objectContaining({ status: 'filled' }),
+        }),
       ]);
       act(() => jest.advanceTimersByTime(2500));
       expect(hook.result.current.rows).toHaveLength(1);

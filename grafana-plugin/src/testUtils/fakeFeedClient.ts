@@ -47,7 +47,14 @@ export class FakeFeedClient implements FeedClientApi {
 
   snapshot(rows: OrderRow[]): void {
     this.rows = new Map(rows.map((r) => [r.order_id, r]));
-    this.emit({ channel: 'orders', rows: new Map(this.rows), upserts: rows, removed: [], fromSnapshot: true, seq: ++this.seq });
+    this.emit({
+      channel: 'orders',
+      rows: new Map(this.rows),
+      upserts: rows,
+      removed: [],
+      fromSnapshot: true,
+      seq: ++this.seq,
+    });
   }
 
   update(upserts: OrderRow[], removed: Array<{ key: string; finalRow?: OrderRow }> = []): void {

@@ -139,8 +139,8 @@ export const COLUMNS: Record<ColumnId, ColumnDef> = {
   fees: {
     id: 'fees',
     label: 'Fees',
-    minWidth: 64,
-    grow: 0.8,
+    minWidth: 84,
+    grow: 1,
     priority: 7,
     align: 'right',
     sortValue: (r) => num(r.order.fees),

@@ -13,7 +13,8 @@ describe('format', () => {
     expect(formatNumber(undefined)).toBe('—');
     expect(formatNumber(0.123456789)).toBe('0.12345679');
     expect(formatNumber(12345.678)).toBe('12,345.68');
-    expect(formatNotional(1234.5)).toBe('1,234.5');
+    expect(formatNotional(1234.5)).toBe('1,235');
+    expect(formatNotional(12.345)).toBe('12.35');
     expect(formatNotional(25_000)).toBe('25.0k');
     expect(formatNotional(4_560_000)).toBe('4.56M');
   });

@@ -31,7 +31,7 @@ export function formatNotional(value: number): string {
   if (abs >= 1e4) {
     return `${(value / 1e3).toFixed(1)}k`;
   }
-  return numberFormat(2).format(value);
+  return numberFormat(abs >= 1000 ? 0 : 2).format(value);
 }
 
 /** Elapsed time as 42s, 3m 05s, 2h 07m, 3d 04h. */

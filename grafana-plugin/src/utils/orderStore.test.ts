@@ -39,7 +39,9 @@ describe('OrderStore', () => {
     s.apply(snapshot([a]), 0);
     s.apply(update([], [{ key: 'a', finalRow: { ...a, status: 'canceled' } }]), 1000);
     expect(s.activeCount).toBe(0);
-    expect(s.rows()).toEqual([expect.objectContaining({ key: 'a', closedAt: 1000, order: expect.objectContaining({ status: 'canceled' }) })]);
+    expect(s.rows()).toEqual([
+      expect.objectContaining({ key: 'a', closedAt: 1000, order: expect.objectContaining({ status: 'canceled' }) }),
+    ]);
     expect(s.prune(5999)).toBe(false);
     expect(s.prune(6000)).toBe(true);
     expect(s.rows()).toEqual([]);

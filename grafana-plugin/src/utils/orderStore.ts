@@ -5,7 +5,9 @@ import { createdMs } from './columns';
 
 /** Reuse the parsed creation time when it did not change. */
 const created = (order: OrderRow, prev?: BlotterRow): number =>
-  prev && prev.order.created_at === order.created_at && prev.createdMs !== undefined ? prev.createdMs : createdMs(order);
+  prev && prev.order.created_at === order.created_at && prev.createdMs !== undefined
+    ? prev.createdMs
+    : createdMs(order);
 
 /**
  * The blotter's rows: the active orders of the feed plus recently closed ones, which stay

@@ -8,7 +8,9 @@ const row = (o = order(), extra: Partial<BlotterRow> = {}): BlotterRow => ({ key
 describe('sortRows', () => {
   const a = row(order({ order_id: 'a', symbol: 'DOGE/USD', quantity: 5, created_at: '2024-01-01T10:00:00Z' }));
   const b = row(order({ order_id: 'b', symbol: 'XRP/USD', quantity: 50, created_at: '2024-01-01T11:00:00Z' }));
-  const c = row(order({ order_id: 'c', symbol: 'BTC/USD', quantity: 1, limit_price: undefined, created_at: '2024-01-01T12:00:00Z' }));
+  const c = row(
+    order({ order_id: 'c', symbol: 'BTC/USD', quantity: 1, limit_price: undefined, created_at: '2024-01-01T12:00:00Z' })
+  );
 
   it('sorts strings and numbers both ways', () => {
     const ids = (rows: BlotterRow[]) => rows.map((r) => r.key);
@@ -17,7 +19,11 @@ describe('sortRows', () => {
     expect(ids(sortRows([a, b, c], { column: 'quantity', direction: 'desc' }, 0))).toEqual(['b', 'a', 'c']);
     expect(ids(sortRows([a, b, c], { column: 'created', direction: 'desc' }, 0))).toEqual(['c', 'b', 'a']);
     // age ascending = youngest first
-    expect(ids(sortRows([a, b, c], { column: 'age', direction: 'asc' }, Date.parse('2024-01-02')))).toEqual(['c', 'b', 'a']);
+    expect(ids(sortRows([a, b, c], { column: 'age', direction: 'asc' }, Date.parse('2024-01-02')))).toEqual([
+      'c',
+      'b',
+      'a',
+    ]);
     // a missing limit price sorts as the smallest
     expect(ids(sortRows([a, b, c], { column: 'limitPrice', direction: 'asc' }, 0))[0]).toBe('c');
   });
@@ -39,8 +45,26 @@ describe('sortRows', () => {
 describe('filterRows', () => {
   const rows = [
     row(order({ order_id: 'x1', engine: 'e1', symbol: 'XRP/USD', side: 'buy', status: 'new', strategy: 'mm' })),
-    row(order({ order_id: 'x2', engine: 'e2', symbol: 'DOGE/USD', side: 'sell', status: 'partially_filled', strategy: 'trend' })),
-    row(order({ order_id: 'x3', engine: 'e1', symbol: 'DOGE/USD', side: 'buy', status: 'new', client_order_id: 'CLIENT-42' })),
+    row(
+      order({
+        order_id: 'x2',
+        engine: 'e2',
+        symbol: 'DOGE/USD',
+        side: 'sell',
+        status: 'partially_filled',
+        strategy: 'trend',
+      })
+    ),
+    row(
+      order({
+        order_id: 'x3',
+        engine: 'e1',
+        symbol: 'DOGE/USD',
+        side: 'buy',
+        status: 'new',
+        client_order_id: 'CLIENT-42',
+      })
+    ),
   ];
   const keys = (f: Partial<typeof EMPTY_FILTERS>) => filterRows(rows, { ...EMPTY_FILTERS, ...f }).map((r) => r.key);
 
@@ -77,7 +101,10 @@ describe('summarize and distinctValues', () => {
   });
 
   it('lists distinct engines, strategies and symbols', () => {
-    const rows = [row(order({ engine: 'b', symbol: 'S2' })), row(order({ engine: 'a', symbol: 'S2', strategy: undefined }))];
+    const rows = [
+      row(order({ engine: 'b', symbol: 'S2' })),
+      row(order({ engine: 'a', symbol: 'S2', strategy: undefined })),
+    ];
     expect(distinctValues(rows)).toEqual({ engine: ['a', 'b'], strategy: ['mm'], symbol: ['S2'] });
   });
 });

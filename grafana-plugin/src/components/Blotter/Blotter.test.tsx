@@ -77,7 +77,9 @@ describe('Blotter', () => {
     );
     fireEvent.click(screen.getByTestId(`${TEST_IDS.columnHeader.sortButton}-symbol`));
     expect(rowIds()).toEqual(['b', 'c', 'a']);
-    const header = screen.getAllByTestId(TEST_IDS.columnHeader.root).find((h) => h.getAttribute('data-column') === 'symbol')!;
+    const header = screen
+      .getAllByTestId(TEST_IDS.columnHeader.root)
+      .find((h) => h.getAttribute('data-column') === 'symbol')!;
     expect(header).toHaveAttribute('aria-sort', 'ascending');
     fireEvent.click(screen.getByTestId(`${TEST_IDS.columnHeader.sortButton}-symbol`));
     expect(rowIds()).toEqual(['a', 'c', 'b']);
@@ -87,7 +89,9 @@ describe('Blotter', () => {
 
   it('filters with the quick search and offers to clear when nothing matches', () => {
     const { client, push } = setup();
-    push(() => client.snapshot([order({ order_id: 'a', symbol: 'XRP/USD' }), order({ order_id: 'b', symbol: 'DOGE/USD' })]));
+    push(() =>
+      client.snapshot([order({ order_id: 'a', symbol: 'XRP/USD' }), order({ order_id: 'b', symbol: 'DOGE/USD' })])
+    );
     fireEvent.change(screen.getByTestId(TEST_IDS.toolbar.search), { target: { value: 'doge' } });
     expect(rowIds()).toEqual(['b']);
     expect(screen.getByTestId(TEST_IDS.header.orders)).toHaveTextContent('1');
@@ -158,7 +162,14 @@ describe('Blotter', () => {
       client.setState({ status: 'live', since: 1 });
       client.snapshot([order({ order_id: 'a' })]);
     });
-    push(() => client.setState({ status: 'reconnecting', attempt: 2, staleSince: Date.now(), problem: { ...problem, kind: 'unreachable', message: 'cannot reach the feed at ws://x/feed' } }));
+    push(() =>
+      client.setState({
+        status: 'reconnecting',
+        attempt: 2,
+        staleSince: Date.now(),
+        problem: { ...problem, kind: 'unreachable', message: 'cannot reach the feed at ws://x/feed' },
+      })
+    );
     expect(screen.getByTestId(TEST_IDS.state.banner)).toHaveTextContent('cannot reach the feed at ws://x/feed');
     expect(screen.getByTestId(TEST_IDS.connection.root)).toHaveTextContent(/stale since/);
     expect(rowIds()).toEqual(['a']);
@@ -200,7 +211,12 @@ describe('Blotter', () => {
 
   it('moves a keyboard cursor over the rows', () => {
     const { client, push } = setup();
-    push(() => client.snapshot([order({ order_id: 'a', created_at: '2024-01-02T00:00:00Z' }), order({ order_id: 'b', created_at: '2024-01-01T00:00:00Z' })]));
+    push(() =>
+      client.snapshot([
+        order({ order_id: 'a', created_at: '2024-01-02T00:00:00Z' }),
+        order({ order_id: 'b', created_at: '2024-01-01T00:00:00Z' }),
+      ])
+    );
     const grid = screen.getByRole('grid');
     grid.focus();
     fireEvent.keyDown(grid, { key: 'ArrowDown' });

@@ -39,7 +39,17 @@ const COMPACT_WIDTH = 640;
 const CHROME_HEIGHT = 84;
 
 /** The live order blotter: header, filters and the virtualized grid, or a state to act on. */
-export const Blotter = ({ feed, url, rawUrl, resolved, options, width, height, onChangeToken, unconfiguredHint }: BlotterProps) => {
+export const Blotter = ({
+  feed,
+  url,
+  rawUrl,
+  resolved,
+  options,
+  width,
+  height,
+  onChangeToken,
+  unconfiguredHint,
+}: BlotterProps) => {
   const styles = useStyles2(getStyles);
   const { sort, toggle } = useSort();
   const { filters, setList, setSearch, clear } = useRowFilters();
@@ -62,7 +72,11 @@ export const Blotter = ({ feed, url, rawUrl, resolved, options, width, height, o
   } else if (!feed.loaded && view.total === 0) {
     placeholder = { kind: 'connecting', url };
   } else if (view.total === 0) {
-    placeholder = { kind: 'empty', filtered: false, scoped: Boolean(resolved.engine || resolved.strategy || resolved.symbol) };
+    placeholder = {
+      kind: 'empty',
+      filtered: false,
+      scoped: Boolean(resolved.engine || resolved.strategy || resolved.symbol),
+    };
   } else if (view.matched === 0 && hasActiveFilters(filters)) {
     placeholder = { kind: 'no-match', total: view.total };
   }
@@ -74,7 +88,13 @@ export const Blotter = ({ feed, url, rawUrl, resolved, options, width, height, o
       data-testid={TEST_IDS.blotter.root}
       data-connection={state.status}
     >
-      <BlotterHeader summary={view.summary} shown={view.visible.length} matched={view.matched} closed={closed} state={state} />
+      <BlotterHeader
+        summary={view.summary}
+        shown={view.visible.length}
+        matched={view.matched}
+        closed={closed}
+        state={state}
+      />
       {url && (
         <BlotterToolbar
           filters={filters}

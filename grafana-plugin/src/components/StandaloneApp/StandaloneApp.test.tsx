@@ -26,7 +26,16 @@ describe('StandaloneApp', () => {
     const factory = fakeFactory();
     render(<StandaloneApp feedUrl="ws://localhost/feed" createClient={factory} />);
     const message = 'cannot reach the feed at ws://localhost/feed: 401, check the viewer token';
-    act(() => factory.last().setState({ status: 'reconnecting', attempt: 1, staleSince: null, problem: { kind: 'unauthorized', message, status: 401 } }));
+    act(() =>
+      factory
+        .last()
+        .setState({
+          status: 'reconnecting',
+          attempt: 1,
+          staleSince: null,
+          problem: { kind: 'unauthorized', message, status: 401 },
+        })
+    );
     expect(screen.getByTestId(TEST_IDS.state.error)).toHaveTextContent(message);
     fireEvent.click(screen.getByTestId(TEST_IDS.standalone.changeToken));
     await waitFor(() => expect(factory.last().closed).toBe(true));

@@ -36,7 +36,16 @@ describe('BlotterGrid', () => {
 
   it('keeps the DOM small and scrolls the cursor into view', () => {
     render(
-      <BlotterGrid rows={rows} columns={['symbol']} sort={{ column: 'created', direction: 'desc' }} onSort={jest.fn()} rowHeight={24} flash width={800} height={400} />
+      <BlotterGrid
+        rows={rows}
+        columns={['symbol']}
+        sort={{ column: 'created', direction: 'desc' }}
+        onSort={jest.fn()}
+        rowHeight={24}
+        flash
+        width={800}
+        height={400}
+      />
     );
     expect(screen.getAllByTestId(TEST_IDS.blotter.row).length).toBeLessThan(60);
     const grid = screen.getByRole('grid');

@@ -66,7 +66,12 @@ export const BlotterGrid = ({ rows, columns, sort, onSort, rowHeight, flash, wid
       data-row-count={rows.length}
     >
       <div role="rowgroup" className={styles.headerGroup}>
-        <div role="row" aria-rowindex={1} className={styles.headerRow} style={{ gridTemplateColumns: template, height: HEADER_HEIGHT }}>
+        <div
+          role="row"
+          aria-rowindex={1}
+          className={styles.headerRow}
+          style={{ gridTemplateColumns: template, height: HEADER_HEIGHT }}
+        >
           {columns.map((c) => {
             const sorted = sort.column === c;
             const def = COLUMNS[c];

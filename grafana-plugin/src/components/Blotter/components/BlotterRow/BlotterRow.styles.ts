@@ -44,7 +44,7 @@ export const getStyles = (theme: GrafanaTheme2) => {
       position: 'absolute',
       inset: 0,
       pointerEvents: 'none',
-      background: colorManipulator.alpha(theme.colors.primary.main, theme.isDark ? 0.28 : 0.18),
+      background: colorManipulator.alpha(theme.colors.primary.main, theme.isDark ? 0.18 : 0.12),
       // a still highlight, dropped on the next clock tick after FLASH_MS: an animated fade on
       // many rows repaints the grid on every frame for as long as updates keep coming
       // (measured in bench/blotter: about 4 ms more main-thread work per frame)

@@ -19,7 +19,15 @@ const base = {
 describe('BlotterRow', () => {
   it('renders the cells of an order', () => {
     const now = Date.parse('2024-01-01T12:01:00Z');
-    const o = order({ side: 'sell', status: 'partially_filled', quantity: 10, filled_quantity: 5, fees: 0.25, fee_currency: 'USD', created_at: '2024-01-01T12:00:00Z' });
+    const o = order({
+      side: 'sell',
+      status: 'partially_filled',
+      quantity: 10,
+      filled_quantity: 5,
+      fees: 0.25,
+      fee_currency: 'USD',
+      created_at: '2024-01-01T12:00:00Z',
+    });
     render(<BlotterRow {...base} columns={[...base.columns]} row={{ key: o.order_id, order: o }} now={now} />);
     const row = screen.getByTestId(TEST_IDS.blotter.row);
     expect(row).toHaveAttribute('data-closed', 'false');
@@ -35,12 +43,22 @@ describe('BlotterRow', () => {
     const o = order({ created_at: '2024-01-01T12:00:00Z' });
     const t = Date.parse('2024-01-01T12:00:10Z');
     const { rerender } = render(
-      <BlotterRow {...base} columns={[...base.columns]} row={{ key: 'k', order: o, changedAt: t, closedAt: t }} now={t + 100} />
+      <BlotterRow
+        {...base}
+        columns={[...base.columns]}
+        row={{ key: 'k', order: o, changedAt: t, closedAt: t }}
+        now={t + 100}
+      />
     );
     expect(screen.getByTestId(TEST_IDS.blotter.flash)).toBeInTheDocument();
     expect(screen.getByTestId(TEST_IDS.blotter.row)).toHaveAttribute('data-closed', 'true');
     rerender(
-      <BlotterRow {...base} columns={[...base.columns]} row={{ key: 'k', order: o, changedAt: t, closedAt: t }} now={t + 60_000} />
+      <BlotterRow
+        {...base}
+        columns={[...base.columns]}
+        row={{ key: 'k', order: o, changedAt: t, closedAt: t }}
+        now={t + 60_000}
+      />
     );
     expect(screen.queryByTestId(TEST_IDS.blotter.flash)).not.toBeInTheDocument();
     expect(screen.getByTestId(TEST_IDS.blotter.age)).toHaveTextContent('10s');

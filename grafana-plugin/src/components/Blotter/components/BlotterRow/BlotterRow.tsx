@@ -81,7 +81,9 @@ function renderCell(column: ColumnId, row: Row, now: number, styles: ReturnType<
     case 'symbol':
       return <span className={styles.symbol}>{order.symbol}</span>;
     case 'side':
-      return <span className={order.side === 'buy' ? styles.buy : styles.sell}>{order.side === 'buy' ? 'Buy' : 'Sell'}</span>;
+      return (
+        <span className={order.side === 'buy' ? styles.buy : styles.sell}>{order.side === 'buy' ? 'Buy' : 'Sell'}</span>
+      );
     case 'type':
       return TYPE_LABELS[order.order_type] ?? order.order_type;
     case 'quantity':

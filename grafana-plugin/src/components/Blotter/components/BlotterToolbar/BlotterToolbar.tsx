@@ -43,7 +43,12 @@ export const BlotterToolbar = memo(function BlotterToolbar({
     () =>
       [
         { key: 'engine', label: 'Engine', options: toOptions(union(distinct.engine, filters.engine)), wide: false },
-        { key: 'strategy', label: 'Strategy', options: toOptions(union(distinct.strategy, filters.strategy)), wide: false },
+        {
+          key: 'strategy',
+          label: 'Strategy',
+          options: toOptions(union(distinct.strategy, filters.strategy)),
+          wide: false,
+        },
         { key: 'symbol', label: 'Symbol', options: toOptions(union(distinct.symbol, filters.symbol)), wide: true },
         { key: 'side', label: 'Side', options: toOptions(SIDES, { buy: 'Buy', sell: 'Sell' }), wide: true },
         { key: 'status', label: 'Status', options: toOptions(STATUSES, STATUS_LABELS), wide: false },

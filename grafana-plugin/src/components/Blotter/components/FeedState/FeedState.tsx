@@ -45,7 +45,8 @@ export const FeedState = ({ state, onClearFilters, onChangeToken }: FeedStatePro
             {state.rawUrl
               ? `“${state.rawUrl}” is not a ws:// or wss:// URL.`
               : 'Set the feed URL of the tradewatch exporter.'}{' '}
-            {state.hint ?? 'In the panel options, set Feed URL, for example ws://exporter:9478/feed, and a viewer token.'}
+            {state.hint ??
+              'In the panel options, set Feed URL, for example ws://exporter:9478/feed, and a viewer token.'}
           </p>
         </div>
       );
@@ -82,7 +83,9 @@ export const FeedState = ({ state, onClearFilters, onChangeToken }: FeedStatePro
       return (
         <div className={styles.box} data-testid={TEST_IDS.state.empty} data-state="no-match">
           <p className={styles.title}>No order matches the filters</p>
-          <p className={styles.text}>{state.total.toLocaleString('en-US')} orders are hidden by the filters or the search.</p>
+          <p className={styles.text}>
+            {state.total.toLocaleString('en-US')} orders are hidden by the filters or the search.
+          </p>
           {onClearFilters && (
             <Button variant="secondary" size="sm" onClick={onClearFilters}>
               Clear filters

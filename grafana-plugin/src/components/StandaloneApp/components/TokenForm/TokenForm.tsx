@@ -32,8 +32,8 @@ export const TokenForm = ({ feedUrl, onSubmit, notice }: TokenFormProps) => {
       >
         <h1 className={styles.title}>tradewatch blotter</h1>
         <p className={styles.text}>
-          Live working orders from <code>{feedUrl}</code>. Enter a read-only viewer token (one of the
-          exporter’s TRADEWATCH_VIEWER_TOKENS, or the one it printed at its first start).
+          Live working orders from <code>{feedUrl}</code>. Enter a read-only viewer token (one of the exporter’s
+          TRADEWATCH_VIEWER_TOKENS, or the one it printed at its first start).
         </p>
         {notice && (
           <p className={styles.notice} role="alert">
