@@ -9,7 +9,17 @@ const HIST = 20_000; // ms
 let clients = [];
 let stats;
 const reset = () => {
-  stats = { frames: 0, bytes: 0, probeRows: 0, probeFrames: 0, hist: new Uint32Array(HIST + 1), gaps: 0, catchUps: 0, resyncs: 0, closed: {} };
+  stats = {
+    frames: 0,
+    bytes: 0,
+    probeRows: 0,
+    probeFrames: 0,
+    hist: new Uint32Array(HIST + 1),
+    gaps: 0,
+    catchUps: 0,
+    resyncs: 0,
+    closed: {},
+  };
 };
 reset();
 
@@ -56,7 +66,8 @@ process.on('message', async (msg) => {
   if (msg.cmd === 'connect') {
     for (let i = 0; i < msg.count; i += 50) {
       const batch = [];
-      for (let j = i; j < Math.min(msg.count, i + 50); j++) batch.push(connectOne({ ...msg, probe: j < msg.probes, stalled: Boolean(msg.stalled) }));
+      for (let j = i; j < Math.min(msg.count, i + 50); j++)
+        batch.push(connectOne({ ...msg, probe: j < msg.probes, stalled: Boolean(msg.stalled) }));
       await Promise.all(batch);
     }
     process.send({ done: 'connect' });
@@ -65,7 +76,11 @@ process.on('message', async (msg) => {
     process.send({ done: 'reset' });
   } else if (msg.cmd === 'report') {
     const cpu = process.cpuUsage();
-    process.send({ done: 'report', stats: { ...stats, hist: Array.from(stats.hist) }, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+    process.send({
+      done: 'report',
+      stats: { ...stats, hist: Array.from(stats.hist) },
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    });
   } else if (msg.cmd === 'closeAll') {
     for (const c of clients) c.ws.terminate();
     clients = [];

@@ -25,7 +25,17 @@ const server = http.createServer((req, res) => {
   if (req.url === '/stats') {
     const m = process.memoryUsage();
     const cpu = process.cpuUsage();
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, external: m.external, cpuSeconds: (cpu.user + cpu.system) / 1e6, clients: clients.size }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({
+          rss: m.rss,
+          heapUsed: m.heapUsed,
+          external: m.external,
+          cpuSeconds: (cpu.user + cpu.system) / 1e6,
+          clients: clients.size,
+        }),
+      );
     return;
   }
   res.writeHead(404).end();
@@ -40,7 +50,13 @@ server.on('upgrade', (req, socket, head) =>
 );
 setInterval(() => {
   if (pending.length === 0) return;
-  const text = JSON.stringify({ type: 'update', channel: 'orders', seq: ++seq, upserts: pending, removes: [] });
+  const text = JSON.stringify({
+    type: 'update',
+    channel: 'orders',
+    seq: ++seq,
+    upserts: pending,
+    removes: [],
+  });
   pending = [];
   for (const ws of clients) ws.send(text);
 }, batchMs);

@@ -74,7 +74,10 @@ for (let i = 0; ; i++) {
   await sleep(100);
 }
 
-const raw = fork(path.join(here, 'raw-server.mjs'), [], { env: { ...process.env, BATCH_MS: String(BATCH_MS) }, stdio: 'inherit' });
+const raw = fork(path.join(here, 'raw-server.mjs'), [], {
+  env: { ...process.env, BATCH_MS: String(BATCH_MS) },
+  stdio: 'inherit',
+});
 children.push(raw);
 const rawPort = await new Promise((resolve) => raw.once('message', (m) => resolve(m.port)));
 
@@ -111,7 +114,13 @@ async function exporterStats() {
     const line = text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
     return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
   };
-  return { rss: v('process_resident_memory_bytes'), heapUsed: v('nodejs_heap_size_used_bytes'), external: v('nodejs_external_memory_bytes'), cpuSeconds: v('process_cpu_seconds_total'), clients: v('tradewatch_feed_clients') };
+  return {
+    rss: v('process_resident_memory_bytes'),
+    heapUsed: v('nodejs_heap_size_used_bytes'),
+    external: v('nodejs_external_memory_bytes'),
+    cpuSeconds: v('process_cpu_seconds_total'),
+    clients: v('tradewatch_feed_clients'),
+  };
 }
 const rawStats = async () => (await fetch(`http://127.0.0.1:${rawPort}/stats`)).json();
 
@@ -125,60 +134,15 @@ function percentileOf(hist, p) {
   return NaN;
 }
 
-// ---- the load: order lifecycles new → partially_filled (+300 ms) → filled (+600 ms) ---
-async function generate(postUrl, headers, prefix) {
-  const perTickNew = RATE / (1000 / TICK_MS) / 3;
-  const created = [];
-  let carry = 0;
-  let n = 0;
-  let posted = 0;
-  let failed = 0;
-  let inflight = 0;
-  const start = Date.now();
-  const ticks = Math.round((SECONDS * 1000) / TICK_MS);
-  let tick = -1;
-  while (tick < ticks - 1) {
-    const wait = start + (tick + 1) * TICK_MS - Date.now();
-    if (wait > 0) await sleep(wait);
-    // Every tick that came due (timers slip on a busy machine) goes out in this one post.
-    const dueTick = Math.min(ticks - 1, Math.floor((Date.now() - start) / TICK_MS));
-    const now = Date.now();
-    const events = [];
-    const order = (id, status, filled) => ({
-      type: 'order', ts: now, engine: 'bench', order_id: id, symbol: n % 2 ? 'BTC/USD' : 'ETH/USD', side: n % 2 ? 'buy' : 'sell',
-      order_type: 'limit', status, quantity: 1, filled_quantity: filled, limit_price: 100 + (n % 50), strategy: 'momentum', client_order_id: `t${now}`,
-    });
-    while (tick < dueTick) {
-      tick += 1;
-      carry += perTickNew;
-      const fresh = [];
-      for (; carry >= 1; carry -= 1) {
-        const id = `${prefix}${n++}`;
-        fresh.push(id);
-        events.push(order(id, 'new', 0));
-      }
-      created.push(fresh);
-      for (const id of created[tick - 30] ?? []) events.push(order(id, 'partially_filled', 0.5));
-      for (const id of created[tick - 60] ?? []) events.push(order(id, 'filled', 1));
-      if (tick >= 60) created[tick - 60] = null;
-    }
-    if (inflight > 50) {
-      failed += events.length; // the server cannot keep up: count, do not queue unboundedly
-      continue;
-    }
-    inflight += 1;
-    fetch(postUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(events) })
-      .then(async (res) => {
-        await res.arrayBuffer();
-        if (res.ok) posted += events.length;
-        else failed += events.length;
-      })
-      .catch(() => (failed += events.length))
-      .finally(() => (inflight -= 1));
-  }
-  while (inflight > 0) await sleep(10);
-  const seconds = (Date.now() - start) / 1000;
-  return { posted, failed, rate: posted / seconds, seconds };
+// ---- the load runs in its own process (generator.mjs) so posting is not starved here ---
+function generate(postUrl, headers, prefix) {
+  return new Promise((resolve, reject) => {
+    const g = fork(path.join(here, 'generator.mjs'), [], { stdio: 'inherit' });
+    children.push(g);
+    g.once('message', resolve);
+    g.once('error', reject);
+    g.send({ postUrl, headers, prefix, rate: RATE, seconds: SECONDS });
+  });
 }
 
 async function phase(name, postUrl, headers, server) {
@@ -192,7 +156,12 @@ async function phase(name, postUrl, headers, server) {
   const reports = await all({ cmd: 'report' });
   const after = await server();
   const hist = new Array(reports[0].stats.hist.length).fill(0);
-  let frames = 0, bytes = 0, probeRows = 0, gaps = 0, catchUps = 0, resyncs = 0;
+  let frames = 0,
+    bytes = 0,
+    probeRows = 0,
+    gaps = 0,
+    catchUps = 0,
+    resyncs = 0;
   const closed = {};
   for (const r of reports) {
     r.stats.hist.forEach((v, i) => (hist[i] += v));
@@ -228,10 +197,22 @@ async function phase(name, postUrl, headers, server) {
 }
 
 const results = [];
-log(`machine: ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; clients ${CLIENTS}, batch ${BATCH_MS} ms`);
+log(
+  `machine: ${os.cpus().length} cores, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; clients ${CLIENTS}, batch ${BATCH_MS} ms`,
+);
 
 // 1. raw baseline
-await all((i) => ({ cmd: 'connect', url: `ws://127.0.0.1:${rawPort}/`, protocols: [], subscribe: false, count: CLIENTS / WORKERS, probes: PROBES / WORKERS }));
+await all((i) => ({
+  cmd: 'connect',
+  url: `ws://127.0.0.1:${rawPort}/`,
+  protocols: [],
+  subscribe: false,
+  count: CLIENTS / WORKERS,
+  probes: PROBES / WORKERS,
+}));
 log(`raw: ${CLIENTS} clients connected`);
 results.push(await phase('raw ws broadcast', `http://127.0.0.1:${rawPort}/events`, {}, rawStats));
 await all({ cmd: 'closeAll' });
@@ -240,18 +221,51 @@ await all({ cmd: 'closeAll' });
 await sleep(1000);
 const memBefore = await exporterStats();
 const protocols = ['tradewatch.v1', `tradewatch.token.${viewer}`];
-await all({ cmd: 'connect', url: `ws://127.0.0.1:${port}/feed`, protocols, subscribe: true, count: CLIENTS / WORKERS, probes: PROBES / WORKERS });
+await all({
+  cmd: 'connect',
+  url: `ws://127.0.0.1:${port}/feed`,
+  protocols,
+  subscribe: true,
+  count: CLIENTS / WORKERS,
+  probes: PROBES / WORKERS,
+});
 await sleep(3000);
 const memConnected = await exporterStats();
 log(`feed: ${memConnected.clients} clients connected`);
-const feed = await phase('tradewatch /feed', `${base}/api/v1/events`, { authorization: `Bearer ${ingest}` }, exporterStats);
+const feed = await phase(
+  'tradewatch /feed',
+  `${base}/api/v1/events`,
+  { authorization: `Bearer ${ingest}` },
+  exporterStats,
+);
 results.push(feed);
 const memLoaded = await exporterStats();
 
 // 3. the feed with stalled clients among them
-await ask(workers[0], { cmd: 'connect', url: `ws://127.0.0.1:${port}/feed`, protocols, subscribe: true, count: STALLED, probes: 0, stalled: true });
+await ask(workers[0], {
+  cmd: 'connect',
+  url: `ws://127.0.0.1:${port}/feed`,
+  protocols,
+  subscribe: true,
+  count: STALLED,
+  probes: 0,
+  stalled: true,
+});
 log(`feed: ${STALLED} stalled clients added`);
-results.push(await phase(`/feed + ${STALLED} stalled`, `${base}/api/v1/events`, { authorization: `Bearer ${ingest}` }, exporterStats));
+results.push(
+  await phase(
+    `/feed + ${STALLED} stalled`,
+    `${base}/api/v1/events`,
+    { authorization: `Bearer ${ingest}` },
+    exporterStats,
+  ),
+);
+
+const memLoadedStalled = await exporterStats();
+await all({ cmd: 'closeAll' });
+await sleep(5000);
+const memAfterClose = await exporterStats();
+log(`feed: clients closed (${memAfterClose.clients} left)`);
 
 const rawR = results[0];
 const perConn = (a, b, k) => Math.round((b[k] - a[k]) / CLIENTS);
@@ -262,8 +276,11 @@ const summary = {
   memory_per_connection_bytes: {
     rss_idle: perConn(memBefore, memConnected, 'rss'),
     heap_idle: perConn(memBefore, memConnected, 'heapUsed'),
-    rss_under_load: perConn(memBefore, memLoaded, 'rss'),
-    heap_under_load: perConn(memBefore, memLoaded, 'heapUsed'),
+    // The same state with and without the clients, right after the load.
+    rss_after_load: perConn(memAfterClose, memLoaded, 'rss'),
+    heap_after_load: perConn(memAfterClose, memLoaded, 'heapUsed'),
+    rss_after_stalled_load: perConn(memAfterClose, memLoadedStalled, 'rss'),
+    raw: { bytes: memLoaded, afterClose: memAfterClose, before: memBefore, connected: memConnected },
   },
   ratios: {
     feed_delivery_vs_raw: +(feed.rows_per_client_s / rawR.rows_per_client_s).toFixed(3),
@@ -273,7 +290,8 @@ const summary = {
   goals: {
     'p99 < 100 ms': feed.p99_ms < 100,
     'delivery ≥ 0.8 × raw': feed.rows_per_client_s / rawR.rows_per_client_s >= 0.8,
-    'memory < 50 KB/connection': perConn(memBefore, memLoaded, 'rss') < 50_000,
+    'memory < 50 KB/connection':
+      Math.max(perConn(memBefore, memConnected, 'rss'), perConn(memAfterClose, memLoaded, 'rss')) < 50_000,
     'stalled: p99 within 1.2 ×': results[2].p99_ms <= feed.p99_ms * 1.2,
   },
 };

@@ -89,7 +89,14 @@ test('applies a snapshot then updates in sequence, with final rows of closed ord
   client.subscribe<OrderRow>('orders', {}, (v) => views.push(v));
   last().accept();
   last().receive({ type: 'snapshot', channel: 'orders', seq: 7, rows: [order('a'), order('b')] });
-  last().receive({ type: 'update', channel: 'orders', seq: 8, upserts: [order('c')], removes: ['a'], closed: [order('a', { status: 'filled' })] });
+  last().receive({
+    type: 'update',
+    channel: 'orders',
+    seq: 8,
+    upserts: [order('c')],
+    removes: ['a'],
+    closed: [order('a', { status: 'filled' })],
+  });
   expect(views).toHaveLength(2);
   expect(views[0].fromSnapshot).toBe(true);
   expect([...views[1].rows.keys()].sort()).toEqual(['b', 'c']);
@@ -123,7 +130,14 @@ test('a coalesced catch-up (from_seq) continues the sequence without a resync', 
   client.subscribe<OrderRow>('orders', {}, (v) => views.push(v));
   last().accept();
   last().receive({ type: 'snapshot', channel: 'orders', seq: 10, rows: [] });
-  last().receive({ type: 'update', channel: 'orders', seq: 15, from_seq: 11, upserts: [order('a')], removes: [] });
+  last().receive({
+    type: 'update',
+    channel: 'orders',
+    seq: 15,
+    from_seq: 11,
+    upserts: [order('a')],
+    removes: [],
+  });
   expect(client.stats.gaps).toBe(0);
   expect(views[1].rows.has('a')).toBe(true);
   client.close();
@@ -142,7 +156,13 @@ test('two filters on one channel get distinct subscription ids; a second listene
   expect(subs[1]).toMatchObject({ op: 'subscribe', channel: 'orders', filter: { engine: 'e2' } });
   const wire = subs[1].sub as string;
   expect(typeof wire).toBe('string');
-  last().receive({ type: 'snapshot', channel: 'orders', sub: wire, seq: 1, rows: [order('z', { engine: 'e2' })] });
+  last().receive({
+    type: 'snapshot',
+    channel: 'orders',
+    sub: wire,
+    seq: 1,
+    rows: [order('z', { engine: 'e2' })],
+  });
   expect(a).toHaveLength(0);
   expect(b).toHaveLength(1);
   const off = client.subscribe<OrderRow>('orders', { engine: 'e2' }, (v) => c.push(v));
@@ -194,10 +214,16 @@ test('a refused upgrade is explained through the auth probe', async () => {
   });
   last().drop(1006);
   await new Promise((r) => setTimeout(r, 0));
-  expect(probed).toEqual([{ url: 'http://exporter.test:9478/api/v1/feed/auth', auth: 'Bearer viewer-secret-123456' }]);
+  expect(probed).toEqual([
+    { url: 'http://exporter.test:9478/api/v1/feed/auth', auth: 'Bearer viewer-secret-123456' },
+  ]);
   expect(client.state).toMatchObject({
     status: 'reconnecting',
-    problem: { kind: 'unauthorized', status: 401, message: 'cannot reach the feed at ws://exporter.test:9478/feed: 401, check the viewer token' },
+    problem: {
+      kind: 'unauthorized',
+      status: 401,
+      message: 'cannot reach the feed at ws://exporter.test:9478/feed: 401, check the viewer token',
+    },
   });
   client.close();
   expect(client.state.status).toBe('closed');

@@ -53,7 +53,10 @@ export interface FeedClientExtraOptions {
   /** Called with every server `error` message (a bad filter, a rejected op…). */
   onServerError?: (message: { message: string; code?: string }) => void;
   /** How the client learns why an upgrade was refused (defaults to the global fetch). */
-  fetch?: (url: string, init: { headers: Record<string, string> }) => Promise<{ status: number; json(): Promise<unknown> }>;
+  fetch?: (
+    url: string,
+    init: { headers: Record<string, string> },
+  ) => Promise<{ status: number; json(): Promise<unknown> }>;
   /** For tests: a deterministic random source for the jitter. */
   random?: () => number;
 }
@@ -77,9 +80,13 @@ export class FeedClient implements FeedClientApi {
 
   constructor(options: FeedClientOptions & FeedClientExtraOptions) {
     this.options = options;
-    const globalWs = (globalThis as { WebSocket?: new (url: string, protocols: string[]) => WebSocketLike }).WebSocket;
-    const factory = options.createSocket ?? (globalWs ? (url: string, protocols: string[]) => new globalWs(url, protocols) : undefined);
-    if (!factory) throw new Error('no WebSocket in this environment: pass createSocket (e.g. built on the ws package)');
+    const globalWs = (globalThis as { WebSocket?: new (url: string, protocols: string[]) => WebSocketLike })
+      .WebSocket;
+    const factory =
+      options.createSocket ??
+      (globalWs ? (url: string, protocols: string[]) => new globalWs(url, protocols) : undefined);
+    if (!factory)
+      throw new Error('no WebSocket in this environment: pass createSocket (e.g. built on the ws package)');
     this.createSocket = factory;
     this.open();
   }
@@ -95,21 +102,41 @@ export class FeedClient implements FeedClientApi {
     };
   }
 
-  subscribe<Row>(channel: Channel, filter: FeedFilter, listener: (view: ChannelView<Row>) => void): Unsubscribe {
+  subscribe<Row>(
+    channel: Channel,
+    filter: FeedFilter,
+    listener: (view: ChannelView<Row>) => void,
+  ): Unsubscribe {
     const clean = cleanFilter(filter);
     const key = `${channel}\u0000${JSON.stringify(clean)}`;
     let sub = this.subs.get(key);
     const untyped = listener as (view: ChannelView<unknown>) => void;
     if (!sub) {
       const channelTaken = [...this.subs.values()].some((s) => s.channel === channel);
-      sub = { channel, filter: clean, wireId: channelTaken ? `${channel}.${++this.wireIds}` : undefined, listeners: new Set(), rows: new Map(), nextSeq: null, lastSeq: 0 };
+      sub = {
+        channel,
+        filter: clean,
+        wireId: channelTaken ? `${channel}.${++this.wireIds}` : undefined,
+        listeners: new Set(),
+        rows: new Map(),
+        nextSeq: null,
+        lastSeq: 0,
+      };
       this.subs.set(key, sub);
       sub.listeners.add(untyped);
       this.sendSubscribe(sub);
     } else {
       sub.listeners.add(untyped);
       // Joining a subscription that already has its rows: hand them over as a snapshot.
-      if (sub.nextSeq !== null) untyped({ channel, rows: sub.rows, upserts: [...sub.rows.values()], removed: [], fromSnapshot: true, seq: sub.lastSeq });
+      if (sub.nextSeq !== null)
+        untyped({
+          channel,
+          rows: sub.rows,
+          upserts: [...sub.rows.values()],
+          removed: [],
+          fromSnapshot: true,
+          seq: sub.lastSeq,
+        });
     }
     const owned = sub;
     return () => {
@@ -150,7 +177,13 @@ export class FeedClient implements FeedClientApi {
       socket = this.createSocket(this.options.url, protocols);
     } catch (err) {
       // A malformed URL throws synchronously; nothing will ever connect.
-      this.fail({ kind: 'unreachable', message: `cannot reach the feed at ${this.options.url}: ${(err as Error).message}` }, false);
+      this.fail(
+        {
+          kind: 'unreachable',
+          message: `cannot reach the feed at ${this.options.url}: ${(err as Error).message}`,
+        },
+        false,
+      );
       return;
     }
     this.socket = socket;
@@ -162,7 +195,13 @@ export class FeedClient implements FeedClientApi {
         detach(socket);
         socket.close(1002, 'subprotocol not agreed');
         this.socket = null;
-        this.fail({ kind: 'protocol', message: `the server at ${this.options.url} did not agree to the ${PROTOCOL} subprotocol (got "${socket.protocol}"); is this a tradewatch exporter?` }, true);
+        this.fail(
+          {
+            kind: 'protocol',
+            message: `the server at ${this.options.url} did not agree to the ${PROTOCOL} subprotocol (got "${socket.protocol}"); is this a tradewatch exporter?`,
+          },
+          true,
+        );
         return;
       }
       if (this.everLive) this.stats.reconnects += 1;
@@ -185,7 +224,9 @@ export class FeedClient implements FeedClientApi {
     };
     socket.onerror = (ev) => {
       // `ws` in Node says why an upgrade was refused ("Unexpected server response: 401").
-      const message = (ev as { message?: string; error?: { message?: string } })?.message ?? (ev as { error?: { message?: string } })?.error?.message;
+      const message =
+        (ev as { message?: string; error?: { message?: string } })?.message ??
+        (ev as { error?: { message?: string } })?.error?.message;
       if (message) upgradeError = message;
     };
     socket.onclose = (ev) => {
@@ -197,11 +238,18 @@ export class FeedClient implements FeedClientApi {
         return;
       }
       const normal = ev.code === 1000 || ev.code === 1001;
-      const problem: FeedProblem | undefined = normal && ev.code === 1001
-        ? { kind: 'closed-by-server', message: `the feed at ${this.options.url} is restarting (${ev.code}${ev.reason ? ' ' + ev.reason : ''}); reconnecting` }
-        : normal
-          ? undefined
-          : { kind: 'closed-by-server', message: `the feed at ${this.options.url} closed the connection: ${ev.code}${ev.reason ? ' ' + ev.reason : ''}` };
+      const problem: FeedProblem | undefined =
+        normal && ev.code === 1001
+          ? {
+              kind: 'closed-by-server',
+              message: `the feed at ${this.options.url} is restarting (${ev.code}${ev.reason ? ' ' + ev.reason : ''}); reconnecting`,
+            }
+          : normal
+            ? undefined
+            : {
+                kind: 'closed-by-server',
+                message: `the feed at ${this.options.url} closed the connection: ${ev.code}${ev.reason ? ' ' + ev.reason : ''}`,
+              };
       this.fail(problem, true);
     };
   }
@@ -212,7 +260,12 @@ export class FeedClient implements FeedClientApi {
     if (this.current.status === 'live') this.staleSince = Date.now();
     for (const sub of this.subs.values()) sub.nextSeq = null;
     if (!retry) {
-      this.setState({ status: 'reconnecting', attempt: this.attempt, staleSince: this.staleSince, ...(problem ? { problem } : {}) });
+      this.setState({
+        status: 'reconnecting',
+        attempt: this.attempt,
+        staleSince: this.staleSince,
+        ...(problem ? { problem } : {}),
+      });
       return;
     }
     this.attempt += 1;
@@ -220,7 +273,12 @@ export class FeedClient implements FeedClientApi {
     const max = this.options.backoff?.maxMs ?? DEFAULTS.maxMs;
     const ceiling = Math.min(max, initial * 2 ** Math.min(this.attempt - 1, 30));
     const delay = Math.floor((this.options.random ?? Math.random)() * ceiling);
-    this.setState({ status: 'reconnecting', attempt: this.attempt, staleSince: this.staleSince, ...(problem ? { problem } : {}) });
+    this.setState({
+      status: 'reconnecting',
+      attempt: this.attempt,
+      staleSince: this.staleSince,
+      ...(problem ? { problem } : {}),
+    });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       this.open();
@@ -233,12 +291,17 @@ export class FeedClient implements FeedClientApi {
     const direct = upgradeError ? /Unexpected server response: (\d{3})/.exec(upgradeError) : null;
     if (direct) return problemFor(url, Number(direct[1]), undefined, Boolean(this.options.token));
     if (upgradeError && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT/.test(upgradeError)) {
-      return { kind: 'unreachable', message: `cannot reach the feed at ${url}: ${upgradeError} (is the exporter running?)` };
+      return {
+        kind: 'unreachable',
+        message: `cannot reach the feed at ${url}: ${upgradeError} (is the exporter running?)`,
+      };
     }
     const fetcher = this.options.fetch ?? (globalThis as { fetch?: FeedClientExtraOptions['fetch'] }).fetch;
     if (!fetcher) return { kind: 'unreachable', message: `cannot reach the feed at ${url}` };
     try {
-      const res = await fetcher(probeUrl(url), { headers: this.options.token ? { Authorization: `Bearer ${this.options.token}` } : {} });
+      const res = await fetcher(probeUrl(url), {
+        headers: this.options.token ? { Authorization: `Bearer ${this.options.token}` } : {},
+      });
       let detail: string | undefined;
       try {
         const body = (await res.json()) as { error?: unknown };
@@ -248,7 +311,10 @@ export class FeedClient implements FeedClientApi {
       }
       return problemFor(url, res.status, detail, Boolean(this.options.token));
     } catch {
-      return { kind: 'unreachable', message: `cannot reach the feed at ${url}: no answer (is the exporter running, and reachable from here?)` };
+      return {
+        kind: 'unreachable',
+        message: `cannot reach the feed at ${url}: no answer (is the exporter running, and reachable from here?)`,
+      };
     }
   }
 
@@ -270,7 +336,13 @@ export class FeedClient implements FeedClientApi {
         // ignore
       }
       this.clearTimers();
-      this.fail({ kind: 'unreachable', message: `the feed at ${this.options.url} went silent for ${this.heartbeatTimeoutMs()} ms; reconnecting` }, true);
+      this.fail(
+        {
+          kind: 'unreachable',
+          message: `the feed at ${this.options.url} went silent for ${this.heartbeatTimeoutMs()} ms; reconnecting`,
+        },
+        true,
+      );
     }, this.heartbeatTimeoutMs());
   }
 
@@ -292,7 +364,12 @@ export class FeedClient implements FeedClientApi {
 
   private sendSubscribe(sub: Subscription): void {
     sub.nextSeq = null;
-    this.send({ op: 'subscribe', channel: sub.channel, filter: sub.filter, ...(sub.wireId ? { sub: sub.wireId } : {}) });
+    this.send({
+      op: 'subscribe',
+      channel: sub.channel,
+      filter: sub.filter,
+      ...(sub.wireId ? { sub: sub.wireId } : {}),
+    });
   }
 
   // ---- messages --------------------------------------------------------------------
@@ -300,7 +377,12 @@ export class FeedClient implements FeedClientApi {
   private handle(data: unknown): void {
     let message: ServerMessage;
     try {
-      const text = typeof data === 'string' ? data : data instanceof ArrayBuffer ? new TextDecoder().decode(data) : String(data);
+      const text =
+        typeof data === 'string'
+          ? data
+          : data instanceof ArrayBuffer
+            ? new TextDecoder().decode(data)
+            : String(data);
       message = JSON.parse(text) as ServerMessage;
     } catch {
       return;
@@ -313,7 +395,10 @@ export class FeedClient implements FeedClientApi {
         this.applyUpdate(message);
         break;
       case 'error':
-        this.options.onServerError?.({ message: message.message, ...(message.code ? { code: message.code } : {}) });
+        this.options.onServerError?.({
+          message: message.message,
+          ...(message.code ? { code: message.code } : {}),
+        });
         break;
       default:
         break; // heartbeats only keep the idle timer armed
@@ -332,7 +417,14 @@ export class FeedClient implements FeedClientApi {
     sub.rows = new Map(m.rows.map((r) => [rowKey(m.channel, r), r]));
     sub.nextSeq = m.seq + 1;
     sub.lastSeq = m.seq;
-    this.emit(sub, { channel: m.channel, rows: sub.rows, upserts: m.rows, removed: [], fromSnapshot: true, seq: m.seq });
+    this.emit(sub, {
+      channel: m.channel,
+      rows: sub.rows,
+      upserts: m.rows,
+      removed: [],
+      fromSnapshot: true,
+      seq: m.seq,
+    });
   }
 
   private applyUpdate(m: UpdateMessage): void {
@@ -355,7 +447,14 @@ export class FeedClient implements FeedClientApi {
       const finalRow = finals.get(key);
       return finalRow === undefined ? { key } : { key, finalRow };
     });
-    this.emit(sub, { channel: m.channel, rows: sub.rows, upserts: m.upserts, removed, fromSnapshot: false, seq: m.seq });
+    this.emit(sub, {
+      channel: m.channel,
+      rows: sub.rows,
+      upserts: m.upserts,
+      removed,
+      fromSnapshot: false,
+      seq: m.seq,
+    });
   }
 
   private emit(sub: Subscription, view: ChannelView<unknown>): void {
@@ -389,21 +488,49 @@ export function probeUrl(feedUrl: string): string {
 }
 
 /** The problem a refused upgrade's status means, in words a user can act on. */
-export function problemFor(url: string, status: number, detail: string | undefined, hasToken: boolean): FeedProblem {
+export function problemFor(
+  url: string,
+  status: number,
+  detail: string | undefined,
+  hasToken: boolean,
+): FeedProblem {
   const at = `cannot reach the feed at ${url}: ${status}`;
   switch (status) {
     case 401:
-      return { kind: 'unauthorized', status, message: hasToken ? `${at}, check the viewer token` : `${at}, a viewer token is required` };
+      return {
+        kind: 'unauthorized',
+        status,
+        message: hasToken ? `${at}, check the viewer token` : `${at}, a viewer token is required`,
+      };
     case 403:
-      return { kind: 'forbidden', status, message: `${at}, ${detail ?? 'this origin or token is not allowed (check TRADEWATCH_ALLOWED_ORIGINS and that the token is a viewer token)'}` };
+      return {
+        kind: 'forbidden',
+        status,
+        message: `${at}, ${detail ?? 'this origin or token is not allowed (check TRADEWATCH_ALLOWED_ORIGINS and that the token is a viewer token)'}`,
+      };
     case 429:
-      return { kind: 'forbidden', status, message: `${at}, too many failed attempts from this address; retrying later` };
+      return {
+        kind: 'forbidden',
+        status,
+        message: `${at}, too many failed attempts from this address; retrying later`,
+      };
     case 503:
-      return { kind: 'unreachable', status, message: `${at}, the exporter is at its connection limit (TRADEWATCH_FEED_MAX_CLIENTS) or not ready` };
+      return {
+        kind: 'unreachable',
+        status,
+        message: `${at}, the exporter is at its connection limit (TRADEWATCH_FEED_MAX_CLIENTS) or not ready`,
+      };
     case 404:
-      return { kind: 'unreachable', status, message: `${at}, there is no tradewatch feed at this address; check the URL` };
+      return {
+        kind: 'unreachable',
+        status,
+        message: `${at}, there is no tradewatch feed at this address; check the URL`,
+      };
     case 200:
-      return { kind: 'unreachable', message: `cannot reach the feed at ${url}: the token is accepted but the WebSocket upgrade failed (a proxy that does not pass WebSockets, or the connection limit)` };
+      return {
+        kind: 'unreachable',
+        message: `cannot reach the feed at ${url}: the token is accepted but the WebSocket upgrade failed (a proxy that does not pass WebSockets, or the connection limit)`,
+      };
     default:
       return { kind: 'unreachable', status, message: `${at}${detail ? ', ' + detail : ''}` };
   }

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { FeedClient, type ConnectionState, type OrderRow } from '@tradewatch/feed-client';
-import { freePort, postEvents, randomToken, startExporter, waitFor, type RunningExporter } from '../support/exporter';
+import {
+  freePort,
+  postEvents,
+  randomToken,
+  startExporter,
+  waitFor,
+  type RunningExporter,
+} from '../support/exporter';
 import { feedUrl, openFeed, orderEvent, percentile, sleep, type RawFeed } from './support';
 
 jest.setTimeout(90_000);
@@ -22,7 +29,8 @@ async function load(exporter: RunningExporter, ms: number, perSecond: number, pr
   while (Date.now() < end) {
     const started = Date.now();
     const batch = [];
-    for (let i = 0; i < perBatch; i++, n++) batch.push(orderEvent(`${prefix}-${n % 400}`, n % 400 < 200 ? 'new' : 'partially_filled', { reason }));
+    for (let i = 0; i < perBatch; i++, n++)
+      batch.push(orderEvent(`${prefix}-${n % 400}`, n % 400 < 200 ? 'new' : 'partially_filled', { reason }));
     const res = await postEvents(exporter, batch);
     if (res.status !== 200) throw new Error(`post failed: ${res.status} ${JSON.stringify(res.body)}`);
     await sleep(Math.max(0, batchEvery - (Date.now() - started)));
@@ -66,7 +74,10 @@ test('a stalled client does not raise the other clients latency, and is caught u
 
     const calm = latencies(clients, aStart + 500, aEnd);
     const storm = latencies(clients, bStart + 500, bEnd);
-    const figures = { calm: { p50: percentile(calm, 50), p99: percentile(calm, 99), n: calm.length }, stalled: { p50: percentile(storm, 50), p99: percentile(storm, 99), n: storm.length } };
+    const figures = {
+      calm: { p50: percentile(calm, 50), p99: percentile(calm, 99), n: calm.length },
+      stalled: { p50: percentile(storm, 50), p99: percentile(storm, 99), n: storm.length },
+    };
     console.log('latency of the other clients (ms):', JSON.stringify(figures));
     expect(calm.length).toBeGreaterThan(1000);
     expect(storm.length).toBeGreaterThan(1000);
@@ -82,11 +93,20 @@ test('a stalled client does not raise the other clients latency, and is caught u
     const before = stalled.messages.length;
     raw.resume();
     const outcome = await Promise.race([
-      stalled.next((m) => (m.type === 'update' && m.from_seq !== undefined) || (m.type === 'snapshot' && stalled.messages.length > before), 15_000).then((m) => m.type as string),
+      stalled
+        .next(
+          (m) =>
+            (m.type === 'update' && m.from_seq !== undefined) ||
+            (m.type === 'snapshot' && stalled.messages.length > before),
+          15_000,
+        )
+        .then((m) => m.type as string),
       stalled.closed.then((c) => `closed ${c.code}`),
     ]);
     expect(['update', 'snapshot', 'closed 4002']).toContain(outcome);
-    const seen = stalled.messages.map((m) => m.message).filter((m) => m.type === 'update' || m.type === 'snapshot');
+    const seen = stalled.messages
+      .map((m) => m.message)
+      .filter((m) => m.type === 'update' || m.type === 'snapshot');
     for (let i = 1; i < seen.length; i++) {
       const m = seen[i];
       if (m.type === 'snapshot') continue;
@@ -132,7 +152,11 @@ test('the client library reconnects after the exporter restarts and resyncs', as
 
     exporter = await startExporter({ port, dataDir, env });
     await postEvents(exporter, [orderEvent('after-restart', 'new')]);
-    await waitFor('live again with the new order', async () => client.state.status === 'live' && rows.has('after-restart'), 20_000);
+    await waitFor(
+      'live again with the new order',
+      async () => client.state.status === 'live' && rows.has('after-restart'),
+      20_000,
+    );
     expect(snapshots).toBeGreaterThanOrEqual(2);
     expect(client.stats.reconnects).toBe(1);
     expect(states[0]).toBe('live');

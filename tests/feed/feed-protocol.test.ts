@@ -18,14 +18,17 @@ afterAll(async () => {
 });
 
 const activeIds = async (): Promise<string[]> => {
-  const res = await fetch(`${exporter.baseUrl}/api/v1/orders`, { headers: { Authorization: `Bearer ${exporter.viewerToken}` } });
+  const res = await fetch(`${exporter.baseUrl}/api/v1/orders`, {
+    headers: { Authorization: `Bearer ${exporter.viewerToken}` },
+  });
   const body = (await res.json()) as { orders: OrderRow[] };
   return body.orders.map((o) => o.order_id).sort();
 };
 
 test('the orders snapshot holds exactly the active orders that /metrics counts', async () => {
   const events = [];
-  for (let i = 0; i < 30; i++) events.push(orderEvent(`snap-${i}`, 'new', { symbol: i % 2 ? 'ETH/USD' : 'BTC/USD' }));
+  for (let i = 0; i < 30; i++)
+    events.push(orderEvent(`snap-${i}`, 'new', { symbol: i % 2 ? 'ETH/USD' : 'BTC/USD' }));
   for (let i = 0; i < 10; i++) events.push(orderEvent(`snap-${i}`, i % 2 ? 'filled' : 'canceled'));
   for (let i = 10; i < 15; i++) events.push(orderEvent(`snap-${i}`, 'partially_filled'));
   expect((await postEvents(exporter, events)).status).toBe(200);
@@ -111,7 +114,11 @@ test('a client that misses an update resubscribes and ends with the right rows',
     };
     return wrapper;
   };
-  const client = new FeedClient({ url: feedUrl(exporter.baseUrl), token: exporter.viewerToken, createSocket });
+  const client = new FeedClient({
+    url: feedUrl(exporter.baseUrl),
+    token: exporter.viewerToken,
+    createSocket,
+  });
   let rows: ReadonlyMap<string, OrderRow> = new Map();
   let snapshots = 0;
   client.subscribe<OrderRow>('orders', { engine: 'feedtest' }, (view) => {
@@ -125,7 +132,10 @@ test('a client that misses an update resubscribes and ends with the right rows',
   }
   await postEvents(exporter, [orderEvent('gap-0', 'filled')]);
   const expected = await activeIds();
-  await waitFor('the resynced rows to match the server', async () => [...rows.keys()].sort().join() === expected.join());
+  await waitFor(
+    'the resynced rows to match the server',
+    async () => [...rows.keys()].sort().join() === expected.join(),
+  );
   expect(dropped).toBe(1);
   expect(client.stats.gaps).toBe(1);
   expect(snapshots).toBe(2);
@@ -139,16 +149,28 @@ test('bad messages get an error naming the problem; repeated abuse closes with 1
     feed.send(message);
     return feed.next((m) => m.type === 'error' && feed.messages.findIndex((x) => x.message === m) >= before);
   };
-  expect(await errorAfter('{"op":"subscribe",')).toMatchObject({ code: 'invalid_json', message: expect.stringContaining('not valid JSON') });
-  expect(await errorAfter({ op: 'watch', channel: 'orders' })).toMatchObject({ code: 'unknown_op', message: expect.stringContaining('"watch"') });
-  expect(await errorAfter({ op: 'subscribe', channel: 'orders', filter: { venue: 'kraken' } })).toMatchObject({ code: 'bad_filter', message: expect.stringContaining('venue') });
-  expect(await errorAfter({ op: 'subscribe', channel: 'orders', filter: { engine: 'x'.repeat(70_000) } })).toMatchObject({
+  expect(await errorAfter('{"op":"subscribe",')).toMatchObject({
+    code: 'invalid_json',
+    message: expect.stringContaining('not valid JSON'),
+  });
+  expect(await errorAfter({ op: 'watch', channel: 'orders' })).toMatchObject({
+    code: 'unknown_op',
+    message: expect.stringContaining('"watch"'),
+  });
+  expect(await errorAfter({ op: 'subscribe', channel: 'orders', filter: { venue: 'kraken' } })).toMatchObject(
+    { code: 'bad_filter', message: expect.stringContaining('venue') },
+  );
+  expect(
+    await errorAfter({ op: 'subscribe', channel: 'orders', filter: { engine: 'x'.repeat(70_000) } }),
+  ).toMatchObject({
     code: 'frame_too_large',
     message: expect.stringContaining('TRADEWATCH_FEED_MAX_FRAME_BYTES'),
   });
   // Still usable after a few mistakes.
   feed.send({ op: 'ping', ts: 42 });
-  expect(await feed.next((m) => m.type === 'heartbeat' && m.echo === 42)).toMatchObject({ type: 'heartbeat' });
+  expect(await feed.next((m) => m.type === 'heartbeat' && m.echo === 42)).toMatchObject({
+    type: 'heartbeat',
+  });
   for (let i = 0; i < 10; i++) feed.send('not json');
   expect(await feed.closed).toEqual({ code: 1008, reason: 'too many bad messages' });
 });

@@ -14,8 +14,28 @@ beforeAll(async () => {
     orderEvent('r3', 'partially_filled', { engine: 'beta', strategy: 'momentum', symbol: 'ETH/USD' }),
     orderEvent('r4', 'new', { engine: 'beta', strategy: 'momentum', symbol: 'BTC/USD' }),
     orderEvent('r4', 'canceled', { engine: 'beta', strategy: 'momentum', symbol: 'BTC/USD' }),
-    { type: 'fill', ts: t, engine: 'alpha', fill_id: 'f1', order_id: 'x1', symbol: 'BTC/USD', side: 'buy', price: 60000, quantity: 0.5 },
-    { type: 'fill', ts: t, engine: 'beta', fill_id: 'f2', order_id: 'x2', symbol: 'ETH/USD', side: 'sell', price: 3000, quantity: 2 },
+    {
+      type: 'fill',
+      ts: t,
+      engine: 'alpha',
+      fill_id: 'f1',
+      order_id: 'x1',
+      symbol: 'BTC/USD',
+      side: 'buy',
+      price: 60000,
+      quantity: 0.5,
+    },
+    {
+      type: 'fill',
+      ts: t,
+      engine: 'beta',
+      fill_id: 'f2',
+      order_id: 'x2',
+      symbol: 'ETH/USD',
+      side: 'sell',
+      price: 3000,
+      quantity: 2,
+    },
     { type: 'mark', ts: t, engine: 'alpha', symbol: 'BTC/USD', price: 61000 },
     { type: 'risk', ts: t, engine: 'beta', halted: true, halt_reason: 'drawdown' },
   ]);
@@ -26,7 +46,10 @@ afterAll(async () => {
 });
 
 const get = async (path: string, token: string | null = exporter.viewerToken) => {
-  const res = await fetch(`${exporter.baseUrl}${path}`, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+  const res = await fetch(
+    `${exporter.baseUrl}${path}`,
+    token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+  );
   return { status: res.status, body: (await res.json()) as any };
 };
 const ids = (body: { orders: { order_id: string }[] }) => body.orders.map((o) => o.order_id).sort();
@@ -48,8 +71,14 @@ test('orders: the active ones, as /metrics counts them, filterable by engine, st
 });
 
 test('bad query parameters are named', async () => {
-  expect(await get('/api/v1/orders?venue=kraken')).toEqual({ status: 400, body: { error: expect.stringContaining('"venue"') } });
-  expect(await get('/api/v1/orders?engine=a&engine=b')).toEqual({ status: 400, body: { error: expect.stringContaining('engine must be given once') } });
+  expect(await get('/api/v1/orders?venue=kraken')).toEqual({
+    status: 400,
+    body: { error: expect.stringContaining('"venue"') },
+  });
+  expect(await get('/api/v1/orders?engine=a&engine=b')).toEqual({
+    status: 400,
+    body: { error: expect.stringContaining('engine must be given once') },
+  });
   expect((await get('/api/v1/positions?strategy=momentum')).status).toBe(400);
 });
 
@@ -57,7 +86,14 @@ test('positions: open ones with their marks, filterable', async () => {
   const { body } = await get('/api/v1/positions');
   expect(body.positions).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ engine: 'alpha', symbol: 'BTC/USD', quantity: 0.5, avg_price: 60000, mark_price: 61000, unrealized_pnl: 500 }),
+      expect.objectContaining({
+        engine: 'alpha',
+        symbol: 'BTC/USD',
+        quantity: 0.5,
+        avg_price: 60000,
+        mark_price: 61000,
+        unrealized_pnl: 500,
+      }),
       expect.objectContaining({ engine: 'beta', symbol: 'ETH/USD', quantity: -2 }),
     ]),
   );

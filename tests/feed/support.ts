@@ -20,10 +20,16 @@ export function openFeed(
   baseUrl: string,
   options: { token?: string; bearer?: string; origin?: string; protocols?: string[] } = {},
 ): Promise<RawFeed> {
-  const protocols = options.protocols ?? ['tradewatch.v1', ...(options.token ? [`tradewatch.token.${options.token}`] : [])];
+  const protocols = options.protocols ?? [
+    'tradewatch.v1',
+    ...(options.token ? [`tradewatch.token.${options.token}`] : []),
+  ];
   const headers: Record<string, string> = {};
   if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
-  const ws = new WebSocket(feedUrl(baseUrl), protocols, { headers, ...(options.origin ? { origin: options.origin } : {}) });
+  const ws = new WebSocket(feedUrl(baseUrl), protocols, {
+    headers,
+    ...(options.origin ? { origin: options.origin } : {}),
+  });
   const messages: RawFeed['messages'] = [];
   const waiters: { predicate: (m: any) => boolean; resolve: (m: any) => void; from: number }[] = [];
   ws.on('message', (data) => {
@@ -36,7 +42,9 @@ export function openFeed(
       }
     }
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   const feed: RawFeed = {
     ws,
     messages,
@@ -57,13 +65,20 @@ export function openFeed(
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => reject(Object.assign(new Error(`refused: ${res.statusCode} ${body}`), { status: res.statusCode, body })));
+      res.on('end', () =>
+        reject(
+          Object.assign(new Error(`refused: ${res.statusCode} ${body}`), { status: res.statusCode, body }),
+        ),
+      );
     });
     ws.once('error', (err) => reject(err));
   });
 }
 
-export async function refusedStatus(baseUrl: string, options: Parameters<typeof openFeed>[1]): Promise<number> {
+export async function refusedStatus(
+  baseUrl: string,
+  options: Parameters<typeof openFeed>[1],
+): Promise<number> {
   try {
     const feed = await openFeed(baseUrl, options);
     feed.close();

@@ -4,20 +4,51 @@ import { decide, originAllowed, type GateRequest } from './gate';
 const tokens = new TokenRegistry();
 tokens.add('viewer', [{ name: 'grafana', secret: 'viewer-secret-0123456789' }]);
 tokens.add('ingest', [{ name: 'bot', secret: 'ingest-secret-0123456789' }]);
-const base: GateRequest = { address: '10.0.0.1', origin: undefined, host: 'exporter:9478', protocols: undefined, authorization: undefined };
-const deps = () => ({ tokens, allowedOrigins: ['https://grafana.example.com'], failures: new FailureLimiter(3, 60_000) });
+const base: GateRequest = {
+  address: '10.0.0.1',
+  origin: undefined,
+  host: 'exporter:9478',
+  protocols: undefined,
+  authorization: undefined,
+};
+const deps = () => ({
+  tokens,
+  allowedOrigins: ['https://grafana.example.com'],
+  failures: new FailureLimiter(3, 60_000),
+});
 
 test('the viewer token is taken from the subprotocol or a bearer header', () => {
-  expect(decide({ ...base, protocols: 'tradewatch.v1, tradewatch.token.viewer-secret-0123456789' }, deps())).toEqual({ ok: true, tokenName: 'grafana', via: 'subprotocol' });
-  expect(decide({ ...base, authorization: 'Bearer viewer-secret-0123456789' }, deps())).toEqual({ ok: true, tokenName: 'grafana', via: 'bearer' });
+  expect(
+    decide({ ...base, protocols: 'tradewatch.v1, tradewatch.token.viewer-secret-0123456789' }, deps()),
+  ).toEqual({ ok: true, tokenName: 'grafana', via: 'subprotocol' });
+  expect(decide({ ...base, authorization: 'Bearer viewer-secret-0123456789' }, deps())).toEqual({
+    ok: true,
+    tokenName: 'grafana',
+    via: 'bearer',
+  });
 });
 
 test('401 without or with a bad token, 403 for an ingest token or a foreign origin', () => {
   expect(decide(base, deps())).toMatchObject({ ok: false, status: 401, reason: 'no_token' });
-  expect(decide({ ...base, protocols: 'tradewatch.v1, tradewatch.token.wrong-secret-000000' }, deps())).toMatchObject({ ok: false, status: 401, reason: 'bad_token' });
-  expect(decide({ ...base, authorization: 'Bearer ingest-secret-0123456789' }, deps())).toMatchObject({ ok: false, status: 403, reason: 'role', error: expect.stringContaining('ingest') });
-  const foreign = decide({ ...base, origin: 'https://evil.example', authorization: 'Bearer viewer-secret-0123456789' }, deps());
-  expect(foreign).toMatchObject({ ok: false, status: 403, reason: 'origin', error: expect.stringContaining('TRADEWATCH_ALLOWED_ORIGINS') });
+  expect(
+    decide({ ...base, protocols: 'tradewatch.v1, tradewatch.token.wrong-secret-000000' }, deps()),
+  ).toMatchObject({ ok: false, status: 401, reason: 'bad_token' });
+  expect(decide({ ...base, authorization: 'Bearer ingest-secret-0123456789' }, deps())).toMatchObject({
+    ok: false,
+    status: 403,
+    reason: 'role',
+    error: expect.stringContaining('ingest'),
+  });
+  const foreign = decide(
+    { ...base, origin: 'https://evil.example', authorization: 'Bearer viewer-secret-0123456789' },
+    deps(),
+  );
+  expect(foreign).toMatchObject({
+    ok: false,
+    status: 403,
+    reason: 'origin',
+    error: expect.stringContaining('TRADEWATCH_ALLOWED_ORIGINS'),
+  });
 });
 
 test('allowed origins: the configured ones, the exporter itself, and no Origin at all', () => {
@@ -31,7 +62,15 @@ test('allowed origins: the configured ones, the exporter itself, and no Origin a
 
 test('failed attempts are limited per address (429), others unaffected', () => {
   const d = deps();
-  for (let i = 0; i < 3; i++) expect(decide({ ...base, authorization: 'Bearer nope-nope-nope-nope' }, d)).toMatchObject({ status: 401 });
-  expect(decide({ ...base, authorization: 'Bearer viewer-secret-0123456789' }, d)).toMatchObject({ ok: false, status: 429 });
-  expect(decide({ ...base, address: '10.0.0.2', authorization: 'Bearer viewer-secret-0123456789' }, d)).toMatchObject({ ok: true });
+  for (let i = 0; i < 3; i++)
+    expect(decide({ ...base, authorization: 'Bearer nope-nope-nope-nope' }, d)).toMatchObject({
+      status: 401,
+    });
+  expect(decide({ ...base, authorization: 'Bearer viewer-secret-0123456789' }, d)).toMatchObject({
+    ok: false,
+    status: 429,
+  });
+  expect(
+    decide({ ...base, address: '10.0.0.2', authorization: 'Bearer viewer-secret-0123456789' }, d),
+  ).toMatchObject({ ok: true });
 });

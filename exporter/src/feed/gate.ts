@@ -24,16 +24,28 @@ export interface GateDeps {
 
 export type GateDecision =
   | { ok: true; tokenName: string; via: 'subprotocol' | 'bearer' }
-  | { ok: false; status: 401 | 403 | 429; reason: 'rate_limited' | 'origin' | 'no_token' | 'bad_token' | 'role'; error: string };
+  | {
+      ok: false;
+      status: 401 | 403 | 429;
+      reason: 'rate_limited' | 'origin' | 'no_token' | 'bad_token' | 'role';
+      error: string;
+    };
 
 /** Offered subprotocols, the token among them, and whether tradewatch.v1 was offered. */
 export function readProtocols(header: string | undefined): { offered: string[]; token: string | undefined } {
-  const offered = (header ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const offered = (header ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const tokenEntry = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
   return { offered, token: tokenEntry?.slice(TOKEN_PROTOCOL_PREFIX.length) || undefined };
 }
 
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
   if (origin === undefined) return true;
   let parsed: URL;
   try {
@@ -47,13 +59,25 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 
 export function decide(req: GateRequest, deps: GateDeps): GateDecision {
   if (deps.failures.isBlocked(req.address)) {
-    return { ok: false, status: 429, reason: 'rate_limited', error: 'too many failed authentication attempts from this address; try again in a minute' };
+    return {
+      ok: false,
+      status: 429,
+      reason: 'rate_limited',
+      error: 'too many failed authentication attempts from this address; try again in a minute',
+    };
   }
   if (!originAllowed(req.origin, req.host, deps.allowedOrigins)) {
-    return { ok: false, status: 403, reason: 'origin', error: `the origin ${req.origin} is not allowed: add it to TRADEWATCH_ALLOWED_ORIGINS` };
+    return {
+      ok: false,
+      status: 403,
+      reason: 'origin',
+      error: `the origin ${req.origin} is not allowed: add it to TRADEWATCH_ALLOWED_ORIGINS`,
+    };
   }
   const fromProtocol = readProtocols(req.protocols).token;
-  const bearer = req.authorization?.startsWith('Bearer ') ? req.authorization.slice(7).trim() || undefined : undefined;
+  const bearer = req.authorization?.startsWith('Bearer ')
+    ? req.authorization.slice(7).trim() || undefined
+    : undefined;
   const secret = fromProtocol ?? bearer;
   if (!secret) {
     deps.failures.fail(req.address);
@@ -68,7 +92,12 @@ export function decide(req: GateRequest, deps: GateDeps): GateDecision {
   const viewer = principals.find((p) => p.role === 'viewer');
   if (viewer) return { ok: true, tokenName: viewer.name, via: fromProtocol ? 'subprotocol' : 'bearer' };
   if (principals.length > 0) {
-    return { ok: false, status: 403, reason: 'role', error: `this token has the ${principals.map((p) => p.role).join(', ')} role; the feed needs a viewer token` };
+    return {
+      ok: false,
+      status: 403,
+      reason: 'role',
+      error: `this token has the ${principals.map((p) => p.role).join(', ')} role; the feed needs a viewer token`,
+    };
   }
   deps.failures.fail(req.address);
   return { ok: false, status: 401, reason: 'bad_token', error: 'the token is not valid' };

@@ -37,7 +37,13 @@ const order = (id: string, status = 'new', extra: Record<string, unknown> = {}) 
 
 function setup(options: Partial<ConstructorParameters<typeof FeedHub>[1]> = {}) {
   const store = new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 0 } });
-  const hub = new FeedHub(store, { batchMs: 100, lagBytes: 1000, maxBufferedBytes: 10_000, maxOwedKeys: 3, ...options });
+  const hub = new FeedHub(store, {
+    batchMs: 100,
+    lagBytes: 1000,
+    maxBufferedBytes: 10_000,
+    maxOwedKeys: 3,
+    ...options,
+  });
   store.onChanges(hub.onChanges);
   const apply = (...raws: unknown[]) => {
     const batch = validateBatch(raws);
@@ -55,7 +61,12 @@ test('snapshot, then one update per flush with seq + 1 and closed orders final s
   const peer = new FakePeer();
   hub.subscribe(peer, 'orders', {}, undefined);
   expect(peer.last()).toMatchObject({ type: 'snapshot', channel: 'orders', seq: 0 });
-  expect(peer.last().rows.map((r: { order_id: string }) => r.order_id).sort()).toEqual(['a', 'b']);
+  expect(
+    peer
+      .last()
+      .rows.map((r: { order_id: string }) => r.order_id)
+      .sort(),
+  ).toEqual(['a', 'b']);
   apply(order('c'), order('a', 'filled', { filled_quantity: 1 }));
   apply(order('c', 'partially_filled', { filled_quantity: 0.5 }));
   hub.flush();

@@ -65,8 +65,11 @@ class Topic {
       }
       return;
     }
-    const known = this.keys ? this.keys.delete(key) : change.final === undefined || matches(this.filter, change.final);
-    if (known) this.pending.set(key, change.final === undefined ? { row: null } : { row: null, final: change.final });
+    const known = this.keys
+      ? this.keys.delete(key)
+      : change.final === undefined || matches(this.filter, change.final);
+    if (known)
+      this.pending.set(key, change.final === undefined ? { row: null } : { row: null, final: change.final });
   }
 }
 
@@ -242,7 +245,19 @@ export class FeedHub {
     const topic = m.topic;
     if (!topic.snapshot || topic.snapshot.version !== this.version || topic.snapshot.seq !== topic.seq) {
       const rows = snapshotRows(this.store, topic.channel, topic.filter);
-      topic.snapshot = { version: this.version, seq: topic.seq, frame: Buffer.from(JSON.stringify({ type: 'snapshot', channel: topic.channel, ...(topic.sub ? { sub: topic.sub } : {}), seq: topic.seq, rows })) };
+      topic.snapshot = {
+        version: this.version,
+        seq: topic.seq,
+        frame: Buffer.from(
+          JSON.stringify({
+            type: 'snapshot',
+            channel: topic.channel,
+            ...(topic.sub ? { sub: topic.sub } : {}),
+            seq: topic.seq,
+            rows,
+          }),
+        ),
+      };
     }
     m.peer.send(topic.snapshot.frame);
     m.lastSeq = topic.seq;
@@ -251,12 +266,21 @@ export class FeedHub {
   private keysOf(channel: Channel, filter: FeedFilter): string[] {
     return snapshotRows(this.store, channel, filter).map((row) => {
       const r = row as { order_id?: string; engine?: string; symbol?: string };
-      return channel === 'orders' ? String(r.order_id) : channel === 'positions' ? `${r.engine}:${r.symbol}` : String(r.engine);
+      return channel === 'orders'
+        ? String(r.order_id)
+        : channel === 'positions'
+          ? `${r.engine}:${r.symbol}`
+          : String(r.engine);
     });
   }
 }
 
-function encodeUpdate(topic: Topic, seq: number, pending: Map<string, Pending>, fromSeq: number | undefined): Buffer {
+function encodeUpdate(
+  topic: Topic,
+  seq: number,
+  pending: Map<string, Pending>,
+  fromSeq: number | undefined,
+): Buffer {
   const upserts: unknown[] = [];
   const removes: string[] = [];
   const closed: unknown[] = [];

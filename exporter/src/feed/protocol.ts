@@ -7,7 +7,13 @@ import type { Channel, FeedFilter } from '@tradewatch/feed-client';
 
 export const PROTOCOL = 'tradewatch.v1';
 export const TOKEN_PROTOCOL_PREFIX = 'tradewatch.token.';
-export const CHANNELS = ['orders', 'fills', 'positions', 'alerts', 'status'] as const satisfies readonly Channel[];
+export const CHANNELS = [
+  'orders',
+  'fills',
+  'positions',
+  'alerts',
+  'status',
+] as const satisfies readonly Channel[];
 
 /** Close codes the server uses (1000–1015 from RFC 6455, 4000–4999 ours). */
 export const CLOSE = {
@@ -24,10 +30,21 @@ const filterSchema = z
   .object({ engine: name.optional(), strategy: name.optional(), symbol: name.optional() })
   .strict();
 const channelSchema = z.enum(CHANNELS, { error: () => `channel must be one of ${CHANNELS.join(', ')}` });
-const subSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'sub must be 1-64 characters of A-Z a-z 0-9 . _ : -');
+const subSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'sub must be 1-64 characters of A-Z a-z 0-9 . _ : -');
 
-const subscribeSchema = z.object({ op: z.literal('subscribe'), channel: channelSchema, filter: filterSchema.optional(), sub: subSchema.optional() }).strict();
-const unsubscribeSchema = z.object({ op: z.literal('unsubscribe'), channel: channelSchema, sub: subSchema.optional() }).strict();
+const subscribeSchema = z
+  .object({
+    op: z.literal('subscribe'),
+    channel: channelSchema,
+    filter: filterSchema.optional(),
+    sub: subSchema.optional(),
+  })
+  .strict();
+const unsubscribeSchema = z
+  .object({ op: z.literal('unsubscribe'), channel: channelSchema, sub: subSchema.optional() })
+  .strict();
 const pingSchema = z.object({ op: z.literal('ping'), ts: z.number().finite().optional() }).strict();
 
 export type SubscribeOp = z.infer<typeof subscribeSchema>;
@@ -45,21 +62,35 @@ export function parseClientMessage(text: string): ParseResult {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, code: 'invalid_json', error: `the message is not valid JSON: ${(err as Error).message}` };
+    return {
+      ok: false,
+      code: 'invalid_json',
+      error: `the message is not valid JSON: ${(err as Error).message}`,
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, code: 'invalid_message', error: 'a message must be a JSON object such as {"op":"subscribe","channel":"orders"}' };
+    return {
+      ok: false,
+      code: 'invalid_message',
+      error: 'a message must be a JSON object such as {"op":"subscribe","channel":"orders"}',
+    };
   }
   const op = (value as { op?: unknown }).op;
   if (typeof op !== 'string' || !(op in OPS)) {
-    return { ok: false, code: 'unknown_op', error: `unknown op ${JSON.stringify(op ?? null)}; known ops are subscribe, unsubscribe, ping` };
+    return {
+      ok: false,
+      code: 'unknown_op',
+      error: `unknown op ${JSON.stringify(op ?? null)}; known ops are subscribe, unsubscribe, ping`,
+    };
   }
   const parsed = OPS[op as keyof typeof OPS].safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.join('.') || '(message)';
     const reason =
-      issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
+        : issue.message;
     const code = field.startsWith('filter') ? 'bad_filter' : 'invalid_message';
     return { ok: false, code, error: `${op}: ${field}: ${reason}` };
   }

@@ -65,7 +65,10 @@ class Connection implements Peer {
 
   /** Token bucket: false when the client sends faster than MESSAGE_RATE. */
   takeMessage(now: number): boolean {
-    this.allowance = Math.min(MESSAGE_RATE * 2, this.allowance + ((now - this.allowanceAt) / 1000) * MESSAGE_RATE);
+    this.allowance = Math.min(
+      MESSAGE_RATE * 2,
+      this.allowance + ((now - this.allowanceAt) / 1000) * MESSAGE_RATE,
+    );
     this.allowanceAt = now;
     if (this.allowance < 1) return false;
     this.allowance -= 1;
@@ -128,21 +131,34 @@ export class FeedServer {
         address,
         origin,
         host: req.headers.host,
-        protocols: typeof req.headers['sec-websocket-protocol'] === 'string' ? req.headers['sec-websocket-protocol'] : undefined,
+        protocols:
+          typeof req.headers['sec-websocket-protocol'] === 'string'
+            ? req.headers['sec-websocket-protocol']
+            : undefined,
         authorization: req.headers.authorization,
       },
       { tokens: this.ctx.tokens, allowedOrigins: this.options.allowedOrigins, failures: this.failures },
     );
     if (!decision.ok) {
-      this.ctx.log.warn({ address, origin, status: decision.status, reason: decision.reason }, `feed connection refused: ${decision.error}`);
+      this.ctx.log.warn(
+        { address, origin, status: decision.status, reason: decision.reason },
+        `feed connection refused: ${decision.error}`,
+      );
       return refuse(socket, decision.status, decision.error);
     }
     if (this.stopping) {
       return refuse(socket, 503, 'the exporter is shutting down');
     }
     if (this.connections.size + this.pendingUpgrades >= this.options.maxClients) {
-      this.ctx.log.warn({ address, token: decision.tokenName }, 'feed connection refused: TRADEWATCH_FEED_MAX_CLIENTS reached');
-      return refuse(socket, 503, `the feed is at its limit of ${this.options.maxClients} connections (TRADEWATCH_FEED_MAX_CLIENTS)`);
+      this.ctx.log.warn(
+        { address, token: decision.tokenName },
+        'feed connection refused: TRADEWATCH_FEED_MAX_CLIENTS reached',
+      );
+      return refuse(
+        socket,
+        503,
+        `the feed is at its limit of ${this.options.maxClients} connections (TRADEWATCH_FEED_MAX_CLIENTS)`,
+      );
     }
     const { offered } = readProtocols(req.headers['sec-websocket-protocol'] as string | undefined);
     if (offered.length > 0 && !offered.includes(PROTOCOL)) {
@@ -158,15 +174,23 @@ export class FeedServer {
   private accept(ws: WebSocket, address: string, tokenName: string, origin: string | undefined): void {
     const conn = new Connection(ws, address, tokenName, origin, Date.now());
     this.connections.add(conn);
-    this.ctx.log.info({ token: tokenName, address, origin, clients: this.connections.size }, 'feed client connected');
+    this.ctx.log.info(
+      { token: tokenName, address, origin, clients: this.connections.size },
+      'feed client connected',
+    );
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(conn, data, isBinary));
     ws.on('pong', () => (conn.lastHeard = Date.now()));
-    ws.on('error', (err) => this.ctx.log.debug({ token: tokenName, address, err: err.message }, 'feed socket error'));
+    ws.on('error', (err) =>
+      this.ctx.log.debug({ token: tokenName, address, err: err.message }, 'feed socket error'),
+    );
     ws.on('close', (code: number) => {
       this.connections.delete(conn);
       for (const m of conn.members.values()) this.hub.unsubscribe(m);
       conn.members.clear();
-      this.ctx.log.info({ token: tokenName, address, code, clients: this.connections.size }, 'feed client disconnected');
+      this.ctx.log.info(
+        { token: tokenName, address, code, clients: this.connections.size },
+        'feed client disconnected',
+      );
     });
   }
 
@@ -174,15 +198,20 @@ export class FeedServer {
     const now = Date.now();
     conn.lastHeard = now;
     const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-    let problem: { code: string; error: string } | null = null;
+    let problem: { code: string; error: string } | null;
     if (!conn.takeMessage(now)) {
       problem = { code: 'rate_limited', error: `too many messages: at most ${MESSAGE_RATE} a second` };
     } else if (bytes > this.options.maxFrameBytes) {
-      problem = { code: 'frame_too_large', error: `a frame of ${bytes} bytes exceeds the limit of ${this.options.maxFrameBytes} bytes (TRADEWATCH_FEED_MAX_FRAME_BYTES)` };
+      problem = {
+        code: 'frame_too_large',
+        error: `a frame of ${bytes} bytes exceeds the limit of ${this.options.maxFrameBytes} bytes (TRADEWATCH_FEED_MAX_FRAME_BYTES)`,
+      };
     } else if (isBinary) {
       problem = { code: 'binary_frame', error: 'binary frames are not accepted: send JSON text' };
     } else {
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8');
       const parsed = parseClientMessage(text);
       if (parsed.ok) problem = this.apply(conn, parsed.message);
       else problem = { code: parsed.code, error: parsed.error };
@@ -190,7 +219,10 @@ export class FeedServer {
     if (!problem) return;
     conn.send(errorFrame(problem.error, problem.code));
     if (conn.strike(now)) {
-      this.ctx.log.warn({ token: conn.tokenName, address: conn.address }, 'feed client closed after repeated bad messages');
+      this.ctx.log.warn(
+        { token: conn.tokenName, address: conn.address },
+        'feed client closed after repeated bad messages',
+      );
       conn.close(CLOSE.abuse.code, CLOSE.abuse.reason);
     }
   }
@@ -198,13 +230,22 @@ export class FeedServer {
   private apply(conn: Connection, op: ClientOp): { code: string; error: string } | null {
     switch (op.op) {
       case 'ping':
-        conn.send(JSON.stringify({ type: 'heartbeat', ts: Date.now(), ...(op.ts !== undefined ? { echo: op.ts } : {}) }));
+        conn.send(
+          JSON.stringify({
+            type: 'heartbeat',
+            ts: Date.now(),
+            ...(op.ts !== undefined ? { echo: op.ts } : {}),
+          }),
+        );
         return null;
       case 'subscribe': {
         const id = subscriptionId(op.channel, op.sub);
         const existing = conn.members.get(id);
         if (!existing && conn.members.size >= MAX_SUBSCRIPTIONS) {
-          return { code: 'too_many_subscriptions', error: `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection` };
+          return {
+            code: 'too_many_subscriptions',
+            error: `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`,
+          };
         }
         if (existing) this.hub.unsubscribe(existing);
         const filter = channelFilter(op.channel, normalizeFilter(op.filter));
@@ -214,7 +255,11 @@ export class FeedServer {
       case 'unsubscribe': {
         const id = subscriptionId(op.channel, op.sub);
         const existing = conn.members.get(id);
-        if (!existing) return { code: 'not_subscribed', error: `not subscribed to ${op.channel}${op.sub ? ` (sub ${op.sub})` : ''}` };
+        if (!existing)
+          return {
+            code: 'not_subscribed',
+            error: `not subscribed to ${op.channel}${op.sub ? ` (sub ${op.sub})` : ''}`,
+          };
         this.hub.unsubscribe(existing);
         conn.members.delete(id);
         return null;
@@ -258,7 +303,13 @@ function subscriptionId(channel: Channel, sub: string | undefined): string {
   return sub ? `${channel}#${sub}` : channel;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
 
 /** Answers a refused upgrade with a plain HTTP status and a JSON body naming the problem. */
 function refuse(socket: Duplex, status: number, error: string): void {
