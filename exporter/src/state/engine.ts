@@ -56,6 +56,8 @@ export interface AccountingNotice {
 export type NoticeListener = (notice: AccountingNotice) => void;
 
 const ZERO = new Decimal(0);
+/** Incremental position revaluations between two full ones. */
+const REVALUE_ALL_EVERY = 1024;
 
 export class EngineState {
   readonly orders = new OrderBook();
@@ -180,7 +182,10 @@ export class EngineState {
         this.applySnapshot(event, changes);
         break;
     }
-    this.equity.observe(event.ts, this.valueNow());
+    // Only fills, marks, balances and snapshots move equity; after any other event it stands.
+    const moved = event.type === 'fill' || event.type === 'mark' || event.type === 'balance' || event.type === 'snapshot';
+    const touched = event.type === 'fill' || event.type === 'mark' ? event.symbol : undefined;
+    this.equity.observe(event.ts, moved ? this.valueNow(touched) : this.equity.current);
   }
 
   private applyOrder(e: OrderEvent, changes: Change[]): void {
@@ -399,13 +404,34 @@ export class EngineState {
 
   /** Currencies held as positions (the base of a traded symbol) are valued as positions, not cash. */
   private isPositionCurrency(currency: string): boolean {
-    for (const symbol of this.positions.keys()) if (splitSymbol(symbol)[0] === currency) return true;
-    return false;
+    // Derived from the positions' symbols, rebuilt when a symbol is added (never deleted).
+    if (this.#baseCurrencies.size !== this.positions.size) {
+      this.#baseCurrencies = { size: this.positions.size, set: new Set([...this.positions.keys()].map((s) => splitSymbol(s)[0])) };
+    }
+    return this.#baseCurrencies.set.has(currency);
   }
+  #baseCurrencies = { size: -1, set: new Set<string>() };
 
   /** Equity = cash + marked positions, in the valuation currency; null while nothing can be valued. */
   equityNow(): number | null {
-    return this.valuation().equity;
+    // A fresh full valuation that leaves the incremental cache (and its cadence) untouched.
+    let equity = 0;
+    let known = false;
+    for (const [currency, amount] of this.cash) {
+      const v = this.isPositionCurrency(currency) ? undefined : this.toValuation(amount.toNumber(), currency);
+      if (v !== undefined) {
+        equity += v;
+        known = true;
+      }
+    }
+    for (const symbol of this.positions.keys()) {
+      const v = this.positionValue(symbol);
+      if (v !== undefined) {
+        equity += v;
+        known = true;
+      }
+    }
+    return known ? equity : null;
   }
 
   /** Signed notional of an open position at its mark, in the valuation currency; undefined without a mark or rate. */
@@ -413,7 +439,7 @@ export class EngineState {
     const p = this.positions.get(symbol);
     const mark = this.marks.get(symbol);
     if (!p || p.isFlat || !mark) return undefined;
-    return this.toValuation(p.quantity.toNumber() * mark.price, splitSymbol(symbol)[1]);
+    return this.toValuation(p.quantityNumber * mark.price, quoteOf(symbol));
   }
 
   /** Unrealized PnL of an open position at its mark, in the valuation currency at today's rate. */
@@ -421,40 +447,86 @@ export class EngineState {
     const p = this.positions.get(symbol);
     const mark = this.marks.get(symbol);
     if (!p || p.isFlat || !mark) return undefined;
-    return this.toValuation(p.unrealizedAt(mark.price).toNumber(), splitSymbol(symbol)[1]);
+    return this.toValuation(p.unrealizedAt(mark.price).toNumber(), quoteOf(symbol));
   }
 
-  private valuation(): { equity: number | null; gaps: string[] } {
-    let equity = 0;
-    let known = false;
-    const gaps: string[] = [];
+  /**
+   * Equity = cash + marked positions. Positions are valued incrementally: a fill or a mark
+   * of one symbol revalues that symbol only, unless its mark is on a conversion chain (it
+   * then moves other rates) or a new symbol changed the graph of marks. Every
+   * REVALUE_ALL_EVERY updates the sum is rebuilt, so rounding never drifts; the cadence
+   * counts events, so a replay revalues exactly where the live run did.
+   */
+  private valuation(touched?: string): { equity: number | null; positionGapsChanged: boolean; cashGaps: string[] } {
+    const pv = this.#positionValues;
+    let positionGapsChanged = false;
+    const local =
+      touched !== undefined && pv.ready && pv.graphSize === this.rates.graphSize && !this.rates.usesSymbol(touched) && pv.updates < REVALUE_ALL_EVERY;
+    if (local) {
+      pv.updates += 1;
+      const before = pv.values.get(touched);
+      if (before !== undefined) pv.total -= before;
+      pv.values.delete(touched);
+      const wasGap = pv.gaps.delete(touched);
+      const p = this.positions.get(touched);
+      let isGap = false;
+      if (p && !p.isFlat) {
+        const v = this.positionValue(touched);
+        if (v === undefined) isGap = true;
+        else {
+          pv.values.set(touched, v);
+          pv.total += v;
+        }
+      }
+      if (isGap) pv.gaps.add(touched);
+      positionGapsChanged = wasGap !== isGap;
+    } else {
+      const gapsBefore = pv.gaps;
+      pv.gaps = new Set();
+      pv.values.clear();
+      pv.total = 0;
+      pv.updates = 0;
+      for (const [symbol, p] of this.positions) {
+        if (p.isFlat) continue;
+        const v = this.positionValue(symbol);
+        if (v === undefined) pv.gaps.add(symbol);
+        else {
+          pv.values.set(symbol, v);
+          pv.total += v;
+        }
+      }
+      pv.ready = true;
+      pv.graphSize = this.rates.graphSize;
+      positionGapsChanged = gapsBefore.size !== pv.gaps.size || [...pv.gaps].some((g) => !gapsBefore.has(g));
+    }
+
+    let equity = pv.total;
+    let known = pv.values.size > 0;
+    const cashGaps: string[] = [];
     for (const [currency, amount] of this.cash) {
       if (this.isPositionCurrency(currency)) continue;
       const v = this.toValuation(amount.toNumber(), currency);
       if (v === undefined) {
-        if (!amount.isZero()) gaps.push(currency);
+        if (!amount.isZero()) cashGaps.push(currency);
         continue;
       }
       equity += v;
       known = true;
     }
-    for (const symbol of this.positions.keys()) {
-      if ((this.positions.get(symbol) as Position).isFlat) continue;
-      const v = this.positionValue(symbol);
-      if (v === undefined) {
-        gaps.push(symbol);
-        continue;
-      }
-      equity += v;
-      known = true;
-    }
-    return { equity: known ? equity : null, gaps };
+    return { equity: known ? equity : null, positionGapsChanged, cashGaps };
   }
+  /** Derived cache of position values (private: a snapshot does not carry it; it rebuilds). */
+  #positionValues = { ready: false, graphSize: -1, updates: 0, total: 0, values: new Map<string, number>(), gaps: new Set<string>() };
+  #lastCashGaps: string[] = [];
 
   /** Equity after an event, noting what it had to leave out. */
-  private valueNow(): number | null {
-    const { equity, gaps } = this.valuation();
-    if (gaps.length > 1) gaps.sort();
+  private valueNow(touched?: string): number | null {
+    const { equity, positionGapsChanged, cashGaps } = this.valuation(touched);
+    const cashGapsChanged = cashGaps.length !== this.#lastCashGaps.length || cashGaps.some((g, i) => g !== this.#lastCashGaps[i]);
+    // The sorted list is rebuilt only when what is left out changed (it rarely does).
+    if (!positionGapsChanged && !cashGapsChanged && this.#positionValues.ready) return equity;
+    this.#lastCashGaps = cashGaps;
+    const gaps = [...cashGaps, ...this.#positionValues.gaps].sort();
     if (gaps.length !== this.valuationGaps.length || gaps.some((g, i) => g !== this.valuationGaps[i])) {
       for (const g of gaps) {
         if (this.valuationGaps.includes(g)) continue;
@@ -529,6 +601,17 @@ export class EngineState {
   private statusChange(): Change {
     return { channel: 'status', key: this.engine, row: this.statusRow() };
   }
+}
+
+const QUOTES = new Map<string, string>();
+/** The quote currency of a symbol (memoized: valuation asks for it on every fill and mark). */
+function quoteOf(symbol: string): string {
+  let quote = QUOTES.get(symbol);
+  if (quote === undefined) {
+    quote = splitSymbol(symbol)[1];
+    if (QUOTES.size < 100_000) QUOTES.set(symbol, quote);
+  }
+  return quote;
 }
 
 export function splitSymbol(symbol: string): [string, string] {

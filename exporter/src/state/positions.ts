@@ -50,6 +50,18 @@ export class Position {
 
   constructor(readonly symbol: string) {}
 
+  #quantityRef: Decimal | null = null;
+  #quantityNumber = 0;
+
+  /** The quantity as a number, for live valuation (cached: Decimal values are immutable). */
+  get quantityNumber(): number {
+    if (this.#quantityRef !== this.quantity) {
+      this.#quantityRef = this.quantity;
+      this.#quantityNumber = this.quantity.toNumber();
+    }
+    return this.#quantityNumber;
+  }
+
   get isFlat(): boolean {
     return this.quantity.isZero();
   }

@@ -27,6 +27,8 @@ interface Step {
 export class Rates {
   private adjacency = new Map<string, Step[]>();
   private paths = new Map<string, Step[] | null>();
+  /** Symbols some cached chain goes through (their marks move other currencies' rates). */
+  private onPaths = new Set<string>();
   private knownMarks: ReadonlyMap<string, MarkPrice> | null = null;
   private knownSymbols = -1;
 
@@ -78,13 +80,25 @@ export class Rates {
     if (path === undefined) {
       path = this.search(from, to);
       this.paths.set(key, path);
+      if (path) for (const step of path) this.onPaths.add(step.symbol);
     }
     return path;
+  }
+
+  /** True when a conversion asked for so far goes through this symbol's mark. */
+  usesSymbol(symbol: string): boolean {
+    return this.onPaths.has(symbol);
+  }
+
+  /** Changes whenever the graph of marks changes (a new symbol was marked). */
+  get graphSize(): number {
+    return this.marksOf().size;
   }
 
   private rebuild(marks: ReadonlyMap<string, MarkPrice>): void {
     this.adjacency = new Map();
     this.paths = new Map();
+    this.onPaths = new Set();
     this.knownMarks = marks;
     this.knownSymbols = marks.size;
     const link = (currency: string, step: Step) => {
