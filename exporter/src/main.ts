@@ -15,6 +15,8 @@ import { closeServer, createServer, listen, type UpgradeHandler } from './server
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
 import { createGalFridayAdapter } from './events/galfriday';
+import { NatsSource } from './sources/nats';
+import { ReplaySource } from './sources/replay';
 import { DurabilityCollector } from './metrics/collectors/durability';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
@@ -89,7 +91,8 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
     dataDir: config.dataDir,
     onError: (collector, err) => log.error({ collector, err }, 'metrics collector failed'),
   });
-  metrics.register(new DurabilityCollector({ lastSeen, journal: durable, nats: () => null }));
+  let nats: NatsSource | null = null;
+  metrics.register(new DurabilityCollector({ lastSeen, journal: durable, nats: () => nats }));
 
   let ready = false;
   const app = createApp({
@@ -131,6 +134,17 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
     const demo = new DemoSource((events) => ingestor.ingest(events, 'demo'), config.demo, (message) => log.error({ source: 'demo' }, message));
     demo.start();
     stoppers.push({ stop: async () => demo.stop() });
+  }
+  if (config.sources.includes('nats')) {
+    const source = new NatsSource(config.nats, ingestor, log);
+    nats = source;
+    source.start();
+    stoppers.push({ stop: () => source.stop() });
+  }
+  if (config.sources.includes('replay') && config.replay.file) {
+    const replay = new ReplaySource({ file: config.replay.file, speed: config.replay.speed }, ingestor, log);
+    void replay.start();
+    stoppers.push({ stop: () => replay.stop() });
   }
   ready = true;
 

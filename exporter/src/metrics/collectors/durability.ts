@@ -20,7 +20,7 @@ const RECOVERY_SECONDS = family('tradewatch_recovery_duration_seconds', 'gauge',
 const RECOVERY_EVENTS = family('tradewatch_recovery_replayed_events', 'gauge', 'Journaled events replayed after the snapshot at the last start.');
 const DAMAGED = family('tradewatch_journal_damaged_records', 'gauge', 'Journal records found damaged at the last start: torn (cut off at the end) or corrupt (skipped).');
 const NATS_CONNECTED = family('tradewatch_nats_connected', 'gauge', 'Whether the NATS source is connected and consuming (1) or not (0).');
-const NATS_MESSAGES = family('tradewatch_nats_messages_total', 'counter', 'NATS messages handled, by outcome (applied, duplicate, rejected, failed).');
+const NATS_MESSAGES = family('tradewatch_nats_messages_total', 'counter', 'NATS messages handled, by outcome (applied, rejected, failed).');
 
 export interface NatsStats {
   connected(): boolean;
