@@ -33,10 +33,20 @@ const RATE = arg('rate', 1000);
 const SECONDS = arg('seconds', 20);
 const BASELINE_SECONDS = arg('baseline-seconds', 5);
 const TOKEN = 'bench-viewer-token';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 if (!existsSync(path.join(staticDir, 'index.html'))) {
-  console.error(`no standalone build at ${staticDir}: run "npm run build:standalone" in grafana-plugin first`);
+  console.error(
+    `no standalone build at ${staticDir}: run "npm run build:standalone" in grafana-plugin first`,
+  );
   process.exit(2);
 }
 
@@ -83,7 +93,8 @@ function measure(ms) {
   });
 }
 
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+const pct = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 function stats(r, seconds) {
   const s = [...r.frames].sort((a, b) => a - b);
   return {
@@ -103,8 +114,36 @@ function stats(r, seconds) {
 
 const f = (x) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(1)) : String(x));
 function table(rows) {
-  const cols = ['run', 'frames', 'fps', 'median ms', 'p95 ms', 'p99 ms', 'max ms', '>33ms', 'long tasks', 'long task ms', 'DOM rows', 'DOM nodes'];
-  const data = rows.map(([name, s]) => [name, s.frames, s.fps, s.median, s.p95, s.p99, s.max, s.over33, s.longTasks, s.longTaskMs, s.rowsMax, s.domNodes].map(f));
+  const cols = [
+    'run',
+    'frames',
+    'fps',
+    'median ms',
+    'p95 ms',
+    'p99 ms',
+    'max ms',
+    '>33ms',
+    'long tasks',
+    'long task ms',
+    'DOM rows',
+    'DOM nodes',
+  ];
+  const data = rows.map(([name, s]) =>
+    [
+      name,
+      s.frames,
+      s.fps,
+      s.median,
+      s.p95,
+      s.p99,
+      s.max,
+      s.over33,
+      s.longTasks,
+      s.longTaskMs,
+      s.rowsMax,
+      s.domNodes,
+    ].map(f),
+  );
   const w = cols.map((c, i) => Math.max(c.length, ...data.map((d) => d[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
   console.log(line(cols));
@@ -132,9 +171,10 @@ try {
   const t0 = Date.now();
   await page.goto(`${feed.baseUrl}/blotter/?theme=dark`);
   await page.waitForFunction(
-    (n) => Number(document.querySelector('[data-testid="blotter-grid"]')?.getAttribute('data-row-count')) >= n,
+    (n) =>
+      Number(document.querySelector('[data-testid="blotter-grid"]')?.getAttribute('data-row-count')) >= n,
     ORDERS,
-    { timeout: 60_000 }
+    { timeout: 60_000 },
   );
   const loadMs = Date.now() - t0;
   await page.waitForTimeout(1000);
@@ -143,7 +183,12 @@ try {
   const busy = async () => {
     const { metrics } = await cdp.send('Performance.getMetrics');
     const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
-    return { task: m.TaskDuration, script: m.ScriptDuration, style: m.RecalcStyleDuration, layout: m.LayoutDuration };
+    return {
+      task: m.TaskDuration,
+      script: m.ScriptDuration,
+      style: m.RecalcStyleDuration,
+      layout: m.LayoutDuration,
+    };
   };
   const b0 = await busy();
   const still = await page.evaluate(measure, BASELINE_SECONDS * 1000);
@@ -172,18 +217,30 @@ try {
   });
   const wStill = perFrame(b0, b1, sStill);
   const wLoad = perFrame(b2, b3, sLoad);
-  console.log(`\nblotter bench: ${ORDERS.toLocaleString('en-US')} active orders, ${RATE}/s changes for ${SECONDS} s (${sent.toLocaleString('en-US')} changes sent in ${Math.round((RATE * 50) / 1000)}-change batches every 50 ms)`);
-  console.log(`chromium ${context.browser()?.version() ?? ''}, viewport 1600x900, headless, software rendering; snapshot to ${ORDERS} rows on screen: ${loadMs} ms\n`);
+  console.log(
+    `\nblotter bench: ${ORDERS.toLocaleString('en-US')} active orders, ${RATE}/s changes for ${SECONDS} s (${sent.toLocaleString('en-US')} changes sent in ${Math.round((RATE * 50) / 1000)}-change batches every 50 ms)`,
+  );
+  console.log(
+    `chromium ${context.browser()?.version() ?? ''}, viewport 1600x900, headless, software rendering; snapshot to ${ORDERS} rows on screen: ${loadMs} ms\n`,
+  );
   table([
     ['baseline: idle blank page', sIdle],
     ['baseline: blotter, no updates', sStill],
     [`blotter, ${RATE} changes/s`, sLoad],
   ]);
   const w = (x) => `${f(x.task)} ms (script ${f(x.script)}, style ${f(x.style)}, layout ${f(x.layout)})`;
-  console.log(`\nrenderer main-thread work per frame (CDP Performance metrics): no updates ${w(wStill)}; ${RATE} changes/s ${w(wLoad)}`);
-  console.log(`\nratio to the idle baseline: median ${(sLoad.median / sIdle.median).toFixed(2)}x, p95 ${(sLoad.p95 / sIdle.p95).toFixed(2)}x`);
-  console.log(`goals: median < 16 ms: ${sLoad.median < 16 ? 'met' : 'MISSED'} (${f(sLoad.median)} ms); p95 < 33 ms: ${sLoad.p95 < 33 ? 'met' : 'MISSED'} (${f(sLoad.p95)} ms)`);
-  console.log(`DOM rows while ${rowCount} rows are in the grid: at most ${sLoad.rowsMax}; header shows ${shownOrders} orders (server has ${feed.activeOrders()})`);
+  console.log(
+    `\nrenderer main-thread work per frame (CDP Performance metrics): no updates ${w(wStill)}; ${RATE} changes/s ${w(wLoad)}`,
+  );
+  console.log(
+    `\nratio to the idle baseline: median ${(sLoad.median / sIdle.median).toFixed(2)}x, p95 ${(sLoad.p95 / sIdle.p95).toFixed(2)}x`,
+  );
+  console.log(
+    `goals: median < 16 ms: ${sLoad.median < 16 ? 'met' : 'MISSED'} (${f(sLoad.median)} ms); p95 < 33 ms: ${sLoad.p95 < 33 ? 'met' : 'MISSED'} (${f(sLoad.p95)} ms)`,
+  );
+  console.log(
+    `DOM rows while ${rowCount} rows are in the grid: at most ${sLoad.rowsMax}; header shows ${shownOrders} orders (server has ${feed.activeOrders()})`,
+  );
 } finally {
   await context.close();
   await feed.stop();

@@ -8,14 +8,19 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.txt': 'text/plain' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.svg': 'image/svg+xml',
+  '.txt': 'text/plain',
+};
 const SYMBOLS = ['XRP/USD', 'DOGE/USD', 'BTC/USD', 'ETH/USD', 'SOL/USD', 'ADA/USD', 'LTC/USD', 'DOT/USD'];
 const STRATEGIES = ['mm', 'trend', 'meanrev', 'arb'];
 const ENGINES = ['galfriday', 'paper-1', 'paper-2'];
 
 export function createBook(active, seed = 1) {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   let next = 0;
   const orders = new Map();
   const now = () => new Date().toISOString();
@@ -60,11 +65,23 @@ export function createBook(active, seed = 1) {
       if (r < 0.1) {
         orders.delete(id);
         removes.push(id);
-        closed.push({ ...o, status: r < 0.05 ? 'canceled' : 'filled', filled_quantity: r < 0.05 ? o.filled_quantity : o.quantity, updated_at: now() });
+        closed.push({
+          ...o,
+          status: r < 0.05 ? 'canceled' : 'filled',
+          filled_quantity: r < 0.05 ? o.filled_quantity : o.quantity,
+          updated_at: now(),
+        });
         upserts.push(make());
       } else {
         const filled = Math.min(o.quantity, o.filled_quantity + Math.max(1, Math.round(o.quantity * 0.05)));
-        const u = { ...o, filled_quantity: filled, status: 'partially_filled', avg_fill_price: o.limit_price, fees: Math.round(filled * o.limit_price * 0.0016 * 100) / 100, updated_at: now() };
+        const u = {
+          ...o,
+          filled_quantity: filled,
+          status: 'partially_filled',
+          avg_fill_price: o.limit_price,
+          fees: Math.round(filled * o.limit_price * 0.0016 * 100) / 100,
+          updated_at: now(),
+        };
         orders.set(id, u);
         upserts.push(u);
       }
@@ -92,7 +109,9 @@ export async function startFeedServer({ staticDir, token, active, updatesPerSeco
       const file = path.join(staticDir, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
       try {
         const body = await readFile(file);
-        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+        res
+          .writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' })
+          .end(body);
       } catch {
         res.writeHead(404).end('not found');
       }
@@ -106,7 +125,9 @@ export async function startFeedServer({ staticDir, token, active, updatesPerSeco
     handleProtocols: (protocols) => (protocols.has('tradewatch.v1') ? 'tradewatch.v1' : false),
   });
   server.on('upgrade', (req, socket, head) => {
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
     if (new URL(req.url, 'http://x').pathname !== '/feed' || !offered.includes(`tradewatch.token.${token}`)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
@@ -127,7 +148,14 @@ export async function startFeedServer({ staticDir, token, active, updatesPerSeco
         } else if (m.op === 'subscribe' && m.channel === 'orders') {
           client.seq = 1;
           client.subscribed = true;
-          ws.send(JSON.stringify({ type: 'snapshot', channel: 'orders', seq: client.seq, rows: Array.from(book.orders.values()) }));
+          ws.send(
+            JSON.stringify({
+              type: 'snapshot',
+              channel: 'orders',
+              seq: client.seq,
+              rows: Array.from(book.orders.values()),
+            }),
+          );
         }
       });
     });

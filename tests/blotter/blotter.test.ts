@@ -63,7 +63,9 @@ async function search(text: string): Promise<void> {
 
 beforeAll(async () => {
   if (!existsSync(STANDALONE)) {
-    throw new Error(`no standalone blotter build at ${STANDALONE}: run "npm run build:standalone" in grafana-plugin`);
+    throw new Error(
+      `no standalone blotter build at ${STANDALONE}: run "npm run build:standalone" in grafana-plugin`,
+    );
   }
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
@@ -97,7 +99,9 @@ test('the page asks for the token (never in the URL), then shows the demo orders
   await page.waitForSelector(id(TEST_IDS.blotter.row), { timeout: 15_000 });
   expect(await page.locator(id(TEST_IDS.blotter.row)).count()).toBeGreaterThan(0);
   expect(page.url()).not.toContain(exporter.viewerToken);
-  expect(await page.evaluate(() => sessionStorage.getItem('tradewatch.viewerToken'))).toBe(exporter.viewerToken);
+  expect(await page.evaluate(() => sessionStorage.getItem('tradewatch.viewerToken'))).toBe(
+    exporter.viewerToken,
+  );
   expect(Number(await page.textContent(id(TEST_IDS.header.orders)))).toBeGreaterThan(0);
   expect(pageErrors).toEqual([]);
 });
@@ -119,8 +123,26 @@ test('an order posted through the ingest API appears within 1 s, fills and fades
 
   // a fill of 40 and the order's new state, as an engine reports them
   const filled = await postEvents(exporter, [
-    { type: 'fill', ts: Date.now(), engine: 'browser-test', fill_id: `${orderId}-f1`, order_id: orderId, symbol: 'XRP/USD', side: 'buy', price: 0.42, quantity: 40, fee: 0.03, fee_currency: 'USD', strategy: 'e2e' },
-    orderEvent(orderId, { status: 'partially_filled', filled_quantity: 40, avg_fill_price: 0.42, fees: 0.03 }),
+    {
+      type: 'fill',
+      ts: Date.now(),
+      engine: 'browser-test',
+      fill_id: `${orderId}-f1`,
+      order_id: orderId,
+      symbol: 'XRP/USD',
+      side: 'buy',
+      price: 0.42,
+      quantity: 40,
+      fee: 0.03,
+      fee_currency: 'USD',
+      strategy: 'e2e',
+    },
+    orderEvent(orderId, {
+      status: 'partially_filled',
+      filled_quantity: 40,
+      avg_fill_price: 0.42,
+      fees: 0.03,
+    }),
   ]);
   expect(filled.status).toBeLessThan(300);
   await page.waitForSelector(`${rowSel(orderId)}[data-status="partially_filled"]`, { timeout: 2000 });
@@ -165,8 +187,8 @@ test('screenshot for the README', async () => {
         fee_currency: 'USD',
         status: filled ? 'partially_filled' : 'new',
         created_at: new Date(stamp - i * 400).toISOString(),
-      })
-    )
+      }),
+    ),
   );
   expect(posted.status).toBeLessThan(300);
   await search('');

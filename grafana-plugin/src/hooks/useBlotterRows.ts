@@ -1,11 +1,11 @@
-import { useMemo, useRef } from 'react';
+import { useMemo, useState } from 'react';
 
 import type { BlotterRow, ResolvedFilter, RowFilters, SortState } from '../types';
 import {
   distinctValues,
   filterRows,
   matchesResolved,
-  sortRows,
+  IncrementalSorter,
   summarize,
   type DistinctValues,
   type RowSummary,
@@ -42,14 +42,12 @@ export function useBlotterRows({
   resolved,
   maxRows,
 }: BlotterRowsParams): BlotterRowsResult {
-  const sortedRef = useRef<{ sort: SortState; rows: BlotterRow[] } | null>(null);
+  const [sorter] = useState(() => new IncrementalSorter());
   return useMemo(() => {
     const needsScope = Boolean(resolved.engine || resolved.strategy || resolved.symbol);
     const scoped = needsScope ? rows.filter((r) => matchesResolved(r.order, resolved)) : rows;
     const filtered = filterRows(scoped, filters);
-    const previous = sortedRef.current?.sort === sort ? sortedRef.current.rows : undefined;
-    const sorted = sortRows(filtered, sort, Date.now(), previous);
-    sortedRef.current = { sort, rows: sorted };
+    const sorted = sorter.sort(filtered, sort);
     let distinct: DistinctValues | null = null;
     return {
       visible: sorted.length > maxRows ? sorted.slice(0, Math.max(0, maxRows)) : sorted,

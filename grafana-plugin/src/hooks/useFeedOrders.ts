@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type {
   ChannelView,
   ConnectionState,
@@ -46,6 +46,7 @@ export interface FeedOrders {
 }
 
 const CLOSED: ConnectionState = { status: 'closed' };
+const CONNECTING: ConnectionState = { status: 'connecting', attempt: 0 };
 
 /**
  * Subscribes to the `orders` channel and keeps the blotter's rows: views are queued as
@@ -61,22 +62,15 @@ export function useFeedOrders({
   scheduler = animationFrames,
   pruneIntervalMs = 1000,
 }: UseFeedOrdersParams): FeedOrders {
-  const storeRef = useRef<OrderStore | null>(null);
-  if (!storeRef.current) {
-    storeRef.current = new OrderStore(retentionMs);
-  }
-  const store = storeRef.current;
+  // one mutable store for the life of the component; renders read it through `version`
+  const [store] = useState(() => new OrderStore(retentionMs));
   const [version, setVersion] = useState(store.version);
-  const [state, setState] = useState<ConnectionState>(url ? { status: 'connecting', attempt: 0 } : CLOSED);
+  const [state, setState] = useState<ConnectionState>(CONNECTING);
   const [loaded, setLoaded] = useState(false);
   const filterKey = JSON.stringify(filter);
 
   useEffect(() => {
-    store.clear();
-    setVersion(store.version);
-    setLoaded(false);
     if (!url) {
-      setState(CLOSED);
       return undefined;
     }
     const subscriptionFilter: FeedFilter = JSON.parse(filterKey);
@@ -110,7 +104,6 @@ export function useFeedOrders({
         frame = scheduler.request(flush);
       }
     });
-    setState(client.state);
     const offState = client.onState(setState);
 
     return () => {
@@ -120,24 +113,25 @@ export function useFeedOrders({
         scheduler.cancel(frame);
       }
       client.close();
+      // the next connection (if any) starts from nothing
+      store.clear();
+      setVersion(store.version);
+      setLoaded(false);
+      setState(CONNECTING);
     };
     // the scheduler is fixed for the life of the component
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [url, token, filterKey, createClient, store]);
 
   useEffect(() => {
-    store.setRetention(retentionMs, Date.now());
-    setVersion(store.version);
-  }, [retentionMs, store]);
-
-  useEffect(() => {
+    store.setRetention(retentionMs);
     const timer = setInterval(() => {
       if (store.closedCount > 0 && store.prune(Date.now())) {
         setVersion(store.version);
       }
     }, pruneIntervalMs);
     return () => clearInterval(timer);
-  }, [store, pruneIntervalMs]);
+  }, [store, retentionMs, pruneIntervalMs]);
 
-  return { rows: store.rows(), version, state, loaded };
+  return { rows: store.rows(), version, state: url ? state : CLOSED, loaded };
 }

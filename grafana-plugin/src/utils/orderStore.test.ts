@@ -52,7 +52,8 @@ describe('OrderStore', () => {
     s.apply(snapshot([order({ order_id: 'a', status: 'partially_filled' })]), 0);
     s.apply(update([], [{ key: 'a' }]), 10);
     expect(s.rows()[0]).toMatchObject({ closedAt: 10, order: { status: 'partially_filled' } });
-    s.setRetention(0, 20);
+    s.setRetention(0);
+    s.prune(20);
     expect(s.rows()).toEqual([]);
     s.apply(snapshot([order({ order_id: 'b' })]), 30);
     s.apply(update([], [{ key: 'b' }]), 40);

@@ -23,9 +23,9 @@ export class OrderStore {
 
   constructor(private retentionMs: number) {}
 
-  setRetention(ms: number, now: number): void {
+  /** Takes effect for orders closing from now on and at the next prune. */
+  setRetention(ms: number): void {
     this.retentionMs = ms;
-    this.prune(now);
   }
 
   /** Apply one view of the `orders` channel. `now` is the wall clock of this frame. */

@@ -1,4 +1,4 @@
-import React, { useCallback, useMemo, useRef } from 'react';
+import React, { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import { useStyles2 } from '@grafana/ui';
 
 import { ROW_HEIGHTS, TEST_IDS } from '../../constants';
@@ -56,7 +56,9 @@ export const Blotter = ({
   const maxRows = options.maxRows > 0 ? options.maxRows : Infinity;
   const view = useBlotterRows({ rows: feed.rows, version: feed.version, filters, sort, resolved, maxRows });
   const distinctOf = useRef(view.getDistinct);
-  distinctOf.current = view.getDistinct;
+  useLayoutEffect(() => {
+    distinctOf.current = view.getDistinct;
+  });
   const getDistinct = useCallback(() => distinctOf.current(), []);
   const columns = useMemo(() => fitColumns(options.columns, width - 16, 0), [options.columns, width]);
   const rowHeight = ROW_HEIGHTS[options.density] ?? ROW_HEIGHTS.normal;

@@ -27,14 +27,12 @@ describe('StandaloneApp', () => {
     render(<StandaloneApp feedUrl="ws://localhost/feed" createClient={factory} />);
     const message = 'cannot reach the feed at ws://localhost/feed: 401, check the viewer token';
     act(() =>
-      factory
-        .last()
-        .setState({
-          status: 'reconnecting',
-          attempt: 1,
-          staleSince: null,
-          problem: { kind: 'unauthorized', message, status: 401 },
-        })
+      factory.last().setState({
+        status: 'reconnecting',
+        attempt: 1,
+        staleSince: null,
+        problem: { kind: 'unauthorized', message, status: 401 },
+      })
     );
     expect(screen.getByTestId(TEST_IDS.state.error)).toHaveTextContent(message);
     fireEvent.click(screen.getByTestId(TEST_IDS.standalone.changeToken));
