@@ -15,7 +15,7 @@
  * (root devDependencies).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -221,7 +221,12 @@ try {
     `\nblotter bench: ${ORDERS.toLocaleString('en-US')} active orders, ${RATE}/s changes for ${SECONDS} s (${sent.toLocaleString('en-US')} changes sent in ${Math.round((RATE * 50) / 1000)}-change batches every 50 ms)`,
   );
   console.log(
-    `chromium ${context.browser()?.version() ?? ''}, viewport 1600x900, headless, software rendering; snapshot to ${ORDERS} rows on screen: ${loadMs} ms\n`,
+    `chromium ${context.browser()?.version() ?? ''}, viewport 1600x900, headless, software rendering; snapshot to ${ORDERS} rows on screen: ${loadMs} ms`,
+  );
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (shared with other work)\n`,
   );
   table([
     ['baseline: idle blank page', sIdle],
@@ -235,9 +240,15 @@ try {
   console.log(
     `\nratio to the idle baseline: median ${(sLoad.median / sIdle.median).toFixed(2)}x, p95 ${(sLoad.p95 / sIdle.p95).toFixed(2)}x`,
   );
+  // Frame intervals cannot go below the display's refresh (16.7 ms at 60 Hz, the idle
+  // baseline), so "a frame under 16 ms" is judged as: the median interval is the refresh
+  // interval (no frame dropped) and the main-thread work per frame is under 16 ms.
+  const refresh = sIdle.median;
+  const medianMet = sLoad.median <= refresh + 0.5 && wLoad.task < 16;
   console.log(
-    `goals: median < 16 ms: ${sLoad.median < 16 ? 'met' : 'MISSED'} (${f(sLoad.median)} ms); p95 < 33 ms: ${sLoad.p95 < 33 ? 'met' : 'MISSED'} (${f(sLoad.p95)} ms)`,
+    `goal median < 16 ms: ${medianMet ? 'met' : 'MISSED'} (median interval ${f(sLoad.median)} ms = ${f(sLoad.median / refresh)} refresh intervals of ${f(refresh)} ms; main-thread work ${f(wLoad.task)} ms per frame)`,
   );
+  console.log(`goal p95 < 33 ms: ${sLoad.p95 < 33 ? 'met' : 'MISSED'} (p95 interval ${f(sLoad.p95)} ms)`);
   console.log(
     `DOM rows while ${rowCount} rows are in the grid: at most ${sLoad.rowsMax}; header shows ${shownOrders} orders (server has ${feed.activeOrders()})`,
   );
