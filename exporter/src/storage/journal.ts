@@ -154,8 +154,11 @@ export class DurableJournal implements Journal {
     }
 
     const segments = listByNumber(options.dir, SEGMENT);
-    for (const segment of segments) {
-      const applied = await replaySegment(segment.file, lastSeq, store, options, report);
+    for (let i = 0; i < segments.length; i++) {
+      // A segment whose records the snapshot covers entirely is not even read.
+      const next = segments[i + 1];
+      if (next && next.n - 1 <= lastSeq) continue;
+      const applied = await replaySegment(segments[i].file, lastSeq, store, options, report);
       lastSeq = Math.max(lastSeq, applied);
     }
     if (report.snapshotSeq === null && segments.length > 0 && segments[0].n > 1) {
