@@ -20,7 +20,7 @@ afterAll(async () => {
 it('python3 bridge → exporter: positions from cumulative reports, halts, drops when away', async () => {
   const run = spawnSync('python3', ['-m', 'unittest', '-v', path.join('bridges', 'galfriday', 'test_bridge.py')], {
     cwd: REPO,
-    env: { PATH: process.env.PATH, TRADEWATCH_URL: ex.baseUrl, TRADEWATCH_INGEST_TOKEN: ex.ingestToken, TRADEWATCH_VIEWER_TOKEN: ex.viewerToken },
+    env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', TRADEWATCH_URL: ex.baseUrl, TRADEWATCH_INGEST_TOKEN: ex.ingestToken, TRADEWATCH_VIEWER_TOKEN: ex.viewerToken },
     encoding: 'utf8',
     timeout: 50_000,
   });
