@@ -37,17 +37,57 @@ function makeBatch(b: number, size: number, engine = 'bench'): Record<string, un
     const side = n % 2 === 0 ? 'buy' : 'sell';
     const ts = T0 + n * 10;
     const base = { engine, symbol, side, strategy: n % 3 === 0 ? 'alpha' : 'beta' };
-    const order = { type: 'order', ts, ...base, order_id: `o${n}`, order_type: 'limit', quantity: '2', limit_price: '100.5' };
+    const order = {
+      type: 'order',
+      ts,
+      ...base,
+      order_id: `o${n}`,
+      order_type: 'limit',
+      quantity: '2',
+      limit_price: '100.5',
+    };
     events.push({ ...order, status: 'new' });
-    events.push({ type: 'fill', ts: ts + 1, ...base, fill_id: `f${n}a`, order_id: `o${n}`, price: '100.5', quantity: '1', fee: '0.05' });
-    events.push({ type: 'fill', ts: ts + 2, ...base, fill_id: `f${n}b`, order_id: `o${n}`, price: '100.5', quantity: '1', fee: '0.05' });
-    events.push({ ...order, ts: ts + 2, status: 'filled', filled_quantity: '2', avg_fill_price: '100.5', fees: '0.1' });
+    events.push({
+      type: 'fill',
+      ts: ts + 1,
+      ...base,
+      fill_id: `f${n}a`,
+      order_id: `o${n}`,
+      price: '100.5',
+      quantity: '1',
+      fee: '0.05',
+    });
+    events.push({
+      type: 'fill',
+      ts: ts + 2,
+      ...base,
+      fill_id: `f${n}b`,
+      order_id: `o${n}`,
+      price: '100.5',
+      quantity: '1',
+      fee: '0.05',
+    });
+    events.push({
+      ...order,
+      ts: ts + 2,
+      status: 'filled',
+      filled_quantity: '2',
+      avg_fill_price: '100.5',
+      fees: '0.1',
+    });
   }
   return events.slice(0, size);
 }
 
 async function ingestRate(env: Record<string, string>, batchSize: number, batches: number): Promise<number> {
-  const ex = await startExporter({ env: { TRADEWATCH_SOURCE: 'none', TRADEWATCH_LOG_LEVEL: 'warn', TRADEWATCH_INGEST_RATE_LIMIT: '1000000000', ...env } });
+  const ex = await startExporter({
+    env: {
+      TRADEWATCH_SOURCE: 'none',
+      TRADEWATCH_LOG_LEVEL: 'warn',
+      TRADEWATCH_INGEST_RATE_LIMIT: '1000000000',
+      ...env,
+    },
+  });
   try {
     const bodies = Array.from({ length: batches }, (_, b) => JSON.stringify(makeBatch(b, batchSize)));
     await postEvents(ex, makeBatch(batches + 1, batchSize)); // warm-up
@@ -87,7 +127,15 @@ async function recovery(): Promise<Record<string, unknown>> {
     }
 
     // Journal them (no snapshot: as after a crash long after the last one).
-    const open = (store: Store) => DurableJournal.open(store, { dir, fsync: 'never', snapshotEvery: 1e9, log, version: 'bench', lastSeen: new Map() });
+    const open = (store: Store) =>
+      DurableJournal.open(store, {
+        dir,
+        fsync: 'never',
+        snapshotEvery: 1e9,
+        log,
+        version: 'bench',
+        lastSeen: new Map(),
+      });
     {
       const live = new Store(options);
       const journal = await open(live);
@@ -111,7 +159,9 @@ async function recovery(): Promise<Record<string, unknown>> {
     t = performance.now();
     const fromSnapshot = await open(new Store(options));
     const snapshotMs = performance.now() - t;
-    const snapshotBytes = readdirSync(dir).filter((f) => f.startsWith('snapshot-')).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+    const snapshotBytes = readdirSync(dir)
+      .filter((f) => f.startsWith('snapshot-'))
+      .reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
     return {
       events: batches * 1000,
       journal_mb: +(journalBytes / 1e6).toFixed(1),

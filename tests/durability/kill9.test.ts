@@ -27,7 +27,9 @@ function stream(engine: string, seed: number): unknown[][] {
   );
 }
 
-async function domainState(ex: RunningExporter): Promise<{ metrics: string; orders: unknown; positions: unknown; state: unknown }> {
+async function domainState(
+  ex: RunningExporter,
+): Promise<{ metrics: string; orders: unknown; positions: unknown; state: unknown }> {
   const samples = await scrape(ex.baseUrl);
   const metrics = [...samples]
     .filter(([k]) => k.startsWith('trading_'))
@@ -35,7 +37,9 @@ async function domainState(ex: RunningExporter): Promise<{ metrics: string; orde
     .sort()
     .join('\n');
   const get = async (p: string) => {
-    const res = await fetch(`${ex.baseUrl}/api/v1/${p}`, { headers: { Authorization: `Bearer ${ex.viewerToken}` } });
+    const res = await fetch(`${ex.baseUrl}/api/v1/${p}`, {
+      headers: { Authorization: `Bearer ${ex.viewerToken}` },
+    });
     return (await res.json()) as Record<string, unknown[]>;
   };
   const sortBy = (rows: unknown[], key: (r: Record<string, unknown>) => string) =>
@@ -48,8 +52,17 @@ async function domainState(ex: RunningExporter): Promise<{ metrics: string; orde
   };
 }
 
-const TOKENS = { TRADEWATCH_INGEST_TOKENS: 'it:ingest-kill9-token-000001', TRADEWATCH_VIEWER_TOKENS: 'v:viewer-kill9-token-000001' };
-const ENV = { ...TOKENS, TRADEWATCH_SOURCE: 'none', TRADEWATCH_JOURNAL_FSYNC: 'batch', TRADEWATCH_SNAPSHOT_EVERY: '1500', TRADEWATCH_INGEST_RATE_LIMIT: '1000000' };
+const TOKENS = {
+  TRADEWATCH_INGEST_TOKENS: 'it:ingest-kill9-token-000001',
+  TRADEWATCH_VIEWER_TOKENS: 'v:viewer-kill9-token-000001',
+};
+const ENV = {
+  ...TOKENS,
+  TRADEWATCH_SOURCE: 'none',
+  TRADEWATCH_JOURNAL_FSYNC: 'batch',
+  TRADEWATCH_SNAPSHOT_EVERY: '1500',
+  TRADEWATCH_INGEST_RATE_LIMIT: '1000000',
+};
 
 describe('kill -9 in the middle of a stream of acknowledged batches', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tw-kill9-'));
@@ -90,7 +103,9 @@ describe('kill -9 in the middle of a stream of acknowledged batches', () => {
 
     // A crash in mid-write leaves the start of a record without its end.
     const dir = path.join(dataDir, 'journal');
-    const segments = readdirSync(dir).filter((f) => f.startsWith('segment-')).sort();
+    const segments = readdirSync(dir)
+      .filter((f) => f.startsWith('segment-'))
+      .sort();
     const last = path.join(dir, segments[segments.length - 1]);
     const head = readFileSync(last).subarray(0, 120);
     appendFileSync(last, head.length > 0 ? head : Buffer.from('0badc0de {"s":'));
@@ -121,7 +136,8 @@ describe('kill -9 in the middle of a stream of acknowledged batches', () => {
     // An exporter that never crashed, fed the same batches once, in the same order.
     const reference = await startExporter({ env: { ...ENV, TRADEWATCH_JOURNAL: 'false' } });
     running.push(reference);
-    for (let e = 0; e < ENGINES.length; e++) for (const batch of streams[e]) expect((await postEvents(reference, batch)).status).toBe(200);
+    for (let e = 0; e < ENGINES.length; e++)
+      for (const batch of streams[e]) expect((await postEvents(reference, batch)).status).toBe(200);
 
     const restored = await domainState(second);
     const expected = await domainState(reference);

@@ -18,13 +18,24 @@ afterAll(async () => {
 });
 
 it('python3 bridge → exporter: positions from cumulative reports, halts, drops when away', async () => {
-  const run = spawnSync('python3', ['-m', 'unittest', '-v', path.join('bridges', 'galfriday', 'test_bridge.py')], {
-    cwd: REPO,
-    env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', TRADEWATCH_URL: ex.baseUrl, TRADEWATCH_INGEST_TOKEN: ex.ingestToken, TRADEWATCH_VIEWER_TOKEN: ex.viewerToken },
-    encoding: 'utf8',
-    timeout: 50_000,
-  });
-  if (run.status !== 0) throw new Error(`python3 bridge tests failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+  const run = spawnSync(
+    'python3',
+    ['-m', 'unittest', '-v', path.join('bridges', 'galfriday', 'test_bridge.py')],
+    {
+      cwd: REPO,
+      env: {
+        PATH: process.env.PATH,
+        PYTHONDONTWRITEBYTECODE: '1',
+        TRADEWATCH_URL: ex.baseUrl,
+        TRADEWATCH_INGEST_TOKEN: ex.ingestToken,
+        TRADEWATCH_VIEWER_TOKEN: ex.viewerToken,
+      },
+      encoding: 'utf8',
+      timeout: 50_000,
+    },
+  );
+  if (run.status !== 0)
+    throw new Error(`python3 bridge tests failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
   expect(run.stderr).toMatch(/Ran 2 tests[\s\S]*OK/);
   // The batch holding the bad dictionary was refused whole (nothing of it applied; up to all
   // 8 events if they went in one batch), then the bridge sent its good ones again.

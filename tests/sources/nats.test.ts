@@ -20,19 +20,52 @@ const TS = Date.parse('2026-03-04T09:00:00Z');
 const enc = new TextEncoder();
 
 function order(engine: string, i: number, status = 'new', extra: Record<string, unknown> = {}) {
-  return { type: 'order', ts: TS + i * 1000, engine, order_id: `o-${i}`, symbol: 'XRP/USD', side: 'buy', order_type: 'limit', status, quantity: '100', limit_price: '0.5', ...extra };
+  return {
+    type: 'order',
+    ts: TS + i * 1000,
+    engine,
+    order_id: `o-${i}`,
+    symbol: 'XRP/USD',
+    side: 'buy',
+    order_type: 'limit',
+    status,
+    quantity: '100',
+    limit_price: '0.5',
+    ...extra,
+  };
 }
 function fill(engine: string, i: number) {
-  return { type: 'fill', ts: TS + i * 1000 + 500, engine, fill_id: `f-${i}`, order_id: `o-${i}`, symbol: 'XRP/USD', side: 'buy', price: '0.5', quantity: '100', fee: '0.1' };
+  return {
+    type: 'fill',
+    ts: TS + i * 1000 + 500,
+    engine,
+    fill_id: `f-${i}`,
+    order_id: `o-${i}`,
+    symbol: 'XRP/USD',
+    side: 'buy',
+    price: '0.5',
+    quantity: '100',
+    fee: '0.1',
+  };
 }
 
 async function domainMetrics(ex: RunningExporter): Promise<string> {
   const samples = await scrape(ex.baseUrl);
-  return [...samples].filter(([k]) => k.startsWith('trading_')).map(([k, v]) => `${k} ${v}`).sort().join('\n');
+  return [...samples]
+    .filter(([k]) => k.startsWith('trading_'))
+    .map(([k, v]) => `${k} ${v}`)
+    .sort()
+    .join('\n');
 }
 
 function natsEnv(url: string, stream: string, subject: string, durable: string): Record<string, string> {
-  return { TRADEWATCH_SOURCE: 'nats', TRADEWATCH_NATS_URL: url, TRADEWATCH_NATS_STREAM: stream, TRADEWATCH_NATS_SUBJECT: subject, TRADEWATCH_NATS_DURABLE: durable };
+  return {
+    TRADEWATCH_SOURCE: 'nats',
+    TRADEWATCH_NATS_URL: url,
+    TRADEWATCH_NATS_STREAM: stream,
+    TRADEWATCH_NATS_SUBJECT: subject,
+    TRADEWATCH_NATS_DURABLE: durable,
+  };
 }
 
 describe('NATS source on the shared JetStream', () => {
@@ -60,11 +93,26 @@ describe('NATS source on the shared JetStream', () => {
 
     // One event, an array, a repeated event id (a republish), garbage, and an invalid event.
     await js.publish(`twtest.${RUN}.e1`, enc.encode(JSON.stringify({ ...order('nats-e1', 1), id: 'ev-1' })));
-    await js.publish(`twtest.${RUN}.e1`, enc.encode(JSON.stringify([fill('nats-e1', 1), order('nats-e1', 1, 'filled', { filled_quantity: '100', avg_fill_price: '0.5', fees: '0.1' })])));
+    await js.publish(
+      `twtest.${RUN}.e1`,
+      enc.encode(
+        JSON.stringify([
+          fill('nats-e1', 1),
+          order('nats-e1', 1, 'filled', { filled_quantity: '100', avg_fill_price: '0.5', fees: '0.1' }),
+        ]),
+      ),
+    );
     await js.publish(`twtest.${RUN}.e1`, enc.encode(JSON.stringify({ ...order('nats-e1', 1), id: 'ev-1' })));
     await js.publish(`twtest.${RUN}.e1`, enc.encode('{not json'));
-    await js.publish(`twtest.${RUN}.e1`, enc.encode(JSON.stringify({ ...order('nats-e1', 2), quantity: '-3' })));
-    for (let i = 3; i < 10; i++) await js.publish(`twtest.${RUN}.e2`, enc.encode(JSON.stringify([order('nats-e1', i), fill('nats-e1', i)])));
+    await js.publish(
+      `twtest.${RUN}.e1`,
+      enc.encode(JSON.stringify({ ...order('nats-e1', 2), quantity: '-3' })),
+    );
+    for (let i = 3; i < 10; i++)
+      await js.publish(
+        `twtest.${RUN}.e2`,
+        enc.encode(JSON.stringify([order('nats-e1', i), fill('nats-e1', i)])),
+      );
 
     const samples = await waitFor('all messages handled', async () => {
       const s = await scrape(ex.baseUrl);
@@ -78,7 +126,9 @@ describe('NATS source on the shared JetStream', () => {
     expect(sumOf(samples, 'trading_fills_total', { engine: 'nats-e1' })).toBe(8);
     expect(sumOf(samples, 'trading_position_quantity', { engine: 'nats-e1' })).toBe(800);
     expect(sumOf(samples, 'trading_orders_active', { engine: 'nats-e1' })).toBe(7);
-    expect(sumOf(samples, 'tradewatch_engine_last_seen_timestamp_seconds', { engine: 'nats-e1' })).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(
+      sumOf(samples, 'tradewatch_engine_last_seen_timestamp_seconds', { engine: 'nats-e1' }),
+    ).toBeGreaterThan(Date.now() / 1000 - 60);
     expect(ex.output()).toContain('NATS message rejected');
 
     // Everything was acknowledged or terminated: nothing waits for redelivery.
@@ -93,12 +143,22 @@ describe('NATS source on the shared JetStream', () => {
     const replica = await startExporter({ env: natsEnv(SHARED_NATS, stream, subject, 'replica-2') });
     exporters.push(replica);
     const [first] = exporters;
-    await waitFor('the replica caught up', async () => sumOf(await scrape(replica.baseUrl), 'tradewatch_nats_messages_total') >= 12);
+    await waitFor(
+      'the replica caught up',
+      async () => sumOf(await scrape(replica.baseUrl), 'tradewatch_nats_messages_total') >= 12,
+    );
     expect(await domainMetrics(replica)).toEqual(await domainMetrics(first));
     // And both keep up with what comes next.
     const js = jetstream(nc);
-    await js.publish(`twtest.${RUN}.e3`, enc.encode(JSON.stringify([order('nats-e1', 20), fill('nats-e1', 20)])));
-    for (const ex of exporters) await waitFor('the new fill', async () => sumOf(await scrape(ex.baseUrl), 'trading_fills_total', { engine: 'nats-e1' }) === 9);
+    await js.publish(
+      `twtest.${RUN}.e3`,
+      enc.encode(JSON.stringify([order('nats-e1', 20), fill('nats-e1', 20)])),
+    );
+    for (const ex of exporters)
+      await waitFor(
+        'the new fill',
+        async () => sumOf(await scrape(ex.baseUrl), 'trading_fills_total', { engine: 'nats-e1' }) === 9,
+      );
     expect(await domainMetrics(replica)).toEqual(await domainMetrics(first));
   });
 });
@@ -110,7 +170,9 @@ describe('NATS source across NATS restarts', () => {
   let ex: RunningExporter | null = null;
 
   async function startNats(storeDir: string): Promise<void> {
-    server = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
+    server = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+      stdio: 'ignore',
+    });
     await waitFor('nats-server up', async () => {
       const c = await connect({ servers: `nats://127.0.0.1:${port}`, reconnect: false }).catch(() => null);
       if (!c) return false;
@@ -131,7 +193,9 @@ describe('NATS source across NATS restarts', () => {
     try {
       const js = jetstream(c);
       // The exporter creates the stream; wait until it exists again after a restart.
-      await waitFor('the stream accepts messages', async () => js.publish('tradewatch.events.restart', enc.encode(JSON.stringify(events))).then(() => true));
+      await waitFor('the stream accepts messages', async () =>
+        js.publish('tradewatch.events.restart', enc.encode(JSON.stringify(events))).then(() => true),
+      );
     } finally {
       await c.close();
     }
@@ -147,16 +211,22 @@ describe('NATS source across NATS restarts', () => {
     port = await freePort();
     storeDirs.push(mkdtempSync(path.join(tmpdir(), 'tw-nats-')));
     await startNats(storeDirs[0]);
-    ex = await startExporter({ env: natsEnv(`nats://127.0.0.1:${port}`, 'TRADEWATCH', 'tradewatch.events.>', 'restart-test') });
+    ex = await startExporter({
+      env: natsEnv(`nats://127.0.0.1:${port}`, 'TRADEWATCH', 'tradewatch.events.>', 'restart-test'),
+    });
     const running = ex;
-    const fills = async () => sumOf(await scrape(running.baseUrl), 'trading_fills_total', { engine: 'restart' });
+    const fills = async () =>
+      sumOf(await scrape(running.baseUrl), 'trading_fills_total', { engine: 'restart' });
 
     await publish([order('restart', 1), fill('restart', 1)]);
     await waitFor('first fill', async () => (await fills()) === 1);
 
     // Restart with the same store: stream and durable consumer survive; the client reconnects.
     await stopNats();
-    await waitFor('disconnect seen', async () => sumOf(await scrape(running.baseUrl), 'tradewatch_nats_connected') === 0);
+    await waitFor(
+      'disconnect seen',
+      async () => sumOf(await scrape(running.baseUrl), 'tradewatch_nats_connected') === 0,
+    );
     await startNats(storeDirs[0]);
     await publish([order('restart', 2), fill('restart', 2)]);
     await waitFor('fill after the restart', async () => (await fills()) === 2, 30_000);

@@ -16,12 +16,47 @@ const dir = mkdtempSync(path.join(tmpdir(), 'tw-replay-'));
 const file = path.join(dir, 'session.jsonl');
 
 // One order and its fill per second of recorded time, a mark first, and one bad line.
-const lines: string[] = [JSON.stringify({ type: 'mark', ts: new Date(T0).toISOString(), engine: 'rp', symbol: 'DOGE/USD', price: '0.16' })];
+const lines: string[] = [
+  JSON.stringify({
+    type: 'mark',
+    ts: new Date(T0).toISOString(),
+    engine: 'rp',
+    symbol: 'DOGE/USD',
+    price: '0.16',
+  }),
+];
 for (let s = 0; s < SECONDS; s++) {
   const ts = T0 + (s + 1) * 1000;
-  lines.push(JSON.stringify({ type: 'order', ts, engine: 'rp', order_id: `o${s}`, symbol: 'DOGE/USD', side: 'buy', order_type: 'market', status: 'filled', quantity: 10, filled_quantity: 10, avg_fill_price: 0.16 }));
-  lines.push(JSON.stringify({ type: 'fill', ts, engine: 'rp', fill_id: `f${s}`, order_id: `o${s}`, symbol: 'DOGE/USD', side: 'buy', price: 0.16, quantity: 10 }));
-  if (s === 4) lines.push('{"type": "mark", "ts": "not a time", "engine": "rp", "symbol": "DOGE/USD", "price": 1}');
+  lines.push(
+    JSON.stringify({
+      type: 'order',
+      ts,
+      engine: 'rp',
+      order_id: `o${s}`,
+      symbol: 'DOGE/USD',
+      side: 'buy',
+      order_type: 'market',
+      status: 'filled',
+      quantity: 10,
+      filled_quantity: 10,
+      avg_fill_price: 0.16,
+    }),
+  );
+  lines.push(
+    JSON.stringify({
+      type: 'fill',
+      ts,
+      engine: 'rp',
+      fill_id: `f${s}`,
+      order_id: `o${s}`,
+      symbol: 'DOGE/USD',
+      side: 'buy',
+      price: 0.16,
+      quantity: 10,
+    }),
+  );
+  if (s === 4)
+    lines.push('{"type": "mark", "ts": "not a time", "engine": "rp", "symbol": "DOGE/USD", "price": 1}');
 }
 writeFileSync(file, lines.join('\n') + '\n');
 const EVENTS = 1 + SECONDS * 2;
@@ -33,7 +68,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const events = async (ex: RunningExporter) => sumOf(await scrape(ex.baseUrl), 'trading_events_total', { engine: 'rp' });
+const events = async (ex: RunningExporter) =>
+  sumOf(await scrape(ex.baseUrl), 'trading_events_total', { engine: 'rp' });
 
 describe('replay source', () => {
   it('as fast as possible: everything at once; a bad line skipped with its number; a restart applies nothing twice', async () => {
@@ -57,7 +93,9 @@ describe('replay source', () => {
   });
 
   it('at 10× speed: 20 s of recorded time take about 2 s, in order', async () => {
-    const ex = await startExporter({ env: { TRADEWATCH_SOURCE: 'replay', TRADEWATCH_REPLAY_FILE: file, TRADEWATCH_REPLAY_SPEED: '10' } });
+    const ex = await startExporter({
+      env: { TRADEWATCH_SOURCE: 'replay', TRADEWATCH_REPLAY_FILE: file, TRADEWATCH_REPLAY_SPEED: '10' },
+    });
     running.push(ex);
     const started = Date.now();
     // Part way: some but not all.
@@ -71,6 +109,8 @@ describe('replay source', () => {
     expect(seconds).toBeLessThan(8);
     // Event time, not wall time: the figures are the recorded ones.
     const samples = await scrape(ex.baseUrl);
-    expect(sumOf(samples, 'trading_last_event_timestamp_seconds', { engine: 'rp' })).toBe((T0 + SECONDS * 1000) / 1000);
+    expect(sumOf(samples, 'trading_last_event_timestamp_seconds', { engine: 'rp' })).toBe(
+      (T0 + SECONDS * 1000) / 1000,
+    );
   });
 });

@@ -43,13 +43,23 @@ function executionReport(over: Record<string, unknown> = {}): Record<string, unk
 }
 
 function setup(options: Partial<GalFridayOptions> = {}) {
-  const store = new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 86_400_000 } });
+  const store = new Store({
+    valuationCurrency: 'USD',
+    equity: { periodMs: 3_600_000, retainMs: 86_400_000 },
+  });
   const adapt = createGalFridayAdapter({
     engine: 'galfriday',
     fills: 'execution_report',
     knownOrder: (engine, id) => {
       const row = store.engines.get(engine)?.orders.find(id);
-      return row && { filled_quantity: row.filled_quantity, avg_fill_price: row.avg_fill_price, fees: row.fees, updated_at: Date.parse(row.updated_at) };
+      return (
+        row && {
+          filled_quantity: row.filled_quantity,
+          avg_fill_price: row.avg_fill_price,
+          fees: row.fees,
+          updated_at: Date.parse(row.updated_at),
+        }
+      );
     },
     ...options,
   });
@@ -70,9 +80,36 @@ describe('Gal Friday adapter', () => {
   it('derives fills from a partially filled order reported three times with cumulative figures', () => {
     const { post, engine } = setup();
     post([executionReport()]);
-    post([executionReport({ timestamp: iso(T0 + 1000), order_status: 'PARTIALLY_FILLED', quantity_filled: '100', average_fill_price: '0.5120', commission: '0.13312', commission_asset: 'USD' })]);
-    post([executionReport({ timestamp: iso(T0 + 2000), order_status: 'PARTIALLY_FILLED', quantity_filled: '250', average_fill_price: '0.5122', commission: '0.33293', commission_asset: 'USD' })]);
-    post([executionReport({ timestamp: iso(T0 + 3000), order_status: 'FILLED', quantity_filled: '300.00000000', average_fill_price: '0.51223', commission: '0.39952', commission_asset: 'USD' })]);
+    post([
+      executionReport({
+        timestamp: iso(T0 + 1000),
+        order_status: 'PARTIALLY_FILLED',
+        quantity_filled: '100',
+        average_fill_price: '0.5120',
+        commission: '0.13312',
+        commission_asset: 'USD',
+      }),
+    ]);
+    post([
+      executionReport({
+        timestamp: iso(T0 + 2000),
+        order_status: 'PARTIALLY_FILLED',
+        quantity_filled: '250',
+        average_fill_price: '0.5122',
+        commission: '0.33293',
+        commission_asset: 'USD',
+      }),
+    ]);
+    post([
+      executionReport({
+        timestamp: iso(T0 + 3000),
+        order_status: 'FILLED',
+        quantity_filled: '300.00000000',
+        average_fill_price: '0.51223',
+        commission: '0.39952',
+        commission_asset: 'USD',
+      }),
+    ]);
 
     const s = engine();
     const position = s.positions.get('XRP/USD')!;
@@ -90,30 +127,78 @@ describe('Gal Friday adapter', () => {
     expect(s.recentFills[1].price).toBeCloseTo((250 * 0.5122 - 100 * 0.512) / 150, 10);
     expect(s.recentFills[2].price).toBeCloseTo((300 * 0.51223 - 250 * 0.5122) / 50, 10);
     expect(s.orders.active.size).toBe(0);
-    expect(s.orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({ status: 'filled', filled_quantity: 300, fees: 0.39952, venue: 'kraken' });
+    expect(s.orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({
+      status: 'filled',
+      filled_quantity: 300,
+      fees: 0.39952,
+      venue: 'kraken',
+    });
   });
 
   it('counts a duplicate report once, and a stale or out-of-order one not at all', () => {
     const { post, engine } = setup();
-    const second = executionReport({ timestamp: iso(T0 + 2000), order_status: 'PARTIALLY_FILLED', quantity_filled: '250', average_fill_price: '0.5122', commission: '0.33293', commission_asset: 'USD' });
-    post([executionReport({ timestamp: iso(T0 + 1000), order_status: 'PARTIALLY_FILLED', quantity_filled: '100', average_fill_price: '0.5120', commission: '0.13312', commission_asset: 'USD' })]);
+    const second = executionReport({
+      timestamp: iso(T0 + 2000),
+      order_status: 'PARTIALLY_FILLED',
+      quantity_filled: '250',
+      average_fill_price: '0.5122',
+      commission: '0.33293',
+      commission_asset: 'USD',
+    });
+    post([
+      executionReport({
+        timestamp: iso(T0 + 1000),
+        order_status: 'PARTIALLY_FILLED',
+        quantity_filled: '100',
+        average_fill_price: '0.5120',
+        commission: '0.13312',
+        commission_asset: 'USD',
+      }),
+    ]);
     post([second]);
     post([second]); // the same event again (same event_id)
     post([{ ...second, event_id: uuid() }]); // the same report republished under a new event id
     // A late copy of the first report: lower cumulative figures.
-    post([executionReport({ timestamp: iso(T0 + 3000), order_status: 'PARTIALLY_FILLED', quantity_filled: '100', average_fill_price: '0.5120', commission: '0.13312', commission_asset: 'USD' })]);
+    post([
+      executionReport({
+        timestamp: iso(T0 + 3000),
+        order_status: 'PARTIALLY_FILLED',
+        quantity_filled: '100',
+        average_fill_price: '0.5120',
+        commission: '0.13312',
+        commission_asset: 'USD',
+      }),
+    ]);
     const s = engine();
     expect(s.positions.get('XRP/USD')!.quantity.toString()).toBe('250');
     expect(s.fills.total()).toBe(2);
     expect(s.positions.get('XRP/USD')!.fees.toNumber()).toBeCloseTo(0.33293, 12);
     // The order keeps its highest cumulative state.
-    expect(s.orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({ filled_quantity: 250, fees: 0.33293, status: 'partially_filled' });
+    expect(s.orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({
+      filled_quantity: 250,
+      fees: 0.33293,
+      status: 'partially_filled',
+    });
 
     // Reports out of order inside one batch: the higher one first.
     const { post: post2, engine: engine2 } = setup();
     post2([
-      executionReport({ timestamp: iso(T0 + 2000), order_status: 'PARTIALLY_FILLED', quantity_filled: '250', average_fill_price: '0.5122', commission: '0.33293', commission_asset: 'USD' }),
-      executionReport({ timestamp: iso(T0 + 1000), order_status: 'PARTIALLY_FILLED', quantity_filled: '100', average_fill_price: '0.5120', commission: '0.13312', commission_asset: 'USD' }),
+      executionReport({
+        timestamp: iso(T0 + 2000),
+        order_status: 'PARTIALLY_FILLED',
+        quantity_filled: '250',
+        average_fill_price: '0.5122',
+        commission: '0.33293',
+        commission_asset: 'USD',
+      }),
+      executionReport({
+        timestamp: iso(T0 + 1000),
+        order_status: 'PARTIALLY_FILLED',
+        quantity_filled: '100',
+        average_fill_price: '0.5120',
+        commission: '0.13312',
+        commission_asset: 'USD',
+      }),
     ]);
     expect(engine2().positions.get('XRP/USD')!.quantity.toString()).toBe('250');
     expect(engine2().fills.total()).toBe(1);
@@ -135,7 +220,13 @@ describe('Gal Friday adapter', () => {
       ['EXPIRED', '0', 'expired'],
     ];
     for (const [status, filled, expected] of cases) {
-      const r = adapt([executionReport({ order_status: status, quantity_filled: filled, average_fill_price: filled === '0' ? null : '0.5' })]);
+      const r = adapt([
+        executionReport({
+          order_status: status,
+          quantity_filled: filled,
+          average_fill_price: filled === '0' ? null : '0.5',
+        }),
+      ]);
       expect(r.ok && r.events[0]).toMatchObject({ type: 'order', status: expected });
     }
   });
@@ -143,10 +234,22 @@ describe('Gal Friday adapter', () => {
   it('reads upper-case enums, exponent Decimals, naive and offset times', () => {
     const { adapt } = setup();
     const r = adapt([
-      executionReport({ side: 'SELL', order_type: 'STOP_LIMIT', quantity_ordered: '3E+2', stop_price: '0.50', timestamp: '2026-03-02T10:00:00.250000' }),
+      executionReport({
+        side: 'SELL',
+        order_type: 'STOP_LIMIT',
+        quantity_ordered: '3E+2',
+        stop_price: '0.50',
+        timestamp: '2026-03-02T10:00:00.250000',
+      }),
     ]);
     expect(r.ok).toBe(true);
-    expect(r.ok && r.events[0]).toMatchObject({ side: 'sell', order_type: 'stop_limit', quantity: '300', stop_price: '0.5', ts: T0 + 250 });
+    expect(r.ok && r.events[0]).toMatchObject({
+      side: 'sell',
+      order_type: 'stop_limit',
+      quantity: '300',
+      stop_price: '0.5',
+      ts: T0 + 250,
+    });
     expect(parseIsoTime('2026-03-02T12:00:00+02:00')).toBe(T0);
     expect(parseIsoTime('2026-03-02T10:00:00')).toBe(T0);
     expect(parseIsoTime('yesterday')).toBeUndefined();
@@ -156,20 +259,128 @@ describe('Gal Friday adapter', () => {
 
   it('maps market data, signals, halts, errors and risk alerts; ignores what it cannot observe', () => {
     const { adapt } = setup();
-    const common = (type: number) => ({ source_module: 'X', event_id: uuid(), timestamp: iso(T0) , event_type: type });
+    const common = (type: number) => ({
+      source_module: 'X',
+      event_id: uuid(),
+      timestamp: iso(T0),
+      event_type: type,
+    });
     const r = adapt([
-      { ...common(GF.MARKET_DATA_TICKER), trading_pair: 'DOGE/USD', exchange: 'kraken', timestamp_exchange: iso(T0), bid: '0.16010', bid_size: '1000', ask: '0.16020', ask_size: '900', last_price: '0.16015', last_size: '50', volume_24h: '1', vwap_24h: '0.16', high_24h: '0.17', low_24h: '0.15', trades_24h: 10 },
-      { ...common(GF.MARKET_DATA_L2), trading_pair: 'XRP/USD', exchange: 'kraken', bids: [['0.5100', '10'], ['0.5110', '5']], asks: [['0.5130', '7'], ['0.5120', '3']], is_snapshot: true, timestamp_exchange: null },
-      { ...common(GF.TRADE_SIGNAL_PROPOSED), signal_id: 'sig-1', trading_pair: 'XRP/USD', exchange: 'kraken', side: 'BUY', entry_type: 'LIMIT', proposed_sl_price: '0.50', proposed_tp_price: '0.53', strategy_id: 'mr_v2', proposed_entry_price: '0.512', triggering_prediction_event_id: null, triggering_prediction: null },
-      { ...common(GF.TRADE_SIGNAL_APPROVED), signal_id: 'sig-1', trading_pair: 'XRP/USD', exchange: 'kraken', side: 'BUY', order_type: 'LIMIT', quantity: '300', sl_price: '0.50', tp_price: '0.53', risk_parameters: { risk_pct: '0.5' }, limit_price: '0.512' },
-      { ...common(GF.TRADE_SIGNAL_REJECTED), signal_id: 'sig-2', trading_pair: 'DOGE/USD', exchange: 'kraken', side: 'SELL', reason: 'max exposure' },
-      { ...common(GF.TRADE_SIGNAL_APPROVED), trading_pair: 'XRP/USD', quantity: '300', side: 'SELL', order_type: 'MARKET' }, // ClosePositionCommand
-      { ...common(GF.SYSTEM_STATE_CHANGE), new_state: 'HALTED', reason: 'max drawdown 10% reached', halt_action: 'LIQUIDATE_POSITIONS' },
-      { ...common(GF.SYSTEM_STATE_CHANGE), new_state: 'maintenance', reason: 'Kraken WS Status Update: maintenance', halt_action: null },
+      {
+        ...common(GF.MARKET_DATA_TICKER),
+        trading_pair: 'DOGE/USD',
+        exchange: 'kraken',
+        timestamp_exchange: iso(T0),
+        bid: '0.16010',
+        bid_size: '1000',
+        ask: '0.16020',
+        ask_size: '900',
+        last_price: '0.16015',
+        last_size: '50',
+        volume_24h: '1',
+        vwap_24h: '0.16',
+        high_24h: '0.17',
+        low_24h: '0.15',
+        trades_24h: 10,
+      },
+      {
+        ...common(GF.MARKET_DATA_L2),
+        trading_pair: 'XRP/USD',
+        exchange: 'kraken',
+        bids: [
+          ['0.5100', '10'],
+          ['0.5110', '5'],
+        ],
+        asks: [
+          ['0.5130', '7'],
+          ['0.5120', '3'],
+        ],
+        is_snapshot: true,
+        timestamp_exchange: null,
+      },
+      {
+        ...common(GF.TRADE_SIGNAL_PROPOSED),
+        signal_id: 'sig-1',
+        trading_pair: 'XRP/USD',
+        exchange: 'kraken',
+        side: 'BUY',
+        entry_type: 'LIMIT',
+        proposed_sl_price: '0.50',
+        proposed_tp_price: '0.53',
+        strategy_id: 'mr_v2',
+        proposed_entry_price: '0.512',
+        triggering_prediction_event_id: null,
+        triggering_prediction: null,
+      },
+      {
+        ...common(GF.TRADE_SIGNAL_APPROVED),
+        signal_id: 'sig-1',
+        trading_pair: 'XRP/USD',
+        exchange: 'kraken',
+        side: 'BUY',
+        order_type: 'LIMIT',
+        quantity: '300',
+        sl_price: '0.50',
+        tp_price: '0.53',
+        risk_parameters: { risk_pct: '0.5' },
+        limit_price: '0.512',
+      },
+      {
+        ...common(GF.TRADE_SIGNAL_REJECTED),
+        signal_id: 'sig-2',
+        trading_pair: 'DOGE/USD',
+        exchange: 'kraken',
+        side: 'SELL',
+        reason: 'max exposure',
+      },
+      {
+        ...common(GF.TRADE_SIGNAL_APPROVED),
+        trading_pair: 'XRP/USD',
+        quantity: '300',
+        side: 'SELL',
+        order_type: 'MARKET',
+      }, // ClosePositionCommand
+      {
+        ...common(GF.SYSTEM_STATE_CHANGE),
+        new_state: 'HALTED',
+        reason: 'max drawdown 10% reached',
+        halt_action: 'LIQUIDATE_POSITIONS',
+      },
+      {
+        ...common(GF.SYSTEM_STATE_CHANGE),
+        new_state: 'maintenance',
+        reason: 'Kraken WS Status Update: maintenance',
+        halt_action: null,
+      },
       { ...common(GF.POTENTIAL_HALT_TRIGGER), reason: 'API error rate 12%' },
-      { ...common(GF.SYSTEM_ERROR), error_message: 'EAPI:Rate limit exceeded', http_status: 429, endpoint: '/0/private/AddOrder', request_data: null, retry_attempted: true },
-      { ...common(GF.RISK_LIMIT_ALERT), event_name: 'risk.threshold.alerts', data: { type: 'RiskThresholdAlerts', alerts: [{ level: 'CRITICAL', message: 'Drawdown 10.2% over 10%', metric: 'drawdown' }], metrics: { drawdown_pct: 10.2 } } },
-      { ...common(GF.PREDICTION_GENERATED), trading_pair: 'XRP/USD', exchange: 'kraken', timestamp_prediction_for: iso(T0), model_id: 'm', prediction_target: 't', prediction_value: 0.6, confidence: null, associated_features: null },
+      {
+        ...common(GF.SYSTEM_ERROR),
+        error_message: 'EAPI:Rate limit exceeded',
+        http_status: 429,
+        endpoint: '/0/private/AddOrder',
+        request_data: null,
+        retry_attempted: true,
+      },
+      {
+        ...common(GF.RISK_LIMIT_ALERT),
+        event_name: 'risk.threshold.alerts',
+        data: {
+          type: 'RiskThresholdAlerts',
+          alerts: [{ level: 'CRITICAL', message: 'Drawdown 10.2% over 10%', metric: 'drawdown' }],
+          metrics: { drawdown_pct: 10.2 },
+        },
+      },
+      {
+        ...common(GF.PREDICTION_GENERATED),
+        trading_pair: 'XRP/USD',
+        exchange: 'kraken',
+        timestamp_prediction_for: iso(T0),
+        model_id: 'm',
+        prediction_target: 't',
+        prediction_value: 0.6,
+        confidence: null,
+        associated_features: null,
+      },
       { ...common(GF.PORTFOLIO_UPDATE) },
     ]);
     expect(r.ok).toBe(true);
@@ -183,12 +394,23 @@ describe('Gal Friday adapter', () => {
     expect(byType('signal')).toEqual([
       expect.objectContaining({ signal_id: 'sig-1', decision: 'proposed', strategy: 'mr_v2', side: 'buy' }),
       expect.objectContaining({ signal_id: 'sig-1', decision: 'approved', strategy: 'mr_v2' }),
-      expect.objectContaining({ signal_id: 'sig-2', decision: 'rejected', reason: 'max exposure', side: 'sell' }),
+      expect.objectContaining({
+        signal_id: 'sig-2',
+        decision: 'rejected',
+        reason: 'max exposure',
+        side: 'sell',
+      }),
     ]);
-    expect(byType('risk')).toEqual([expect.objectContaining({ halted: true, halt_reason: 'max drawdown 10% reached' })]);
+    expect(byType('risk')).toEqual([
+      expect.objectContaining({ halted: true, halt_reason: 'max drawdown 10% reached' }),
+    ]);
     expect(byType('health')).toEqual([
       expect.objectContaining({ component: 'X', status: 'down' }),
-      expect.objectContaining({ component: 'X', error: 'EAPI:Rate limit exceeded', endpoint: '/0/private/AddOrder' }),
+      expect.objectContaining({
+        component: 'X',
+        error: 'EAPI:Rate limit exceeded',
+        endpoint: '/0/private/AddOrder',
+      }),
     ]);
     expect(byType('alert')).toEqual([
       expect.objectContaining({ name: 'potential_halt_trigger', severity: 'warning' }),
@@ -199,14 +421,46 @@ describe('Gal Friday adapter', () => {
   it('takes fills from FILL events instead when told, and then never from reports', () => {
     const { post, engine } = setup({ fills: 'fill_event' });
     post([
-      executionReport({ order_status: 'PARTIALLY_FILLED', quantity_filled: '100', average_fill_price: '0.5120', commission: '0.13', commission_asset: 'USD' }),
-      { source_module: 'KrakenWS', event_id: uuid(), timestamp: iso(T0 + 10), order_id: 'OQCLML-BW3P3-BUCMWZ', fill_id: 'TDLH43-DVQXD-2KHVYY', trading_pair: 'XRP/USD', side: 'BUY', price: '0.5120', quantity: '100', fee: '0.13', event_type: GF.FILL },
+      executionReport({
+        order_status: 'PARTIALLY_FILLED',
+        quantity_filled: '100',
+        average_fill_price: '0.5120',
+        commission: '0.13',
+        commission_asset: 'USD',
+      }),
+      {
+        source_module: 'KrakenWS',
+        event_id: uuid(),
+        timestamp: iso(T0 + 10),
+        order_id: 'OQCLML-BW3P3-BUCMWZ',
+        fill_id: 'TDLH43-DVQXD-2KHVYY',
+        trading_pair: 'XRP/USD',
+        side: 'BUY',
+        price: '0.5120',
+        quantity: '100',
+        fee: '0.13',
+        event_type: GF.FILL,
+      },
     ]);
     expect(engine().fills.total()).toBe(1);
     expect(engine().positions.get('XRP/USD')!.quantity.toString()).toBe('100');
     // In the default mode the same FILL event is left out (the report already counted it).
     const other = setup();
-    const r = other.adapt([{ source_module: 'KrakenWS', event_id: uuid(), timestamp: iso(T0), order_id: 'o', fill_id: 'f', trading_pair: 'XRP/USD', side: 'BUY', price: '1', quantity: '1', fee: '0', event_type: GF.FILL }]);
+    const r = other.adapt([
+      {
+        source_module: 'KrakenWS',
+        event_id: uuid(),
+        timestamp: iso(T0),
+        order_id: 'o',
+        fill_id: 'f',
+        trading_pair: 'XRP/USD',
+        side: 'BUY',
+        price: '1',
+        quantity: '1',
+        fee: '0',
+        event_type: GF.FILL,
+      },
+    ]);
     expect(r.ok && r.events).toEqual([]);
   });
 
@@ -216,7 +470,12 @@ describe('Gal Friday adapter', () => {
       executionReport(),
       executionReport({ order_status: 'UNKNOWN' }),
       executionReport({ quantity_ordered: 'lots' }),
-      executionReport({ quantity_filled: '10', average_fill_price: null, limit_price: null, order_type: 'MARKET' }),
+      executionReport({
+        quantity_filled: '10',
+        average_fill_price: null,
+        limit_price: null,
+        order_type: 'MARKET',
+      }),
       executionReport({ event_type: 'EXECUTION_REPORT' }),
       executionReport({ timestamp: 'now' }),
       executionReport({ quantity_ordered: '-1' }),

@@ -67,8 +67,7 @@ export interface GalFridayOptions {
 }
 
 export type GalFridayResult =
-  | { ok: true; events: TradingEventInput[]; ignored: number }
-  | { ok: false; problems: EventProblem[] };
+  { ok: true; events: TradingEventInput[]; ignored: number } | { ok: false; problems: EventProblem[] };
 
 const ORDER_STATUS: Record<string, string> = {
   NEW: 'new',
@@ -136,7 +135,8 @@ function required(d: Dict, field: string): string {
 function decimal(d: Dict, field: string): Decimal | undefined {
   const v = d[field];
   if (v === null || v === undefined || v === 'None') return undefined;
-  if (typeof v !== 'string' && typeof v !== 'number') throw new FieldProblem(field, 'must be a Decimal string such as "0.25"');
+  if (typeof v !== 'string' && typeof v !== 'number')
+    throw new FieldProblem(field, 'must be a Decimal string such as "0.25"');
   try {
     const dec = new Decimal(v);
     if (!dec.isFinite()) throw new Error();
@@ -153,7 +153,15 @@ export function parseIsoTime(value: string): number | undefined {
   const m = ISO.exec(value.trim());
   if (!m) return undefined;
   const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
-  let t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+  let t = Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6]),
+    ms,
+  );
   const zone = m[8];
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
@@ -166,13 +174,18 @@ export function parseIsoTime(value: string): number | undefined {
 function time(d: Dict, field: string): number {
   const v = required(d, field);
   const t = parseIsoTime(v);
-  if (t === undefined) throw new FieldProblem(field, `must be an isoformat() time such as 2026-01-02T03:04:05.123456+00:00, not ${JSON.stringify(v)}`);
+  if (t === undefined)
+    throw new FieldProblem(
+      field,
+      `must be an isoformat() time such as 2026-01-02T03:04:05.123456+00:00, not ${JSON.stringify(v)}`,
+    );
   return t;
 }
 
 function side(d: Dict, field = 'side'): 'buy' | 'sell' {
   const v = required(d, field).toLowerCase();
-  if (v !== 'buy' && v !== 'sell') throw new FieldProblem(field, `must be BUY or SELL, not ${JSON.stringify(d[field])}`);
+  if (v !== 'buy' && v !== 'sell')
+    throw new FieldProblem(field, `must be BUY or SELL, not ${JSON.stringify(d[field])}`);
   return v;
 }
 
@@ -207,13 +220,16 @@ const SOURCE_FIELD: Record<string, string> = {
   id: 'event_id',
 };
 
-export function createGalFridayAdapter(options: GalFridayOptions): (raws: readonly unknown[]) => GalFridayResult {
+export function createGalFridayAdapter(
+  options: GalFridayOptions,
+): (raws: readonly unknown[]) => GalFridayResult {
   /** signal_id → strategy_id, learnt from TRADE_SIGNAL_PROPOSED (approvals and orders do not carry it). */
   const strategyOfSignal = new Map<string, string>();
   const remember = (signal: string, strategy: string) => {
     strategyOfSignal.delete(signal);
     strategyOfSignal.set(signal, strategy);
-    if (strategyOfSignal.size > SIGNALS_REMEMBERED) strategyOfSignal.delete(strategyOfSignal.keys().next().value as string);
+    if (strategyOfSignal.size > SIGNALS_REMEMBERED)
+      strategyOfSignal.delete(strategyOfSignal.keys().next().value as string);
   };
 
   return (raws) => {
@@ -227,7 +243,11 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
 
     raws.forEach((raw, index) => {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-        problems.push({ index, field: '', reason: 'a Gal Friday event must be a JSON object (Event.to_dict())' });
+        problems.push({
+          index,
+          field: '',
+          reason: 'a Gal Friday event must be a JSON object (Event.to_dict())',
+        });
         return;
       }
       const d = raw as Dict;
@@ -247,7 +267,11 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
         if (Array.isArray(checked)) {
           for (const p of checked) {
             const source = SOURCE_FIELD[p.field] ?? p.field;
-            problems.push({ index, field: source, reason: source === p.field ? p.reason : `${p.reason} (as ${event.type}.${p.field})` });
+            problems.push({
+              index,
+              field: source,
+              reason: source === p.field ? p.reason : `${p.reason} (as ${event.type}.${p.field})`,
+            });
           }
         } else {
           events.push(event);
@@ -259,7 +283,10 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
     function adaptOne(d: Dict): TradingEventInput[] {
       const type = d.event_type;
       if (typeof type !== 'number' || !Number.isInteger(type)) {
-        throw new FieldProblem('event_type', `must be Gal Friday's integer EventType value (e.g. 9 for EXECUTION_REPORT), not ${JSON.stringify(type)}`);
+        throw new FieldProblem(
+          'event_type',
+          `must be Gal Friday's integer EventType value (e.g. 9 for EXECUTION_REPORT), not ${JSON.stringify(type)}`,
+        );
       }
       const engine = typeof d.engine === 'string' && d.engine ? d.engine : options.engine;
       const base = { engine, ts: time(d, 'timestamp'), id: required(d, 'event_id') };
@@ -285,7 +312,17 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
           const signal = required(d, 'signal_id');
           const strategy = text(d, 'strategy_id');
           if (strategy) remember(signal, strategy);
-          return [{ type: 'signal', ...base, signal_id: signal, symbol: pair(d), side: side(d), decision: 'proposed', ...(strategy ? { strategy } : {}) }];
+          return [
+            {
+              type: 'signal',
+              ...base,
+              signal_id: signal,
+              symbol: pair(d),
+              side: side(d),
+              decision: 'proposed',
+              ...(strategy ? { strategy } : {}),
+            },
+          ];
         }
         case GF.TRADE_SIGNAL_APPROVED:
         case GF.TRADE_SIGNAL_REJECTED: {
@@ -310,7 +347,15 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
         case GF.SYSTEM_STATE_CHANGE:
           return systemState(d, base);
         case GF.POTENTIAL_HALT_TRIGGER:
-          return [{ type: 'alert', ...base, name: 'potential_halt_trigger', severity: 'warning', message: (text(d, 'reason') ?? 'potential halt').slice(0, 1024) }];
+          return [
+            {
+              type: 'alert',
+              ...base,
+              name: 'potential_halt_trigger',
+              severity: 'warning',
+              message: (text(d, 'reason') ?? 'potential halt').slice(0, 1024),
+            },
+          ];
         case GF.SYSTEM_ERROR: {
           const component = text(d, 'source_module') ?? 'galfriday';
           const endpoint = text(d, 'endpoint');
@@ -337,10 +382,18 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
       if (!orderId) throw new FieldProblem('exchange_order_id', 'is required (or client_order_id)');
       const statusRaw = required(d, 'order_status').toUpperCase();
       let status = ORDER_STATUS[statusRaw];
-      if (!status) throw new FieldProblem('order_status', `unknown order status ${JSON.stringify(d.order_status)}; expected one of ${Object.keys(ORDER_STATUS).join(', ')}`);
+      if (!status)
+        throw new FieldProblem(
+          'order_status',
+          `unknown order status ${JSON.stringify(d.order_status)}; expected one of ${Object.keys(ORDER_STATUS).join(', ')}`,
+        );
       const typeRaw = required(d, 'order_type').toUpperCase();
       const orderType = ORDER_TYPE[typeRaw];
-      if (!orderType) throw new FieldProblem('order_type', `unknown order type ${JSON.stringify(d.order_type)}; expected one of ${Object.keys(ORDER_TYPE).join(', ')}`);
+      if (!orderType)
+        throw new FieldProblem(
+          'order_type',
+          `unknown order type ${JSON.stringify(d.order_type)}; expected one of ${Object.keys(ORDER_TYPE).join(', ')}`,
+        );
       const symbol = pair(d);
       const quantity = decimal(d, 'quantity_ordered');
       if (!quantity) throw new FieldProblem('quantity_ordered', 'is required');
@@ -360,7 +413,11 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
       // A stale report never takes figures back: the order keeps the highest cumulative state.
       const filled = rising ? cum : prevCum;
       const fees = Decimal.max(commission, prevFees);
-      const avgOut = rising ? avg : prev?.avg_fill_price !== undefined ? new Decimal(prev.avg_fill_price) : avg;
+      const avgOut = rising
+        ? avg
+        : prev?.avg_fill_price !== undefined
+          ? new Decimal(prev.avg_fill_price)
+          : avg;
       if (status === 'new' && filled.gt(0)) status = 'partially_filled';
       // Later states replace earlier ones by event time; a report that moves the fills on
       // must not be dropped for a timestamp that lags the last applied state.
@@ -402,7 +459,11 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
         } else if (limit && limit.gt(0)) {
           price = limit;
         }
-        if (!price) throw new FieldProblem('average_fill_price', `quantity_filled rose to ${plain(cum)} but average_fill_price (and limit_price) is missing, so the fill has no price`);
+        if (!price)
+          throw new FieldProblem(
+            'average_fill_price',
+            `quantity_filled rose to ${plain(cum)} but average_fill_price (and limit_price) is missing, so the fill has no price`,
+          );
         out.push({
           type: 'fill',
           engine: base.engine,
@@ -447,11 +508,17 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
       const state = required(d, 'new_state').toUpperCase();
       const reason = text(d, 'reason');
       if (state === 'HALTED' || state === 'HALT') {
-        return [{ type: 'risk', ...base, halted: true, ...(reason ? { halt_reason: reason.slice(0, 1024) } : {}) }];
+        return [
+          { type: 'risk', ...base, halted: true, ...(reason ? { halt_reason: reason.slice(0, 1024) } : {}) },
+        ];
       }
-      if (state === 'RUNNING' || state === 'ACTIVE' || state === 'RESUMED') return [{ type: 'risk', ...base, halted: false }];
+      if (state === 'RUNNING' || state === 'ACTIVE' || state === 'RESUMED')
+        return [{ type: 'risk', ...base, halted: false }];
       const venueStatus = VENUE_STATUS[state];
-      if (venueStatus) return [{ type: 'health', ...base, component: text(d, 'source_module') ?? 'venue', status: venueStatus }];
+      if (venueStatus)
+        return [
+          { type: 'health', ...base, component: text(d, 'source_module') ?? 'venue', status: venueStatus },
+        ];
       return [];
     }
 
@@ -466,13 +533,27 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
       };
       if (alerts.length === 0) {
         const message = typeof data.message === 'string' ? data.message : name;
-        return [{ type: 'alert', ...base, name, severity: severity(data.level), message: message.slice(0, 1024) }];
+        return [
+          { type: 'alert', ...base, name, severity: severity(data.level), message: message.slice(0, 1024) },
+        ];
       }
       return alerts.map((a, i) => {
         const alert = typeof a === 'object' && a !== null ? (a as Dict) : {};
-        const alertName = typeof alert.type === 'string' && alert.type ? alert.type : typeof alert.metric === 'string' ? alert.metric : name;
+        const alertName =
+          typeof alert.type === 'string' && alert.type
+            ? alert.type
+            : typeof alert.metric === 'string'
+              ? alert.metric
+              : name;
         const message = typeof alert.message === 'string' ? alert.message : name;
-        return { type: 'alert', ...base, id: `${base.id}:${i}`, name: alertName.slice(0, 128), severity: severity(alert.level), message: message.slice(0, 1024) } as TradingEventInput;
+        return {
+          type: 'alert',
+          ...base,
+          id: `${base.id}:${i}`,
+          name: alertName.slice(0, 128),
+          severity: severity(alert.level),
+          message: message.slice(0, 1024),
+        } as TradingEventInput;
       });
     }
 
@@ -498,7 +579,16 @@ export function createGalFridayAdapter(options: GalFridayOptions): (raws: readon
       const ask = best('asks');
       // An incremental update may touch one side only: no mark from it.
       if (!bid || !ask || !bid.lt(ask)) return [];
-      return [{ type: 'mark', ...base, symbol: pair(d), price: plain(bid.add(ask).div(2)), bid: plain(bid), ask: plain(ask) }];
+      return [
+        {
+          type: 'mark',
+          ...base,
+          symbol: pair(d),
+          price: plain(bid.add(ask).div(2)),
+          bid: plain(bid),
+          ask: plain(ask),
+        },
+      ];
     }
 
     function mid(d: Dict): Decimal {

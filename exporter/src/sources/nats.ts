@@ -15,7 +15,14 @@
  * - Each exporter replica uses its own durable name, so each sees the whole stream.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { decodeEvents } from '../events/decode';
 import { validateBatch } from '../events/validate';
@@ -77,7 +84,10 @@ export class NatsSource {
       } catch (err) {
         if (this.stopped) break;
         this.connectedNow = false;
-        this.log.warn({ source: 'nats', url: this.options.url, err: (err as Error).message }, `NATS source: ${(err as Error).message}; retrying in ${delay} ms`);
+        this.log.warn(
+          { source: 'nats', url: this.options.url, err: (err as Error).message },
+          `NATS source: ${(err as Error).message}; retrying in ${delay} ms`,
+        );
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(RETRY_MAX_MS, delay * 2);
       }
@@ -134,13 +144,23 @@ export class NatsSource {
       this.log.info({ source: 'nats', stream, durable, subject }, 'NATS source created its durable consumer');
     }
     const consumer = await jetstream(nc).consumers.get(stream, durable);
-    const messages = await consumer.consume({ max_messages: MAX_BATCH_MESSAGES, abort_on_missing_resource: true });
+    const messages = await consumer.consume({
+      max_messages: MAX_BATCH_MESSAGES,
+      abort_on_missing_resource: true,
+    });
     this.consuming = messages;
     this.connectedNow = true;
     void (async () => {
       for await (const s of messages.status()) {
-        if (s.type === 'consumer_deleted' || s.type === 'consumer_not_found' || s.type === 'stream_not_found') {
-          this.log.warn({ source: 'nats', stream, durable, notification: s.type }, 'NATS source lost its consumer; setting it up again');
+        if (
+          s.type === 'consumer_deleted' ||
+          s.type === 'consumer_not_found' ||
+          s.type === 'stream_not_found'
+        ) {
+          this.log.warn(
+            { source: 'nats', stream, durable, notification: s.type },
+            'NATS source lost its consumer; setting it up again',
+          );
           await messages.close();
         }
       }
@@ -177,7 +197,10 @@ export class NatsSource {
         const reason = problems ? 'malformed_json' : 'invalid_event';
         this.ingestor.reject(reason, decoded.ok ? decoded.values.length : 1);
         this.messages.inc({ outcome: 'rejected' });
-        this.log.warn({ source: 'nats', subject: m.subject, seq: m.seq, reason, problems: list.slice(0, 5) }, 'NATS message rejected (terminated, not redelivered)');
+        this.log.warn(
+          { source: 'nats', subject: m.subject, seq: m.seq, reason, problems: list.slice(0, 5) },
+          'NATS message rejected (terminated, not redelivered)',
+        );
         m.term(); // (no reason text: servers before 2.10.4 ignore a TERM that carries one)
         continue;
       }
@@ -197,7 +220,10 @@ export class NatsSource {
       // Not durable: let JetStream deliver them again later.
       for (const m of good) m.nak(1000);
       this.messages.inc({ outcome: 'failed' }, good.length);
-      this.log.error({ source: 'nats', err: (err as Error).message, messages: good.length }, 'NATS batch not applied; it will be redelivered');
+      this.log.error(
+        { source: 'nats', err: (err as Error).message, messages: good.length },
+        'NATS batch not applied; it will be redelivered',
+      );
     }
   }
 }

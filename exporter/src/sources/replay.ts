@@ -48,7 +48,10 @@ export class ReplaySource {
 
   start(): Promise<void> {
     this.running = this.run().catch((err: Error) => {
-      this.log.error({ source: 'replay', file: this.options.file, err: err.message }, `replay failed: ${err.message}`);
+      this.log.error(
+        { source: 'replay', file: this.options.file, err: err.message },
+        `replay failed: ${err.message}`,
+      );
     });
     return this.running;
   }
@@ -67,7 +70,10 @@ export class ReplaySource {
     let firstTs: number | null = null;
     let batch: TradingEvent[] = [];
     let batchDue = 0;
-    this.log.info({ source: 'replay', file, speed }, `replaying ${file} ${speed === 0 ? 'as fast as possible' : `at ${speed}× recorded speed`}`);
+    this.log.info(
+      { source: 'replay', file, speed },
+      `replaying ${file} ${speed === 0 ? 'as fast as possible' : `at ${speed}× recorded speed`}`,
+    );
 
     const flush = async () => {
       if (batch.length === 0) return;
@@ -115,13 +121,19 @@ export class ReplaySource {
     lines.close();
     if (!this.stopped) await flush();
     this.progress.done = !this.stopped;
-    this.log.info({ source: 'replay', file, ...this.progress, seconds: (Date.now() - started) / 1000 }, 'replay finished');
+    this.log.info(
+      { source: 'replay', file, ...this.progress, seconds: (Date.now() - started) / 1000 },
+      'replay finished',
+    );
   }
 
   private skip(line: number, field: string, reason: string): void {
     this.progress.skipped += 1;
     this.ingestor.reject('invalid_event');
-    this.log.warn({ source: 'replay', file: this.options.file, line, field, reason }, `replay: line ${line} skipped: ${field ? `${field}: ` : ''}${reason}`);
+    this.log.warn(
+      { source: 'replay', file: this.options.file, line, field, reason },
+      `replay: line ${line} skipped: ${field ? `${field}: ` : ''}${reason}`,
+    );
   }
 
   private sleepUntil(at: number): Promise<void> {

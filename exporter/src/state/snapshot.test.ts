@@ -10,7 +10,10 @@ import { DemoEngine } from '../sources/demo';
 import { exportStore, importStore, SnapshotError, type StoreSnapshot } from './snapshot';
 import { Store, type StoreOptions } from './store';
 
-const OPTIONS: StoreOptions = { valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 30 * 86_400_000 } };
+const OPTIONS: StoreOptions = {
+  valuationCurrency: 'USD',
+  equity: { periodMs: 3_600_000, retainMs: 30 * 86_400_000 },
+};
 const WINDOWS = {
   windows: [
     { name: '1d', ms: 86_400_000 },
@@ -46,7 +49,9 @@ async function metricsText(store: Store): Promise<string> {
   const text = await registry.scrape();
   return text
     .split('\n')
-    .filter((l) => !/^(# (HELP|TYPE) )?(process_|nodejs_|host_|tradewatch_collector_duration_seconds)/.test(l))
+    .filter(
+      (l) => !/^(# (HELP|TYPE) )?(process_|nodejs_|host_|tradewatch_collector_duration_seconds)/.test(l),
+    )
     .join('\n');
 }
 
@@ -60,7 +65,14 @@ function views(store: Store): unknown {
     positions: [...s.positions.keys()].map((symbol) => s.positionRow(symbol, s.lastEventTs ?? 0)),
     fills: s.recentFills,
     alerts: s.recentAlerts,
-    equity: [s.equity.current, s.equity.peak, s.equity.drawdown(), s.equity.dailyPnl(), s.equity.maxDrawdownAll, s.equity.samples],
+    equity: [
+      s.equity.current,
+      s.equity.peak,
+      s.equity.drawdown(),
+      s.equity.dailyPnl(),
+      s.equity.maxDrawdownAll,
+      s.equity.samples,
+    ],
     cash: [...s.cash].map(([c, v]) => [c, v.toString()]),
     equityNow: s.equityNow(),
   }));
@@ -80,7 +92,11 @@ describe('store snapshots', () => {
     for (const e of engines) feed(original, e, 0, 1_500); // just over a day of minute ticks
     // The stream must reach the interesting state: closed round trips, open positions, closed orders.
     const before = await metricsText(original);
-    const sum = (prefix: string) => before.split('\n').filter((l) => l.startsWith(prefix)).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+    const sum = (prefix: string) =>
+      before
+        .split('\n')
+        .filter((l) => l.startsWith(prefix))
+        .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     expect(sum('trading_round_trips_total{')).toBeGreaterThan(5);
     expect(before).not.toMatch(/tradewatch_collector_success\{[^}]*\} 0/);
     expect(original.engines.get('alpha')!.orders.recentlyClosed.size).toBeGreaterThan(10);
@@ -122,7 +138,10 @@ describe('store snapshots', () => {
   it('leaves the store as it was when a snapshot is bad', () => {
     const store = new Store(OPTIONS);
     store.engine('kept');
-    const bad = { format: 1, state: { $t: 'Store', f: { engines: { $t: 'map', e: [['x', { $t: 'Nope', f: {} }]] } } } };
+    const bad = {
+      format: 1,
+      state: { $t: 'Store', f: { engines: { $t: 'map', e: [['x', { $t: 'Nope', f: {} }]] } } },
+    };
     expect(() => importStore(store, bad as unknown as StoreSnapshot)).toThrow(/unknown kind "Nope"/);
     expect([...store.engines.keys()]).toEqual(['kept']);
     expect(() => importStore(store, { format: 99, state: null })).toThrow(/format 99/);

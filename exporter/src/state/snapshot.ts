@@ -33,8 +33,11 @@ export class SnapshotError extends Error {
 /** The JSON-compatible tree a snapshot is made of. */
 export type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
 
+/** A state class, by its constructor. */
+type Ctor = abstract new (...args: never[]) => object;
+
 interface ClassEntry {
-  ctor: Function;
+  ctor: Ctor;
   /** A fresh instance (with constructor defaults where the constructor can be called). */
   create(): object;
   /** A Map subclass: its entries are carried too. */
@@ -60,9 +63,10 @@ const KEEP: Record<string, readonly string[]> = {
 function classTable(options: StoreOptions): Map<string, ClassEntry> {
   const fresh = () => new Store(options);
   const table = new Map<string, ClassEntry>();
-  const add = (ctor: Function, create: () => object) => {
+  const add = (ctor: Ctor, create: () => object) => {
     const known = table.get(ctor.name);
-    if (known && known.ctor !== ctor) throw new SnapshotError(`two state classes are named ${ctor.name}; snapshots need distinct names`);
+    if (known && known.ctor !== ctor)
+      throw new SnapshotError(`two state classes are named ${ctor.name}; snapshots need distinct names`);
     if (!known) table.set(ctor.name, { ctor, create, isMap: ctor.prototype instanceof Map });
   };
   add(Store, () => fresh());
@@ -84,7 +88,7 @@ function classTable(options: StoreOptions): Map<string, ClassEntry> {
     if (value instanceof Set) value.forEach((v) => walk(v, null));
     const proto = Object.getPrototypeOf(value) as object | null;
     if (proto !== null && proto !== Object.prototype && proto !== Map.prototype && proto !== Set.prototype) {
-      const ctor = (value as { constructor: Function }).constructor;
+      const ctor = (value as { constructor: Ctor }).constructor;
       const at = fieldPath;
       add(ctor, () => {
         if (at === null) return Object.create(ctor.prototype as object) as object;
@@ -93,7 +97,8 @@ function classTable(options: StoreOptions): Map<string, ClassEntry> {
         return node as object;
       });
     }
-    for (const [k, v] of Object.entries(value)) walk(v, fieldPath && !(value instanceof Map) ? [...fieldPath, k] : null);
+    for (const [k, v] of Object.entries(value))
+      walk(v, fieldPath && !(value instanceof Map) ? [...fieldPath, k] : null);
   };
   walk(fresh().engine(''), []);
   return table;
@@ -103,7 +108,7 @@ function classTable(options: StoreOptions): Map<string, ClassEntry> {
 
 class Encoder {
   private readonly refs = new Map<object, number>();
-  private readonly names = new Map<Function, string>();
+  private readonly names = new Map<Ctor, string>();
 
   constructor(table: Map<string, ClassEntry>) {
     for (const [name, entry] of table) this.names.set(entry.ctor, name);
@@ -137,20 +142,31 @@ class Encoder {
       return Object.keys(fields).some((k) => k.startsWith('$')) ? { $t: 'obj', f: fields } : fields;
     }
     if (proto === Map.prototype) return { $t: 'map', e: this.entries(value as Map<unknown, unknown>, path) };
-    if (proto === Set.prototype) return { $t: 'set', v: [...(value as Set<unknown>)].map((v, i) => this.encode(v, () => `${path()}{${i}}`)) };
-    const ctor = (value as { constructor?: Function }).constructor;
+    if (proto === Set.prototype)
+      return {
+        $t: 'set',
+        v: [...(value as Set<unknown>)].map((v, i) => this.encode(v, () => `${path()}{${i}}`)),
+      };
+    const ctor = (value as { constructor?: Ctor }).constructor;
     const name = ctor ? this.names.get(ctor) : undefined;
     if (!name) {
       throw new SnapshotError(
         `cannot snapshot an instance of ${ctor?.name ?? 'unknown'} at ${path()}: add the class to classTable() in exporter/src/state/snapshot.ts`,
       );
     }
-    const out: { [key: string]: Encoded } = { $t: name, f: this.fields(value as Record<string, unknown>, path, KEEP[name] ?? []) };
+    const out: { [key: string]: Encoded } = {
+      $t: name,
+      f: this.fields(value as Record<string, unknown>, path, KEEP[name] ?? []),
+    };
     if (value instanceof Map) out.e = this.entries(value, path);
     return out;
   }
 
-  private fields(obj: Record<string, unknown>, path: () => string, keep: readonly string[]): { [key: string]: Encoded } {
+  private fields(
+    obj: Record<string, unknown>,
+    path: () => string,
+    keep: readonly string[],
+  ): { [key: string]: Encoded } {
     const out: { [key: string]: Encoded } = {};
     for (const key of Object.keys(obj)) {
       const v = obj[key];
@@ -162,7 +178,11 @@ class Encoder {
 
   private entries(map: Map<unknown, unknown>, path: () => string): Encoded[] {
     const out: Encoded[] = [];
-    for (const [k, v] of map) out.push([this.encode(k, () => `${path()}<key>`), this.encode(v, () => `${path()}[${JSON.stringify(k)}]`)]);
+    for (const [k, v] of map)
+      out.push([
+        this.encode(k, () => `${path()}<key>`),
+        this.encode(v, () => `${path()}[${JSON.stringify(k)}]`),
+      ]);
     return out;
   }
 }
@@ -195,7 +215,8 @@ class Decoder {
         return new Decimal(value.v as string);
       case 'ref': {
         const i = value.i as number;
-        if (!(i >= 0 && i < this.objects.length)) throw new SnapshotError(`the snapshot is malformed at ${path}: dangling reference ${i}`);
+        if (!(i >= 0 && i < this.objects.length))
+          throw new SnapshotError(`the snapshot is malformed at ${path}: dangling reference ${i}`);
         return this.objects[i];
       }
       case 'obj':
@@ -207,13 +228,15 @@ class Decoder {
       }
       case 'set': {
         const set = this.track(new Set<unknown>());
-        if (!Array.isArray(value.v)) throw new SnapshotError(`the snapshot is malformed at ${path}: expected set members`);
+        if (!Array.isArray(value.v))
+          throw new SnapshotError(`the snapshot is malformed at ${path}: expected set members`);
         for (const v of value.v) set.add(this.decode(v, path));
         return set;
       }
     }
     const entry = typeof tag === 'string' ? this.table.get(tag) : undefined;
-    if (!entry) throw new SnapshotError(`the snapshot holds an unknown kind ${JSON.stringify(tag)} at ${path}`);
+    if (!entry)
+      throw new SnapshotError(`the snapshot holds an unknown kind ${JSON.stringify(tag)} at ${path}`);
     const target = this.track(entry.create() as Record<string, unknown>);
     this.fields(target, value.f as Fields, `${path}.${tag}`, KEEP[tag as string] ?? []);
     if (entry.isMap) {
@@ -228,7 +251,12 @@ class Decoder {
     return obj;
   }
 
-  fields(target: Record<string, unknown>, fields: Fields, path: string, keep: readonly string[]): Record<string, unknown> {
+  fields(
+    target: Record<string, unknown>,
+    fields: Fields,
+    path: string,
+    keep: readonly string[],
+  ): Record<string, unknown> {
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
       throw new SnapshotError(`the snapshot is malformed at ${path}: expected fields`);
     }
@@ -240,9 +268,11 @@ class Decoder {
   }
 
   private fill(map: Map<unknown, unknown>, entries: Encoded | undefined, path: string): void {
-    if (!Array.isArray(entries)) throw new SnapshotError(`the snapshot is malformed at ${path}: expected map entries`);
+    if (!Array.isArray(entries))
+      throw new SnapshotError(`the snapshot is malformed at ${path}: expected map entries`);
     for (const pair of entries) {
-      if (!Array.isArray(pair) || pair.length !== 2) throw new SnapshotError(`the snapshot is malformed at ${path}: a map entry`);
+      if (!Array.isArray(pair) || pair.length !== 2)
+        throw new SnapshotError(`the snapshot is malformed at ${path}: a map entry`);
       const k = this.decode(pair[0], path);
       Map.prototype.set.call(map, k, this.decode(pair[1], path));
     }
@@ -258,7 +288,10 @@ export interface StoreSnapshot {
 
 /** The whole Store state as a JSON-compatible tree (throws SnapshotError if it cannot). */
 export function exportStore(store: Store): StoreSnapshot {
-  return { format: SNAPSHOT_FORMAT, state: new Encoder(classTable(store.options)).encode(store, () => 'store') };
+  return {
+    format: SNAPSHOT_FORMAT,
+    state: new Encoder(classTable(store.options)).encode(store, () => 'store'),
+  };
 }
 
 /**
@@ -267,7 +300,9 @@ export function exportStore(store: Store): StoreSnapshot {
  */
 export function importStore(store: Store, snapshot: StoreSnapshot): void {
   if (snapshot.format !== SNAPSHOT_FORMAT) {
-    throw new SnapshotError(`snapshot format ${String(snapshot.format)} is not supported (this exporter reads format ${SNAPSHOT_FORMAT})`);
+    throw new SnapshotError(
+      `snapshot format ${String(snapshot.format)} is not supported (this exporter reads format ${SNAPSHOT_FORMAT})`,
+    );
   }
   const state = snapshot.state;
   if (state === null || typeof state !== 'object' || Array.isArray(state) || state.$t !== 'Store') {

@@ -3,7 +3,15 @@
  * snapshots and compaction; a torn last record is cut off and logged; a damaged record in
  * the middle is skipped and logged; a damaged newest snapshot falls back to the older one.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -13,7 +21,10 @@ import { DemoEngine } from '../sources/demo';
 import { Store, type StoreOptions } from '../state/store';
 import { DurableJournal, type FsyncPolicy } from './journal';
 
-const OPTIONS: StoreOptions = { valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 7 * 86_400_000 } };
+const OPTIONS: StoreOptions = {
+  valuationCurrency: 'USD',
+  equity: { periodMs: 3_600_000, retainMs: 7 * 86_400_000 },
+};
 const START = Date.parse('2026-02-02T00:00:00Z');
 
 interface LogLine {
@@ -61,7 +72,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function openAt(store: Store, opts: { fsync?: FsyncPolicy; snapshotEvery?: number; log?: pino.Logger; lastSeen?: Map<string, number> } = {}) {
+async function openAt(
+  store: Store,
+  opts: {
+    fsync?: FsyncPolicy;
+    snapshotEvery?: number;
+    log?: pino.Logger;
+    lastSeen?: Map<string, number>;
+  } = {},
+) {
   return DurableJournal.open(store, {
     dir,
     fsync: opts.fsync ?? 'never', // the policies are compared in the first test; the others need no disk flushes
@@ -83,18 +102,26 @@ async function ingest(journal: DurableJournal, store: Store, batches: TradingEve
 jest.setTimeout(30_000);
 
 describe('DurableJournal', () => {
-  it.each<FsyncPolicy>(['always', 'batch', 'never'])('restores every appended batch after a reopen (fsync %s)', async (fsync) => {
-    const batches = demoBatches(100);
-    const live = new Store(OPTIONS);
-    const journal = await openAt(live, { fsync });
-    await ingest(journal, live, batches);
-    // No close: the process "dies" here.
-    const restored = new Store(OPTIONS);
-    const again = await openAt(restored, { fsync });
-    expect(again.stats.recovery).toMatchObject({ snapshotSeq: null, records: 100, tornBytes: 0, corruptRecords: 0 });
-    expect(picture(restored)).toEqual(picture(live));
-    await again.close();
-  });
+  it.each<FsyncPolicy>(['always', 'batch', 'never'])(
+    'restores every appended batch after a reopen (fsync %s)',
+    async (fsync) => {
+      const batches = demoBatches(100);
+      const live = new Store(OPTIONS);
+      const journal = await openAt(live, { fsync });
+      await ingest(journal, live, batches);
+      // No close: the process "dies" here.
+      const restored = new Store(OPTIONS);
+      const again = await openAt(restored, { fsync });
+      expect(again.stats.recovery).toMatchObject({
+        snapshotSeq: null,
+        records: 100,
+        tornBytes: 0,
+        corruptRecords: 0,
+      });
+      expect(picture(restored)).toEqual(picture(live));
+      await again.close();
+    },
+  );
 
   it('snapshots every N events, compacts the journal, and restores snapshot + tail', async () => {
     const batches = demoBatches(1_200);
@@ -109,7 +136,9 @@ describe('DurableJournal', () => {
     expect(files.filter((f) => f.startsWith('snapshot-'))).toHaveLength(2);
     expect(files.filter((f) => f.startsWith('segment-')).length).toBeLessThanOrEqual(3);
     const total = batches.reduce((n, b) => n + b.length, 0);
-    const journalBytes = files.filter((f) => f.startsWith('segment-')).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+    const journalBytes = files
+      .filter((f) => f.startsWith('segment-'))
+      .reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
     expect(journalBytes).toBeLessThan((total / batches.length) * 1_200 * 200); // far less than all events
 
     const restored = new Store(OPTIONS);
@@ -159,7 +188,10 @@ describe('DurableJournal', () => {
     const live = new Store(OPTIONS);
     const journal = await openAt(live);
     await ingest(journal, live, batches);
-    const file = path.join(dir, readdirSync(dir).find((f) => f.startsWith('segment-'))!);
+    const file = path.join(
+      dir,
+      readdirSync(dir).find((f) => f.startsWith('segment-'))!,
+    );
     const bytes = readFileSync(file);
     const secondLine = bytes.indexOf(0x0a) + 1;
     bytes[secondLine + 40] ^= 0x01; // one flipped bit in record 2
@@ -169,7 +201,9 @@ describe('DurableJournal', () => {
     const restored = new Store(OPTIONS);
     const again = await openAt(restored, { log });
     expect(again.stats.recovery).toMatchObject({ records: 19, corruptRecords: 1, tornBytes: 0 });
-    expect(lines.some((l) => l.msg === 'journal: skipped a damaged record' && l.reason === 'checksum mismatch')).toBe(true);
+    expect(
+      lines.some((l) => l.msg === 'journal: skipped a damaged record' && l.reason === 'checksum mismatch'),
+    ).toBe(true);
     expect(statSync(file).size).toBe(bytes.length); // nothing cut: the damage is not at the end
   });
 
@@ -178,7 +212,9 @@ describe('DurableJournal', () => {
     const live = new Store(OPTIONS);
     const journal = await openAt(live, { snapshotEvery: 2_000 });
     await ingest(journal, live, batches);
-    const snapshots = readdirSync(dir).filter((f) => f.startsWith('snapshot-')).sort();
+    const snapshots = readdirSync(dir)
+      .filter((f) => f.startsWith('snapshot-'))
+      .sort();
     const newest = path.join(dir, snapshots[snapshots.length - 1]);
     writeFileSync(newest, readFileSync(newest).subarray(0, 1000));
 

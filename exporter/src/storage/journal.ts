@@ -135,9 +135,18 @@ export class DurableJournal implements Journal {
   static async open(store: Store, options: DurabilityOptions): Promise<DurableJournal> {
     const started = process.hrtime.bigint();
     mkdirSync(options.dir, { recursive: true });
-    for (const name of readdirSync(options.dir)) if (name.endsWith('.tmp')) rmSync(path.join(options.dir, name), { force: true });
+    for (const name of readdirSync(options.dir))
+      if (name.endsWith('.tmp')) rmSync(path.join(options.dir, name), { force: true });
 
-    const report: RecoveryReport = { snapshotSeq: null, records: 0, events: 0, tornBytes: 0, corruptRecords: 0, missingRecords: 0, seconds: 0 };
+    const report: RecoveryReport = {
+      snapshotSeq: null,
+      records: 0,
+      events: 0,
+      tornBytes: 0,
+      corruptRecords: 0,
+      missingRecords: 0,
+      seconds: 0,
+    };
     let lastSeq = 0;
     for (const snap of listByNumber(options.dir, SNAPSHOT).reverse()) {
       try {
@@ -149,7 +158,10 @@ export class DurableJournal implements Journal {
         report.snapshotSeq = restored.seq;
         break;
       } catch (err) {
-        options.log.error({ file: snap.file, err: (err as Error).message }, 'journal: cannot read a snapshot; trying an older one');
+        options.log.error(
+          { file: snap.file, err: (err as Error).message },
+          'journal: cannot read a snapshot; trying an older one',
+        );
       }
     }
 
@@ -163,7 +175,10 @@ export class DurableJournal implements Journal {
     }
     if (report.snapshotSeq === null && segments.length > 0 && segments[0].n > 1) {
       report.missingRecords += segments[0].n - 1;
-      options.log.error({ first: segments[0].n }, 'journal: no readable snapshot covers the records before the oldest segment; state before it is missing');
+      options.log.error(
+        { first: segments[0].n },
+        'journal: no readable snapshot covers the records before the oldest segment; state before it is missing',
+      );
     }
 
     const journal = new DurableJournal(store, options, lastSeq, report.snapshotSeq ?? 0);
@@ -181,18 +196,23 @@ export class DurableJournal implements Journal {
   append(events: readonly TradingEvent[]): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) throw new Error('the journal is closed');
-      if (this.broken) throw new Error(`the journal cannot be written (${this.broken.message}); events are not accepted until the exporter restarts`);
+      if (this.broken)
+        throw new Error(
+          `the journal cannot be written (${this.broken.message}); events are not accepted until the exporter restarts`,
+        );
       if (this.eventsSinceSnapshot >= this.options.snapshotEvery) await this.takeSnapshot();
       const record: JournalRecord = { s: this.nextSeq, t: Date.now(), e: events as TradingEvent[] };
       const bytes = frame(JSON.stringify(record));
       const handle = this.handle as FileHandle;
       try {
         let written = 0;
-        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+        while (written < bytes.length)
+          written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
         const syncStart = process.hrtime.bigint();
         if (this.options.fsync === 'batch') await handle.datasync();
         else if (this.options.fsync === 'always') await handle.sync();
-        if (this.options.fsync !== 'never') this.stats.syncSeconds.observe(Number(process.hrtime.bigint() - syncStart) / 1e9);
+        if (this.options.fsync !== 'never')
+          this.stats.syncSeconds.observe(Number(process.hrtime.bigint() - syncStart) / 1e9);
       } catch (err) {
         // Take back a partial write, so the journal never holds a record that was not acknowledged.
         try {
@@ -200,7 +220,7 @@ export class DurableJournal implements Journal {
         } catch {
           this.broken = err as Error;
         }
-        throw new Error(`journal write failed: ${(err as Error).message}`);
+        throw new Error(`journal write failed: ${(err as Error).message}`, { cause: err });
       }
       this.segmentBytes += bytes.length;
       this.stats.journalBytes += bytes.length;
@@ -277,11 +297,17 @@ export class DurableJournal implements Journal {
       this.stats.lastSnapshotAt = Date.now();
       this.stats.lastSnapshotBytes = bytes.length;
       await this.compact();
-      this.options.log.info({ seq, bytes: bytes.length, ms: Date.now() - started }, 'journal: snapshot written');
+      this.options.log.info(
+        { seq, bytes: bytes.length, ms: Date.now() - started },
+        'journal: snapshot written',
+      );
     } catch (err) {
       // The journal still holds everything; only compaction waits for the next try.
       this.stats.snapshots.failed += 1;
-      this.options.log.error({ err: (err as Error).message, seq }, 'journal: snapshot failed; the journal keeps growing until one succeeds');
+      this.options.log.error(
+        { err: (err as Error).message, seq },
+        'journal: snapshot failed; the journal keeps growing until one succeeds',
+      );
       if (!this.handle) await this.openSegment();
     } finally {
       this.eventsSinceSnapshot = 0;
@@ -328,7 +354,13 @@ async function readSnapshot(file: string): Promise<SnapshotFile> {
 }
 
 /** Applies a segment's records after `afterSeq`; returns the last sequence number seen. */
-async function replaySegment(file: string, afterSeq: number, store: Store, options: DurabilityOptions, report: RecoveryReport): Promise<number> {
+async function replaySegment(
+  file: string,
+  afterSeq: number,
+  store: Store,
+  options: DurabilityOptions,
+  report: RecoveryReport,
+): Promise<number> {
   const handle = await open(file, 'r');
   let lastSeq = afterSeq;
   let goodEnd = 0;
@@ -349,7 +381,10 @@ async function replaySegment(file: string, afterSeq: number, store: Store, optio
     // A bad record followed by a good one is damage in the middle, not a torn tail.
     for (const bad of pendingBad.splice(0)) {
       report.corruptRecords += 1;
-      options.log.error({ file, offset: bad.offset, bytes: bad.end - bad.offset, reason: bad.reason }, 'journal: skipped a damaged record');
+      options.log.error(
+        { file, offset: bad.offset, bytes: bad.end - bad.offset, reason: bad.reason },
+        'journal: skipped a damaged record',
+      );
     }
     goodEnd = item.end;
     if (record.s <= lastSeq) return;
@@ -361,7 +396,10 @@ async function replaySegment(file: string, afterSeq: number, store: Store, optio
     try {
       store.apply(record.e);
     } catch (err) {
-      options.log.error({ file, seq: record.s, err: (err as Error).message }, 'journal: a record could not be applied');
+      options.log.error(
+        { file, seq: record.s, err: (err as Error).message },
+        'journal: a record could not be applied',
+      );
     }
     for (const event of record.e) {
       const seen = options.lastSeen.get(event.engine);
@@ -378,7 +416,8 @@ async function replaySegment(file: string, afterSeq: number, store: Store, optio
     for (;;) {
       const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, offset);
       if (bytesRead === 0) break;
-      const data = rest.length > 0 ? Buffer.concat([rest, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const data =
+        rest.length > 0 ? Buffer.concat([rest, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
       const items: (GoodRecord | BadRecord)[] = [];
       // Copy what is left over: `chunk` is reused for the next read.
       rest = Buffer.from(scanLines(data, offset - rest.length, items));

@@ -50,7 +50,12 @@ export function scanLines(chunk: Buffer, base: number, out: (GoodRecord | BadRec
 /** The bytes after the last newline of a file: a record whose write never finished. */
 export function unfinished(rest: Buffer, base: number): BadRecord | null {
   if (rest.length === 0) return null;
-  return { kind: 'bad', offset: base, end: base + rest.length, reason: `an unfinished record of ${rest.length} bytes (no newline)` };
+  return {
+    kind: 'bad',
+    offset: base,
+    end: base + rest.length,
+    reason: `an unfinished record of ${rest.length} bytes (no newline)`,
+  };
 }
 
 function checkLine(line: Buffer, offset: number, end: number): GoodRecord | BadRecord {

@@ -12,15 +12,47 @@ const LAST_SEEN = family(
   'Wall-clock time the exporter last received an event from the engine, in Unix seconds (event time may lag; this does not).',
 );
 const JOURNAL_BYTES = family('tradewatch_journal_bytes', 'gauge', 'Bytes of journal segments on disk.');
-const JOURNAL_SYNC = family('tradewatch_journal_sync_seconds', 'histogram', 'Time to flush one journaled batch to disk.');
-const SNAPSHOTS = family('tradewatch_snapshots_total', 'counter', 'Snapshots of the state written, by outcome.');
-const SNAPSHOT_LAST = family('tradewatch_snapshot_last_timestamp_seconds', 'gauge', 'Wall-clock time of the last snapshot written, in Unix seconds.');
+const JOURNAL_SYNC = family(
+  'tradewatch_journal_sync_seconds',
+  'histogram',
+  'Time to flush one journaled batch to disk.',
+);
+const SNAPSHOTS = family(
+  'tradewatch_snapshots_total',
+  'counter',
+  'Snapshots of the state written, by outcome.',
+);
+const SNAPSHOT_LAST = family(
+  'tradewatch_snapshot_last_timestamp_seconds',
+  'gauge',
+  'Wall-clock time of the last snapshot written, in Unix seconds.',
+);
 const SNAPSHOT_BYTES = family('tradewatch_snapshot_bytes', 'gauge', 'Size of the last snapshot written.');
-const RECOVERY_SECONDS = family('tradewatch_recovery_duration_seconds', 'gauge', 'Time the last start took to restore the state (snapshot and journal).');
-const RECOVERY_EVENTS = family('tradewatch_recovery_replayed_events', 'gauge', 'Journaled events replayed after the snapshot at the last start.');
-const DAMAGED = family('tradewatch_journal_damaged_records', 'gauge', 'Journal records found damaged at the last start: torn (cut off at the end) or corrupt (skipped).');
-const NATS_CONNECTED = family('tradewatch_nats_connected', 'gauge', 'Whether the NATS source is connected and consuming (1) or not (0).');
-const NATS_MESSAGES = family('tradewatch_nats_messages_total', 'counter', 'NATS messages handled, by outcome (applied, rejected, failed).');
+const RECOVERY_SECONDS = family(
+  'tradewatch_recovery_duration_seconds',
+  'gauge',
+  'Time the last start took to restore the state (snapshot and journal).',
+);
+const RECOVERY_EVENTS = family(
+  'tradewatch_recovery_replayed_events',
+  'gauge',
+  'Journaled events replayed after the snapshot at the last start.',
+);
+const DAMAGED = family(
+  'tradewatch_journal_damaged_records',
+  'gauge',
+  'Journal records found damaged at the last start: torn (cut off at the end) or corrupt (skipped).',
+);
+const NATS_CONNECTED = family(
+  'tradewatch_nats_connected',
+  'gauge',
+  'Whether the NATS source is connected and consuming (1) or not (0).',
+);
+const NATS_MESSAGES = family(
+  'tradewatch_nats_messages_total',
+  'counter',
+  'NATS messages handled, by outcome (applied, rejected, failed).',
+);
 
 export interface NatsStats {
   connected(): boolean;
@@ -29,7 +61,19 @@ export interface NatsStats {
 
 export class DurabilityCollector implements Collector {
   readonly name = 'durability';
-  readonly families = [LAST_SEEN, JOURNAL_BYTES, JOURNAL_SYNC, SNAPSHOTS, SNAPSHOT_LAST, SNAPSHOT_BYTES, RECOVERY_SECONDS, RECOVERY_EVENTS, DAMAGED, NATS_CONNECTED, NATS_MESSAGES];
+  readonly families = [
+    LAST_SEEN,
+    JOURNAL_BYTES,
+    JOURNAL_SYNC,
+    SNAPSHOTS,
+    SNAPSHOT_LAST,
+    SNAPSHOT_BYTES,
+    RECOVERY_SECONDS,
+    RECOVERY_EVENTS,
+    DAMAGED,
+    NATS_CONNECTED,
+    NATS_MESSAGES,
+  ];
 
   constructor(
     private readonly deps: {
