@@ -25,17 +25,15 @@ const server = http.createServer((req, res) => {
   if (req.url === '/stats') {
     const m = process.memoryUsage();
     const cpu = process.cpuUsage();
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          rss: m.rss,
-          heapUsed: m.heapUsed,
-          external: m.external,
-          cpuSeconds: (cpu.user + cpu.system) / 1e6,
-          clients: clients.size,
-        }),
-      );
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        external: m.external,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        clients: clients.size,
+      }),
+    );
     return;
   }
   res.writeHead(404).end();

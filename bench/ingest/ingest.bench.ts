@@ -26,12 +26,55 @@ function makeBatch(b: number): unknown[] {
     const side = n % 2 === 0 ? 'buy' : 'sell';
     const ts = T0 + n;
     const base = { engine: 'bench', symbol, side, strategy };
-    const order = { type: 'order', ts, ...base, order_id: `o${n}`, order_type: 'limit', quantity: '2', limit_price: '100.5', time_in_force: 'GTC' };
+    const order = {
+      type: 'order',
+      ts,
+      ...base,
+      order_id: `o${n}`,
+      order_type: 'limit',
+      quantity: '2',
+      limit_price: '100.5',
+      time_in_force: 'GTC',
+    };
     events.push({ ...order, status: 'new' });
-    events.push({ type: 'fill', ts: ts + 1, ...base, fill_id: `f${n}a`, order_id: `o${n}`, price: '100.5', quantity: '1', fee: '0.05', fee_currency: 'USD' });
-    events.push({ ...order, ts: ts + 1, status: 'partially_filled', filled_quantity: '1', avg_fill_price: '100.5', fees: '0.05' });
-    events.push({ type: 'fill', ts: ts + 2, ...base, fill_id: `f${n}b`, order_id: `o${n}`, price: '100.5', quantity: '1', fee: '0.05', fee_currency: 'USD' });
-    events.push({ ...order, ts: ts + 2, status: 'filled', filled_quantity: '2', avg_fill_price: '100.5', fees: '0.1' });
+    events.push({
+      type: 'fill',
+      ts: ts + 1,
+      ...base,
+      fill_id: `f${n}a`,
+      order_id: `o${n}`,
+      price: '100.5',
+      quantity: '1',
+      fee: '0.05',
+      fee_currency: 'USD',
+    });
+    events.push({
+      ...order,
+      ts: ts + 1,
+      status: 'partially_filled',
+      filled_quantity: '1',
+      avg_fill_price: '100.5',
+      fees: '0.05',
+    });
+    events.push({
+      type: 'fill',
+      ts: ts + 2,
+      ...base,
+      fill_id: `f${n}b`,
+      order_id: `o${n}`,
+      price: '100.5',
+      quantity: '1',
+      fee: '0.05',
+      fee_currency: 'USD',
+    });
+    events.push({
+      ...order,
+      ts: ts + 2,
+      status: 'filled',
+      filled_quantity: '2',
+      avg_fill_price: '100.5',
+      fees: '0.1',
+    });
   }
   return events.slice(0, BATCH);
 }
@@ -45,8 +88,32 @@ function stateBatch(): unknown[] {
     for (const strategy of STRATEGIES) {
       for (const side of ['buy', 'sell']) {
         const id = `${symbol}-${strategy}-${side}`;
-        events.push({ type: 'order', ts: T0, engine: 'scrape', order_id: id, symbol, side, strategy, order_type: 'limit', status: 'new', quantity: 1, limit_price: 100 });
-        events.push({ type: 'fill', ts: T0 + 1, engine: 'scrape', fill_id: `${id}-f`, order_id: id, symbol, side, strategy, price: 100, quantity: side === 'buy' ? 0.6 : 0.1, fee: 0.01 });
+        events.push({
+          type: 'order',
+          ts: T0,
+          engine: 'scrape',
+          order_id: id,
+          symbol,
+          side,
+          strategy,
+          order_type: 'limit',
+          status: 'new',
+          quantity: 1,
+          limit_price: 100,
+        });
+        events.push({
+          type: 'fill',
+          ts: T0 + 1,
+          engine: 'scrape',
+          fill_id: `${id}-f`,
+          order_id: id,
+          symbol,
+          side,
+          strategy,
+          price: 100,
+          quantity: side === 'buy' ? 0.6 : 0.1,
+          fee: 0.01,
+        });
       }
     }
   }
@@ -60,7 +127,14 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const ex = await startExporter({
-    env: { TRADEWATCH_SOURCE: 'none', TRADEWATCH_LOG_LEVEL: 'warn', TRADEWATCH_INGEST_RATE_LIMIT: '1000000000', ...(process.env.BENCH_JOURNAL_FSYNC ? { TRADEWATCH_JOURNAL_FSYNC: process.env.BENCH_JOURNAL_FSYNC } : {}) },
+    env: {
+      TRADEWATCH_SOURCE: 'none',
+      TRADEWATCH_LOG_LEVEL: 'warn',
+      TRADEWATCH_INGEST_RATE_LIMIT: '1000000000',
+      ...(process.env.BENCH_JOURNAL_FSYNC
+        ? { TRADEWATCH_JOURNAL_FSYNC: process.env.BENCH_JOURNAL_FSYNC }
+        : {}),
+    },
   });
   try {
     // ---- ingest ----------------------------------------------------------------------
@@ -71,14 +145,16 @@ async function main(): Promise<void> {
     let t = performance.now();
     for (const body of bodies) {
       const r = await postEvents(ex, body);
-      if (r.status !== 200) throw new Error(`ingest answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+      if (r.status !== 200)
+        throw new Error(`ingest answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
     }
     const ingestSeconds = (performance.now() - t) / 1000;
     const ingestRate = (BATCHES * BATCH) / ingestSeconds;
 
     t = performance.now();
     let parsed = 0;
-    for (let rep = 0; rep < 3; rep++) for (const body of bodies) parsed += (JSON.parse(body) as unknown[]).length;
+    for (let rep = 0; rep < 3; rep++)
+      for (const body of bodies) parsed += (JSON.parse(body) as unknown[]).length;
     const parseRate = parsed / ((performance.now() - t) / 1000);
 
     // ---- scrape ----------------------------------------------------------------------
@@ -102,7 +178,8 @@ async function main(): Promise<void> {
       const brace = key.indexOf('{');
       const name = brace < 0 ? key : key.slice(0, brace);
       const labels: Record<string, string> = {};
-      if (brace >= 0) for (const m of key.slice(brace + 1, -1).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[m[1]] = m[2];
+      if (brace >= 0)
+        for (const m of key.slice(brace + 1, -1).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[m[1]] = m[2];
       let g = gauges.get(name);
       if (!g) {
         g = new Gauge({ name, help: 'bench', labelNames: Object.keys(labels), registers: [bare] });

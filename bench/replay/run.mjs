@@ -23,10 +23,13 @@ try {
   const engine = new DemoEngine(42, 'bench');
   const start = Date.parse('2026-01-05T00:00:00Z');
   const lines = [];
-  for (let i = 0; i < TICKS; i++) for (const e of engine.next(start + i * 60_000)) lines.push(JSON.stringify(e));
+  for (let i = 0; i < TICKS; i++)
+    for (const e of engine.next(start + i * 60_000)) lines.push(JSON.stringify(e));
   writeFileSync(file, lines.join('\n') + '\n');
   const bytes = readFileSync(file).length;
-  console.log(`file: ${lines.length} events, ${(bytes / 1e6).toFixed(1)} MB (${TICKS} demo ticks, ${(TICKS / 1440).toFixed(1)} days of event time)`);
+  console.log(
+    `file: ${lines.length} events, ${(bytes / 1e6).toFixed(1)} MB (${TICKS} demo ticks, ${(TICKS / 1440).toFixed(1)} days of event time)`,
+  );
 
   // Baseline: read the file and JSON.parse every line, nothing else.
   let t = process.hrtime.bigint();
@@ -41,10 +44,21 @@ try {
 
   const baseRate = parsed / baseSeconds;
   const replayRate = report.applied / replaySeconds;
-  console.log(`JSON.parse of the lines (baseline): ${Math.round(baseRate).toLocaleString('en-US')} events/s (${baseSeconds.toFixed(2)} s)`);
-  console.log(`tradewatch replay (parse + validate + apply + report): ${Math.round(replayRate).toLocaleString('en-US')} events/s (${replaySeconds.toFixed(2)} s)`);
-  console.log(`ratio replay / JSON.parse: ${(replayRate / baseRate).toFixed(3)} (JSON.parse is ${(baseRate / replayRate).toFixed(1)}× faster)`);
-  console.log(`machine: ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+  console.log(
+    `JSON.parse of the lines (baseline): ${Math.round(baseRate).toLocaleString('en-US')} events/s (${baseSeconds.toFixed(2)} s)`,
+  );
+  console.log(
+    `tradewatch replay (parse + validate + apply + report): ${Math.round(replayRate).toLocaleString('en-US')} events/s (${replaySeconds.toFixed(2)} s)`,
+  );
+  console.log(
+    `ratio replay / JSON.parse: ${(replayRate / baseRate).toFixed(3)} (JSON.parse is ${(baseRate / replayRate).toFixed(1)}× faster)`,
+  );
+  console.log(
+    `machine: ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, node ${process.version}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

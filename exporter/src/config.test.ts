@@ -29,7 +29,9 @@ describe('configuration', () => {
   });
 
   it('parses named tokens and keeps secrets apart from names', () => {
-    const c = loadConfig({ env: { TRADEWATCH_INGEST_TOKENS: 'galfriday:abcdefghijklmnop1234, qrstuvwxyzABCDEF5678' } });
+    const c = loadConfig({
+      env: { TRADEWATCH_INGEST_TOKENS: 'galfriday:abcdefghijklmnop1234, qrstuvwxyzABCDEF5678' },
+    });
     expect(c.ingestTokens).toEqual([
       { name: 'galfriday', secret: 'abcdefghijklmnop1234' },
       { name: 'token2', secret: 'qrstuvwxyzABCDEF5678' },
@@ -37,16 +39,48 @@ describe('configuration', () => {
   });
 
   const bad: [string, Record<string, string>, RegExp][] = [
-    ['a port that is not a number', { TRADEWATCH_PORT: 'abc' }, /TRADEWATCH_PORT = "abc" is not valid: expected an integer port from 0 to 65535/],
+    [
+      'a port that is not a number',
+      { TRADEWATCH_PORT: 'abc' },
+      /TRADEWATCH_PORT = "abc" is not valid: expected an integer port from 0 to 65535/,
+    ],
     ['a port out of range', { TRADEWATCH_PORT: '70000' }, /TRADEWATCH_PORT = "70000"/],
-    ['an unknown source', { TRADEWATCH_SOURCE: 'demo,kafka' }, /TRADEWATCH_SOURCE = "demo,kafka" is not valid: expected a comma-separated list of demo, nats, replay, or none/],
-    ['a bad duration', { TRADEWATCH_RETURNS_PERIOD: 'hourly' }, /TRADEWATCH_RETURNS_PERIOD = "hourly" is not valid: expected a duration such as 1h or 1d/],
-    ['a short token', { TRADEWATCH_VIEWER_TOKENS: 'short' }, /TRADEWATCH_VIEWER_TOKENS = "short" is not valid: expected comma-separated tokens/],
-    ['a token with a space', { TRADEWATCH_INGEST_TOKENS: 'name:has a space in it!!' }, /TRADEWATCH_INGEST_TOKENS/],
-    ['a bad origin', { TRADEWATCH_ALLOWED_ORIGINS: 'grafana.example.com' }, /TRADEWATCH_ALLOWED_ORIGINS = "grafana.example.com" is not valid/],
-    ['a bad log level', { TRADEWATCH_LOG_LEVEL: 'loud' }, /TRADEWATCH_LOG_LEVEL = "loud" is not valid: expected fatal, error/],
+    [
+      'an unknown source',
+      { TRADEWATCH_SOURCE: 'demo,kafka' },
+      /TRADEWATCH_SOURCE = "demo,kafka" is not valid: expected a comma-separated list of demo, nats, replay, or none/,
+    ],
+    [
+      'a bad duration',
+      { TRADEWATCH_RETURNS_PERIOD: 'hourly' },
+      /TRADEWATCH_RETURNS_PERIOD = "hourly" is not valid: expected a duration such as 1h or 1d/,
+    ],
+    [
+      'a short token',
+      { TRADEWATCH_VIEWER_TOKENS: 'short' },
+      /TRADEWATCH_VIEWER_TOKENS = "short" is not valid: expected comma-separated tokens/,
+    ],
+    [
+      'a token with a space',
+      { TRADEWATCH_INGEST_TOKENS: 'name:has a space in it!!' },
+      /TRADEWATCH_INGEST_TOKENS/,
+    ],
+    [
+      'a bad origin',
+      { TRADEWATCH_ALLOWED_ORIGINS: 'grafana.example.com' },
+      /TRADEWATCH_ALLOWED_ORIGINS = "grafana.example.com" is not valid/,
+    ],
+    [
+      'a bad log level',
+      { TRADEWATCH_LOG_LEVEL: 'loud' },
+      /TRADEWATCH_LOG_LEVEL = "loud" is not valid: expected fatal, error/,
+    ],
     ['a tiny body limit', { TRADEWATCH_MAX_BODY_BYTES: '10' }, /TRADEWATCH_MAX_BODY_BYTES/],
-    ['half of TLS', { TRADEWATCH_TLS_CERT: '/tmp/cert.pem' }, /TRADEWATCH_TLS_CERT and TRADEWATCH_TLS_KEY must be set together/],
+    [
+      'half of TLS',
+      { TRADEWATCH_TLS_CERT: '/tmp/cert.pem' },
+      /TRADEWATCH_TLS_CERT and TRADEWATCH_TLS_KEY must be set together/,
+    ],
     ['replay without a file', { TRADEWATCH_SOURCE: 'replay' }, /TRADEWATCH_REPLAY_FILE is not set/],
   ];
   it.each(bad)('refuses %s, naming the setting, the value and what is accepted', (_name, env, message) => {

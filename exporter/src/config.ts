@@ -44,7 +44,13 @@ export interface Config {
   nats: { url: string; subject: string; stream: string; durable: string };
   replay: { file: string | null; speed: number };
   tls: { cert: string | null; key: string | null };
-  feed: { batchMs: number; heartbeatMs: number; maxClients: number; maxFrameBytes: number; maxBufferedBytes: number };
+  feed: {
+    batchMs: number;
+    heartbeatMs: number;
+    maxClients: number;
+    maxFrameBytes: number;
+    maxBufferedBytes: number;
+  };
   journal: { enabled: boolean; fsync: 'always' | 'batch' | 'never'; snapshotEvery: number };
   /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
   galfriday: { engine: string; fills: 'execution_report' | 'fill_event' };
@@ -88,9 +94,7 @@ const bool = (v: Raw): boolean => {
   throw new Error();
 };
 const list = (v: Raw): string[] =>
-  (Array.isArray(v) ? v : String(v).split(','))
-    .map((s) => String(s).trim())
-    .filter(Boolean);
+  (Array.isArray(v) ? v : String(v).split(',')).map((s) => String(s).trim()).filter(Boolean);
 const oneOf =
   <T extends string>(values: readonly T[]) =>
   (v: Raw): T => {
@@ -117,8 +121,7 @@ export function parseDuration(v: string): number {
   return Number(m[1]) * UNIT_MS[m[2]];
 }
 const duration = (v: Raw): number => parseDuration(String(v));
-const windows = (v: Raw) =>
-  list(v).map((w) => ({ name: w, ms: w === 'all' ? null : parseDuration(w) }));
+const windows = (v: Raw) => list(v).map((w) => ({ name: w, ms: w === 'all' ? null : parseDuration(w) }));
 const sources = (v: Raw): SourceName[] => {
   const names = list(v).map((s) => oneOf(['demo', 'nats', 'replay', 'none'] as const)(s));
   if (names.length === 0) throw new Error();
@@ -132,43 +135,268 @@ const origin = (v: Raw): string[] =>
   });
 
 const SETTINGS: Setting[] = [
-  { key: 'port', env: 'TRADEWATCH_PORT', flag: 'port', accepts: 'an integer port from 0 to 65535', parse: int(0, 65535) },
-  { key: 'host', env: 'TRADEWATCH_HOST', flag: 'host', accepts: 'an address to listen on, e.g. 0.0.0.0 or 127.0.0.1', parse: str },
+  {
+    key: 'port',
+    env: 'TRADEWATCH_PORT',
+    flag: 'port',
+    accepts: 'an integer port from 0 to 65535',
+    parse: int(0, 65535),
+  },
+  {
+    key: 'host',
+    env: 'TRADEWATCH_HOST',
+    flag: 'host',
+    accepts: 'an address to listen on, e.g. 0.0.0.0 or 127.0.0.1',
+    parse: str,
+  },
   { key: 'dataDir', env: 'TRADEWATCH_DATA_DIR', flag: 'data-dir', accepts: 'a directory path', parse: str },
-  { key: 'sources', env: 'TRADEWATCH_SOURCE', flag: 'source', accepts: 'a comma-separated list of demo, nats, replay, or none', parse: sources },
-  { key: 'ingestTokens', env: 'TRADEWATCH_INGEST_TOKENS', flag: 'ingest-tokens', accepts: 'comma-separated tokens (name:secret or secret; secrets of 16+ characters A-Z a-z 0-9 . _ ~ -)', parse: tokens },
-  { key: 'viewerTokens', env: 'TRADEWATCH_VIEWER_TOKENS', flag: 'viewer-tokens', accepts: 'comma-separated tokens (name:secret or secret; secrets of 16+ characters A-Z a-z 0-9 . _ ~ -)', parse: tokens },
-  { key: 'metricsToken', env: 'TRADEWATCH_METRICS_TOKEN', flag: 'metrics-token', accepts: 'one token (16+ characters A-Z a-z 0-9 . _ ~ -), or empty for an open /metrics', parse: (v) => (String(v).trim() === '' ? null : tokens(v)[0]) },
-  { key: 'allowedOrigins', env: 'TRADEWATCH_ALLOWED_ORIGINS', flag: 'allowed-origins', accepts: 'comma-separated origins such as https://grafana.example.com', parse: origin },
-  { key: 'allowAnonymousIngest', env: 'TRADEWATCH_ALLOW_ANONYMOUS_INGEST', flag: 'allow-anonymous-ingest', accepts: 'true or false', parse: bool },
-  { key: 'valuationCurrency', env: 'TRADEWATCH_VALUATION_CURRENCY', flag: 'valuation-currency', accepts: 'a currency code such as USD', parse: (v) => { const s = str(v).toUpperCase(); if (!/^[A-Z0-9._-]{1,32}$/.test(s)) throw new Error(); return s; } },
-  { key: 'returnsPeriodMs', env: 'TRADEWATCH_RETURNS_PERIOD', flag: 'returns-period', accepts: 'a duration such as 1h or 1d', parse: duration },
-  { key: 'periodsPerYear', env: 'TRADEWATCH_PERIODS_PER_YEAR', flag: 'periods-per-year', accepts: 'a positive number such as 8760 (hourly, 24/7) or 252 (daily, trading days)', parse: num(1e-9, 1e9) },
-  { key: 'windows', env: 'TRADEWATCH_WINDOWS', flag: 'windows', accepts: 'comma-separated durations or all, e.g. 1d,7d,30d,all', parse: windows },
-  { key: 'maxBodyBytes', env: 'TRADEWATCH_MAX_BODY_BYTES', flag: 'max-body-bytes', accepts: 'an integer number of bytes from 1024 to 1073741824', parse: int(1024, 1 << 30) },
-  { key: 'ingestRateLimit', env: 'TRADEWATCH_INGEST_RATE_LIMIT', flag: 'ingest-rate-limit', accepts: 'events per second per token, a positive integer', parse: int(1, 1e9) },
-  { key: 'logLevel', env: 'TRADEWATCH_LOG_LEVEL', flag: 'log-level', accepts: 'fatal, error, warn, info, debug, trace or silent', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
-  { key: 'demo.seed', env: 'TRADEWATCH_DEMO_SEED', flag: 'demo-seed', accepts: 'an integer seed', parse: int(0, 2 ** 31 - 1) },
-  { key: 'demo.intervalMs', env: 'TRADEWATCH_DEMO_INTERVAL_MS', flag: 'demo-interval-ms', accepts: 'milliseconds between demo ticks, 10 to 60000', parse: int(10, 60000) },
-  { key: 'demo.engine', env: 'TRADEWATCH_DEMO_ENGINE', flag: 'demo-engine', accepts: 'an engine name', parse: str },
-  { key: 'nats.url', env: 'TRADEWATCH_NATS_URL', flag: 'nats-url', accepts: 'a NATS URL such as nats://127.0.0.1:4222', parse: (v) => { const s = str(v); if (!/^(nats|tls|ws|wss):\/\//.test(s)) throw new Error(); return s; } },
-  { key: 'nats.subject', env: 'TRADEWATCH_NATS_SUBJECT', flag: 'nats-subject', accepts: 'a NATS subject such as tradewatch.events.>', parse: str },
-  { key: 'nats.stream', env: 'TRADEWATCH_NATS_STREAM', flag: 'nats-stream', accepts: 'a JetStream stream name', parse: str },
-  { key: 'nats.durable', env: 'TRADEWATCH_NATS_DURABLE', flag: 'nats-durable', accepts: 'a durable consumer name (one per exporter replica)', parse: str },
-  { key: 'replay.file', env: 'TRADEWATCH_REPLAY_FILE', flag: 'replay-file', accepts: 'a path to a JSONL event file', parse: optionalStr },
-  { key: 'replay.speed', env: 'TRADEWATCH_REPLAY_SPEED', flag: 'replay-speed', accepts: 'a speed factor (1 = recorded speed) or 0 for as fast as possible', parse: num(0, 1e6) },
-  { key: 'tls.cert', env: 'TRADEWATCH_TLS_CERT', flag: 'tls-cert', accepts: 'a path to a PEM certificate', parse: optionalStr },
-  { key: 'tls.key', env: 'TRADEWATCH_TLS_KEY', flag: 'tls-key', accepts: 'a path to a PEM private key', parse: optionalStr },
-  { key: 'feed.batchMs', env: 'TRADEWATCH_FEED_BATCH_MS', flag: 'feed-batch-ms', accepts: 'milliseconds between feed update batches, 10 to 5000', parse: int(10, 5000) },
-  { key: 'feed.heartbeatMs', env: 'TRADEWATCH_FEED_HEARTBEAT_MS', flag: 'feed-heartbeat-ms', accepts: 'milliseconds between heartbeats, 1000 to 300000', parse: int(1000, 300000) },
-  { key: 'feed.maxClients', env: 'TRADEWATCH_FEED_MAX_CLIENTS', flag: 'feed-max-clients', accepts: 'a positive integer', parse: int(1, 1e6) },
-  { key: 'feed.maxFrameBytes', env: 'TRADEWATCH_FEED_MAX_FRAME_BYTES', flag: 'feed-max-frame-bytes', accepts: 'an integer number of bytes from 256 to 1048576', parse: int(256, 1 << 20) },
-  { key: 'feed.maxBufferedBytes', env: 'TRADEWATCH_FEED_MAX_BUFFERED_BYTES', flag: 'feed-max-buffered-bytes', accepts: 'an integer number of bytes', parse: int(1024, 1 << 30) },
-  { key: 'journal.fsync', env: 'TRADEWATCH_JOURNAL_FSYNC', flag: 'journal-fsync', accepts: 'always, batch or never', parse: oneOf(['always', 'batch', 'never'] as const) },
-  { key: 'journal.snapshotEvery', env: 'TRADEWATCH_SNAPSHOT_EVERY', flag: 'snapshot-every', accepts: 'journaled events between snapshots, a positive integer', parse: int(1, 1e9) },
-  { key: 'journal.enabled', env: 'TRADEWATCH_JOURNAL', flag: 'journal', accepts: 'true or false (false: nothing is kept across restarts)', parse: bool },
-  { key: 'galfriday.engine', env: 'TRADEWATCH_GALFRIDAY_ENGINE', flag: 'galfriday-engine', accepts: 'the engine name given to Gal Friday events that carry none', parse: str },
-  { key: 'galfriday.fills', env: 'TRADEWATCH_GALFRIDAY_FILLS', flag: 'galfriday-fills', accepts: 'execution_report (fills derived from cumulative EXECUTION_REPORTs) or fill_event (from FILL events)', parse: oneOf(['execution_report', 'fill_event'] as const) },
+  {
+    key: 'sources',
+    env: 'TRADEWATCH_SOURCE',
+    flag: 'source',
+    accepts: 'a comma-separated list of demo, nats, replay, or none',
+    parse: sources,
+  },
+  {
+    key: 'ingestTokens',
+    env: 'TRADEWATCH_INGEST_TOKENS',
+    flag: 'ingest-tokens',
+    accepts: 'comma-separated tokens (name:secret or secret; secrets of 16+ characters A-Z a-z 0-9 . _ ~ -)',
+    parse: tokens,
+  },
+  {
+    key: 'viewerTokens',
+    env: 'TRADEWATCH_VIEWER_TOKENS',
+    flag: 'viewer-tokens',
+    accepts: 'comma-separated tokens (name:secret or secret; secrets of 16+ characters A-Z a-z 0-9 . _ ~ -)',
+    parse: tokens,
+  },
+  {
+    key: 'metricsToken',
+    env: 'TRADEWATCH_METRICS_TOKEN',
+    flag: 'metrics-token',
+    accepts: 'one token (16+ characters A-Z a-z 0-9 . _ ~ -), or empty for an open /metrics',
+    parse: (v) => (String(v).trim() === '' ? null : tokens(v)[0]),
+  },
+  {
+    key: 'allowedOrigins',
+    env: 'TRADEWATCH_ALLOWED_ORIGINS',
+    flag: 'allowed-origins',
+    accepts: 'comma-separated origins such as https://grafana.example.com',
+    parse: origin,
+  },
+  {
+    key: 'allowAnonymousIngest',
+    env: 'TRADEWATCH_ALLOW_ANONYMOUS_INGEST',
+    flag: 'allow-anonymous-ingest',
+    accepts: 'true or false',
+    parse: bool,
+  },
+  {
+    key: 'valuationCurrency',
+    env: 'TRADEWATCH_VALUATION_CURRENCY',
+    flag: 'valuation-currency',
+    accepts: 'a currency code such as USD',
+    parse: (v) => {
+      const s = str(v).toUpperCase();
+      if (!/^[A-Z0-9._-]{1,32}$/.test(s)) throw new Error();
+      return s;
+    },
+  },
+  {
+    key: 'returnsPeriodMs',
+    env: 'TRADEWATCH_RETURNS_PERIOD',
+    flag: 'returns-period',
+    accepts: 'a duration such as 1h or 1d',
+    parse: duration,
+  },
+  {
+    key: 'periodsPerYear',
+    env: 'TRADEWATCH_PERIODS_PER_YEAR',
+    flag: 'periods-per-year',
+    accepts: 'a positive number such as 8760 (hourly, 24/7) or 252 (daily, trading days)',
+    parse: num(1e-9, 1e9),
+  },
+  {
+    key: 'windows',
+    env: 'TRADEWATCH_WINDOWS',
+    flag: 'windows',
+    accepts: 'comma-separated durations or all, e.g. 1d,7d,30d,all',
+    parse: windows,
+  },
+  {
+    key: 'maxBodyBytes',
+    env: 'TRADEWATCH_MAX_BODY_BYTES',
+    flag: 'max-body-bytes',
+    accepts: 'an integer number of bytes from 1024 to 1073741824',
+    parse: int(1024, 1 << 30),
+  },
+  {
+    key: 'ingestRateLimit',
+    env: 'TRADEWATCH_INGEST_RATE_LIMIT',
+    flag: 'ingest-rate-limit',
+    accepts: 'events per second per token, a positive integer',
+    parse: int(1, 1e9),
+  },
+  {
+    key: 'logLevel',
+    env: 'TRADEWATCH_LOG_LEVEL',
+    flag: 'log-level',
+    accepts: 'fatal, error, warn, info, debug, trace or silent',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  },
+  {
+    key: 'demo.seed',
+    env: 'TRADEWATCH_DEMO_SEED',
+    flag: 'demo-seed',
+    accepts: 'an integer seed',
+    parse: int(0, 2 ** 31 - 1),
+  },
+  {
+    key: 'demo.intervalMs',
+    env: 'TRADEWATCH_DEMO_INTERVAL_MS',
+    flag: 'demo-interval-ms',
+    accepts: 'milliseconds between demo ticks, 10 to 60000',
+    parse: int(10, 60000),
+  },
+  {
+    key: 'demo.engine',
+    env: 'TRADEWATCH_DEMO_ENGINE',
+    flag: 'demo-engine',
+    accepts: 'an engine name',
+    parse: str,
+  },
+  {
+    key: 'nats.url',
+    env: 'TRADEWATCH_NATS_URL',
+    flag: 'nats-url',
+    accepts: 'a NATS URL such as nats://127.0.0.1:4222',
+    parse: (v) => {
+      const s = str(v);
+      if (!/^(nats|tls|ws|wss):\/\//.test(s)) throw new Error();
+      return s;
+    },
+  },
+  {
+    key: 'nats.subject',
+    env: 'TRADEWATCH_NATS_SUBJECT',
+    flag: 'nats-subject',
+    accepts: 'a NATS subject such as tradewatch.events.>',
+    parse: str,
+  },
+  {
+    key: 'nats.stream',
+    env: 'TRADEWATCH_NATS_STREAM',
+    flag: 'nats-stream',
+    accepts: 'a JetStream stream name',
+    parse: str,
+  },
+  {
+    key: 'nats.durable',
+    env: 'TRADEWATCH_NATS_DURABLE',
+    flag: 'nats-durable',
+    accepts: 'a durable consumer name (one per exporter replica)',
+    parse: str,
+  },
+  {
+    key: 'replay.file',
+    env: 'TRADEWATCH_REPLAY_FILE',
+    flag: 'replay-file',
+    accepts: 'a path to a JSONL event file',
+    parse: optionalStr,
+  },
+  {
+    key: 'replay.speed',
+    env: 'TRADEWATCH_REPLAY_SPEED',
+    flag: 'replay-speed',
+    accepts: 'a speed factor (1 = recorded speed) or 0 for as fast as possible',
+    parse: num(0, 1e6),
+  },
+  {
+    key: 'tls.cert',
+    env: 'TRADEWATCH_TLS_CERT',
+    flag: 'tls-cert',
+    accepts: 'a path to a PEM certificate',
+    parse: optionalStr,
+  },
+  {
+    key: 'tls.key',
+    env: 'TRADEWATCH_TLS_KEY',
+    flag: 'tls-key',
+    accepts: 'a path to a PEM private key',
+    parse: optionalStr,
+  },
+  {
+    key: 'feed.batchMs',
+    env: 'TRADEWATCH_FEED_BATCH_MS',
+    flag: 'feed-batch-ms',
+    accepts: 'milliseconds between feed update batches, 10 to 5000',
+    parse: int(10, 5000),
+  },
+  {
+    key: 'feed.heartbeatMs',
+    env: 'TRADEWATCH_FEED_HEARTBEAT_MS',
+    flag: 'feed-heartbeat-ms',
+    accepts: 'milliseconds between heartbeats, 1000 to 300000',
+    parse: int(1000, 300000),
+  },
+  {
+    key: 'feed.maxClients',
+    env: 'TRADEWATCH_FEED_MAX_CLIENTS',
+    flag: 'feed-max-clients',
+    accepts: 'a positive integer',
+    parse: int(1, 1e6),
+  },
+  {
+    key: 'feed.maxFrameBytes',
+    env: 'TRADEWATCH_FEED_MAX_FRAME_BYTES',
+    flag: 'feed-max-frame-bytes',
+    accepts: 'an integer number of bytes from 256 to 1048576',
+    parse: int(256, 1 << 20),
+  },
+  {
+    key: 'feed.maxBufferedBytes',
+    env: 'TRADEWATCH_FEED_MAX_BUFFERED_BYTES',
+    flag: 'feed-max-buffered-bytes',
+    accepts: 'an integer number of bytes',
+    parse: int(1024, 1 << 30),
+  },
+  {
+    key: 'journal.fsync',
+    env: 'TRADEWATCH_JOURNAL_FSYNC',
+    flag: 'journal-fsync',
+    accepts: 'always, batch or never',
+    parse: oneOf(['always', 'batch', 'never'] as const),
+  },
+  {
+    key: 'journal.snapshotEvery',
+    env: 'TRADEWATCH_SNAPSHOT_EVERY',
+    flag: 'snapshot-every',
+    accepts: 'journaled events between snapshots, a positive integer',
+    parse: int(1, 1e9),
+  },
+  {
+    key: 'journal.enabled',
+    env: 'TRADEWATCH_JOURNAL',
+    flag: 'journal',
+    accepts: 'true or false (false: nothing is kept across restarts)',
+    parse: bool,
+  },
+  {
+    key: 'galfriday.engine',
+    env: 'TRADEWATCH_GALFRIDAY_ENGINE',
+    flag: 'galfriday-engine',
+    accepts: 'the engine name given to Gal Friday events that carry none',
+    parse: str,
+  },
+  {
+    key: 'galfriday.fills',
+    env: 'TRADEWATCH_GALFRIDAY_FILLS',
+    flag: 'galfriday-fills',
+    accepts:
+      'execution_report (fills derived from cumulative EXECUTION_REPORTs) or fill_event (from FILL events)',
+    parse: oneOf(['execution_report', 'fill_event'] as const),
+  },
 ];
 
 export function defaults(): Config {
@@ -195,10 +423,21 @@ export function defaults(): Config {
     ingestRateLimit: 200_000,
     logLevel: 'info',
     demo: { seed: 42, intervalMs: 250, engine: 'demo' },
-    nats: { url: 'nats://127.0.0.1:4222', subject: 'tradewatch.events.>', stream: 'TRADEWATCH', durable: 'tradewatch-exporter' },
+    nats: {
+      url: 'nats://127.0.0.1:4222',
+      subject: 'tradewatch.events.>',
+      stream: 'TRADEWATCH',
+      durable: 'tradewatch-exporter',
+    },
     replay: { file: null, speed: 1 },
     tls: { cert: null, key: null },
-    feed: { batchMs: 100, heartbeatMs: 10_000, maxClients: 5_000, maxFrameBytes: 64 * 1024, maxBufferedBytes: 4 * 1024 * 1024 },
+    feed: {
+      batchMs: 100,
+      heartbeatMs: 10_000,
+      maxClients: 5_000,
+      maxFrameBytes: 64 * 1024,
+      maxBufferedBytes: 4 * 1024 * 1024,
+    },
     journal: { enabled: true, fsync: 'batch', snapshotEvery: 100_000 },
     galfriday: { engine: 'galfriday', fills: 'execution_report' },
   };
@@ -232,7 +471,9 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
     for (const [name, value] of Object.entries(values)) {
       const s = known.get(name);
       if (!s) {
-        throw new ConfigError(`${file}: unknown setting "${name}"; known settings are ${[...known.keys()].join(', ')}.`);
+        throw new ConfigError(
+          `${file}: unknown setting "${name}"; known settings are ${[...known.keys()].join(', ')}.`,
+        );
       }
       assign(s, value as Raw, `${file}: ${name}`);
     }
@@ -244,10 +485,14 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
   }
   config.dataDir = path.resolve(config.dataDir);
   if ((config.tls.cert === null) !== (config.tls.key === null)) {
-    throw new ConfigError('TRADEWATCH_TLS_CERT and TRADEWATCH_TLS_KEY must be set together (or both left unset).');
+    throw new ConfigError(
+      'TRADEWATCH_TLS_CERT and TRADEWATCH_TLS_KEY must be set together (or both left unset).',
+    );
   }
   if (config.sources.includes('replay') && !config.replay.file) {
-    throw new ConfigError('TRADEWATCH_SOURCE includes replay, but TRADEWATCH_REPLAY_FILE is not set: name the JSONL file to replay.');
+    throw new ConfigError(
+      'TRADEWATCH_SOURCE includes replay, but TRADEWATCH_REPLAY_FILE is not set: name the JSONL file to replay.',
+    );
   }
   return config;
 }

@@ -7,6 +7,9 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'tradewatch-exporter' },
-    redact: { paths: ['req.headers.authorization', 'secret', '*.secret', 'token', '*.token'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'secret', '*.secret', 'token', '*.token'],
+      censor: '[redacted]',
+    },
   });
 }

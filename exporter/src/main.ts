@@ -45,7 +45,10 @@ export interface ExtensionContext {
   feedClients: { count: () => number };
 }
 
-export async function start(config: Config, options: { log?: Logger; journal?: Journal; extensions?: Extension[] } = {}): Promise<Exporter> {
+export async function start(
+  config: Config,
+  options: { log?: Logger; journal?: Journal; extensions?: Extension[] } = {},
+): Promise<Exporter> {
   const log = options.log ?? createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
 
@@ -64,8 +67,12 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
 
   const store = new Store({
     valuationCurrency: config.valuationCurrency,
-    equity: { periodMs: config.returnsPeriodMs, retainMs: Math.max(0, ...config.windows.map((w) => w.ms ?? 0)) },
-    onNotice: (n) => log.warn({ engine: n.engine, kind: n.kind, subject: n.subject }, `accounting incomplete: ${n.message}`),
+    equity: {
+      periodMs: config.returnsPeriodMs,
+      retainMs: Math.max(0, ...config.windows.map((w) => w.ms ?? 0)),
+    },
+    onNotice: (n) =>
+      log.warn({ engine: n.engine, kind: n.kind, subject: n.subject }, `accounting incomplete: ${n.message}`),
   });
   // The state is restored (snapshot + journal) before anything listens or ingests.
   const lastSeen = new Map<string, number>();
@@ -86,7 +93,12 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
   const feedClients = { count: () => 0 };
   const metrics = buildMetrics({
     store,
-    stats: { rejected: ingestor.rejected, ingested: ingestor.ingested, feedClients: () => feedClients.count(), version: VERSION },
+    stats: {
+      rejected: ingestor.rejected,
+      ingested: ingestor.ingested,
+      feedClients: () => feedClients.count(),
+      version: VERSION,
+    },
     windows: { windows: config.windows, periodsPerYear: config.periodsPerYear },
     dataDir: config.dataDir,
     onError: (collector, err) => log.error({ collector, err }, 'metrics collector failed'),
@@ -111,7 +123,14 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
         fills: config.galfriday.fills,
         knownOrder: (engine, orderId) => {
           const row = store.engines.get(engine)?.orders.find(orderId);
-          return row && { filled_quantity: row.filled_quantity, avg_fill_price: row.avg_fill_price, fees: row.fees, updated_at: Date.parse(row.updated_at) };
+          return (
+            row && {
+              filled_quantity: row.filled_quantity,
+              avg_fill_price: row.avg_fill_price,
+              fees: row.fees,
+              updated_at: Date.parse(row.updated_at),
+            }
+          );
         },
       }),
     },
@@ -128,10 +147,17 @@ export async function start(config: Config, options: { log?: Logger; journal?: J
 
   const port = await listen(server, config.port, config.host);
   const scheme = config.tls.cert ? 'https' : 'http';
-  log.info({ port, host: config.host, version: VERSION, sources: config.sources, dataDir: config.dataDir }, `tradewatch exporter listening on ${scheme}://${config.host}:${port}`);
+  log.info(
+    { port, host: config.host, version: VERSION, sources: config.sources, dataDir: config.dataDir },
+    `tradewatch exporter listening on ${scheme}://${config.host}:${port}`,
+  );
 
   if (config.sources.includes('demo')) {
-    const demo = new DemoSource((events) => ingestor.ingest(events, 'demo'), config.demo, (message) => log.error({ source: 'demo' }, message));
+    const demo = new DemoSource(
+      (events) => ingestor.ingest(events, 'demo'),
+      config.demo,
+      (message) => log.error({ source: 'demo' }, message),
+    );
     demo.start();
     stoppers.push({ stop: async () => demo.stop() });
   }

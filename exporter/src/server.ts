@@ -11,7 +11,11 @@ import type { Config } from './config';
 
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-export function createServer(app: Express, config: Config, upgrades: Record<string, UpgradeHandler>): http.Server {
+export function createServer(
+  app: Express,
+  config: Config,
+  upgrades: Record<string, UpgradeHandler>,
+): http.Server {
   const server =
     config.tls.cert && config.tls.key
       ? https.createServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, app)

@@ -148,7 +148,11 @@ export interface FeedClientOptions {
  *   off(); client.close();
  */
 export interface FeedClientApi {
-  subscribe<Row>(channel: Channel, filter: FeedFilter, listener: (view: ChannelView<Row>) => void): Unsubscribe;
+  subscribe<Row>(
+    channel: Channel,
+    filter: FeedFilter,
+    listener: (view: ChannelView<Row>) => void,
+  ): Unsubscribe;
   onState(listener: (state: ConnectionState) => void): Unsubscribe;
   readonly state: ConnectionState;
   close(): void;

@@ -8,7 +8,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLI, REPO, parseMetrics, postEvents, startExporter, type RunningExporter } from '../support/exporter';
+import {
+  CLI,
+  REPO,
+  parseMetrics,
+  postEvents,
+  startExporter,
+  type RunningExporter,
+} from '../support/exporter';
 
 const FIXTURE = path.join(REPO, 'exporter', 'test', 'fixtures', 'demo-2d.jsonl');
 const run = promisify(execFile);
@@ -17,20 +24,24 @@ jest.setTimeout(60_000);
 let exporter: RunningExporter;
 let metrics: Map<string, number>;
 let metricsText: string;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the report is JSON read back
 let report: any;
 
 beforeAll(async () => {
   exporter = await startExporter({ env: { TRADEWATCH_SOURCE: 'none' } });
   const lines = readFileSync(FIXTURE, 'utf8').trim().split('\n');
   for (let i = 0; i < lines.length; i += 1000) {
-    const res = await postEvents(exporter, lines.slice(i, i + 1000).join('\n'), { contentType: 'application/x-ndjson' });
+    const res = await postEvents(exporter, lines.slice(i, i + 1000).join('\n'), {
+      contentType: 'application/x-ndjson',
+    });
     expect(res.status).toBeLessThan(300);
   }
   const res = await fetch(`${exporter.baseUrl}/metrics`);
   metricsText = await res.text();
   metrics = parseMetrics(metricsText);
-  const { stdout } = await run(process.execPath, [CLI, 'replay', FIXTURE, '--json'], { env: { PATH: process.env.PATH }, maxBuffer: 64 << 20 });
+  const { stdout } = await run(process.execPath, [CLI, 'replay', FIXTURE, '--json'], {
+    env: { PATH: process.env.PATH },
+    maxBuffer: 64 << 20,
+  });
   report = JSON.parse(stdout);
 });
 
@@ -92,8 +103,13 @@ test('every accounting figure on /metrics equals the replay report of the same e
     same(metric('trading_profit_factor', labels), w.trades.profitFactor);
     same(metric('trading_expectancy', labels), w.trades.expectancy);
   }
-  for (const t of e.roundTrips) same(metric('trading_round_trips_total', { engine, strategy: t.strategy, outcome: t.outcome }), t.count);
-  for (const s of e.strategies) same(metric('trading_strategy_consecutive_losses', { engine, strategy: s.strategy }), s.consecutiveLosses);
+  for (const t of e.roundTrips)
+    same(metric('trading_round_trips_total', { engine, strategy: t.strategy, outcome: t.outcome }), t.count);
+  for (const s of e.strategies)
+    same(
+      metric('trading_strategy_consecutive_losses', { engine, strategy: s.strategy }),
+      s.consecutiveLosses,
+    );
   // the demo trades: there must be something to compare
   expect(e.roundTrips.length).toBeGreaterThan(0);
   expect(e.windows.find((w: { window: string }) => w.window === 'all').returns.periods).toBe(46);
@@ -124,7 +140,9 @@ test('the replay CLI names a bad line, and --strict stops there with a non-zero 
     const strict = spawnSync(process.execPath, [CLI, 'replay', bad, '--strict'], { encoding: 'utf8' });
     expect(strict.status).toBe(1);
     expect(strict.stderr).toContain('line 6: price: is required');
-    const missing = spawnSync(process.execPath, [CLI, 'replay', path.join(dir, 'nope.jsonl')], { encoding: 'utf8' });
+    const missing = spawnSync(process.execPath, [CLI, 'replay', path.join(dir, 'nope.jsonl')], {
+      encoding: 'utf8',
+    });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot read');
   } finally {

@@ -13,7 +13,9 @@ describe('tradewatch serve', () => {
       timeout: 15_000,
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('configuration error: TRADEWATCH_PORT = "abc" is not valid: expected an integer port from 0 to 65535');
+    expect(r.stderr).toContain(
+      'configuration error: TRADEWATCH_PORT = "abc" is not valid: expected an integer port from 0 to 65535',
+    );
   });
 
   it('a first run without tokens generates them, prints them on the console, keeps them across restarts, and never shows them on a page', async () => {
@@ -23,7 +25,10 @@ describe('tradewatch serve', () => {
     try {
       const first = await startExporter({ env, dataDir, port });
       await new Promise((r) => setTimeout(r, 200));
-      const saved = JSON.parse(readFileSync(path.join(dataDir, 'tokens.json'), 'utf8')) as { ingest: string; viewer: string };
+      const saved = JSON.parse(readFileSync(path.join(dataDir, 'tokens.json'), 'utf8')) as {
+        ingest: string;
+        viewer: string;
+      };
       expect(first.output()).toContain(`ingest token: ${saved.ingest}`);
       expect(first.output()).toContain(`viewer token: ${saved.viewer}`);
       const landing = await (await fetch(`${first.baseUrl}/`)).text();
@@ -31,7 +36,9 @@ describe('tradewatch serve', () => {
       expect(landing).not.toContain(saved.ingest);
       expect(landing).not.toContain(saved.viewer);
       // The generated ingest token works; the log never holds it except in the console banner.
-      const ok = await postEvents({ baseUrl: first.baseUrl, ingestToken: saved.ingest }, [{ type: 'mark', ts: 0, symbol: 'BTC/USD', price: 1 }]);
+      const ok = await postEvents({ baseUrl: first.baseUrl, ingestToken: saved.ingest }, [
+        { type: 'mark', ts: 0, symbol: 'BTC/USD', price: 1 },
+      ]);
       expect(ok.status).toBe(200);
       await first.stop();
 

@@ -22,7 +22,11 @@ const MOVING: Record<string, string[]> = {
   portfolio: ['trading_equity', 'trading_cash_balance'],
   risk: ['trading_risk_value'],
   strategy: ['trading_signals_total'],
-  health: ['trading_events_total', 'trading_venue_request_seconds_count', 'trading_last_event_timestamp_seconds'],
+  health: [
+    'trading_events_total',
+    'trading_venue_request_seconds_count',
+    'trading_last_event_timestamp_seconds',
+  ],
   host: ['host_cpu_seconds_total'],
 };
 
@@ -33,7 +37,9 @@ describe('demo engine', () => {
       'the demo to reach its first strategy transition and halt',
       async () => {
         const m = parseMetrics(await text());
-        return sumOf(m, 'trading_strategy_transitions_total') >= 1 && sumOf(m, 'trading_halts_total') >= 1 ? m : undefined;
+        return sumOf(m, 'trading_strategy_transitions_total') >= 1 && sumOf(m, 'trading_halts_total') >= 1
+          ? m
+          : undefined;
       },
       30_000,
       500,
@@ -50,17 +56,39 @@ describe('demo engine', () => {
     }
     // Present in every area (values may rest between scrapes).
     for (const name of [
-      'trading_orders_active', 'trading_orders_closed_total', 'trading_order_fill_seconds_count', 'trading_fees_paid_total',
-      'trading_position_quantity', 'trading_unrealized_pnl', 'trading_realized_pnl', 'trading_drawdown_ratio', 'trading_daily_pnl',
-      'trading_halted', 'trading_exposure_ratio', 'trading_risk_limit', 'trading_consecutive_losses',
-      'trading_strategy_active', 'trading_component_up', 'trading_venue_errors_total',
-      'tradewatch_build_info', 'tradewatch_feed_clients', 'host_memory_bytes', 'host_load1', 'host_filesystem_avail_bytes',
+      'trading_orders_active',
+      'trading_orders_closed_total',
+      'trading_order_fill_seconds_count',
+      'trading_fees_paid_total',
+      'trading_position_quantity',
+      'trading_unrealized_pnl',
+      'trading_realized_pnl',
+      'trading_drawdown_ratio',
+      'trading_daily_pnl',
+      'trading_halted',
+      'trading_exposure_ratio',
+      'trading_risk_limit',
+      'trading_consecutive_losses',
+      'trading_strategy_active',
+      'trading_component_up',
+      'trading_venue_errors_total',
+      'tradewatch_build_info',
+      'tradewatch_feed_clients',
+      'host_memory_bytes',
+      'host_load1',
+      'host_filesystem_avail_bytes',
       'process_resident_memory_bytes',
     ]) {
-      expect([name, [...second.keys()].some((k) => k === name || k.startsWith(name + '{'))]).toEqual([name, true]);
+      expect([name, [...second.keys()].some((k) => k === name || k.startsWith(name + '{'))]).toEqual([
+        name,
+        true,
+      ]);
     }
     expect(sumOf(second, 'trading_signals_total', { decision: 'rejected' })).toBeGreaterThan(0);
-    expect(sumOf(second, 'trading_orders_closed_total', { status: 'canceled' }) + sumOf(second, 'trading_orders_closed_total', { status: 'rejected' })).toBeGreaterThan(0);
+    expect(
+      sumOf(second, 'trading_orders_closed_total', { status: 'canceled' }) +
+        sumOf(second, 'trading_orders_closed_total', { status: 'rejected' }),
+    ).toBeGreaterThan(0);
     const collectors = [...second].filter(([k]) => k.startsWith('tradewatch_collector_success{'));
     expect(collectors.length).toBeGreaterThanOrEqual(6);
     expect(collectors.filter(([, v]) => v !== 1)).toEqual([]);

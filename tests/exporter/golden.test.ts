@@ -12,7 +12,8 @@ import { REPO, postEvents, startExporter, type RunningExporter } from '../suppor
 const FIXTURE = path.join(REPO, 'exporter/test/fixtures/demo-2d.jsonl');
 const GOLDEN = path.join(REPO, 'exporter/test/golden/metrics.prom');
 /** Machine, process and clock dependent: everything else is a function of the events. */
-const VOLATILE = /^(host_|process_|nodejs_|tradewatch_collector_duration_seconds|tradewatch_journal_|tradewatch_snapshot_|tradewatch_feed_|tradewatch_build_info|tradewatch_engine_last_seen|tradewatch_recovery)/;
+const VOLATILE =
+  /^(host_|process_|nodejs_|tradewatch_collector_duration_seconds|tradewatch_journal_|tradewatch_snapshot_|tradewatch_feed_|tradewatch_build_info|tradewatch_engine_last_seen|tradewatch_recovery)/;
 
 let ex: RunningExporter;
 beforeAll(async () => {
@@ -24,12 +25,10 @@ afterAll(async () => {
 
 function stable(text: string): string {
   const out: string[] = [];
-  let keep = true;
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const name = line.startsWith('#') ? line.split(' ')[2] : line.split(/[{ ]/)[0];
-    keep = !VOLATILE.test(name);
-    if (keep) out.push(line);
+    if (!VOLATILE.test(name)) out.push(line);
   }
   return out.join('\n') + '\n';
 }
@@ -38,7 +37,9 @@ describe('golden scrape of a recorded event file', () => {
   it('the figures equal the committed golden file', async () => {
     const lines = readFileSync(FIXTURE, 'utf8').split('\n').filter(Boolean);
     for (let i = 0; i < lines.length; i += 1000) {
-      const r = await postEvents(ex, lines.slice(i, i + 1000).join('\n'), { contentType: 'application/x-ndjson' });
+      const r = await postEvents(ex, lines.slice(i, i + 1000).join('\n'), {
+        contentType: 'application/x-ndjson',
+      });
       expect(r.status).toBe(200);
     }
     const text = stable(await (await fetch(`${ex.baseUrl}/metrics`)).text());
@@ -47,7 +48,10 @@ describe('golden scrape of a recorded event file', () => {
   });
 
   it('the golden file passes `promtool check metrics`', () => {
-    const r = spawnSync('promtool', ['check', 'metrics'], { input: readFileSync(GOLDEN, 'utf8'), encoding: 'utf8' });
+    const r = spawnSync('promtool', ['check', 'metrics'], {
+      input: readFileSync(GOLDEN, 'utf8'),
+      encoding: 'utf8',
+    });
     expect({ status: r.status, out: (r.stdout + r.stderr).trim() }).toEqual({ status: 0, out: '' });
   });
 });

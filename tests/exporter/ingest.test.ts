@@ -26,8 +26,18 @@ async function tradingState(): Promise<string> {
 }
 
 const order = (over: Record<string, unknown> = {}) => ({
-  type: 'order', ts: TS, engine: 'it', order_id: 'o-1', symbol: 'BTC/USD', side: 'buy',
-  order_type: 'limit', status: 'new', quantity: '1', limit_price: '60000', strategy: 'alpha', ...over,
+  type: 'order',
+  ts: TS,
+  engine: 'it',
+  order_id: 'o-1',
+  symbol: 'BTC/USD',
+  side: 'buy',
+  order_type: 'limit',
+  status: 'new',
+  quantity: '1',
+  limit_price: '60000',
+  strategy: 'alpha',
+  ...over,
 });
 
 describe('ingest over HTTP', () => {
@@ -37,8 +47,25 @@ describe('ingest over HTTP', () => {
       { type: 'mark', ts: TS, engine: 'it', symbol: 'BTC/USD', price: 60000 },
       order(),
       order({ order_id: 'o-2', side: 'sell', symbol: 'ETH/USD', limit_price: 3000, quantity: 2 }),
-      { type: 'fill', ts: at(1), engine: 'it', fill_id: 'f-1', order_id: 'o-1', symbol: 'BTC/USD', side: 'buy', price: '60000', quantity: '0.4', fee: '24' },
-      order({ ts: at(1), status: 'partially_filled', filled_quantity: '0.4', avg_fill_price: 60000, fees: 24 }),
+      {
+        type: 'fill',
+        ts: at(1),
+        engine: 'it',
+        fill_id: 'f-1',
+        order_id: 'o-1',
+        symbol: 'BTC/USD',
+        side: 'buy',
+        price: '60000',
+        quantity: '0.4',
+        fee: '24',
+      },
+      order({
+        ts: at(1),
+        status: 'partially_filled',
+        filled_quantity: '0.4',
+        avg_fill_price: 60000,
+        fees: 24,
+      }),
       { type: 'mark', ts: at(2), engine: 'it', symbol: 'BTC/USD', price: 61000 },
     ]);
     expect(r.status).toBe(200);
@@ -61,7 +88,10 @@ describe('ingest over HTTP', () => {
   });
 
   it('accepts NDJSON, and a closed order leaves the active set', async () => {
-    const body = [order({ ts: at(3), status: 'canceled', filled_quantity: '0.4', reason: 'user' }), { type: 'mark', ts: at(3), engine: 'it', symbol: 'ETH/USD', price: 3000 }]
+    const body = [
+      order({ ts: at(3), status: 'canceled', filled_quantity: '0.4', reason: 'user' }),
+      { type: 'mark', ts: at(3), engine: 'it', symbol: 'ETH/USD', price: 3000 },
+    ]
       .map((e) => JSON.stringify(e))
       .join('\n');
     const r = await postEvents(ex, body, { contentType: 'application/x-ndjson' });
@@ -72,8 +102,26 @@ describe('ingest over HTTP', () => {
   });
 
   it('applies a repeated event id and a repeated fill_id once', async () => {
-    const fill = { type: 'fill', ts: at(4), engine: 'it', fill_id: 'f-2', order_id: 'o-2', symbol: 'ETH/USD', side: 'sell', price: 3000, quantity: 1 };
-    const withId = { type: 'alert', id: 'evt-7', ts: at(4), engine: 'it', name: 'x', severity: 'info', message: 'hello' };
+    const fill = {
+      type: 'fill',
+      ts: at(4),
+      engine: 'it',
+      fill_id: 'f-2',
+      order_id: 'o-2',
+      symbol: 'ETH/USD',
+      side: 'sell',
+      price: 3000,
+      quantity: 1,
+    };
+    const withId = {
+      type: 'alert',
+      id: 'evt-7',
+      ts: at(4),
+      engine: 'it',
+      name: 'x',
+      severity: 'info',
+      message: 'hello',
+    };
     expect((await postEvents(ex, [fill, withId])).status).toBe(200);
     const again = await postEvents(ex, [fill, withId, { ...fill, ts: at(5) }]);
     expect(again.status).toBe(200);
@@ -87,27 +135,140 @@ describe('ingest over HTTP', () => {
 
 describe('bad input: a clear 4xx, nothing applied, counted, never a crash', () => {
   const big = JSON.stringify([order({ reason: 'x'.repeat(5000) })]);
-  const cases: { name: string; body: unknown[] | string; init?: Parameters<typeof postEvents>[2]; status: number; reason: string; expect: RegExp; problem?: { index: number; field: string } }[] = [
-    { name: 'malformed JSON', body: '[{"type":"mark",', status: 400, reason: 'malformed_json', expect: /not valid JSON/ },
-    { name: 'malformed NDJSON line', body: '{"type":"mark"}\n{oops}', init: { contentType: 'application/x-ndjson' }, status: 400, reason: 'malformed_json', expect: /line 2/ },
-    { name: 'wrong types', body: [order({ quantity: true })], status: 400, reason: 'invalid_event', expect: /invalid event/, problem: { index: 0, field: 'quantity' } },
-    { name: 'unknown type', body: [order(), { type: 'trade', ts: TS }], status: 400, reason: 'invalid_event', expect: /invalid event/, problem: { index: 1, field: 'type' } },
-    { name: 'missing required field', body: [order({ side: undefined })], status: 400, reason: 'invalid_event', expect: /invalid/, problem: { index: 0, field: 'side' } },
-    { name: 'negative quantity', body: [order({ quantity: -1 })], status: 400, reason: 'invalid_event', expect: /invalid/, problem: { index: 0, field: 'quantity' } },
-    { name: 'zero price', body: [{ type: 'mark', ts: TS, engine: 'it', symbol: 'BTC/USD', price: 0 }], status: 400, reason: 'invalid_event', expect: /invalid/, problem: { index: 0, field: 'price' } },
-    { name: 'non-finite price', body: [{ type: 'mark', ts: TS, engine: 'it', symbol: 'BTC/USD', price: '1e999' }], status: 400, reason: 'invalid_event', expect: /invalid/, problem: { index: 0, field: 'price' } },
-    { name: 'filled above quantity', body: [order({ status: 'partially_filled', filled_quantity: 2 })], status: 400, reason: 'invalid_event', expect: /invalid/, problem: { index: 0, field: 'filled_quantity' } },
-    { name: 'unknown enum value', body: [order({ status: 'OPEN' })], status: 400, reason: 'invalid_event', expect: /invalid/, problem: { index: 0, field: 'status' } },
-    { name: 'body over the size limit', body: big, status: 413, reason: 'too_large', expect: /larger than the limit of 4096 bytes/ },
-    { name: 'wrong content type', body: '[]', init: { contentType: 'text/csv' }, status: 415, reason: 'unsupported_media_type', expect: /unsupported content type "text\/csv"/ },
-    { name: 'missing token', body: [order()], init: { token: null }, status: 401, reason: 'unauthorized', expect: /ingest token is required/ },
-    { name: 'wrong token', body: [order()], init: { token: 'not-a-real-token-at-all' }, status: 401, reason: 'unauthorized', expect: /not valid/ },
-    { name: 'viewer token on the ingest route', body: [order()], init: { token: '__viewer__' }, status: 403, reason: 'forbidden', expect: /viewer role; ingest is required/ },
+  const cases: {
+    name: string;
+    body: unknown[] | string;
+    init?: Parameters<typeof postEvents>[2];
+    status: number;
+    reason: string;
+    expect: RegExp;
+    problem?: { index: number; field: string };
+  }[] = [
+    {
+      name: 'malformed JSON',
+      body: '[{"type":"mark",',
+      status: 400,
+      reason: 'malformed_json',
+      expect: /not valid JSON/,
+    },
+    {
+      name: 'malformed NDJSON line',
+      body: '{"type":"mark"}\n{oops}',
+      init: { contentType: 'application/x-ndjson' },
+      status: 400,
+      reason: 'malformed_json',
+      expect: /line 2/,
+    },
+    {
+      name: 'wrong types',
+      body: [order({ quantity: true })],
+      status: 400,
+      reason: 'invalid_event',
+      expect: /invalid event/,
+      problem: { index: 0, field: 'quantity' },
+    },
+    {
+      name: 'unknown type',
+      body: [order(), { type: 'trade', ts: TS }],
+      status: 400,
+      reason: 'invalid_event',
+      expect: /invalid event/,
+      problem: { index: 1, field: 'type' },
+    },
+    {
+      name: 'missing required field',
+      body: [order({ side: undefined })],
+      status: 400,
+      reason: 'invalid_event',
+      expect: /invalid/,
+      problem: { index: 0, field: 'side' },
+    },
+    {
+      name: 'negative quantity',
+      body: [order({ quantity: -1 })],
+      status: 400,
+      reason: 'invalid_event',
+      expect: /invalid/,
+      problem: { index: 0, field: 'quantity' },
+    },
+    {
+      name: 'zero price',
+      body: [{ type: 'mark', ts: TS, engine: 'it', symbol: 'BTC/USD', price: 0 }],
+      status: 400,
+      reason: 'invalid_event',
+      expect: /invalid/,
+      problem: { index: 0, field: 'price' },
+    },
+    {
+      name: 'non-finite price',
+      body: [{ type: 'mark', ts: TS, engine: 'it', symbol: 'BTC/USD', price: '1e999' }],
+      status: 400,
+      reason: 'invalid_event',
+      expect: /invalid/,
+      problem: { index: 0, field: 'price' },
+    },
+    {
+      name: 'filled above quantity',
+      body: [order({ status: 'partially_filled', filled_quantity: 2 })],
+      status: 400,
+      reason: 'invalid_event',
+      expect: /invalid/,
+      problem: { index: 0, field: 'filled_quantity' },
+    },
+    {
+      name: 'unknown enum value',
+      body: [order({ status: 'OPEN' })],
+      status: 400,
+      reason: 'invalid_event',
+      expect: /invalid/,
+      problem: { index: 0, field: 'status' },
+    },
+    {
+      name: 'body over the size limit',
+      body: big,
+      status: 413,
+      reason: 'too_large',
+      expect: /larger than the limit of 4096 bytes/,
+    },
+    {
+      name: 'wrong content type',
+      body: '[]',
+      init: { contentType: 'text/csv' },
+      status: 415,
+      reason: 'unsupported_media_type',
+      expect: /unsupported content type "text\/csv"/,
+    },
+    {
+      name: 'missing token',
+      body: [order()],
+      init: { token: null },
+      status: 401,
+      reason: 'unauthorized',
+      expect: /ingest token is required/,
+    },
+    {
+      name: 'wrong token',
+      body: [order()],
+      init: { token: 'not-a-real-token-at-all' },
+      status: 401,
+      reason: 'unauthorized',
+      expect: /not valid/,
+    },
+    {
+      name: 'viewer token on the ingest route',
+      body: [order()],
+      init: { token: '__viewer__' },
+      status: 403,
+      reason: 'forbidden',
+      expect: /viewer role; ingest is required/,
+    },
   ];
 
   it.each(cases)('$name → $status', async (c) => {
     const before = await tradingState();
-    const rejectedBefore = sumOf(await scrape(ex.baseUrl), 'tradewatch_events_rejected_total', { reason: c.reason });
+    const rejectedBefore = sumOf(await scrape(ex.baseUrl), 'tradewatch_events_rejected_total', {
+      reason: c.reason,
+    });
     const init = { ...c.init };
     if (init.token === '__viewer__') init.token = ex.viewerToken;
     const r = await postEvents(ex, c.body, init);
@@ -115,16 +276,24 @@ describe('bad input: a clear 4xx, nothing applied, counted, never a crash', () =
     expect(typeof r.body).toBe('object');
     expect(r.body.error).toMatch(c.expect);
     if (c.problem) {
-      expect(r.body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ ...c.problem, reason: expect.any(String) })]));
+      expect(r.body.problems).toEqual(
+        expect.arrayContaining([expect.objectContaining({ ...c.problem, reason: expect.any(String) })]),
+      );
     }
     expect(await tradingState()).toBe(before);
-    const rejectedAfter = sumOf(await scrape(ex.baseUrl), 'tradewatch_events_rejected_total', { reason: c.reason });
+    const rejectedAfter = sumOf(await scrape(ex.baseUrl), 'tradewatch_events_rejected_total', {
+      reason: c.reason,
+    });
     expect(rejectedAfter).toBeGreaterThan(rejectedBefore);
   });
 
   it('a batch with one bad event applies none of it', async () => {
     const before = await tradingState();
-    const r = await postEvents(ex, [order({ order_id: 'o-new' }), { type: 'mark', ts: TS, engine: 'it', symbol: 'BTC/USD', price: 99 }, order({ order_id: 'o-bad', quantity: 0 })]);
+    const r = await postEvents(ex, [
+      order({ order_id: 'o-new' }),
+      { type: 'mark', ts: TS, engine: 'it', symbol: 'BTC/USD', price: 99 },
+      order({ order_id: 'o-bad', quantity: 0 }),
+    ]);
     expect(r.status).toBe(400);
     expect(r.body.problems).toEqual([expect.objectContaining({ index: 2, field: 'quantity' })]);
     expect(await tradingState()).toBe(before);

@@ -48,14 +48,19 @@ export async function freePort(): Promise<number> {
 }
 
 export function randomToken(prefix: string): string {
-  return `${prefix}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`.padEnd(20, 'x');
+  return `${prefix}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`.padEnd(
+    20,
+    'x',
+  );
 }
 
 export async function startExporter(options: StartOptions = {}): Promise<RunningExporter> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tradewatch-test-'));
-  const ingestToken = options.env?.TRADEWATCH_INGEST_TOKENS?.split(',')[0].split(':').pop() ?? randomToken('ingest');
-  const viewerToken = options.env?.TRADEWATCH_VIEWER_TOKENS?.split(',')[0].split(':').pop() ?? randomToken('viewer');
+  const ingestToken =
+    options.env?.TRADEWATCH_INGEST_TOKENS?.split(',')[0].split(':').pop() ?? randomToken('ingest');
+  const viewerToken =
+    options.env?.TRADEWATCH_VIEWER_TOKENS?.split(',')[0].split(':').pop() ?? randomToken('viewer');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -144,7 +149,10 @@ export async function postEvents(
 
 /** GET /metrics and parse the samples into name{labels} → value. */
 export async function scrape(baseUrl: string, token?: string): Promise<Map<string, number>> {
-  const res = await fetch(`${baseUrl}/metrics`, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+  const res = await fetch(
+    `${baseUrl}/metrics`,
+    token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+  );
   if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
   return parseMetrics(await res.text());
 }
@@ -160,7 +168,11 @@ export function parseMetrics(text: string): Map<string, number> {
 }
 
 /** Sum of every sample of a metric whose labels include the given ones. */
-export function sumOf(samples: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
+export function sumOf(
+  samples: Map<string, number>,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   let sum = 0;
   for (const [key, value] of samples) {
     if (key !== name && !key.startsWith(name + '{')) continue;
@@ -169,7 +181,12 @@ export function sumOf(samples: Map<string, number>, name: string, labels: Record
   return sum;
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -179,7 +196,8 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -35,7 +35,8 @@ export class TokenRegistry {
     const d = digest(secret);
     const found: Principal[] = [];
     // Compare against every entry, so the time taken does not tell which one matched.
-    for (const e of this.entries) if (timingSafeEqual(d, e.digest)) found.push({ role: e.role, name: e.name });
+    for (const e of this.entries)
+      if (timingSafeEqual(d, e.digest)) found.push({ role: e.role, name: e.name });
     return found;
   }
 
@@ -65,7 +66,11 @@ export function loadOrCreateTokens(dataDir: string): GeneratedTokens {
   try {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { ingest: string; viewer: string };
     if (typeof saved.ingest === 'string' && typeof saved.viewer === 'string') {
-      return { ingest: { name: 'generated-ingest', secret: saved.ingest }, viewer: { name: 'generated-viewer', secret: saved.viewer }, fresh: false };
+      return {
+        ingest: { name: 'generated-ingest', secret: saved.ingest },
+        viewer: { name: 'generated-viewer', secret: saved.viewer },
+        fresh: false,
+      };
     }
   } catch {
     // Missing or unreadable: make new ones below.
@@ -74,7 +79,11 @@ export function loadOrCreateTokens(dataDir: string): GeneratedTokens {
   const ingest = generateSecret();
   const viewer = generateSecret();
   writeFileSync(file, JSON.stringify({ ingest, viewer }, null, 2) + '\n', { mode: 0o600 });
-  return { ingest: { name: 'generated-ingest', secret: ingest }, viewer: { name: 'generated-viewer', secret: viewer }, fresh: true };
+  return {
+    ingest: { name: 'generated-ingest', secret: ingest },
+    viewer: { name: 'generated-viewer', secret: viewer },
+    fresh: true,
+  };
 }
 
 /** Counts failed authentications per address and refuses past a limit for a while. */

@@ -53,10 +53,17 @@ export class StrictReplayError extends Error {
   }
 }
 
-export type ReplaySettings = Pick<Config, 'valuationCurrency' | 'returnsPeriodMs' | 'periodsPerYear' | 'windows'>;
+export type ReplaySettings = Pick<
+  Config,
+  'valuationCurrency' | 'returnsPeriodMs' | 'periodsPerYear' | 'windows'
+>;
 
 /** Replays a JSONL file; resolves to the report, or rejects with StrictReplayError under --strict. */
-export async function replayFile(file: string, settings: ReplaySettings, options: { strict?: boolean } = {}): Promise<ReplayReport> {
+export async function replayFile(
+  file: string,
+  settings: ReplaySettings,
+  options: { strict?: boolean } = {},
+): Promise<ReplayReport> {
   const notices: AccountingNotice[] = [];
   const store = new Store({
     valuationCurrency: settings.valuationCurrency,
@@ -90,11 +97,15 @@ export async function replayFile(file: string, settings: ReplaySettings, options
       // (under --strict, only those before the first bad line).
       const bad = new Map<number, LineProblem>();
       for (const p of result.problems) {
-        if (!bad.has(p.index)) bad.set(p.index, { line: batchLines[p.index], field: p.field, reason: p.reason });
+        if (!bad.has(p.index))
+          bad.set(p.index, { line: batchLines[p.index], field: p.field, reason: p.reason });
       }
       const firstBad = Math.min(...bad.keys());
       const good = options.strict ? batchRaws.slice(0, firstBad) : batchRaws.filter((_, i) => !bad.has(i));
-      result = good.length > 0 ? await ingestor.ingest(good, 'replay') : { ok: true, accepted: 0, applied: 0, duplicates: 0 };
+      result =
+        good.length > 0
+          ? await ingestor.ingest(good, 'replay')
+          : { ok: true, accepted: 0, applied: 0, duplicates: 0 };
       if (!result.ok) throw new Error('a batch of valid events was refused'); // cannot happen: each was valid alone
       applied += result.applied;
       duplicates += result.duplicates;
@@ -141,7 +152,9 @@ export async function replayFile(file: string, settings: ReplaySettings, options
       periodsPerYear: settings.periodsPerYear,
       windows: settings.windows.map((w) => w.name),
     },
-    engines: [...store.engines.values()].map((s) => engineReport(s, { windows: settings.windows, periodsPerYear: settings.periodsPerYear })),
+    engines: [...store.engines.values()].map((s) =>
+      engineReport(s, { windows: settings.windows, periodsPerYear: settings.periodsPerYear }),
+    ),
   };
 }
 
@@ -151,7 +164,8 @@ export async function replayFile(file: string, settings: ReplaySettings, options
 export function reportToJson(report: ReplayReport): string {
   return JSON.stringify(
     report,
-    (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? promNumber(value) : value),
+    (_key, value: unknown) =>
+      typeof value === 'number' && !Number.isFinite(value) ? promNumber(value) : value,
     2,
   );
 }
@@ -177,7 +191,8 @@ function pct(v: number | null | undefined): string {
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -189,13 +204,18 @@ export function reportToText(report: ReplayReport): string {
     `  ${report.lines} lines: ${report.applied} events applied, ${report.duplicates} duplicates, ${report.skipped} skipped` +
       ` · valuation ${report.settings.valuationCurrency}, returns every ${report.settings.returnsPeriodMs / 1000} s, ${report.settings.periodsPerYear} periods a year`,
   );
-  for (const p of report.problems) out.push(`  skipped line ${p.line}: ${p.field ? `${p.field}: ` : ''}${p.reason}`);
-  if (report.skipped > report.problems.length) out.push(`  … and ${report.skipped - report.problems.length} more skipped lines`);
+  for (const p of report.problems)
+    out.push(`  skipped line ${p.line}: ${p.field ? `${p.field}: ` : ''}${p.reason}`);
+  if (report.skipped > report.problems.length)
+    out.push(`  … and ${report.skipped - report.problems.length} more skipped lines`);
   for (const n of report.notices) out.push(`  incomplete (${n.engine}): ${n.message}`);
 
   for (const e of report.engines) {
     const cur = e.valuationCurrency;
-    out.push('', `Engine ${e.engine} — as of ${e.asOf ?? 'no event'}${e.pnlIncomplete ? '  [PnL INCOMPLETE: some amounts have no mark to ' + cur + ']' : ''}`);
+    out.push(
+      '',
+      `Engine ${e.engine} — as of ${e.asOf ?? 'no event'}${e.pnlIncomplete ? '  [PnL INCOMPLETE: some amounts have no mark to ' + cur + ']' : ''}`,
+    );
     out.push(
       table(
         ['figure', cur],
@@ -217,7 +237,17 @@ export function reportToText(report: ReplayReport): string {
       out.push('', 'Positions');
       out.push(
         table(
-          ['symbol', 'quantity', 'avg price', 'mark', `notional ${cur}`, `unrealized ${cur}`, `realized ${cur}`, 'fees (quote)', 'concentration'],
+          [
+            'symbol',
+            'quantity',
+            'avg price',
+            'mark',
+            `notional ${cur}`,
+            `unrealized ${cur}`,
+            `realized ${cur}`,
+            'fees (quote)',
+            'concentration',
+          ],
           e.positions.map((p) => [
             p.symbol,
             qty(p.quantity),
@@ -235,7 +265,20 @@ export function reportToText(report: ReplayReport): string {
     out.push('', 'Windows');
     out.push(
       table(
-        ['window', 'periods', 'sharpe', 'sortino', 'volatility', 'max drawdown', 'round trips', 'win rate', 'profit factor', 'expectancy', 'avg win', 'avg loss'],
+        [
+          'window',
+          'periods',
+          'sharpe',
+          'sortino',
+          'volatility',
+          'max drawdown',
+          'round trips',
+          'win rate',
+          'profit factor',
+          'expectancy',
+          'avg win',
+          'avg loss',
+        ],
         e.windows.map((w) => [
           w.window,
           String(w.returns.periods),
@@ -256,7 +299,17 @@ export function reportToText(report: ReplayReport): string {
       out.push('', 'Strategies (whole life; round trips as wins/losses/break-evens)');
       out.push(
         table(
-          ['strategy', 'round trips', 'win rate', 'profit factor', 'expectancy', 'avg win', 'avg loss', 'net PnL', 'consecutive losses'],
+          [
+            'strategy',
+            'round trips',
+            'win rate',
+            'profit factor',
+            'expectancy',
+            'avg win',
+            'avg loss',
+            'net PnL',
+            'consecutive losses',
+          ],
           e.strategies.map((s) => [
             s.strategy,
             `${s.allTime.roundTrips} (${s.allTime.wins}/${s.allTime.losses}/${s.allTime.breakevens})`,
@@ -282,11 +335,14 @@ const SETTING_FLAGS = ['valuation-currency', 'returns-period', 'periods-per-year
 export function registerReplayCommand(program: Command): void {
   const cmd = program
     .command('replay <file>')
-    .description('apply a recorded JSONL event file and print the accounting report (positions, PnL, fees, equity, drawdown, round trips, return statistics)')
+    .description(
+      'apply a recorded JSONL event file and print the accounting report (positions, PnL, fees, equity, drawdown, round trips, return statistics)',
+    )
     .option('--json', 'print the report as JSON')
     .option('--strict', 'stop at the first bad line (exit code 1) instead of skipping it')
     .option('--config <file>', 'a YAML or JSON config file (TRADEWATCH_CONFIG)');
-  for (const flag of SETTING_FLAGS) cmd.option(`--${flag} <value>`, `as for serve (TRADEWATCH_${flag.toUpperCase().replace(/-/g, '_')})`);
+  for (const flag of SETTING_FLAGS)
+    cmd.option(`--${flag} <value>`, `as for serve (TRADEWATCH_${flag.toUpperCase().replace(/-/g, '_')})`);
 
   cmd.action(async (file: string, flags: Record<string, string | boolean | undefined>) => {
     let config: Config;
@@ -304,7 +360,9 @@ export function registerReplayCommand(program: Command): void {
       report = await replayFile(file, config, { strict: flags.strict === true });
     } catch (err) {
       if (err instanceof StrictReplayError) {
-        process.stderr.write(`tradewatch replay: ${file}: ${err.message} (stopped by --strict after ${err.applied} events applied)\n`);
+        process.stderr.write(
+          `tradewatch replay: ${file}: ${err.message} (stopped by --strict after ${err.applied} events applied)\n`,
+        );
         process.exit(1);
       }
       const code = (err as NodeJS.ErrnoException).code;

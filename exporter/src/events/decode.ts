@@ -16,13 +16,19 @@ export function decodeEvents(text: string, ndjson: boolean): DecodeResult {
       } catch (err) {
         // A body of several objects, one a line, is NDJSON even when labelled application/json.
         if (!trimmed.startsWith('{') || !text.includes('\n')) {
-          return { ok: false, problems: [{ index: 0, field: '', reason: `malformed JSON: ${(err as Error).message}` }] };
+          return {
+            ok: false,
+            problems: [{ index: 0, field: '', reason: `malformed JSON: ${(err as Error).message}` }],
+          };
         }
       }
     } else if (trimmed.length === 0) {
       return { ok: false, problems: [{ index: 0, field: '', reason: 'the body is empty' }] };
     } else {
-      return { ok: false, problems: [{ index: 0, field: '', reason: 'malformed JSON: expected an array or an object' }] };
+      return {
+        ok: false,
+        problems: [{ index: 0, field: '', reason: 'malformed JSON: expected an array or an object' }],
+      };
     }
   }
   return decodeLines(text);
@@ -39,10 +45,15 @@ export function decodeLines(text: string): DecodeResult {
     try {
       values.push(JSON.parse(line));
     } catch (err) {
-      problems.push({ index: values.length + problems.length, field: '', reason: `malformed JSON on line ${i + 1}: ${(err as Error).message}` });
+      problems.push({
+        index: values.length + problems.length,
+        field: '',
+        reason: `malformed JSON on line ${i + 1}: ${(err as Error).message}`,
+      });
     }
   }
   if (problems.length > 0) return { ok: false, problems };
-  if (values.length === 0) return { ok: false, problems: [{ index: 0, field: '', reason: 'the body holds no events' }] };
+  if (values.length === 0)
+    return { ok: false, problems: [{ index: 0, field: '', reason: 'the body holds no events' }] };
   return { ok: true, values };
 }

@@ -14,7 +14,8 @@ export function eventsJsonSchema(): Record<string, unknown> {
     override: (ctx) => {
       const declared = JSON_SCHEMA_OF.get(ctx.zodSchema as unknown as z.ZodType);
       if (declared) {
-        for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
+        for (const key of Object.keys(ctx.jsonSchema))
+          delete (ctx.jsonSchema as Record<string, unknown>)[key];
         Object.assign(ctx.jsonSchema, declared);
       }
     },

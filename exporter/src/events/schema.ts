@@ -32,16 +32,26 @@ function decimalOf(rule: NumberRule = {}) {
       ctx.issues.push({ code: 'custom', input: v, message: 'must be a finite number' });
       return z.NEVER;
     }
-    if ((rule.exclusiveMin !== undefined && !(n > rule.exclusiveMin)) || (rule.min !== undefined && !(n >= rule.min))) {
+    if (
+      (rule.exclusiveMin !== undefined && !(n > rule.exclusiveMin)) ||
+      (rule.min !== undefined && !(n >= rule.min))
+    ) {
       ctx.issues.push({ code: 'custom', input: v, message: rule.message as string });
       return z.NEVER;
     }
     return n;
   });
   const bound =
-    rule.exclusiveMin !== undefined ? { exclusiveMinimum: rule.exclusiveMin } : rule.min !== undefined ? { minimum: rule.min } : {};
+    rule.exclusiveMin !== undefined
+      ? { exclusiveMinimum: rule.exclusiveMin }
+      : rule.min !== undefined
+        ? { minimum: rule.min }
+        : {};
   JSON_SCHEMA_OF.set(schema, {
-    anyOf: [{ type: 'number', ...bound }, { type: 'string', pattern: DECIMAL_STRING.source }],
+    anyOf: [
+      { type: 'number', ...bound },
+      { type: 'string', pattern: DECIMAL_STRING.source },
+    ],
     description: 'a JSON number or a decimal string' + (rule.message ? ` that ${rule.message}` : ''),
   });
   return schema;
@@ -52,14 +62,17 @@ const decimal = decimalOf();
 const positive = decimalOf({ exclusiveMin: 0, message: 'must be greater than 0' });
 const nonNegative = decimalOf({ min: 0, message: 'must not be negative' });
 
-const RFC3339 =
-  /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
 /** An RFC 3339 string or epoch milliseconds; normalized to epoch milliseconds. */
 export const timestamp = z.unknown().transform((v, ctx): number => {
   if (typeof v === 'number') {
     if (Number.isInteger(v) && v >= 0) return v;
-    ctx.issues.push({ code: 'custom', input: v, message: 'epoch milliseconds must be a non-negative integer' });
+    ctx.issues.push({
+      code: 'custom',
+      input: v,
+      message: 'epoch milliseconds must be a non-negative integer',
+    });
     return z.NEVER;
   }
   if (typeof v === 'string' && RFC3339.test(v)) {
@@ -69,12 +82,18 @@ export const timestamp = z.unknown().transform((v, ctx): number => {
   ctx.issues.push({
     code: 'custom',
     input: v,
-    message: v === undefined ? 'is required' : 'must be an RFC 3339 time such as 2026-01-02T03:04:05Z or integer epoch milliseconds',
+    message:
+      v === undefined
+        ? 'is required'
+        : 'must be an RFC 3339 time such as 2026-01-02T03:04:05Z or integer epoch milliseconds',
   });
   return z.NEVER;
 });
 JSON_SCHEMA_OF.set(timestamp, {
-  anyOf: [{ type: 'integer', minimum: 0, description: 'epoch milliseconds' }, { type: 'string', format: 'date-time' }],
+  anyOf: [
+    { type: 'integer', minimum: 0, description: 'epoch milliseconds' },
+    { type: 'string', format: 'date-time' },
+  ],
 });
 
 const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
@@ -87,7 +106,14 @@ const freeText = z.string().max(1024, 'must be at most 1024 characters');
 
 export const SIDES = ['buy', 'sell'] as const;
 export const ORDER_TYPES = ['limit', 'market', 'stop', 'stop_limit'] as const;
-export const ORDER_STATUSES = ['new', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired'] as const;
+export const ORDER_STATUSES = [
+  'new',
+  'partially_filled',
+  'filled',
+  'canceled',
+  'rejected',
+  'expired',
+] as const;
 export const ACTIVE_STATUSES: ReadonlySet<OrderStatus> = new Set(['new', 'partially_filled']);
 export const EVENT_TYPES = [
   'order',

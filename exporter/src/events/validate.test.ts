@@ -8,16 +8,95 @@ const TS_MS = Date.parse(TS);
 
 /** One valid example of every event type (the same ones docs/events.md shows). */
 export const VALID: Record<string, Record<string, unknown>> = {
-  order: { type: 'order', ts: TS, engine: 'e1', order_id: 'o-1', symbol: 'BTC/USD', side: 'buy', order_type: 'limit', status: 'new', quantity: '0.5', limit_price: '64000' },
-  fill: { type: 'fill', ts: TS, engine: 'e1', fill_id: 'f-1', order_id: 'o-1', symbol: 'BTC/USD', side: 'buy', price: 64000, quantity: 0.25, fee: '4.16', fee_currency: 'USD', liquidity: 'maker' },
+  order: {
+    type: 'order',
+    ts: TS,
+    engine: 'e1',
+    order_id: 'o-1',
+    symbol: 'BTC/USD',
+    side: 'buy',
+    order_type: 'limit',
+    status: 'new',
+    quantity: '0.5',
+    limit_price: '64000',
+  },
+  fill: {
+    type: 'fill',
+    ts: TS,
+    engine: 'e1',
+    fill_id: 'f-1',
+    order_id: 'o-1',
+    symbol: 'BTC/USD',
+    side: 'buy',
+    price: 64000,
+    quantity: 0.25,
+    fee: '4.16',
+    fee_currency: 'USD',
+    liquidity: 'maker',
+  },
   mark: { type: 'mark', ts: TS_MS, symbol: 'BTC/USD', price: 64010.5, bid: 64010, ask: 64011 },
   balance: { type: 'balance', ts: TS, balances: { USD: '100000.00', BTC: 0 }, valuation_currency: 'USD' },
-  risk: { type: 'risk', ts: TS, halted: true, halt_reason: 'max drawdown', limits: { drawdown: { value: 0.04, limit: 0.1 } } },
-  strategy: { type: 'strategy', ts: TS, strategy: 'momentum', state: 'active', from_strategy: 'mean_reversion', to_strategy: 'momentum' },
-  signal: { type: 'signal', ts: TS, signal_id: 's-1', symbol: 'XRP/USD', side: 'sell', decision: 'rejected', strategy: 'momentum', reason: 'exposure limit' },
-  health: { type: 'health', ts: TS, component: 'kraken_api', status: 'degraded', latency_seconds: 0.42, error: 'EAPI:Rate limit exceeded', endpoint: 'AddOrder', venue: 'kraken' },
-  alert: { type: 'alert', ts: TS, name: 'stale_market_data', severity: 'warning', message: 'no book update for 60 s', labels: { symbol: 'XRP/USD' } },
-  snapshot: { type: 'snapshot', ts: TS, orders: [{ order_id: 'o-2', symbol: 'ETH/USD', side: 'sell', order_type: 'limit', status: 'partially_filled', quantity: 2, filled_quantity: 1, limit_price: 3300 }], positions: [{ symbol: 'ETH/USD', quantity: -1, avg_price: 3300 }], balances: { USD: 50000 } },
+  risk: {
+    type: 'risk',
+    ts: TS,
+    halted: true,
+    halt_reason: 'max drawdown',
+    limits: { drawdown: { value: 0.04, limit: 0.1 } },
+  },
+  strategy: {
+    type: 'strategy',
+    ts: TS,
+    strategy: 'momentum',
+    state: 'active',
+    from_strategy: 'mean_reversion',
+    to_strategy: 'momentum',
+  },
+  signal: {
+    type: 'signal',
+    ts: TS,
+    signal_id: 's-1',
+    symbol: 'XRP/USD',
+    side: 'sell',
+    decision: 'rejected',
+    strategy: 'momentum',
+    reason: 'exposure limit',
+  },
+  health: {
+    type: 'health',
+    ts: TS,
+    component: 'kraken_api',
+    status: 'degraded',
+    latency_seconds: 0.42,
+    error: 'EAPI:Rate limit exceeded',
+    endpoint: 'AddOrder',
+    venue: 'kraken',
+  },
+  alert: {
+    type: 'alert',
+    ts: TS,
+    name: 'stale_market_data',
+    severity: 'warning',
+    message: 'no book update for 60 s',
+    labels: { symbol: 'XRP/USD' },
+  },
+  snapshot: {
+    type: 'snapshot',
+    ts: TS,
+    orders: [
+      {
+        order_id: 'o-2',
+        symbol: 'ETH/USD',
+        side: 'sell',
+        order_type: 'limit',
+        status: 'partially_filled',
+        quantity: 2,
+        filled_quantity: 1,
+        limit_price: 3300,
+      },
+    ],
+    positions: [{ symbol: 'ETH/USD', quantity: -1, avg_price: 3300 }],
+    balances: { USD: 50000 },
+  },
 };
 
 const problemsOf = (raw: unknown) => {
@@ -72,7 +151,12 @@ describe('event schema v1: bad input names the field and the reason', () => {
     ['negative price', { ...VALID.mark, price: -3 }, 'price', /greater than 0/],
     ['infinite quantity', { ...VALID.fill, quantity: '1e400' }, 'quantity', /finite/],
     ['NaN as a string', { ...VALID.fill, quantity: 'NaN' }, 'quantity', /decimal/],
-    ['filled above quantity', { ...VALID.order, status: 'partially_filled', filled_quantity: 0.6 }, 'filled_quantity', /must not exceed quantity/],
+    [
+      'filled above quantity',
+      { ...VALID.order, status: 'partially_filled', filled_quantity: 0.6 },
+      'filled_quantity',
+      /must not exceed quantity/,
+    ],
     ['negative fee', { ...VALID.fill, fee: -1 }, 'fee', /negative/],
     ['unknown side', { ...VALID.order, side: 'BUY' }, 'side', /./],
     ['unknown status', { ...VALID.order, status: 'open' }, 'status', /./],
@@ -84,7 +168,12 @@ describe('event schema v1: bad input names the field and the reason', () => {
     ['empty order id', { ...VALID.order, order_id: '' }, 'order_id', /empty/],
     ['halted not boolean', { ...VALID.risk, halted: 'yes' }, 'halted', /./],
     ['balance not a number', { ...VALID.balance, balances: { USD: 'many' } }, 'balances.USD', /decimal/],
-    ['snapshot order invalid', { ...VALID.snapshot, orders: [{ order_id: 'x' }] }, 'orders.0.symbol', /required/],
+    [
+      'snapshot order invalid',
+      { ...VALID.snapshot, orders: [{ order_id: 'x' }] },
+      'orders.0.symbol',
+      /required/,
+    ],
   ];
   it.each(cases)('%s', (_name, raw, field, reason) => {
     const problems = problemsOf(raw);
@@ -95,7 +184,12 @@ describe('event schema v1: bad input names the field and the reason', () => {
   });
 
   it('reports each bad event of a batch by index, and accepts nothing', () => {
-    const r = validateBatch([VALID.mark, { ...VALID.order, quantity: -1 }, VALID.fill, { type: 'nope', ts: TS }]);
+    const r = validateBatch([
+      VALID.mark,
+      { ...VALID.order, quantity: -1 },
+      VALID.fill,
+      { type: 'nope', ts: TS },
+    ]);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.map((p) => [p.index, p.field])).toEqual([
@@ -129,7 +223,9 @@ describe('decoding bodies', () => {
 describe('docs/events.md', () => {
   it('every JSON example in it is a valid event', () => {
     const text = readFileSync(path.resolve(__dirname, '../../../docs/events.md'), 'utf8');
-    const examples = [...text.matchAll(/```json\n(\{"type".*\})\n```/g)].map((m) => JSON.parse(m[1]) as unknown);
+    const examples = [...text.matchAll(/```json\n(\{"type".*\})\n```/g)].map(
+      (m) => JSON.parse(m[1]) as unknown,
+    );
     expect(examples.length).toBe(10);
     const r = validateBatch(examples);
     expect(r.ok ? [] : r.problems).toEqual([]);

@@ -23,13 +23,26 @@ export interface AppDeps {
   log: Logger;
   version: string;
   /** Decoders of foreign event formats, by the `format` query parameter (e.g. galfriday). */
-  adapters?: Record<string, (raws: unknown[]) => { ok: true; events: unknown[] } | { ok: false; problems: { index: number; field: string; reason: string }[] }>;
+  adapters?: Record<
+    string,
+    (
+      raws: unknown[],
+    ) =>
+      | { ok: true; events: unknown[] }
+      | { ok: false; problems: { index: number; field: string; reason: string }[] }
+  >;
   /** Directory of the standalone blotter page, served at /blotter. */
   blotterDir?: string;
   isReady: () => boolean;
 }
 
-const EVENT_CONTENT_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
+const EVENT_CONTENT_TYPES = [
+  'application/json',
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/x-jsonlines',
+];
 
 export function createApp(deps: AppDeps) {
   const { config, ingestor, log } = deps;
@@ -52,7 +65,9 @@ export function createApp(deps: AppDeps) {
       const address = req.socket.remoteAddress ?? 'unknown';
       if (failures.isBlocked(address)) {
         ingestor.reject('rate_limited');
-        res.status(429).json({ error: 'too many failed authentication attempts from this address; try again in a minute' });
+        res.status(429).json({
+          error: 'too many failed authentication attempts from this address; try again in a minute',
+        });
         return;
       }
       if (optional) return next();
@@ -66,20 +81,31 @@ export function createApp(deps: AppDeps) {
       }
       if (principals.length > 0) {
         ingestor.reject('forbidden');
-        res.status(403).json({ error: `this token has the ${principals.map((p) => p.role).join(', ')} role; ${role} is required here` });
+        res.status(403).json({
+          error: `this token has the ${principals.map((p) => p.role).join(', ')} role; ${role} is required here`,
+        });
         return;
       }
       failures.fail(address);
       ingestor.reject('unauthorized');
-      log.warn({ address, path: req.path }, secret ? 'authentication failed: unknown token' : 'authentication failed: no token');
+      log.warn(
+        { address, path: req.path },
+        secret ? 'authentication failed: unknown token' : 'authentication failed: no token',
+      );
       res
         .status(401)
         .setHeader('WWW-Authenticate', 'Bearer realm="tradewatch"')
-        .json({ error: secret ? 'the token is not valid' : `an ${role} token is required: send "Authorization: Bearer <token>"` });
+        .json({
+          error: secret
+            ? 'the token is not valid'
+            : `an ${role} token is required: send "Authorization: Bearer <token>"`,
+        });
     };
 
   app.get('/', (_req, res) => {
-    res.type('html').send(landingPage({ version: deps.version, port: config.port, blotter: Boolean(deps.blotterDir) }));
+    res
+      .type('html')
+      .send(landingPage({ version: deps.version, port: config.port, blotter: Boolean(deps.blotterDir) }));
   });
 
   app.get('/healthz', (_req, res) => {
@@ -126,7 +152,10 @@ export function createApp(deps: AppDeps) {
         const decoded = decodeEvents(text, type !== 'application/json');
         if (!decoded.ok) {
           ingestor.reject('malformed_json');
-          res.status(400).json({ error: `the body is not valid JSON or NDJSON: ${decoded.problems[0].reason}`, problems: decoded.problems });
+          res.status(400).json({
+            error: `the body is not valid JSON or NDJSON: ${decoded.problems[0].reason}`,
+            problems: decoded.problems,
+          });
           return;
         }
         let raws = decoded.values;
@@ -135,13 +164,22 @@ export function createApp(deps: AppDeps) {
           const adapter = deps.adapters?.[format];
           if (!adapter) {
             ingestor.reject('unknown_format', raws.length);
-            res.status(400).json({ error: `unknown format ${JSON.stringify(format)}; known: tradewatch${Object.keys(deps.adapters ?? {}).map((f) => ', ' + f).join('')}` });
+            res.status(400).json({
+              error: `unknown format ${JSON.stringify(format)}; known: tradewatch${Object.keys(
+                deps.adapters ?? {},
+              )
+                .map((f) => ', ' + f)
+                .join('')}`,
+            });
             return;
           }
           const adapted = adapter(raws);
           if (!adapted.ok) {
             ingestor.reject('invalid_event', raws.length);
-            res.status(400).json({ error: `${adapted.problems.length} invalid ${format} event(s); nothing of this batch was applied`, problems: adapted.problems });
+            res.status(400).json({
+              error: `${adapted.problems.length} invalid ${format} event(s); nothing of this batch was applied`,
+              problems: adapted.problems,
+            });
             return;
           }
           raws = adapted.events;
@@ -149,16 +187,26 @@ export function createApp(deps: AppDeps) {
         if (!ingestRate.take(tokenName, raws.length)) {
           ingestor.reject('rate_limited', raws.length);
           res.setHeader('Retry-After', '1');
-          res.status(429).json({ error: `token "${tokenName}" is over its ingest rate of ${config.ingestRateLimit} events/s; retry later` });
+          res.status(429).json({
+            error: `token "${tokenName}" is over its ingest rate of ${config.ingestRateLimit} events/s; retry later`,
+          });
           return;
         }
         const result = await ingestor.ingest(raws, 'http');
         if (!result.ok) {
-          res.status(400).json({ error: `${new Set(result.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`, problems: result.problems });
+          res.status(400).json({
+            error: `${new Set(result.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
+            problems: result.problems,
+          });
           return;
         }
-        log.debug({ token: tokenName, address: req.socket.remoteAddress, events: result.accepted }, 'ingested');
-        res.status(200).json({ accepted: result.accepted, applied: result.applied, duplicates: result.duplicates });
+        log.debug(
+          { token: tokenName, address: req.socket.remoteAddress, events: result.accepted },
+          'ingested',
+        );
+        res
+          .status(200)
+          .json({ accepted: result.accepted, applied: result.applied, duplicates: result.duplicates });
       } catch (err) {
         next(err);
       }
@@ -178,25 +226,34 @@ export function createApp(deps: AppDeps) {
   });
 
   // Errors from body parsing and handlers: a JSON answer that names the problem, never a crash.
-  app.use((err: Error & { type?: string; status?: number; limit?: number }, req: Request, res: Response, _next: NextFunction) => {
-    if (err.type === 'entity.too.large') {
-      ingestor.reject('too_large');
-      res.status(413).json({ error: `the body is larger than the limit of ${config.maxBodyBytes} bytes (TRADEWATCH_MAX_BODY_BYTES); send smaller batches` });
-      return;
-    }
-    if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
-      ingestor.reject('unsupported_media_type');
-      res.status(415).json({ error: err.message });
-      return;
-    }
-    if (err.status && err.status >= 400 && err.status < 500) {
-      ingestor.reject('bad_request');
-      res.status(err.status).json({ error: err.message });
-      return;
-    }
-    log.error({ err, path: req.path }, 'request failed');
-    res.status(500).json({ error: 'internal error; see the exporter log' });
-  });
+  app.use(
+    (
+      err: Error & { type?: string; status?: number; limit?: number },
+      req: Request,
+      res: Response,
+      _next: NextFunction,
+    ) => {
+      if (err.type === 'entity.too.large') {
+        ingestor.reject('too_large');
+        res.status(413).json({
+          error: `the body is larger than the limit of ${config.maxBodyBytes} bytes (TRADEWATCH_MAX_BODY_BYTES); send smaller batches`,
+        });
+        return;
+      }
+      if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
+        ingestor.reject('unsupported_media_type');
+        res.status(415).json({ error: err.message });
+        return;
+      }
+      if (err.status && err.status >= 400 && err.status < 500) {
+        ingestor.reject('bad_request');
+        res.status(err.status).json({ error: err.message });
+        return;
+      }
+      log.error({ err, path: req.path }, 'request failed');
+      res.status(500).json({ error: 'internal error; see the exporter log' });
+    },
+  );
 
   return app;
 }

@@ -15,11 +15,9 @@ export function readRoutes(store: Store): Router {
     const filter: FeedFilter = {};
     for (const [name, value] of Object.entries(req.query)) {
       if (!known.includes(name)) {
-        res
-          .status(400)
-          .json({
-            error: `unknown query parameter ${JSON.stringify(name)}; ${channel} can be filtered by ${known.join(', ')}`,
-          });
+        res.status(400).json({
+          error: `unknown query parameter ${JSON.stringify(name)}; ${channel} can be filtered by ${known.join(', ')}`,
+        });
         return;
       }
       if (typeof value !== 'string') {

@@ -50,7 +50,12 @@ export class Ingestor {
       if (this.journal && fresh.length > 0) await this.journal.append(fresh);
       const result = this.store.apply(fresh);
       this.ingested.inc({ source }, result.applied);
-      return { ok: true, accepted: events.length, applied: result.applied, duplicates: events.length - result.applied };
+      return {
+        ok: true,
+        accepted: events.length,
+        applied: result.applied,
+        duplicates: events.length - result.applied,
+      };
     };
     const next = this.tail.then(run, run);
     this.tail = next.catch(() => undefined);

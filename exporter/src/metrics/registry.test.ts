@@ -12,7 +12,14 @@ describe('metrics registry', () => {
     dist.observe(0.05);
     dist.observe(0.5);
     dist.observe(5);
-    registry.register({ name: 'a', families: [GAUGE, HIST], update: (sink) => { sink.add(GAUGE, { engine: 'e' }, value); sink.histogram(HIST, { engine: 'e' }, dist); } });
+    registry.register({
+      name: 'a',
+      families: [GAUGE, HIST],
+      update: (sink) => {
+        sink.add(GAUGE, { engine: 'e' }, value);
+        sink.histogram(HIST, { engine: 'e' }, dist);
+      },
+    });
     let text = await registry.scrape();
     expect(text).toContain('# TYPE test_value gauge\ntest_value{engine="e"} 1');
     expect(text).toContain('test_seconds_bucket{engine="e",le="0.1"} 1');
@@ -29,7 +36,14 @@ describe('metrics registry', () => {
   it('a failing collector loses only its own samples and is reported as failed', async () => {
     const errors: string[] = [];
     const registry = new MetricsRegistry({ processMetrics: false, onError: (c) => errors.push(c) });
-    const broken: Collector = { name: 'broken', families: [family('test_broken', 'gauge', 'x')], update: (sink) => { sink.add({ name: 'test_broken', type: 'gauge', help: 'x' }, {}, 1); throw new Error('disk gone'); } };
+    const broken: Collector = {
+      name: 'broken',
+      families: [family('test_broken', 'gauge', 'x')],
+      update: (sink) => {
+        sink.add({ name: 'test_broken', type: 'gauge', help: 'x' }, {}, 1);
+        throw new Error('disk gone');
+      },
+    };
     registry.register(broken);
     registry.register({ name: 'fine', families: [GAUGE], update: (sink) => sink.add(GAUGE, {}, 7) });
     const text = await registry.scrape();

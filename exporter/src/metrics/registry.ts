@@ -54,7 +54,9 @@ export class MetricsRegistry implements MetricSink {
   private readonly samples = new Map<string, Sample[]>();
   private readonly onError: (collector: string, err: unknown) => void;
 
-  constructor(options: { processMetrics?: boolean; onError?: (collector: string, err: unknown) => void } = {}) {
+  constructor(
+    options: { processMetrics?: boolean; onError?: (collector: string, err: unknown) => void } = {},
+  ) {
     this.onError = options.onError ?? (() => undefined);
     this.registerFamily(COLLECTOR_DURATION);
     this.registerFamily(COLLECTOR_SUCCESS);
@@ -62,7 +64,11 @@ export class MetricsRegistry implements MetricSink {
       collectDefaultMetrics({ register: this.prom });
       // prom-client names these gauges with `_total`, which promtool rejects; they are
       // also covered by process_* and nodejs_eventloop_*, so they are dropped.
-      for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      for (const name of [
+        'nodejs_active_handles_total',
+        'nodejs_active_requests_total',
+        'nodejs_active_resources_total',
+      ]) {
         this.prom.removeSingleMetric(name);
       }
     }
@@ -81,7 +87,11 @@ export class MetricsRegistry implements MetricSink {
     const out = this.samples.get(f.name);
     if (!out) return;
     for (let i = 0; i < dist.buckets.length; i++) {
-      out.push({ metricName: `${f.name}_bucket`, labels: { ...labels, le: String(dist.buckets[i]) }, value: dist.counts[i] });
+      out.push({
+        metricName: `${f.name}_bucket`,
+        labels: { ...labels, le: String(dist.buckets[i]) },
+        value: dist.counts[i],
+      });
     }
     out.push({ metricName: `${f.name}_bucket`, labels: { ...labels, le: '+Inf' }, value: dist.count });
     out.push({ metricName: `${f.name}_sum`, labels, value: dist.sum });

@@ -77,7 +77,12 @@ export class DemoEngine {
     const t = this.tick++;
 
     if (t === 0) {
-      out.push({ type: 'balance', ...base, balances: { USD: this.cash.toFixed(2) }, valuation_currency: 'USD' });
+      out.push({
+        type: 'balance',
+        ...base,
+        balances: { USD: this.cash.toFixed(2) },
+        valuation_currency: 'USD',
+      });
       out.push({ type: 'strategy', ...base, strategy: this.strategy, state: 'active' });
       out.push({ type: 'health', ...base, component: 'market_data', status: 'ok', venue: 'kraken' });
     }
@@ -86,7 +91,14 @@ export class DemoEngine {
     for (const m of this.markets) {
       m.price = round(m.price * Math.exp((this.rand() - 0.5) * 0.0012), m.pxDp);
       const spread = m.price * 0.0002;
-      out.push({ type: 'mark', ...base, symbol: m.symbol, price: m.price, bid: round(m.price - spread, m.pxDp), ask: round(m.price + spread, m.pxDp) });
+      out.push({
+        type: 'mark',
+        ...base,
+        symbol: m.symbol,
+        price: m.price,
+        bid: round(m.price - spread, m.pxDp),
+        ask: round(m.price + spread, m.pxDp),
+      });
     }
 
     // Venue latency, and now and then an error.
@@ -106,9 +118,24 @@ export class DemoEngine {
     // A strategy transition early on, then now and then.
     if (t === 40 || (t > 40 && t % 240 === 40)) {
       const from = this.strategy;
-      const to = STRATEGIES[(STRATEGIES.indexOf(from as (typeof STRATEGIES)[number]) + 1) % STRATEGIES.length];
-      out.push({ type: 'strategy', ...base, strategy: from, state: 'transitioning', from_strategy: from, to_strategy: to });
-      out.push({ type: 'strategy', ...base, strategy: to, state: 'active', from_strategy: from, to_strategy: to });
+      const to =
+        STRATEGIES[(STRATEGIES.indexOf(from as (typeof STRATEGIES)[number]) + 1) % STRATEGIES.length];
+      out.push({
+        type: 'strategy',
+        ...base,
+        strategy: from,
+        state: 'transitioning',
+        from_strategy: from,
+        to_strategy: to,
+      });
+      out.push({
+        type: 'strategy',
+        ...base,
+        strategy: to,
+        state: 'active',
+        from_strategy: from,
+        to_strategy: to,
+      });
       this.strategy = to;
     }
 
@@ -116,10 +143,24 @@ export class DemoEngine {
     if (t === 60 || (t > 60 && t % 400 === 60)) {
       this.haltedUntil = t + 20;
       out.push({ type: 'risk', ...base, halted: true, halt_reason: 'demo: volatility circuit breaker' });
-      out.push({ type: 'alert', ...base, id: `demo-halt-${t}`, name: 'trading_halted', severity: 'warning', message: 'Volatility circuit breaker tripped; new orders paused.' });
+      out.push({
+        type: 'alert',
+        ...base,
+        id: `demo-halt-${t}`,
+        name: 'trading_halted',
+        severity: 'warning',
+        message: 'Volatility circuit breaker tripped; new orders paused.',
+      });
     } else if (t === this.haltedUntil) {
       out.push({ type: 'risk', ...base, halted: false });
-      out.push({ type: 'alert', ...base, id: `demo-resume-${t}`, name: 'trading_resumed', severity: 'info', message: 'Trading resumed after the circuit breaker.' });
+      out.push({
+        type: 'alert',
+        ...base,
+        id: `demo-resume-${t}`,
+        name: 'trading_resumed',
+        severity: 'info',
+        message: 'Trading resumed after the circuit breaker.',
+      });
     }
     const halted = t < this.haltedUntil;
 
@@ -130,20 +171,30 @@ export class DemoEngine {
     const equity = this.equity();
     this.peakEquity = Math.max(this.peakEquity, equity);
     if (t % 4 === 0) {
-      const gross = this.markets.reduce((s, m) => s + Math.abs((this.positions.get(m.symbol) ?? 0) * m.price), 0);
-      const largest = this.markets.reduce((s, m) => Math.max(s, Math.abs((this.positions.get(m.symbol) ?? 0) * m.price)), 0);
+      const gross = this.markets.reduce(
+        (s, m) => s + Math.abs((this.positions.get(m.symbol) ?? 0) * m.price),
+        0,
+      );
+      const largest = this.markets.reduce(
+        (s, m) => Math.max(s, Math.abs((this.positions.get(m.symbol) ?? 0) * m.price)),
+        0,
+      );
       out.push({
         type: 'risk',
         ...base,
         limits: {
           drawdown: { value: round((this.peakEquity - equity) / this.peakEquity, 6), limit: 0.1 },
-          daily_loss: { value: round(Math.max(0, (this.dayStartEquity - equity) / this.dayStartEquity), 6), limit: 0.03 },
+          daily_loss: {
+            value: round(Math.max(0, (this.dayStartEquity - equity) / this.dayStartEquity), 6),
+            limit: 0.03,
+          },
           position_concentration: { value: round(largest / equity, 6), limit: 0.4 },
           gross_exposure: { value: round(gross / equity, 6), limit: 1.5 },
         },
       });
     }
-    if (t > 0 && t % 100 === 0) out.push({ type: 'balance', ...base, balances: { USD: this.cash.toFixed(8) } });
+    if (t > 0 && t % 100 === 0)
+      out.push({ type: 'balance', ...base, balances: { USD: this.cash.toFixed(8) } });
     return out;
   }
 
@@ -151,15 +202,41 @@ export class DemoEngine {
     const m = this.markets[Math.floor(this.rand() * this.markets.length)];
     const held = this.positions.get(m.symbol) ?? 0;
     // Mostly unwind what is held (so round trips complete), otherwise open either way.
-    const side: 'buy' | 'sell' = held !== 0 && this.rand() < 0.6 ? (held > 0 ? 'sell' : 'buy') : this.rand() < 0.55 ? 'buy' : 'sell';
+    const side: 'buy' | 'sell' =
+      held !== 0 && this.rand() < 0.6 ? (held > 0 ? 'sell' : 'buy') : this.rand() < 0.55 ? 'buy' : 'sell';
     const signalId = `sig-${this.seq++}`;
     const strategy = this.strategy;
-    out.push({ type: 'signal', ...base, signal_id: signalId, symbol: m.symbol, side, decision: 'proposed', strategy });
+    out.push({
+      type: 'signal',
+      ...base,
+      signal_id: signalId,
+      symbol: m.symbol,
+      side,
+      decision: 'proposed',
+      strategy,
+    });
     if (this.rand() < 0.15) {
-      out.push({ type: 'signal', ...base, signal_id: signalId, symbol: m.symbol, side, decision: 'rejected', strategy, reason: 'position limit' });
+      out.push({
+        type: 'signal',
+        ...base,
+        signal_id: signalId,
+        symbol: m.symbol,
+        side,
+        decision: 'rejected',
+        strategy,
+        reason: 'position limit',
+      });
       return;
     }
-    out.push({ type: 'signal', ...base, signal_id: signalId, symbol: m.symbol, side, decision: 'approved', strategy });
+    out.push({
+      type: 'signal',
+      ...base,
+      signal_id: signalId,
+      symbol: m.symbol,
+      side,
+      decision: 'approved',
+      strategy,
+    });
 
     const unwinding = held !== 0 && (side === 'sell') === held > 0;
     const notional = 1500 + this.rand() * 6000;
@@ -196,7 +273,8 @@ export class DemoEngine {
     for (const o of [...this.working.values()]) {
       o.ticks += 1;
       const m = this.markets.find((x) => x.symbol === o.symbol) as Market;
-      const touched = o.side === 'buy' ? m.price <= (o.limit as number) * 1.0002 : m.price >= (o.limit as number) * 0.9998;
+      const touched =
+        o.side === 'buy' ? m.price <= (o.limit as number) * 1.0002 : m.price >= (o.limit as number) * 0.9998;
       if (touched && this.rand() < 0.6) {
         const remaining = o.qty - o.filled;
         const part = this.rand() < 0.5 ? remaining : round(remaining * (0.3 + this.rand() * 0.4), m.qtyDp);
@@ -208,7 +286,14 @@ export class DemoEngine {
     }
   }
 
-  private fill(out: TradingEventInput[], base: { ts: number; engine: string }, o: WorkingOrder, qty: number, price: number, liquidity: 'maker' | 'taker'): void {
+  private fill(
+    out: TradingEventInput[],
+    base: { ts: number; engine: string },
+    o: WorkingOrder,
+    qty: number,
+    price: number,
+    liquidity: 'maker' | 'taker',
+  ): void {
     const m = this.markets.find((x) => x.symbol === o.symbol) as Market;
     qty = Math.min(round(qty, m.qtyDp), o.qty - o.filled);
     if (qty <= 0) return;
@@ -217,7 +302,10 @@ export class DemoEngine {
     o.fees = round(o.fees + fee, 8);
     o.notional += qty * price;
     this.cash += (o.side === 'buy' ? -1 : 1) * qty * price - fee;
-    this.positions.set(o.symbol, round((this.positions.get(o.symbol) ?? 0) + (o.side === 'buy' ? qty : -qty), m.qtyDp));
+    this.positions.set(
+      o.symbol,
+      round((this.positions.get(o.symbol) ?? 0) + (o.side === 'buy' ? qty : -qty), m.qtyDp),
+    );
     out.push({
       type: 'fill',
       ...base,
@@ -237,7 +325,12 @@ export class DemoEngine {
     out.push(this.orderEvent(base, o, done ? 'filled' : 'partially_filled'));
   }
 
-  private orderEvent(base: { ts: number; engine: string }, o: WorkingOrder, status: 'new' | 'partially_filled' | 'filled' | 'canceled' | 'rejected', reason?: string): TradingEventInput {
+  private orderEvent(
+    base: { ts: number; engine: string },
+    o: WorkingOrder,
+    status: 'new' | 'partially_filled' | 'filled' | 'canceled' | 'rejected',
+    reason?: string,
+  ): TradingEventInput {
     return {
       type: 'order',
       ...base,

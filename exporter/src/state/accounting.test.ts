@@ -10,10 +10,20 @@ import { Store } from './store';
 
 const T0 = Date.parse('2026-01-05T00:00:00Z');
 const MIN = 60_000;
-const WINDOWS = { windows: [{ name: '1d', ms: 86_400_000 }, { name: 'all', ms: null }], periodsPerYear: 8760 };
+const WINDOWS = {
+  windows: [
+    { name: '1d', ms: 86_400_000 },
+    { name: 'all', ms: null },
+  ],
+  periodsPerYear: 8760,
+};
 
 function makeStore(notices: AccountingNotice[] = []): Store {
-  return new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 86_400_000 }, onNotice: (n) => notices.push(n) });
+  return new Store({
+    valuationCurrency: 'USD',
+    equity: { periodMs: 3_600_000, retainMs: 86_400_000 },
+    onNotice: (n) => notices.push(n),
+  });
 }
 
 function apply(store: Store, events: Record<string, unknown>[]): void {
@@ -23,7 +33,15 @@ function apply(store: Store, events: Record<string, unknown>[]): void {
 }
 
 let seq = 0;
-const fill = (ts: number, symbol: string, side: 'buy' | 'sell', quantity: number | string, price: number | string, fee: number | string = 0, extra: Record<string, unknown> = {}) => ({
+const fill = (
+  ts: number,
+  symbol: string,
+  side: 'buy' | 'sell',
+  quantity: number | string,
+  price: number | string,
+  fee: number | string = 0,
+  extra: Record<string, unknown> = {},
+) => ({
   type: 'fill',
   ts,
   fill_id: `f${++seq}`,
@@ -36,7 +54,11 @@ const fill = (ts: number, symbol: string, side: 'buy' | 'sell', quantity: number
   ...extra,
 });
 const mark = (ts: number, symbol: string, price: number | string) => ({ type: 'mark', ts, symbol, price });
-const balance = (ts: number, balances: Record<string, number | string>) => ({ type: 'balance', ts, balances });
+const balance = (ts: number, balances: Record<string, number | string>) => ({
+  type: 'balance',
+  ts,
+  balances,
+});
 
 describe('accounting, hand-worked', () => {
   test('fees in the quote currency: cash, realized PnL and equity agree to the cent', () => {
@@ -56,7 +78,13 @@ describe('accounting, hand-worked', () => {
     expect(r.realizedPnl).toBe(19.06);
     expect(r.equity).toBe(10019.06);
     expect(r.feesPaid).toEqual({ USD: 0.94 });
-    expect(r.windows[1].trades).toMatchObject({ roundTrips: 1, wins: 1, losses: 0, breakevens: 0, expectancy: 19.06 });
+    expect(r.windows[1].trades).toMatchObject({
+      roundTrips: 1,
+      wins: 1,
+      losses: 0,
+      breakevens: 0,
+      expectancy: 19.06,
+    });
     expect(r.pnlIncomplete).toBe(false);
   });
 
@@ -165,7 +193,15 @@ describe('accounting, hand-worked', () => {
     expect(s.consecutiveLosses).toBe(2);
     let r = engineReport(s, WINDOWS);
     // win rate 0/3; profit factor 0 / 5 = 0; expectancy (−2 + 0 − 3)/3
-    expect(r.windows[1].trades).toMatchObject({ roundTrips: 3, wins: 0, losses: 2, breakevens: 1, winRate: 0, profitFactor: 0, averageLoss: -2.5 });
+    expect(r.windows[1].trades).toMatchObject({
+      roundTrips: 3,
+      wins: 0,
+      losses: 2,
+      breakevens: 1,
+      winRate: 0,
+      profitFactor: 0,
+      averageLoss: -2.5,
+    });
     expect(r.windows[1].trades.expectancy).toBeCloseTo(-5 / 3, 12);
     apply(store, [fill(T0 + 7, 'BTC/USD', 'buy', 1, 100, 0), fill(T0 + 8, 'BTC/USD', 'sell', 1, 104, 0)]); // +4: a win resets
     expect(s.consecutiveLosses).toBe(0);
@@ -246,18 +282,29 @@ describe('accounting, hand-worked', () => {
 const qtyArb = fc.integer({ min: 1, max: 5000 }).map((i) => (i / 100).toFixed(2));
 const priceArb = fc.integer({ min: 100, max: 200_000 }).map((i) => (i / 100).toFixed(2));
 const feeArb = fc.integer({ min: 0, max: 500 }).map((i) => (i / 1000).toFixed(3));
-const fillArb = fc.record({ side: fc.constantFrom('buy' as const, 'sell' as const), quantity: qtyArb, price: priceArb, fee: feeArb });
+const fillArb = fc.record({
+  side: fc.constantFrom('buy' as const, 'sell' as const),
+  quantity: qtyArb,
+  price: priceArb,
+  fee: feeArb,
+});
 
 describe('accounting, properties', () => {
   test('realized + unrealized PnL = mark-to-market change of the fills minus fees', () => {
     fc.assert(
       fc.property(fc.array(fillArb, { minLength: 1, maxLength: 25 }), priceArb, (fills, markPrice) => {
         const store = makeStore();
-        apply(store, [...fills.map((f, i) => fill(T0 + i, 'BTC/USD', f.side, f.quantity, f.price, f.fee)), mark(T0 + fills.length, 'BTC/USD', markPrice)]);
+        apply(store, [
+          ...fills.map((f, i) => fill(T0 + i, 'BTC/USD', f.side, f.quantity, f.price, f.fee)),
+          mark(T0 + fills.length, 'BTC/USD', markPrice),
+        ]);
         const p = engineReport(store.engine('e1'), WINDOWS).positions[0];
         // Σ signed quantity · (mark − price) − Σ fees
         let expected = 0;
-        for (const f of fills) expected += (f.side === 'buy' ? 1 : -1) * Number(f.quantity) * (Number(markPrice) - Number(f.price)) - Number(f.fee);
+        for (const f of fills)
+          expected +=
+            (f.side === 'buy' ? 1 : -1) * Number(f.quantity) * (Number(markPrice) - Number(f.price)) -
+            Number(f.fee);
         const total = p.realizedPnl + (p.unrealizedPnl ?? 0);
         expect(Math.abs(total - expected)).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected)));
       }),
@@ -267,46 +314,74 @@ describe('accounting, properties', () => {
 
   test('splitting a fill into parts gives the same position and PnL', () => {
     fc.assert(
-      fc.property(fc.array(fillArb, { minLength: 1, maxLength: 15 }), fc.nat(), fc.integer({ min: 2, max: 5 }), (fills, which, parts) => {
-        const k = which % fills.length;
-        const whole = makeStore();
-        apply(whole, fills.map((f, i) => fill(T0 + i, 'BTC/USD', f.side, f.quantity, f.price, f.fee)));
-        const split = makeStore();
-        const events: Record<string, unknown>[] = [];
-        fills.forEach((f, i) => {
-          if (i !== k) return void events.push(fill(T0 + i, 'BTC/USD', f.side, f.quantity, f.price, f.fee));
-          // parts of the quantity (in cents) and of the fee (in tenths of a milli), summing exactly
-          const cents = Math.round(Number(f.quantity) * 100);
-          const feeUnits = Math.round(Number(f.fee) * 10000);
-          const n = Math.min(parts, cents);
-          for (let j = 0; j < n; j++) {
-            const q = Math.floor(cents / n) + (j < cents % n ? 1 : 0);
-            const fe = Math.floor(feeUnits / n) + (j < feeUnits % n ? 1 : 0);
-            events.push(fill(T0 + i, 'BTC/USD', f.side, (q / 100).toFixed(2), f.price, (fe / 10000).toFixed(4)));
-          }
-        });
-        apply(split, events);
-        const a = whole.engine('e1').positions.get('BTC/USD')!;
-        const b = split.engine('e1').positions.get('BTC/USD')!;
-        expect(b.quantity.toString()).toBe(a.quantity.toString());
-        expect(Math.abs(b.avgPrice.toNumber() - a.avgPrice.toNumber())).toBeLessThan(1e-9);
-        // a fill that crosses zero splits its fee pro rata whichever way it is cut
-        expect(Math.abs(b.realized.toNumber() - a.realized.toNumber())).toBeLessThan(1e-9);
-      }),
+      fc.property(
+        fc.array(fillArb, { minLength: 1, maxLength: 15 }),
+        fc.nat(),
+        fc.integer({ min: 2, max: 5 }),
+        (fills, which, parts) => {
+          const k = which % fills.length;
+          const whole = makeStore();
+          apply(
+            whole,
+            fills.map((f, i) => fill(T0 + i, 'BTC/USD', f.side, f.quantity, f.price, f.fee)),
+          );
+          const split = makeStore();
+          const events: Record<string, unknown>[] = [];
+          fills.forEach((f, i) => {
+            if (i !== k) return void events.push(fill(T0 + i, 'BTC/USD', f.side, f.quantity, f.price, f.fee));
+            // parts of the quantity (in cents) and of the fee (in tenths of a milli), summing exactly
+            const cents = Math.round(Number(f.quantity) * 100);
+            const feeUnits = Math.round(Number(f.fee) * 10000);
+            const n = Math.min(parts, cents);
+            for (let j = 0; j < n; j++) {
+              const q = Math.floor(cents / n) + (j < cents % n ? 1 : 0);
+              const fe = Math.floor(feeUnits / n) + (j < feeUnits % n ? 1 : 0);
+              events.push(
+                fill(T0 + i, 'BTC/USD', f.side, (q / 100).toFixed(2), f.price, (fe / 10000).toFixed(4)),
+              );
+            }
+          });
+          apply(split, events);
+          const a = whole.engine('e1').positions.get('BTC/USD')!;
+          const b = split.engine('e1').positions.get('BTC/USD')!;
+          expect(b.quantity.toString()).toBe(a.quantity.toString());
+          expect(Math.abs(b.avgPrice.toNumber() - a.avgPrice.toNumber())).toBeLessThan(1e-9);
+          // a fill that crosses zero splits its fee pro rata whichever way it is cut
+          expect(Math.abs(b.realized.toNumber() - a.realized.toNumber())).toBeLessThan(1e-9);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   const eventArb = fc.oneof(
-    fc.record({ kind: fc.constant('fill' as const), symbol: fc.constantFrom('BTC/USD', 'ETH/BTC'), f: fillArb, fee_currency: fc.constantFrom(undefined, 'USD', 'BTC', 'ETH', 'BNB') }),
-    fc.record({ kind: fc.constant('mark' as const), symbol: fc.constantFrom('BTC/USD', 'ETH/BTC', 'BNB/USD'), price: priceArb }),
+    fc.record({
+      kind: fc.constant('fill' as const),
+      symbol: fc.constantFrom('BTC/USD', 'ETH/BTC'),
+      f: fillArb,
+      fee_currency: fc.constantFrom(undefined, 'USD', 'BTC', 'ETH', 'BNB'),
+    }),
+    fc.record({
+      kind: fc.constant('mark' as const),
+      symbol: fc.constantFrom('BTC/USD', 'ETH/BTC', 'BNB/USD'),
+      price: priceArb,
+    }),
     fc.record({ kind: fc.constant('balance' as const), usd: fc.integer({ min: 0, max: 1_000_000 }) }),
   );
   const toEvents = (list: fc.infer<typeof eventArb>[], gaps: number[]) => {
     let ts = T0;
     return list.map((e, i) => {
       ts += gaps[i % gaps.length] * MIN;
-      if (e.kind === 'fill') return fill(ts, e.symbol, e.f.side, e.f.quantity, e.f.price, e.f.fee, e.fee_currency ? { fee_currency: e.fee_currency } : {});
+      if (e.kind === 'fill')
+        return fill(
+          ts,
+          e.symbol,
+          e.f.side,
+          e.f.quantity,
+          e.f.price,
+          e.f.fee,
+          e.fee_currency ? { fee_currency: e.fee_currency } : {},
+        );
       if (e.kind === 'mark') return mark(ts, e.symbol, e.price);
       return balance(ts, { USD: e.usd });
     });
@@ -314,19 +389,25 @@ describe('accounting, properties', () => {
 
   test('replaying the same events twice gives the same report, whatever the wall clock says', () => {
     fc.assert(
-      fc.property(fc.array(eventArb, { minLength: 1, maxLength: 60 }), fc.array(fc.integer({ min: 0, max: 240 }), { minLength: 1, maxLength: 5 }), (list, gaps) => {
-        const events = toEvents(list, gaps);
-        const a = makeStore();
-        apply(a, events);
-        const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2031-07-01T12:00:00Z'));
-        const b = makeStore();
-        try {
-          apply(b, events);
-        } finally {
-          clock.mockRestore();
-        }
-        expect(JSON.stringify(engineReport(b.engine('e1'), WINDOWS))).toBe(JSON.stringify(engineReport(a.engine('e1'), WINDOWS)));
-      }),
+      fc.property(
+        fc.array(eventArb, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.integer({ min: 0, max: 240 }), { minLength: 1, maxLength: 5 }),
+        (list, gaps) => {
+          const events = toEvents(list, gaps);
+          const a = makeStore();
+          apply(a, events);
+          const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2031-07-01T12:00:00Z'));
+          const b = makeStore();
+          try {
+            apply(b, events);
+          } finally {
+            clock.mockRestore();
+          }
+          expect(JSON.stringify(engineReport(b.engine('e1'), WINDOWS))).toBe(
+            JSON.stringify(engineReport(a.engine('e1'), WINDOWS)),
+          );
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -13,7 +13,14 @@
  * ("all") reads running moments of every return ever taken. Every field is a plain
  * number, null or array of plain objects (serializable as is).
  */
-import { addReturn, emptyMoments, simpleReturn, statsOfMoments, type ReturnMoments, type ReturnStats } from './statistics';
+import {
+  addReturn,
+  emptyMoments,
+  simpleReturn,
+  statsOfMoments,
+  type ReturnMoments,
+  type ReturnStats,
+} from './statistics';
 
 export interface EquityOptions {
   /** Sampling period of equity for return statistics, in ms (default 1h). */

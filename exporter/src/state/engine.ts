@@ -183,7 +183,8 @@ export class EngineState {
         break;
     }
     // Only fills, marks, balances and snapshots move equity; after any other event it stands.
-    const moved = event.type === 'fill' || event.type === 'mark' || event.type === 'balance' || event.type === 'snapshot';
+    const moved =
+      event.type === 'fill' || event.type === 'mark' || event.type === 'balance' || event.type === 'snapshot';
     const touched = event.type === 'fill' || event.type === 'mark' ? event.symbol : undefined;
     this.equity.observe(event.ts, moved ? this.valueNow(touched) : this.equity.current);
   }
@@ -234,7 +235,13 @@ export class EngineState {
     } else if (!fee.isZero()) {
       const feeRate = this.rates.decimalRate(feeCurrency, quote);
       if (feeRate !== undefined) feeInQuote = fee.mul(feeRate);
-      else this.leaveOut('fee_unvalued', feeCurrency, fee.neg().toNumber(), `a fee of ${e.fee} ${feeCurrency} (fill ${e.fill_id}) has no mark connecting ${feeCurrency} to ${quote}; realized PnL leaves it out`);
+      else
+        this.leaveOut(
+          'fee_unvalued',
+          feeCurrency,
+          fee.neg().toNumber(),
+          `a fee of ${e.fee} ${feeCurrency} (fill ${e.fill_id}) has no mark connecting ${feeCurrency} to ${quote}; realized PnL leaves it out`,
+        );
     }
 
     let position = this.positions.get(e.symbol);
@@ -244,15 +251,31 @@ export class EngineState {
     }
     const outcome = baseDelta.isZero()
       ? position.chargeFee(feeInQuote, rate)
-      : position.applyFill(baseDelta.isPositive() ? 'buy' : 'sell', baseDelta.abs(), e.price, feeInQuote, rate);
+      : position.applyFill(
+          baseDelta.isPositive() ? 'buy' : 'sell',
+          baseDelta.abs(),
+          e.price,
+          feeInQuote,
+          rate,
+        );
     if (rate === null && !outcome.realized.isZero()) {
-      this.leaveOut('pnl_unvalued', quote, outcome.realized.toNumber(), `no mark connects ${quote} to ${this.valuationCurrency} at fill ${e.fill_id} of ${e.symbol}; realized PnL in the valuation currency leaves ${outcome.realized.toString()} ${quote} out`);
+      this.leaveOut(
+        'pnl_unvalued',
+        quote,
+        outcome.realized.toNumber(),
+        `no mark connects ${quote} to ${this.valuationCurrency} at fill ${e.fill_id} of ${e.symbol}; realized PnL in the valuation currency leaves ${outcome.realized.toString()} ${quote} out`,
+      );
     }
     if (outcome.roundTrip) {
       const value = outcome.roundTrip.value;
       const pnl = value === null ? 0 : value.toNumber();
       const result = outcomeOf(value === null ? outcome.roundTrip.pnl.toNumber() : pnl);
-      recordRoundTrip(this.trips, { ts: e.ts, symbol: e.symbol, strategy, pnl, outcome: result }, this.lastEventTs ?? e.ts, this.equity.options.retainMs);
+      recordRoundTrip(
+        this.trips,
+        { ts: e.ts, symbol: e.symbol, strategy, pnl, outcome: result },
+        this.lastEventTs ?? e.ts,
+        this.equity.options.retainMs,
+      );
       this.roundTripOutcomes.inc({ strategy, outcome: result });
     }
 
@@ -314,12 +337,14 @@ export class EngineState {
   private applyStrategy(e: StrategyEvent, changes: Change[]): void {
     if (e.state === 'active') {
       // One strategy runs at a time per engine: activating one retires the others.
-      for (const name of this.strategies.keys()) if (name !== e.strategy) this.strategies.set(name, 'inactive');
+      for (const name of this.strategies.keys())
+        if (name !== e.strategy) this.strategies.set(name, 'inactive');
     }
     if (e.from_strategy && e.from_strategy !== e.strategy) this.strategies.set(e.from_strategy, 'inactive');
     this.strategies.set(e.strategy, e.state);
     if (e.state === 'active') {
-      if (this.lastActiveStrategy !== null && this.lastActiveStrategy !== e.strategy) this.strategyTransitions += 1;
+      if (this.lastActiveStrategy !== null && this.lastActiveStrategy !== e.strategy)
+        this.strategyTransitions += 1;
       this.lastActiveStrategy = e.strategy;
     }
     changes.push(this.statusChange());
@@ -366,7 +391,11 @@ export class EngineState {
       if (seen.has(id)) continue;
       // Absent from the engine's own view: it left the active set, whatever happened to it.
       this.orders.active.delete(id);
-      const final: OrderRow = { ...row, reason: 'absent from engine snapshot', updated_at: new Date(e.ts).toISOString() };
+      const final: OrderRow = {
+        ...row,
+        reason: 'absent from engine snapshot',
+        updated_at: new Date(e.ts).toISOString(),
+      };
       this.orders.recentlyClosed.set(id, final);
       changes.push({ channel: 'orders', key: id, row: null, final });
     }
@@ -385,7 +414,8 @@ export class EngineState {
     }
     if (e.balances) {
       this.cash.clear();
-      for (const [currency, amount] of Object.entries(e.balances)) this.cash.set(currency, new Decimal(amount));
+      for (const [currency, amount] of Object.entries(e.balances))
+        this.cash.set(currency, new Decimal(amount));
       this.lastBalanceTs = e.ts;
     }
     changes.push(this.statusChange());
@@ -406,7 +436,10 @@ export class EngineState {
   private isPositionCurrency(currency: string): boolean {
     // Derived from the positions' symbols, rebuilt when a symbol is added (never deleted).
     if (this.#baseCurrencies.size !== this.positions.size) {
-      this.#baseCurrencies = { size: this.positions.size, set: new Set([...this.positions.keys()].map((s) => splitSymbol(s)[0])) };
+      this.#baseCurrencies = {
+        size: this.positions.size,
+        set: new Set([...this.positions.keys()].map((s) => splitSymbol(s)[0])),
+      };
     }
     return this.#baseCurrencies.set.has(currency);
   }
@@ -457,11 +490,19 @@ export class EngineState {
    * REVALUE_ALL_EVERY updates the sum is rebuilt, so rounding never drifts; the cadence
    * counts events, so a replay revalues exactly where the live run did.
    */
-  private valuation(touched?: string): { equity: number | null; positionGapsChanged: boolean; cashGaps: string[] } {
+  private valuation(touched?: string): {
+    equity: number | null;
+    positionGapsChanged: boolean;
+    cashGaps: string[];
+  } {
     const pv = this.#positionValues;
-    let positionGapsChanged = false;
+    let positionGapsChanged: boolean;
     const local =
-      touched !== undefined && pv.ready && pv.graphSize === this.rates.graphSize && !this.rates.usesSymbol(touched) && pv.updates < REVALUE_ALL_EVERY;
+      touched !== undefined &&
+      pv.ready &&
+      pv.graphSize === this.rates.graphSize &&
+      !this.rates.usesSymbol(touched) &&
+      pv.updates < REVALUE_ALL_EVERY;
     if (local) {
       pv.updates += 1;
       const before = pv.values.get(touched);
@@ -516,13 +557,21 @@ export class EngineState {
     return { equity: known ? equity : null, positionGapsChanged, cashGaps };
   }
   /** Derived cache of position values (private: a snapshot does not carry it; it rebuilds). */
-  #positionValues = { ready: false, graphSize: -1, updates: 0, total: 0, values: new Map<string, number>(), gaps: new Set<string>() };
+  #positionValues = {
+    ready: false,
+    graphSize: -1,
+    updates: 0,
+    total: 0,
+    values: new Map<string, number>(),
+    gaps: new Set<string>(),
+  };
   #lastCashGaps: string[] = [];
 
   /** Equity after an event, noting what it had to leave out. */
   private valueNow(touched?: string): number | null {
     const { equity, positionGapsChanged, cashGaps } = this.valuation(touched);
-    const cashGapsChanged = cashGaps.length !== this.#lastCashGaps.length || cashGaps.some((g, i) => g !== this.#lastCashGaps[i]);
+    const cashGapsChanged =
+      cashGaps.length !== this.#lastCashGaps.length || cashGaps.some((g, i) => g !== this.#lastCashGaps[i]);
     // The sorted list is rebuilt only when what is left out changed (it rarely does).
     if (!positionGapsChanged && !cashGapsChanged && this.#positionValues.ready) return equity;
     this.#lastCashGaps = cashGaps;
@@ -530,7 +579,9 @@ export class EngineState {
     if (gaps.length !== this.valuationGaps.length || gaps.some((g, i) => g !== this.valuationGaps[i])) {
       for (const g of gaps) {
         if (this.valuationGaps.includes(g)) continue;
-        const what = g.includes('/') ? `the ${g} position (no mark, or no mark connecting its quote to ${this.valuationCurrency})` : `the ${g} cash balance (no mark connecting ${g} to ${this.valuationCurrency})`;
+        const what = g.includes('/')
+          ? `the ${g} position (no mark, or no mark connecting its quote to ${this.valuationCurrency})`
+          : `the ${g} cash balance (no mark connecting ${g} to ${this.valuationCurrency})`;
         this.notice('valuation_gap', g, `equity leaves out ${what}`);
       }
       this.valuationGaps = gaps;
@@ -580,7 +631,12 @@ export class EngineState {
   private positionChange(symbol: string, ts: number): Change {
     const p = this.positions.get(symbol);
     if (!p || p.isFlat) {
-      return { channel: 'positions', key: `${this.engine}:${symbol}`, row: null, final: p ? this.positionRow(symbol, ts) : undefined };
+      return {
+        channel: 'positions',
+        key: `${this.engine}:${symbol}`,
+        row: null,
+        final: p ? this.positionRow(symbol, ts) : undefined,
+      };
     }
     return { channel: 'positions', key: `${this.engine}:${symbol}`, row: this.positionRow(symbol, ts) };
   }

@@ -10,35 +10,63 @@ const ev = (raw: Record<string, unknown>): TradingEvent => {
   return r;
 };
 const order = (status: string, over: Record<string, unknown> = {}) =>
-  ev({ type: 'order', ts: T0, order_id: 'o-1', symbol: 'BTC/USD', side: 'buy', order_type: 'limit', status, quantity: 2, limit_price: 100, strategy: 's1', ...over });
-const newStore = () => new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 30 * 86_400_000 } });
+  ev({
+    type: 'order',
+    ts: T0,
+    order_id: 'o-1',
+    symbol: 'BTC/USD',
+    side: 'buy',
+    order_type: 'limit',
+    status,
+    quantity: 2,
+    limit_price: 100,
+    strategy: 's1',
+    ...over,
+  });
+const newStore = () =>
+  new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 30 * 86_400_000 } });
 
 describe('orders: the active set is new + partially_filled', () => {
   it('a new order is active, counted as submitted once, and announced on the feed', () => {
     const store = newStore();
-    const { changes } = store.apply([order('new'), order('partially_filled', { ts: T0 + 1000, filled_quantity: 1 })]);
+    const { changes } = store.apply([
+      order('new'),
+      order('partially_filled', { ts: T0 + 1000, filled_quantity: 1 }),
+    ]);
     const s = store.engine('e1');
     expect([...s.orders.active.keys()]).toEqual(['o-1']);
-    expect(s.orders.active.get('o-1')).toMatchObject({ status: 'partially_filled', filled_quantity: 1, strategy: 's1', created_at: new Date(T0).toISOString() });
+    expect(s.orders.active.get('o-1')).toMatchObject({
+      status: 'partially_filled',
+      filled_quantity: 1,
+      strategy: 's1',
+      created_at: new Date(T0).toISOString(),
+    });
     expect(s.submitted.get({ strategy: 's1', symbol: 'BTC/USD', side: 'buy' })).toBe(1);
-    expect(changes.filter((c) => c.channel === 'orders').map((c) => c.row && (c.row as { status: string }).status)).toEqual(['new', 'partially_filled']);
+    expect(
+      changes.filter((c) => c.channel === 'orders').map((c) => c.row && (c.row as { status: string }).status),
+    ).toEqual(['new', 'partially_filled']);
   });
 
-  it.each(['filled', 'canceled', 'rejected', 'expired'])('%s closes the order: it leaves the set with its final state', (status) => {
-    const store = newStore();
-    store.apply([order('new')]);
-    const { changes } = store.apply([order(status, { ts: T0 + 60_000, filled_quantity: status === 'filled' ? 2 : 0 })]);
-    const s = store.engine('e1');
-    expect(s.orders.active.size).toBe(0);
-    expect(s.closed.get({ strategy: 's1', symbol: 'BTC/USD', status })).toBe(1);
-    const removal = changes.find((c): c is Change<'orders'> => c.channel === 'orders');
-    expect(removal).toMatchObject({ key: 'o-1', row: null, final: { status } });
-    if (status === 'filled') {
-      const [h] = [...s.fillTime.values()];
-      expect(h.dist.count).toBe(1);
-      expect(h.dist.sum).toBe(60); // created at T0, filled 60 s later
-    }
-  });
+  it.each(['filled', 'canceled', 'rejected', 'expired'])(
+    '%s closes the order: it leaves the set with its final state',
+    (status) => {
+      const store = newStore();
+      store.apply([order('new')]);
+      const { changes } = store.apply([
+        order(status, { ts: T0 + 60_000, filled_quantity: status === 'filled' ? 2 : 0 }),
+      ]);
+      const s = store.engine('e1');
+      expect(s.orders.active.size).toBe(0);
+      expect(s.closed.get({ strategy: 's1', symbol: 'BTC/USD', status })).toBe(1);
+      const removal = changes.find((c): c is Change<'orders'> => c.channel === 'orders');
+      expect(removal).toMatchObject({ key: 'o-1', row: null, final: { status } });
+      if (status === 'filled') {
+        const [h] = [...s.fillTime.values()];
+        expect(h.dist.count).toBe(1);
+        expect(h.dist.sum).toBe(60); // created at T0, filled 60 s later
+      }
+    },
+  );
 
   it('a late earlier state does not reopen a closed order, nor roll back a newer one', () => {
     const store = newStore();
@@ -58,10 +86,26 @@ describe('orders: the active set is new + partially_filled', () => {
     const store = newStore();
     store.apply([order('new', { order_id: 'a' }), order('new', { order_id: 'b' })]);
     const { changes } = store.apply([
-      ev({ type: 'snapshot', ts: T0 + 1000, orders: [{ order_id: 'b', symbol: 'BTC/USD', side: 'buy', order_type: 'limit', status: 'new', quantity: 2 }, { order_id: 'c', symbol: 'ETH/USD', side: 'sell', order_type: 'market', status: 'new', quantity: 1 }] }),
+      ev({
+        type: 'snapshot',
+        ts: T0 + 1000,
+        orders: [
+          { order_id: 'b', symbol: 'BTC/USD', side: 'buy', order_type: 'limit', status: 'new', quantity: 2 },
+          {
+            order_id: 'c',
+            symbol: 'ETH/USD',
+            side: 'sell',
+            order_type: 'market',
+            status: 'new',
+            quantity: 1,
+          },
+        ],
+      }),
     ]);
     expect([...store.engine('e1').orders.active.keys()].sort()).toEqual(['b', 'c']);
-    expect(changes).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'orders', key: 'a', row: null })]));
+    expect(changes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ channel: 'orders', key: 'a', row: null })]),
+    );
   });
 
   it('keeps engines apart', () => {
@@ -76,7 +120,13 @@ describe('risk, strategy, signals, health, alerts', () => {
   it('a halt flips the gauge and counts once per halt', () => {
     const store = newStore();
     store.apply([
-      ev({ type: 'risk', ts: T0, halted: true, halt_reason: 'drawdown', limits: { drawdown: { value: 0.11, limit: 0.1 } } }),
+      ev({
+        type: 'risk',
+        ts: T0,
+        halted: true,
+        halt_reason: 'drawdown',
+        limits: { drawdown: { value: 0.11, limit: 0.1 } },
+      }),
       ev({ type: 'risk', ts: T0 + 1, halted: true }),
       ev({ type: 'risk', ts: T0 + 2, halted: false }),
       ev({ type: 'risk', ts: T0 + 3, halted: true }),
@@ -91,8 +141,22 @@ describe('risk, strategy, signals, health, alerts', () => {
     const store = newStore();
     store.apply([
       ev({ type: 'strategy', ts: T0, strategy: 'a', state: 'active' }),
-      ev({ type: 'strategy', ts: T0 + 1, strategy: 'a', state: 'transitioning', from_strategy: 'a', to_strategy: 'b' }),
-      ev({ type: 'strategy', ts: T0 + 2, strategy: 'b', state: 'active', from_strategy: 'a', to_strategy: 'b' }),
+      ev({
+        type: 'strategy',
+        ts: T0 + 1,
+        strategy: 'a',
+        state: 'transitioning',
+        from_strategy: 'a',
+        to_strategy: 'b',
+      }),
+      ev({
+        type: 'strategy',
+        ts: T0 + 2,
+        strategy: 'b',
+        state: 'active',
+        from_strategy: 'a',
+        to_strategy: 'b',
+      }),
       ev({ type: 'strategy', ts: T0 + 3, strategy: 'b', state: 'active' }),
     ]);
     const s = store.engine('e1');
@@ -104,10 +168,34 @@ describe('risk, strategy, signals, health, alerts', () => {
   it('signals by decision; venue latency, errors and component status; engine alerts', () => {
     const store = newStore();
     store.apply([
-      ev({ type: 'signal', ts: T0, signal_id: '1', symbol: 'XRP/USD', side: 'buy', decision: 'proposed', strategy: 'a' }),
-      ev({ type: 'signal', ts: T0, signal_id: '1', symbol: 'XRP/USD', side: 'buy', decision: 'rejected', strategy: 'a' }),
+      ev({
+        type: 'signal',
+        ts: T0,
+        signal_id: '1',
+        symbol: 'XRP/USD',
+        side: 'buy',
+        decision: 'proposed',
+        strategy: 'a',
+      }),
+      ev({
+        type: 'signal',
+        ts: T0,
+        signal_id: '1',
+        symbol: 'XRP/USD',
+        side: 'buy',
+        decision: 'rejected',
+        strategy: 'a',
+      }),
       ev({ type: 'health', ts: T0, component: 'api', venue: 'kraken', latency_seconds: 0.3, status: 'ok' }),
-      ev({ type: 'health', ts: T0, component: 'api', venue: 'kraken', latency_seconds: 6, error: 'timeout', status: 'down' }),
+      ev({
+        type: 'health',
+        ts: T0,
+        component: 'api',
+        venue: 'kraken',
+        latency_seconds: 6,
+        error: 'timeout',
+        status: 'down',
+      }),
       ev({ type: 'alert', ts: T0, name: 'x', severity: 'critical', message: 'boom' }),
     ]);
     const s = store.engine('e1');

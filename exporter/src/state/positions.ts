@@ -71,7 +71,13 @@ export class Position {
    * to the valuation currency at this fill's time (1 when they are the same; null when
    * no mark connects them — the valuation figures then leave this fill out).
    */
-  applyFill(side: Side, quantity: Decimal.Value, price: Decimal.Value, fee: Decimal.Value = 0, rate: Decimal | null = ONE): FillOutcome {
+  applyFill(
+    side: Side,
+    quantity: Decimal.Value,
+    price: Decimal.Value,
+    fee: Decimal.Value = 0,
+    rate: Decimal | null = ONE,
+  ): FillOutcome {
     const qty = new Decimal(quantity);
     const px = new Decimal(price);
     const feeD = new Decimal(fee);
@@ -153,4 +159,3 @@ export class Position {
     this.tripValueIncomplete = false;
   }
 }
-

@@ -110,7 +110,9 @@ export function engineReport(s: EngineState, analytics: AnalyticsWindows): Engin
     positions,
     realizedPnl: realized,
     unrealizedPnl: unrealized,
-    feesPaid: Object.fromEntries([...s.feesPaid.values()].map(({ labels, value }) => [labels.currency, value])),
+    feesPaid: Object.fromEntries(
+      [...s.feesPaid.values()].map(({ labels, value }) => [labels.currency, value]),
+    ),
     dailyPnl: s.equity.dailyPnl(),
     drawdown: s.equity.drawdown(),
     maxDrawdownEvents: s.equity.maxDrawdownAll,
@@ -118,7 +120,11 @@ export function engineReport(s: EngineState, analytics: AnalyticsWindows): Engin
     concentration,
     consecutiveLosses: s.trips.engine.consecutiveLosses,
     maxConsecutiveLosses: s.trips.engine.maxConsecutiveLosses,
-    roundTrips: [...s.roundTripOutcomes.values()].map(({ labels, value }) => ({ strategy: labels.strategy, outcome: labels.outcome, count: value })),
+    roundTrips: [...s.roundTripOutcomes.values()].map(({ labels, value }) => ({
+      strategy: labels.strategy,
+      outcome: labels.outcome,
+      count: value,
+    })),
     windows: analytics.windows.map((w) => ({
       window: w.name,
       returns: s.equity.returnStats(w.ms, analytics.periodsPerYear),
@@ -142,7 +148,10 @@ export function engineReport(s: EngineState, analytics: AnalyticsWindows): Engin
  * (concentration). Positions without a mark or rate are left out; nothing is given while
  * equity is unknown or not positive (a ratio to it would mean nothing).
  */
-export function exposureOf(s: EngineState): { exposure: number | null; concentration: Record<string, number> } {
+export function exposureOf(s: EngineState): {
+  exposure: number | null;
+  concentration: Record<string, number>;
+} {
   const equity = s.equity.current;
   const concentration: Record<string, number> = {};
   if (equity === null || equity <= 0) return { exposure: null, concentration };

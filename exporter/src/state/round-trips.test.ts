@@ -6,7 +6,19 @@ const T0 = Date.parse('2026-01-05T00:00:00Z');
 describe('round trips per window in bounded memory', () => {
   test('a window counts the round trips that ended in its last W (to the minute); all counts every one', () => {
     const book = emptyRoundTripBook();
-    const trip = (ts: number, pnl: number) => recordRoundTrip(book, { ts, symbol: 'BTC/USD', strategy: 's', pnl, outcome: pnl > 0 ? 'win' : pnl < 0 ? 'loss' : 'breakeven' }, ts, 30 * D);
+    const trip = (ts: number, pnl: number) =>
+      recordRoundTrip(
+        book,
+        {
+          ts,
+          symbol: 'BTC/USD',
+          strategy: 's',
+          pnl,
+          outcome: pnl > 0 ? 'win' : pnl < 0 ? 'loss' : 'breakeven',
+        },
+        ts,
+        30 * D,
+      );
     trip(T0, 10);
     trip(T0 + 2 * D, -4);
     trip(T0 + 2 * D + 60_000, 6);

@@ -10,7 +10,15 @@
  * holds the round trips that ended in its last W of event time, to the minute. Every
  * field is a plain number, string or array of plain objects (serializable as is).
  */
-import { addTrip, emptyTotals, mergeTotals, tradeStatsOf, type Outcome, type TradeStats, type TripTotals } from './statistics';
+import {
+  addTrip,
+  emptyTotals,
+  mergeTotals,
+  tradeStatsOf,
+  type Outcome,
+  type TradeStats,
+  type TripTotals,
+} from './statistics';
 
 export const TRIP_BUCKET_MS = 60_000;
 
@@ -60,7 +68,12 @@ export function emptyRoundTripBook(): RoundTripBook {
  * Books one round trip. `now` is the engine's latest event time and `retainMs` the
  * longest finite window: older minute buckets are dropped.
  */
-export function recordRoundTrip(book: RoundTripBook, trip: RoundTripRecord, now: number, retainMs: number): void {
+export function recordRoundTrip(
+  book: RoundTripBook,
+  trip: RoundTripRecord,
+  now: number,
+  retainMs: number,
+): void {
   let strategy = book.strategies.get(trip.strategy);
   if (!strategy) {
     strategy = emptySeries();
@@ -71,7 +84,8 @@ export function recordRoundTrip(book: RoundTripBook, trip: RoundTripRecord, now:
     addTrip(bucketFor(series.buckets, trip.ts), trip.pnl, trip.outcome);
     if (trip.outcome === 'loss') {
       series.consecutiveLosses += 1;
-      if (series.consecutiveLosses > series.maxConsecutiveLosses) series.maxConsecutiveLosses = series.consecutiveLosses;
+      if (series.consecutiveLosses > series.maxConsecutiveLosses)
+        series.maxConsecutiveLosses = series.consecutiveLosses;
     } else if (trip.outcome === 'win') {
       series.consecutiveLosses = 0;
     }

@@ -2,7 +2,14 @@
  * Return statistics against reference values worked out by hand from empyrical's formulas
  * (quantopian/empyrical stats.py; required return 0): the arithmetic is written out.
  */
-import { annualVolatility, maxDrawdown, returnStats, sharpeRatio, sortinoRatio, tradeStats } from './statistics';
+import {
+  annualVolatility,
+  maxDrawdown,
+  returnStats,
+  sharpeRatio,
+  sortinoRatio,
+  tradeStats,
+} from './statistics';
 
 const N = 252;
 
@@ -55,9 +62,26 @@ describe('return statistics (empyrical definitions)', () => {
   });
 
   test('too short a series gives NaN, as empyrical does; a flat one has Sharpe and Sortino NaN (0/0)', () => {
-    expect(returnStats([], N)).toMatchObject({ sharpe: NaN, sortino: NaN, volatility: NaN, maxDrawdown: NaN, periods: 0 });
-    expect(returnStats([0.01], N)).toMatchObject({ sharpe: NaN, sortino: NaN, volatility: NaN, maxDrawdown: 0, periods: 1 });
-    expect(returnStats([0, 0, 0], N)).toMatchObject({ sharpe: NaN, sortino: NaN, volatility: 0, maxDrawdown: 0 });
+    expect(returnStats([], N)).toMatchObject({
+      sharpe: NaN,
+      sortino: NaN,
+      volatility: NaN,
+      maxDrawdown: NaN,
+      periods: 0,
+    });
+    expect(returnStats([0.01], N)).toMatchObject({
+      sharpe: NaN,
+      sortino: NaN,
+      volatility: NaN,
+      maxDrawdown: 0,
+      periods: 1,
+    });
+    expect(returnStats([0, 0, 0], N)).toMatchObject({
+      sharpe: NaN,
+      sortino: NaN,
+      volatility: 0,
+      maxDrawdown: 0,
+    });
   });
 });
 
@@ -65,12 +89,28 @@ describe('round-trip statistics', () => {
   test('win rate, profit factor, expectancy, averages; break-evens count in the denominator', () => {
     // PnL 10, −5, 0, 20, −15: gross profit 30, gross loss −20
     const t = tradeStats([10, -5, 0, 20, -15]);
-    expect(t).toMatchObject({ roundTrips: 5, wins: 2, losses: 2, breakevens: 1, winRate: 0.4, profitFactor: 1.5, expectancy: 2, averageWin: 15, averageLoss: -10 });
+    expect(t).toMatchObject({
+      roundTrips: 5,
+      wins: 2,
+      losses: 2,
+      breakevens: 1,
+      winRate: 0.4,
+      profitFactor: 1.5,
+      expectancy: 2,
+      averageWin: 15,
+      averageLoss: -10,
+    });
   });
 
   test('edge cases: no losses → profit factor +Infinity; nothing → NaN', () => {
     expect(tradeStats([5, 7]).profitFactor).toBe(Infinity);
     expect(tradeStats([0]).profitFactor).toBeNaN();
-    expect(tradeStats([])).toMatchObject({ winRate: NaN, profitFactor: NaN, expectancy: NaN, averageWin: NaN, averageLoss: NaN });
+    expect(tradeStats([])).toMatchObject({
+      winRate: NaN,
+      profitFactor: NaN,
+      expectancy: NaN,
+      averageWin: NaN,
+      averageLoss: NaN,
+    });
   });
 });

@@ -37,7 +37,12 @@ export class Store {
   engine(name: string): EngineState {
     let state = this.engines.get(name);
     if (!state) {
-      state = new EngineState(name, this.options.valuationCurrency, this.options.equity, this.options.onNotice);
+      state = new EngineState(
+        name,
+        this.options.valuationCurrency,
+        this.options.equity,
+        this.options.onNotice,
+      );
       this.engines.set(name, state);
     }
     return state;

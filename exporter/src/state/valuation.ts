@@ -130,7 +130,7 @@ export class Rates {
           previous.set(other, { currency, step });
           if (other === to) {
             const path: Step[] = [];
-            for (let c = to; c !== from; ) {
+            for (let c = to; c !== from;) {
               const p = previous.get(c) as { currency: string; step: Step };
               path.unshift(p.step);
               c = p.currency;
@@ -145,4 +145,3 @@ export class Rates {
     return null;
   }
 }
-

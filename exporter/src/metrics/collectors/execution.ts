@@ -2,7 +2,11 @@ import type { Store } from '../../state/store';
 import { NO_STRATEGY } from '../../state/engine';
 import { family, type Collector, type MetricSink } from '../registry';
 
-const ORDERS_ACTIVE = family('trading_orders_active', 'gauge', 'Orders currently working (new or partially filled).');
+const ORDERS_ACTIVE = family(
+  'trading_orders_active',
+  'gauge',
+  'Orders currently working (new or partially filled).',
+);
 const SUBMITTED = family('trading_orders_submitted_total', 'counter', 'Orders seen for the first time.');
 const CLOSED = family('trading_orders_closed_total', 'counter', 'Orders that reached a final status.');
 const FILLS = family('trading_fills_total', 'counter', 'Executions (fills).');
@@ -12,7 +16,11 @@ const NOTIONAL = family(
   'Filled notional (price times quantity), in the valuation currency.',
 );
 const FEES = family('trading_fees_paid_total', 'counter', 'Fees paid, in the currency they were paid in.');
-const FILL_TIME = family('trading_order_fill_seconds', 'histogram', 'Time from an order’s creation to its complete fill.');
+const FILL_TIME = family(
+  'trading_order_fill_seconds',
+  'histogram',
+  'Time from an order’s creation to its complete fill.',
+);
 
 export class ExecutionCollector implements Collector {
   readonly name = 'execution';
@@ -37,9 +45,11 @@ export class ExecutionCollector implements Collector {
       for (const { labels, value } of s.submitted.values()) sink.add(SUBMITTED, { engine, ...labels }, value);
       for (const { labels, value } of s.closed.values()) sink.add(CLOSED, { engine, ...labels }, value);
       for (const { labels, value } of s.fills.values()) sink.add(FILLS, { engine, ...labels }, value);
-      for (const { labels, value } of s.filledNotional.values()) sink.add(NOTIONAL, { engine, ...labels }, value);
+      for (const { labels, value } of s.filledNotional.values())
+        sink.add(NOTIONAL, { engine, ...labels }, value);
       for (const { labels, value } of s.feesPaid.values()) sink.add(FEES, { engine, ...labels }, value);
-      for (const { labels, dist } of s.fillTime.values()) sink.histogram(FILL_TIME, { engine, ...labels }, dist);
+      for (const { labels, dist } of s.fillTime.values())
+        sink.histogram(FILL_TIME, { engine, ...labels }, dist);
     }
   }
 }

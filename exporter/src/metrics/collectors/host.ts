@@ -9,8 +9,16 @@ import { family, type Collector, type MetricSink } from '../registry';
 const CPU = family('host_cpu_seconds_total', 'counter', 'Seconds the host CPUs spent in each mode.');
 const MEMORY = family('host_memory_bytes', 'gauge', 'Host memory by state (total, available, used).');
 const LOAD1 = family('host_load1', 'gauge', 'Host one-minute load average.');
-const FS_AVAIL = family('host_filesystem_avail_bytes', 'gauge', 'Bytes available to the exporter on its data directory’s filesystem.');
-const FS_SIZE = family('host_filesystem_size_bytes', 'gauge', 'Size of the exporter’s data directory’s filesystem.');
+const FS_AVAIL = family(
+  'host_filesystem_avail_bytes',
+  'gauge',
+  'Bytes available to the exporter on its data directory’s filesystem.',
+);
+const FS_SIZE = family(
+  'host_filesystem_size_bytes',
+  'gauge',
+  'Size of the exporter’s data directory’s filesystem.',
+);
 
 /** USER_HZ: /proc/stat counts in 1/100 s on every Linux Node runs on. */
 const TICKS_PER_SECOND = 100;

@@ -1,8 +1,16 @@
 import type { Store } from '../../state/store';
 import { family, type Collector, type MetricSink } from '../registry';
 
-const ACTIVE = family('trading_strategy_active', 'gauge', 'Whether a strategy is the one running (1) or not (0).');
-const TRANSITIONS = family('trading_strategy_transitions_total', 'counter', 'Changes of the running strategy.');
+const ACTIVE = family(
+  'trading_strategy_active',
+  'gauge',
+  'Whether a strategy is the one running (1) or not (0).',
+);
+const TRANSITIONS = family(
+  'trading_strategy_transitions_total',
+  'counter',
+  'Changes of the running strategy.',
+);
 const SIGNALS = family('trading_signals_total', 'counter', 'Trade signals by the risk manager’s decision.');
 
 /** Strategies kept as 0-valued series after they stop: the most recent ones only. */
