@@ -48,6 +48,8 @@ export interface BlotterRow {
   changedAt?: number;
   /** Wall-clock ms when the order left the active set; set means closed and fading. */
   closedAt?: number;
+  /** Internal: this row's place in the last sort (a hint for the next one, see sortRows). */
+  sortRank?: number;
 }
 
 export type SortDirection = 'asc' | 'desc';

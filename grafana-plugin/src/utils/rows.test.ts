@@ -1,7 +1,15 @@
 import { EMPTY_FILTERS } from '../constants';
 import { order } from '../testUtils/fakeFeedClient';
 import type { BlotterRow } from '../types';
-import { distinctValues, filterRows, matchesResolved, remainingNotional, sortRows, summarize } from './rows';
+import {
+  IncrementalSorter,
+  distinctValues,
+  filterRows,
+  matchesResolved,
+  remainingNotional,
+  sortRows,
+  summarize,
+} from './rows';
 
 const row = (o = order(), extra: Partial<BlotterRow> = {}): BlotterRow => ({ key: o.order_id, order: o, ...extra });
 
@@ -39,6 +47,37 @@ describe('sortRows', () => {
     const input = [a, b, c];
     sortRows(input, { column: 'symbol', direction: 'asc' }, 0);
     expect(input).toEqual([a, b, c]);
+  });
+});
+
+describe('IncrementalSorter', () => {
+  it('gives the same order as a fresh sort after changes, additions and removals', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const make = (i: number) =>
+      row(
+        order({
+          order_id: `r${i}`,
+          quantity: Math.floor(rand() * 50),
+          created_at: new Date(1e12 + Math.floor(rand() * 1e6)).toISOString(),
+        })
+      );
+    let rows = Array.from({ length: 500 }, (_, i) => make(i));
+    const sorter = new IncrementalSorter();
+    const sort = { column: 'quantity', direction: 'desc' } as const;
+    for (let round = 0; round < 20; round++) {
+      const fresh = sortRows(
+        rows.map((r) => ({ ...r, sortRank: undefined })),
+        sort,
+        0
+      ).map((r) => r.key);
+      expect(sorter.sort(rows, sort).map((r) => r.key)).toEqual(fresh);
+      // change some, drop some, add some
+      rows = rows
+        .filter(() => rand() > 0.05)
+        .map((r) => (rand() < 0.1 ? row({ ...r.order, quantity: Math.floor(rand() * 50) }) : r));
+      rows.push(...Array.from({ length: 20 }, (_, i) => make(1000 * (round + 1) + i)));
+    }
   });
 });
 

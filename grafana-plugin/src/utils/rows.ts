@@ -76,7 +76,8 @@ export function sortRows(
 ): BlotterRow[] {
   const col = COLUMNS[sort.column];
   const dir = sort.direction === 'asc' ? 1 : -1;
-  const input = previous && previous.length > 0 ? inPreviousOrder(rows, previous) : rows;
+  const input =
+    previous && previous.length > 0 && previous[0].sortRank === 0 ? inPreviousOrder(rows, previous.length) : rows;
   // decorate once: sort keys are computed n times, not n·log n times
   const keyed = input.map((row, i) => ({ row, i, v: col.sortValue(row, now), t: rowCreatedMs(row) }));
   keyed.sort((a, b) => {
@@ -91,20 +92,25 @@ export function sortRows(
     }
     return a.i - b.i;
   });
-  return keyed.map((k) => k.row);
+  const out = new Array<BlotterRow>(keyed.length);
+  for (let i = 0; i < keyed.length; i++) {
+    out[i] = keyed[i].row;
+    out[i].sortRank = i;
+  }
+  return out;
 }
 
-/** `rows` with the keys of `previous` first, in that order, then the rows it did not have. */
-function inPreviousOrder(rows: readonly BlotterRow[], previous: readonly BlotterRow[]): BlotterRow[] {
-  const rank = new Map<string, number>();
-  for (let i = 0; i < previous.length; i++) {
-    rank.set(previous[i].key, i);
-  }
-  const slots: Array<BlotterRow | undefined> = new Array(previous.length);
+/**
+ * `rows` in the order of the previous sort (each row object remembers its place there in
+ * `sortRank`), then the rows that were not in it (new or changed objects). Only a hint: a
+ * stale or clashing rank just sends the row to the end, the sort that follows is complete.
+ */
+function inPreviousOrder(rows: readonly BlotterRow[], previousLength: number): BlotterRow[] {
+  const slots: Array<BlotterRow | undefined> = new Array(previousLength);
   const fresh: BlotterRow[] = [];
   for (const row of rows) {
-    const at = rank.get(row.key);
-    if (at === undefined || slots[at] !== undefined) {
+    const at = row.sortRank;
+    if (at === undefined || at >= previousLength || slots[at] !== undefined) {
       fresh.push(row);
     } else {
       slots[at] = row;
