@@ -18,66 +18,19 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { postEvents, startExporter } from '../../tests/support/exporter';
+import { orderFillBatch } from './workload';
 import { validateBatch } from '../../exporter/dist/events/validate';
 import type { TradingEvent } from '../../exporter/dist/events/schema';
 import { Store } from '../../exporter/dist/state/store';
 import { DurableJournal } from '../../exporter/dist/storage/journal';
 
-const T0 = Date.parse('2026-03-02T00:00:00Z');
 const SYMBOLS = 50;
 const RECOVERY_EVENTS = Number(process.env.BENCH_RECOVERY_EVENTS ?? 1_000_000);
 /** all, ingest or recovery. */
 const PART = process.env.BENCH_PART ?? 'all';
 
-/** Order placed, two fills, order filled: the mix of a live engine. */
-function makeBatch(b: number, size: number, engine = 'bench'): Record<string, unknown>[] {
-  const events: Record<string, unknown>[] = [];
-  for (let n = b * size; events.length < size; n++) {
-    const symbol = `S${n % SYMBOLS}/USD`;
-    const side = n % 2 === 0 ? 'buy' : 'sell';
-    const ts = T0 + n * 10;
-    const base = { engine, symbol, side, strategy: n % 3 === 0 ? 'alpha' : 'beta' };
-    const order = {
-      type: 'order',
-      ts,
-      ...base,
-      order_id: `o${n}`,
-      order_type: 'limit',
-      quantity: '2',
-      limit_price: '100.5',
-    };
-    events.push({ ...order, status: 'new' });
-    events.push({
-      type: 'fill',
-      ts: ts + 1,
-      ...base,
-      fill_id: `f${n}a`,
-      order_id: `o${n}`,
-      price: '100.5',
-      quantity: '1',
-      fee: '0.05',
-    });
-    events.push({
-      type: 'fill',
-      ts: ts + 2,
-      ...base,
-      fill_id: `f${n}b`,
-      order_id: `o${n}`,
-      price: '100.5',
-      quantity: '1',
-      fee: '0.05',
-    });
-    events.push({
-      ...order,
-      ts: ts + 2,
-      status: 'filled',
-      filled_quantity: '2',
-      avg_fill_price: '100.5',
-      fees: '0.1',
-    });
-  }
-  return events.slice(0, size);
-}
+const makeBatch = (b: number, size: number) =>
+  orderFillBatch(b, size, { symbols: SYMBOLS, strategies: ['alpha', 'beta', 'beta'], stepMs: 10 });
 
 async function ingestRate(env: Record<string, string>, batchSize: number, batches: number): Promise<number> {
   const ex = await startExporter({

@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Gauge, Registry } from 'prom-client';
 import { parseMetrics, postEvents, startExporter } from '../../tests/support/exporter';
+import { orderFillBatch } from './workload';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 60);
 const BATCH = 1000;
@@ -15,69 +16,7 @@ const SYMBOLS = 200;
 const STRATEGIES = ['alpha', 'beta', 'gamma', 'delta'];
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 
-/** An order/fill mix: each order is placed, filled in two parts, and its state reported. */
-function makeBatch(b: number): unknown[] {
-  const events: unknown[] = [];
-  let i = 0;
-  while (events.length < BATCH) {
-    const n = b * BATCH + i++;
-    const symbol = `S${n % SYMBOLS}/USD`;
-    const strategy = STRATEGIES[n % STRATEGIES.length];
-    const side = n % 2 === 0 ? 'buy' : 'sell';
-    const ts = T0 + n;
-    const base = { engine: 'bench', symbol, side, strategy };
-    const order = {
-      type: 'order',
-      ts,
-      ...base,
-      order_id: `o${n}`,
-      order_type: 'limit',
-      quantity: '2',
-      limit_price: '100.5',
-      time_in_force: 'GTC',
-    };
-    events.push({ ...order, status: 'new' });
-    events.push({
-      type: 'fill',
-      ts: ts + 1,
-      ...base,
-      fill_id: `f${n}a`,
-      order_id: `o${n}`,
-      price: '100.5',
-      quantity: '1',
-      fee: '0.05',
-      fee_currency: 'USD',
-    });
-    events.push({
-      ...order,
-      ts: ts + 1,
-      status: 'partially_filled',
-      filled_quantity: '1',
-      avg_fill_price: '100.5',
-      fees: '0.05',
-    });
-    events.push({
-      type: 'fill',
-      ts: ts + 2,
-      ...base,
-      fill_id: `f${n}b`,
-      order_id: `o${n}`,
-      price: '100.5',
-      quantity: '1',
-      fee: '0.05',
-      fee_currency: 'USD',
-    });
-    events.push({
-      ...order,
-      ts: ts + 2,
-      status: 'filled',
-      filled_quantity: '2',
-      avg_fill_price: '100.5',
-      fees: '0.1',
-    });
-  }
-  return events.slice(0, BATCH);
-}
+const makeBatch = (b: number) => orderFillBatch(b, BATCH, { symbols: SYMBOLS, strategies: STRATEGIES });
 
 /** Resting orders and marks so every symbol × strategy × side has live series. */
 function stateBatch(): unknown[] {
