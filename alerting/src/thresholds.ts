@@ -54,7 +54,8 @@ export const thresholds = {
   exposure: { warning: 1, critical: 2 } satisfies WarnCrit,
 
   /**
-   * Seconds without any event from an engine (`trading_last_event_timestamp_seconds`). Market
+   * Wall-clock seconds since the exporter last received an event from an engine
+   * (`tradewatch_engine_last_seen_timestamp_seconds`; event time could lag or be replayed). Market
    * data arrives every few seconds, so 120 s of silence means the engine or its bridge is
    * stuck. Raise it for engines that only report on trades and have long quiet periods.
    */

@@ -22,7 +22,7 @@ export const healthRules: AlertRule[] = [
     uid: 'tw-engine-silent',
     alert: 'TradingEngineSilent',
     area: 'health',
-    expr: `time() - max by (engine) (trading_last_event_timestamp_seconds) > ${t.engineSilentSeconds}`,
+    expr: `time() - max by (engine) (tradewatch_engine_last_seen_timestamp_seconds) > ${t.engineSilentSeconds}`,
     for: pendingFor.instant,
     severity: 'critical',
     summary: `Engine {label:engine} has sent no event for {value} (limit ${t.engineSilentSeconds} s).`,
