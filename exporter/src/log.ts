@@ -7,6 +7,7 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'tradewatch-exporter' },
+    // Token names are logged as token_name (the audit trail); a field called token or secret never is.
     redact: {
       paths: ['req.headers.authorization', 'secret', '*.secret', 'token', '*.token'],
       censor: '[redacted]',

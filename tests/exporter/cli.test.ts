@@ -60,3 +60,83 @@ describe('tradewatch serve', () => {
     await ex.stop();
   });
 });
+
+describe('TLS and the audit trail', () => {
+  it('serves HTTPS directly with TRADEWATCH_TLS_CERT and _KEY, and logs which named token ingested from where', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tw-tls-'));
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(made.status).toBe(0);
+    const ex = await startExporter({
+      env: { TRADEWATCH_SOURCE: 'none', TRADEWATCH_TLS_CERT: cert, TRADEWATCH_TLS_KEY: key },
+    });
+    try {
+      const https = await import('node:https');
+      const get = (
+        p: string,
+        init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+      ) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = https.request(
+            {
+              host: '127.0.0.1',
+              port: ex.port,
+              path: p,
+              method: init.method ?? 'GET',
+              headers: init.headers,
+              ca: readFileSync(cert),
+              servername: 'localhost',
+            },
+            (res) => {
+              let body = '';
+              res.on('data', (d: Buffer) => (body += d.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+            },
+          );
+          req.on('error', reject);
+          req.end(init.body);
+        });
+      expect((await get('/healthz')).status).toBe(200);
+      const posted = await get('/api/v1/events', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ex.ingestToken}` },
+        body: JSON.stringify([{ type: 'mark', ts: 0, symbol: 'BTC/USD', price: 1 }]),
+      });
+      expect(posted.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      const audit = ex
+        .output()
+        .split('\n')
+        .find((l) => l.includes('"msg":"ingested"'));
+      expect(audit).toBeDefined();
+      expect(JSON.parse(audit as string)).toMatchObject({
+        token_name: 'test-ingest',
+        address: '127.0.0.1',
+        events: 1,
+      });
+      expect(ex.output()).not.toContain(ex.ingestToken);
+    } finally {
+      await ex.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

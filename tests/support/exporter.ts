@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -79,14 +79,25 @@ export async function startExporter(options: StartOptions = {}): Promise<Running
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const tls = Boolean(env.TRADEWATCH_TLS_CERT);
+  const baseUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  // With TLS (a self-signed test certificate) readiness is judged by the port accepting.
+  const isReady = tls
+    ? () =>
+        new Promise<boolean>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.on('error', () => resolve(false));
+        })
+    : async () => (await fetch(`${baseUrl}/readyz`)).ok;
 
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode}:\n${output}`);
     try {
-      const res = await fetch(`${baseUrl}/readyz`);
-      if (res.ok) break;
+      if (await isReady()) break;
     } catch {
       // not listening yet
     }

@@ -175,20 +175,20 @@ export class FeedServer {
     const conn = new Connection(ws, address, tokenName, origin, Date.now());
     this.connections.add(conn);
     this.ctx.log.info(
-      { token: tokenName, address, origin, clients: this.connections.size },
+      { token_name: tokenName, address, origin, clients: this.connections.size },
       'feed client connected',
     );
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(conn, data, isBinary));
     ws.on('pong', () => (conn.lastHeard = Date.now()));
     ws.on('error', (err) =>
-      this.ctx.log.debug({ token: tokenName, address, err: err.message }, 'feed socket error'),
+      this.ctx.log.debug({ token_name: tokenName, address, err: err.message }, 'feed socket error'),
     );
     ws.on('close', (code: number) => {
       this.connections.delete(conn);
       for (const m of conn.members.values()) this.hub.unsubscribe(m);
       conn.members.clear();
       this.ctx.log.info(
-        { token: tokenName, address, code, clients: this.connections.size },
+        { token_name: tokenName, address, code, clients: this.connections.size },
         'feed client disconnected',
       );
     });
@@ -220,7 +220,7 @@ export class FeedServer {
     conn.send(errorFrame(problem.error, problem.code));
     if (conn.strike(now)) {
       this.ctx.log.warn(
-        { token: conn.tokenName, address: conn.address },
+        { token_name: conn.tokenName, address: conn.address },
         'feed client closed after repeated bad messages',
       );
       conn.close(CLOSE.abuse.code, CLOSE.abuse.reason);
@@ -273,7 +273,7 @@ export class FeedServer {
     const frame = Buffer.from(JSON.stringify({ type: 'heartbeat', ts: now }));
     for (const conn of this.connections) {
       if (now - conn.lastHeard > this.options.heartbeatMs * 2.5) {
-        this.ctx.log.info({ token: conn.tokenName, address: conn.address }, 'feed client timed out');
+        this.ctx.log.info({ token_name: conn.tokenName, address: conn.address }, 'feed client timed out');
         conn.close(CLOSE.heartbeat.code, CLOSE.heartbeat.reason);
         continue;
       }

@@ -200,8 +200,9 @@ export function createApp(deps: AppDeps) {
           });
           return;
         }
-        log.debug(
-          { token: tokenName, address: req.socket.remoteAddress, events: result.accepted },
+        // The audit trail: which named token ingested, from where (never the secret).
+        log.info(
+          { token_name: tokenName, address: req.socket.remoteAddress, events: result.accepted },
           'ingested',
         );
         res
