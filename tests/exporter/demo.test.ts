@@ -3,7 +3,17 @@
  * exposition passes `promtool check metrics` (Debian's prometheus package).
  */
 import { spawnSync } from 'node:child_process';
-import { parseMetrics, startExporter, sumOf, waitFor, type RunningExporter } from '../support/exporter';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  parseMetrics,
+  scrape,
+  startExporter,
+  sumOf,
+  waitFor,
+  type RunningExporter,
+} from '../support/exporter';
 
 let ex: RunningExporter;
 beforeAll(async () => {
@@ -100,4 +110,52 @@ describe('demo engine', () => {
     expect(r.error).toBeUndefined();
     expect({ status: r.status, out: (r.stdout + r.stderr).trim() }).toEqual({ status: 0, out: '' });
   });
+});
+
+describe('demo engine across a restart', () => {
+  it('trades on after the exporter restarts on its data dir: new fills are applied, the book is resynced', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tw-demo-restart-'));
+    try {
+      const first = await startExporter({ dataDir });
+      const before = await waitFor(
+        'demo fills',
+        async () => {
+          const m = await scrape(first.baseUrl);
+          return sumOf(m, 'trading_fills_total') >= 5 ? m : undefined;
+        },
+        20_000,
+        250,
+      );
+      await first.stop({ keepData: true });
+
+      const second = await startExporter({ dataDir });
+      try {
+        const fillsBefore = sumOf(before, 'trading_fills_total');
+        const after = await waitFor(
+          'fills after the restart',
+          async () => {
+            const m = await scrape(second.baseUrl);
+            return sumOf(m, 'trading_fills_total') > fillsBefore + 5 ? m : undefined;
+          },
+          20_000,
+          250,
+        );
+        // Restored counters continue; the restart's resync replaced the old run's book.
+        expect(sumOf(after, 'trading_orders_submitted_total')).toBeGreaterThan(
+          sumOf(before, 'trading_orders_submitted_total'),
+        );
+        const active = (await (
+          await fetch(`${second.baseUrl}/api/v1/orders`, {
+            headers: { Authorization: `Bearer ${second.viewerToken}` },
+          })
+        ).json()) as { orders: { order_id: string }[] };
+        const runs = new Set(active.orders.map((o) => o.order_id.split('-')[1]));
+        expect(runs.size).toBeLessThanOrEqual(1); // only the new run's orders are working
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

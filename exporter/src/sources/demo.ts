@@ -56,6 +56,7 @@ export class DemoEngine {
   private readonly positions = new Map<string, number>();
   private cash = 100_000;
   private tick = 0;
+  private run = '';
   private seq = 0;
   private strategy: string = STRATEGIES[0];
   private haltedUntil = -1;
@@ -77,11 +78,16 @@ export class DemoEngine {
     const t = this.tick++;
 
     if (t === 0) {
+      // Ids carry the run (its first tick's time), so a restarted demo never repeats the
+      // ids the restored state already holds; and it starts with a full resync, which
+      // replaces the previous run's open orders, positions and cash.
+      this.run = Math.floor(now / 1000).toString(36);
       out.push({
-        type: 'balance',
+        type: 'snapshot',
         ...base,
+        orders: [],
+        positions: [],
         balances: { USD: this.cash.toFixed(2) },
-        valuation_currency: 'USD',
       });
       out.push({ type: 'strategy', ...base, strategy: this.strategy, state: 'active' });
       out.push({ type: 'health', ...base, component: 'market_data', status: 'ok', venue: 'kraken' });
@@ -146,7 +152,7 @@ export class DemoEngine {
       out.push({
         type: 'alert',
         ...base,
-        id: `demo-halt-${t}`,
+        id: `demo-halt-${this.run}-${t}`,
         name: 'trading_halted',
         severity: 'warning',
         message: 'Volatility circuit breaker tripped; new orders paused.',
@@ -156,7 +162,7 @@ export class DemoEngine {
       out.push({
         type: 'alert',
         ...base,
-        id: `demo-resume-${t}`,
+        id: `demo-resume-${this.run}-${t}`,
         name: 'trading_resumed',
         severity: 'info',
         message: 'Trading resumed after the circuit breaker.',
@@ -204,7 +210,7 @@ export class DemoEngine {
     // Mostly unwind what is held (so round trips complete), otherwise open either way.
     const side: 'buy' | 'sell' =
       held !== 0 && this.rand() < 0.6 ? (held > 0 ? 'sell' : 'buy') : this.rand() < 0.55 ? 'buy' : 'sell';
-    const signalId = `sig-${this.seq++}`;
+    const signalId = `sig-${this.run}-${this.seq++}`;
     const strategy = this.strategy;
     out.push({
       type: 'signal',
@@ -242,7 +248,7 @@ export class DemoEngine {
     const notional = 1500 + this.rand() * 6000;
     const qty = unwinding && this.rand() < 0.7 ? Math.abs(held) : round(notional / m.price, m.qtyDp);
     if (qty <= 0) return;
-    const id = `demo-${this.seq++}`;
+    const id = `demo-${this.run}-${this.seq++}`;
     const type: 'limit' | 'market' = this.rand() < 0.35 ? 'market' : 'limit';
     // Limits a little away from the market, so a blotter always has working orders resting.
     const offset = (side === 'buy' ? -1 : 1) * m.price * (0.0004 + this.rand() * 0.004);
