@@ -19,6 +19,7 @@ import type {
 import type { AlertRow, Change, FillRow, PositionRow, StatusRow } from './changes';
 import { OrderBook, type OrderRow } from './orders';
 import { Position } from './positions';
+import { decimalOf, decimalToNumber } from './decimal';
 import { BoundedSet, LabeledCounter, LabeledDistribution } from './tallies';
 import { EquityTracker, type EquityOptions } from './analytics';
 import { Rates } from './valuation';
@@ -216,21 +217,25 @@ export class EngineState {
     this.fills.inc(labels);
     // Amounts are booked into the valuation currency at this fill's rate (the accountant's answer).
     const rate = this.rates.decimalRate(quote, this.valuationCurrency) ?? null;
-    const notional = new Decimal(e.price).mul(e.quantity);
-    if (rate !== null) this.filledNotional.inc(labels, notional.mul(rate).toNumber());
+    const price = decimalOf(e.price);
+    const quantity = decimalOf(e.quantity);
+    const notional = price.mul(quantity);
+    // A rate of exactly one leaves the (at most 20-digit) notional as it is.
+    if (rate !== null)
+      this.filledNotional.inc(labels, decimalToNumber(rate.eq(1) ? notional : notional.mul(rate)));
     const feeCurrency = e.fee_currency ?? quote;
     if (e.fee > 0) this.feesPaid.inc({ currency: feeCurrency }, e.fee);
 
     // The fee in the quote currency. A fee in the base asset is worth the fill price and
     // comes out of the base quantity (the venue delivers quantity − fee on a buy, takes
     // quantity + fee on a sell); a fee in another currency goes through the marks.
-    const fee = new Decimal(e.fee);
-    let baseDelta = e.side === 'buy' ? new Decimal(e.quantity) : new Decimal(e.quantity).neg();
+    const fee = decimalOf(e.fee);
+    let baseDelta = e.side === 'buy' ? quantity : quantity.neg();
     let feeInQuote = ZERO;
     if (feeCurrency === quote) {
       feeInQuote = fee;
     } else if (feeCurrency === base) {
-      feeInQuote = fee.mul(e.price);
+      feeInQuote = fee.mul(price);
       baseDelta = baseDelta.sub(fee);
     } else if (!fee.isZero()) {
       const feeRate = this.rates.decimalRate(feeCurrency, quote);
@@ -251,13 +256,7 @@ export class EngineState {
     }
     const outcome = baseDelta.isZero()
       ? position.chargeFee(feeInQuote, rate)
-      : position.applyFill(
-          baseDelta.isPositive() ? 'buy' : 'sell',
-          baseDelta.abs(),
-          e.price,
-          feeInQuote,
-          rate,
-        );
+      : position.applyFill(baseDelta.isPositive() ? 'buy' : 'sell', baseDelta.abs(), price, feeInQuote, rate);
     if (rate === null && !outcome.realized.isZero()) {
       this.leaveOut(
         'pnl_unvalued',
@@ -268,8 +267,8 @@ export class EngineState {
     }
     if (outcome.roundTrip) {
       const value = outcome.roundTrip.value;
-      const pnl = value === null ? 0 : value.toNumber();
-      const result = outcomeOf(value === null ? outcome.roundTrip.pnl.toNumber() : pnl);
+      const pnl = value === null ? 0 : decimalToNumber(value);
+      const result = outcomeOf(value === null ? decimalToNumber(outcome.roundTrip.pnl) : pnl);
       recordRoundTrip(
         this.trips,
         { ts: e.ts, symbol: e.symbol, strategy, pnl, outcome: result },
@@ -480,7 +479,7 @@ export class EngineState {
     const p = this.positions.get(symbol);
     const mark = this.marks.get(symbol);
     if (!p || p.isFlat || !mark) return undefined;
-    return this.toValuation(p.unrealizedAt(mark.price).toNumber(), quoteOf(symbol));
+    return this.toValuation(decimalToNumber(p.unrealizedAt(mark.price)), quoteOf(symbol));
   }
 
   /**
@@ -546,7 +545,7 @@ export class EngineState {
     const cashGaps: string[] = [];
     for (const [currency, amount] of this.cash) {
       if (this.isPositionCurrency(currency)) continue;
-      const v = this.toValuation(amount.toNumber(), currency);
+      const v = this.toValuation(decimalToNumber(amount), currency);
       if (v === undefined) {
         if (!amount.isZero()) cashGaps.push(currency);
         continue;
@@ -613,17 +612,17 @@ export class EngineState {
   positionRow(symbol: string, ts: number): PositionRow {
     const p = this.positions.get(symbol) as Position;
     const mark = this.marks.get(symbol);
-    const qty = p.quantity.toNumber();
+    const qty = p.quantityNumber;
     return {
       engine: this.engine,
       symbol,
       quantity: qty,
-      avg_price: p.avgPrice.toNumber(),
+      avg_price: p.avgPriceNumber,
       mark_price: mark?.price ?? null,
       notional: mark ? qty * mark.price : null,
-      unrealized_pnl: mark ? p.unrealizedAt(mark.price).toNumber() : null,
-      realized_pnl: p.realized.toNumber(),
-      fees: p.fees.toNumber(),
+      unrealized_pnl: mark ? decimalToNumber(p.unrealizedAt(mark.price)) : null,
+      realized_pnl: p.realizedNumber,
+      fees: p.feesNumber,
       updated_at: new Date(ts).toISOString(),
     };
   }

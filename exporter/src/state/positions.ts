@@ -9,6 +9,7 @@
  */
 import Decimal from 'decimal.js';
 import type { Side } from '../events/schema';
+import { decimalOf, decimalToNumber } from './decimal';
 
 const ZERO = new Decimal(0);
 const ONE = new Decimal(1);
@@ -50,16 +51,24 @@ export class Position {
 
   constructor(readonly symbol: string) {}
 
-  #quantityRef: Decimal | null = null;
-  #quantityNumber = 0;
+  // Figures as numbers, for live rows and valuation (cached: Decimal values are immutable,
+  // so a figure's number holds until the field points at another value).
+  readonly #quantityNumber = new NumberOf();
+  readonly #avgPriceNumber = new NumberOf();
+  readonly #realizedNumber = new NumberOf();
+  readonly #feesNumber = new NumberOf();
 
-  /** The quantity as a number, for live valuation (cached: Decimal values are immutable). */
   get quantityNumber(): number {
-    if (this.#quantityRef !== this.quantity) {
-      this.#quantityRef = this.quantity;
-      this.#quantityNumber = this.quantity.toNumber();
-    }
-    return this.#quantityNumber;
+    return this.#quantityNumber.of(this.quantity);
+  }
+  get avgPriceNumber(): number {
+    return this.#avgPriceNumber.of(this.avgPrice);
+  }
+  get realizedNumber(): number {
+    return this.#realizedNumber.of(this.realized);
+  }
+  get feesNumber(): number {
+    return this.#feesNumber.of(this.fees);
   }
 
   get isFlat(): boolean {
@@ -78,12 +87,15 @@ export class Position {
     fee: Decimal.Value = 0,
     rate: Decimal | null = ONE,
   ): FillOutcome {
-    const qty = new Decimal(quantity);
-    const px = new Decimal(price);
-    const feeD = new Decimal(fee);
+    const qty = toDecimal(quantity);
+    const px = toDecimal(price);
+    const feeD = toDecimal(fee);
     const signed = side === 'buy' ? qty : qty.neg();
     this.fees = this.fees.add(feeD);
-    const value = (amount: Decimal): Decimal => (rate === null ? ZERO : amount.mul(rate));
+    // Every decimal here has at most the 20 significant digits decimal.js keeps, so a
+    // product by a rate of exactly one is the amount itself: the product is skipped.
+    const unit = rate !== null && rate.eq(ONE);
+    const value = (amount: Decimal): Decimal => (rate === null ? ZERO : unit ? amount : amount.mul(rate));
     if (rate === null) this.tripValueIncomplete = true;
 
     if (this.quantity.isZero() || this.quantity.isPositive() === signed.isPositive()) {
@@ -91,10 +103,11 @@ export class Position {
       const newQty = this.quantity.add(signed);
       this.avgPrice = this.quantity.abs().mul(this.avgPrice).add(qty.mul(px)).div(newQty.abs());
       this.quantity = newQty;
+      const feeValue = value(feeD);
       this.realized = this.realized.sub(feeD);
-      this.realizedValue = this.realizedValue.sub(value(feeD));
+      this.realizedValue = this.realizedValue.sub(feeValue);
       this.tripPnl = this.tripPnl.sub(feeD);
-      this.tripValue = this.tripValue.sub(value(feeD));
+      this.tripValue = this.tripValue.sub(feeValue);
       return { realized: feeD.neg() };
     }
 
@@ -132,7 +145,7 @@ export class Position {
 
   /** A fee with no quantity moved (a fee in the base asset that cancels the fill's quantity). */
   chargeFee(fee: Decimal.Value, rate: Decimal | null = ONE): FillOutcome {
-    const feeD = new Decimal(fee);
+    const feeD = toDecimal(fee);
     this.fees = this.fees.add(feeD);
     this.realized = this.realized.sub(feeD);
     this.tripPnl = this.tripPnl.sub(feeD);
@@ -147,7 +160,7 @@ export class Position {
 
   /** Unrealized PnL at a mark, in the quote currency. */
   unrealizedAt(mark: Decimal.Value): Decimal {
-    return new Decimal(mark).sub(this.avgPrice).mul(this.quantity);
+    return toDecimal(mark).sub(this.avgPrice).mul(this.quantity);
   }
 
   /** Replaces the position from an engine's snapshot (the trip restarts). */
@@ -157,5 +170,24 @@ export class Position {
     this.tripPnl = ZERO;
     this.tripValue = ZERO;
     this.tripValueIncomplete = false;
+  }
+}
+
+/** The value as a decimal; a decimal is used as is (they are immutable, a copy is equal). */
+function toDecimal(v: Decimal.Value): Decimal {
+  if (v instanceof Decimal) return v;
+  return typeof v === 'number' ? decimalOf(v) : new Decimal(v);
+}
+
+/** One figure's number, remembered for the decimal it was taken from. */
+class NumberOf {
+  #from: Decimal | null = null;
+  #number = 0;
+  of(d: Decimal): number {
+    if (this.#from !== d) {
+      this.#from = d;
+      this.#number = decimalToNumber(d);
+    }
+    return this.#number;
   }
 }
