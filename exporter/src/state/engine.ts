@@ -20,6 +20,7 @@ import type { AlertRow, Change, FillRow, PositionRow, StatusRow } from './change
 import { OrderBook, type OrderRow } from './orders';
 import { Position } from './positions';
 import { decimalOf, decimalToNumber } from './decimal';
+import { isoTime } from './iso-time';
 import { BoundedSet, LabeledCounter, LabeledDistribution } from './tallies';
 import { EquityTracker, type EquityOptions } from './analytics';
 import { Rates } from './valuation';
@@ -198,7 +199,7 @@ export class EngineState {
     if (t.closedNow) {
       this.closed.inc({ strategy, symbol: t.row.symbol, status: t.row.status });
       if (t.row.status === 'filled') {
-        const seconds = (e.ts - Date.parse(t.row.created_at)) / 1000;
+        const seconds = (e.ts - t.createdMs) / 1000;
         if (seconds >= 0) this.fillTime.observe({ symbol: t.row.symbol }, seconds);
       }
       changes.push({ channel: 'orders', key: t.row.order_id, row: null, final: t.row });
@@ -293,7 +294,7 @@ export class EngineState {
       price: e.price,
       quantity: e.quantity,
       fee: e.fee,
-      ts: new Date(e.ts).toISOString(),
+      ts: isoTime(e.ts),
     };
     if (e.fee_currency) row.fee_currency = e.fee_currency;
     if (e.liquidity) row.liquidity = e.liquidity;
@@ -372,7 +373,7 @@ export class EngineState {
       name: e.name,
       severity: e.severity,
       message: e.message,
-      ts: new Date(e.ts).toISOString(),
+      ts: isoTime(e.ts),
     };
     if (e.labels) row.labels = e.labels;
     this.recentAlerts.push(row);
@@ -393,7 +394,7 @@ export class EngineState {
       const final: OrderRow = {
         ...row,
         reason: 'absent from engine snapshot',
-        updated_at: new Date(e.ts).toISOString(),
+        updated_at: isoTime(e.ts),
       };
       this.orders.recentlyClosed.set(id, final);
       changes.push({ channel: 'orders', key: id, row: null, final });
@@ -623,7 +624,7 @@ export class EngineState {
       unrealized_pnl: mark ? decimalToNumber(p.unrealizedAt(mark.price)) : null,
       realized_pnl: p.realizedNumber,
       fees: p.feesNumber,
-      updated_at: new Date(ts).toISOString(),
+      updated_at: isoTime(ts),
     };
   }
 
@@ -643,7 +644,7 @@ export class EngineState {
   statusRow(): StatusRow {
     const row: StatusRow = {
       engine: this.engine,
-      last_event_at: this.lastEventTs === null ? null : new Date(this.lastEventTs).toISOString(),
+      last_event_at: this.lastEventTs === null ? null : isoTime(this.lastEventTs),
       halted: this.halted,
       active_strategy: this.activeStrategy(),
       components: Object.fromEntries(this.components),

@@ -2,6 +2,7 @@
 import type { OrderRow } from '@tradewatch/feed-client';
 import { ACTIVE_STATUSES, type OrderPayload } from '../events/schema';
 import { BoundedMap } from './tallies';
+import { isoTime } from './iso-time';
 
 export type { OrderRow };
 
@@ -15,11 +16,27 @@ export interface OrderTransition {
   /** It was active (or new) and is now terminal. */
   closedNow: boolean;
   wasActive: boolean;
+  /** The order's creation time, epoch milliseconds (the row carries it as a string). */
+  createdMs: number;
+}
+
+/** A row's times as numbers, kept beside the rows this book made (saves parsing them back). */
+interface RowTimes {
+  created: number;
+  updated: number;
 }
 
 export class OrderBook {
   readonly active = new Map<string, OrderRow>();
   readonly recentlyClosed = new BoundedMap<OrderRow>(RECENT_CLOSED);
+  /** Derived (private: a snapshot skips it); a row made elsewhere has no entry and is parsed. */
+  #times = new WeakMap<OrderRow, RowTimes>();
+
+  private timesOf(row: OrderRow): RowTimes {
+    return (
+      this.#times.get(row) ?? { created: Date.parse(row.created_at), updated: Date.parse(row.updated_at) }
+    );
+  }
 
   /** Applies the full current state of one order; later states replace earlier ones. */
   apply(engine: string, o: OrderPayload, ts: number): OrderTransition | null {
@@ -28,9 +45,10 @@ export class OrderBook {
     const prev = prevActive ?? prevClosed;
     // A closed order stays closed: a late or replayed earlier state must not reopen it.
     if (prevClosed && ACTIVE_STATUSES.has(o.status)) return null;
-    if (prev && Date.parse(prev.updated_at) > ts) return null;
+    const prevTimes = prev ? this.timesOf(prev) : undefined;
+    if (prevTimes && prevTimes.updated > ts) return null;
 
-    const createdAt = o.created_at ?? (prev ? Date.parse(prev.created_at) : ts);
+    const createdAt = o.created_at ?? (prevTimes ? prevTimes.created : ts);
     const row: OrderRow = {
       engine,
       order_id: o.order_id,
@@ -41,9 +59,10 @@ export class OrderBook {
       quantity: o.quantity,
       filled_quantity: o.filled_quantity,
       fees: o.fees,
-      created_at: new Date(createdAt).toISOString(),
-      updated_at: new Date(ts).toISOString(),
+      created_at: isoTime(createdAt),
+      updated_at: isoTime(ts),
     };
+    this.#times.set(row, { created: createdAt, updated: ts });
     if (o.avg_fill_price !== undefined) row.avg_fill_price = o.avg_fill_price;
     if (o.limit_price !== undefined) row.limit_price = o.limit_price;
     if (o.stop_price !== undefined) row.stop_price = o.stop_price;
@@ -62,7 +81,13 @@ export class OrderBook {
       this.active.delete(o.order_id);
       this.recentlyClosed.set(o.order_id, row);
     }
-    return { row, isNew: !prev, closedNow: !isActive && !prevClosed, wasActive: prevActive !== undefined };
+    return {
+      row,
+      isNew: !prev,
+      closedNow: !isActive && !prevClosed,
+      wasActive: prevActive !== undefined,
+      createdMs: createdAt,
+    };
   }
 
   find(orderId: string): OrderRow | undefined {
