@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+export const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Numbers and times are checked in one step each (not a union of a number schema and a
@@ -62,7 +62,7 @@ const decimal = decimalOf();
 const positive = decimalOf({ exclusiveMin: 0, message: 'must be greater than 0' });
 const nonNegative = decimalOf({ min: 0, message: 'must not be negative' });
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
 /** An RFC 3339 string or epoch milliseconds; normalized to epoch milliseconds. */
 export const timestamp = z.unknown().transform((v, ctx): number => {
@@ -97,11 +97,13 @@ JSON_SCHEMA_OF.set(timestamp, {
 });
 
 const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+export const SYMBOL = /^[A-Za-z0-9._-]{1,32}\/[A-Za-z0-9._-]{1,32}$/;
+export const CURRENCY = /^[A-Za-z0-9._-]{1,32}$/;
 const symbol = z
   .string()
-  .regex(/^[A-Za-z0-9._-]{1,32}\/[A-Za-z0-9._-]{1,32}$/, 'must be BASE/QUOTE, e.g. BTC/USD')
+  .regex(SYMBOL, 'must be BASE/QUOTE, e.g. BTC/USD')
   .transform((s) => s.toUpperCase());
-const currency = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be a currency code such as USD');
+const currency = z.string().regex(CURRENCY, 'must be a currency code such as USD');
 const freeText = z.string().max(1024, 'must be at most 1024 characters');
 
 export const SIDES = ['buy', 'sell'] as const;

@@ -3,6 +3,7 @@
  * applied, and each problem is reported by event index, field and reason.
  */
 import { EVENT_TYPES, tradingEvent, type TradingEvent } from './schema';
+import { fastValidate } from './fast-validate';
 
 export interface EventProblem {
   /** Index of the event in the batch (or line number - 1 for NDJSON). */
@@ -35,6 +36,9 @@ export function validateEvent(raw: unknown, index: number): TradingEvent | Event
       },
     ];
   }
+  // The common, clean events skip zod (same result); zod judges the rest and words the problems.
+  const fast = fastValidate(raw);
+  if (fast !== undefined) return fast;
   const parsed = tradingEvent.safeParse(raw);
   if (parsed.success) return parsed.data;
   return parsed.error.issues.map((issue) => ({

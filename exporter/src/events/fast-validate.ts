@@ -1,0 +1,148 @@
+/**
+ * A fast path for the events that dominate ingest (order, fill, mark). It accepts only
+ * what the zod schema (schema.ts, the one source of truth) accepts, and builds the very
+ * object zod would: same keys in the same order, same conversions and defaults, unknown
+ * keys dropped. Anything it is not sure of — a problem, a key present but undefined, an
+ * object that is not plain — is left to zod, so every error message still comes from the
+ * schema. `fast-validate.test.ts` checks it against zod on generated events.
+ */
+import { CURRENCY, DECIMAL_STRING, ORDER_STATUSES, ORDER_TYPES, RFC3339, SIDES, SYMBOL } from './schema';
+import type { FillEvent, MarkEvent, OrderEvent } from './schema';
+
+/** Returned by a check for a value the fast path leaves to zod. */
+const ASK_ZOD = Symbol('ask zod');
+type Check = (v: unknown) => unknown;
+
+interface Field {
+  key: string;
+  check: Check;
+  /** Absent: required (zod reports it), optional (left out), or a default value. */
+  absent: 'required' | 'optional' | { value: unknown };
+}
+
+const name: Check = (v) => (typeof v === 'string' && v.length >= 1 && v.length <= 128 ? v : ASK_ZOD);
+const text =
+  (max: number, min = 0): Check =>
+  (v) =>
+    typeof v === 'string' && v.length >= min && v.length <= max ? v : ASK_ZOD;
+const oneOf = (values: readonly string[]): Check => {
+  const set = new Set(values);
+  return (v) => (typeof v === 'string' && set.has(v) ? v : ASK_ZOD);
+};
+const symbol: Check = (v) => (typeof v === 'string' && SYMBOL.test(v) ? v.toUpperCase() : ASK_ZOD);
+const currency: Check = (v) => (typeof v === 'string' && CURRENCY.test(v) ? v : ASK_ZOD);
+
+function number(v: unknown): number | undefined {
+  const n =
+    typeof v === 'number' ? v : typeof v === 'string' && DECIMAL_STRING.test(v) ? Number(v) : undefined;
+  return n !== undefined && Number.isFinite(n) ? n : undefined;
+}
+const positive: Check = (v) => {
+  const n = number(v);
+  return n !== undefined && n > 0 ? n : ASK_ZOD;
+};
+const nonNegative: Check = (v) => {
+  const n = number(v);
+  return n !== undefined && n >= 0 ? n : ASK_ZOD;
+};
+const timestamp: Check = (v) => {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : ASK_ZOD;
+  if (typeof v === 'string' && RFC3339.test(v)) {
+    const ms = Date.parse(v);
+    if (Number.isFinite(ms)) return ms;
+  }
+  return ASK_ZOD;
+};
+
+const required = (key: string, check: Check): Field => ({ key, check, absent: 'required' });
+const optional = (key: string, check: Check): Field => ({ key, check, absent: 'optional' });
+const withDefault = (key: string, check: Check, value: unknown): Field => ({ key, check, absent: { value } });
+
+// In the order of the schema's shapes: `type`, the envelope, then the event's own fields.
+const envelope = [
+  required('ts', timestamp),
+  withDefault('engine', name, 'default'),
+  optional('id', text(256, 1)),
+];
+const side = oneOf(SIDES);
+
+const SHAPES: ReadonlyMap<string, readonly Field[]> = new Map([
+  [
+    'order',
+    [
+      ...envelope,
+      required('order_id', name),
+      required('symbol', symbol),
+      required('side', side),
+      required('order_type', oneOf(ORDER_TYPES)),
+      required('status', oneOf(ORDER_STATUSES)),
+      required('quantity', positive),
+      withDefault('filled_quantity', nonNegative, 0),
+      optional('avg_fill_price', positive),
+      optional('limit_price', positive),
+      optional('stop_price', positive),
+      withDefault('fees', nonNegative, 0),
+      optional('fee_currency', currency),
+      optional('strategy', name),
+      optional('client_order_id', text(256)),
+      optional('time_in_force', text(32)),
+      optional('created_at', timestamp),
+      optional('reason', text(1024)),
+      optional('venue', name),
+    ],
+  ],
+  [
+    'fill',
+    [
+      ...envelope,
+      required('fill_id', name),
+      required('order_id', name),
+      required('symbol', symbol),
+      required('side', side),
+      required('price', positive),
+      required('quantity', positive),
+      withDefault('fee', nonNegative, 0),
+      optional('fee_currency', currency),
+      optional('liquidity', oneOf(['maker', 'taker'])),
+      optional('strategy', name),
+    ],
+  ],
+  [
+    'mark',
+    [
+      ...envelope,
+      required('symbol', symbol),
+      required('price', positive),
+      optional('bid', positive),
+      optional('ask', positive),
+    ],
+  ],
+]);
+
+/** The validated event, or undefined when zod must judge it. */
+export function fastValidate(raw: unknown): OrderEvent | FillEvent | MarkEvent | undefined {
+  if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype)
+    return undefined;
+  const input = raw as Record<string, unknown>;
+  const type = input.type;
+  if (typeof type !== 'string') return undefined;
+  const fields = SHAPES.get(type);
+  if (fields === undefined) return undefined;
+  const out: Record<string, unknown> = { type };
+  for (const field of fields) {
+    const v = input[field.key];
+    if (v === undefined) {
+      // A key present with the value undefined (never so in JSON) is left to zod.
+      if (field.key in input || field.absent === 'required') return undefined;
+      if (field.absent !== 'optional') out[field.key] = field.absent.value;
+      continue;
+    }
+    const checked = field.check(v);
+    if (checked === ASK_ZOD) return undefined;
+    out[field.key] = checked;
+  }
+  // The schema's refinement of orders: filled_quantity within quantity.
+  if (type === 'order' && !((out.filled_quantity as number) <= (out.quantity as number) * (1 + 1e-12)))
+    return undefined;
+  return out as unknown as OrderEvent | FillEvent | MarkEvent;
+}
