@@ -5,19 +5,62 @@
 
 export type Labels = Readonly<Record<string, string>>;
 
+/**
+ * Entries found by their labels without building a key string: one map lookup per label
+ * name and one per value (their hashes are cached in the strings). Derived: it holds
+ * what `entries` holds, and is filled from it on a miss (after a snapshot restore, say).
+ */
+class LabelIndex<E> {
+  private readonly root: IndexNode<E> = { next: new Map() };
+
+  get(labels: Labels): E | undefined {
+    let node: IndexNode<E> | undefined = this.root;
+    for (const k in labels) {
+      node = node.next.get(k)?.get(labels[k]);
+      if (node === undefined) return undefined;
+    }
+    return node.entry;
+  }
+
+  set(labels: Labels, entry: E): void {
+    let node = this.root;
+    for (const k in labels) {
+      let byValue = node.next.get(k);
+      if (byValue === undefined) node.next.set(k, (byValue = new Map()));
+      let child = byValue.get(labels[k]);
+      if (child === undefined) byValue.set(labels[k], (child = { next: new Map() }));
+      node = child;
+    }
+    node.entry = entry;
+  }
+}
+interface IndexNode<E> {
+  next: Map<string, Map<string, IndexNode<E>>>;
+  entry?: E;
+}
+
 /** Monotonic counts keyed by a small, bounded label set. */
 export class LabeledCounter {
   private readonly entries = new Map<string, { labels: Labels; value: number }>();
+  // Private: a snapshot carries `entries` only (its format is unchanged).
+  readonly #index = new LabelIndex<{ labels: Labels; value: number }>();
 
   inc(labels: Labels, by = 1): void {
+    const entry = this.#index.get(labels);
+    if (entry) {
+      entry.value += by;
+      return;
+    }
     const key = labelKey(labels);
-    const entry = this.entries.get(key);
-    if (entry) entry.value += by;
-    else this.entries.set(key, { labels: { ...labels }, value: by });
+    const known = this.entries.get(key);
+    if (known) known.value += by;
+    const indexed = known ?? { labels: { ...labels }, value: by };
+    if (!known) this.entries.set(key, indexed);
+    this.#index.set(labels, indexed);
   }
 
   get(labels: Labels): number {
-    return this.entries.get(labelKey(labels))?.value ?? 0;
+    return (this.#index.get(labels) ?? this.entries.get(labelKey(labels)))?.value ?? 0;
   }
 
   total(): number {
@@ -50,15 +93,20 @@ export class Distribution {
 
 export class LabeledDistribution {
   private readonly entries = new Map<string, { labels: Labels; dist: Distribution }>();
+  readonly #index = new LabelIndex<{ labels: Labels; dist: Distribution }>();
 
   constructor(readonly buckets: readonly number[]) {}
 
   observe(labels: Labels, value: number): void {
-    const key = labelKey(labels);
-    let entry = this.entries.get(key);
+    let entry = this.#index.get(labels);
     if (!entry) {
-      entry = { labels: { ...labels }, dist: new Distribution(this.buckets) };
-      this.entries.set(key, entry);
+      const key = labelKey(labels);
+      entry = this.entries.get(key);
+      if (!entry) {
+        entry = { labels: { ...labels }, dist: new Distribution(this.buckets) };
+        this.entries.set(key, entry);
+      }
+      this.#index.set(labels, entry);
     }
     entry.dist.observe(value);
   }
