@@ -118,28 +118,33 @@ export class Position {
     let closing = Decimal.min(qty, held);
     let opening = qty.sub(closing);
     // A fill that closes the position up to dust (either way) closes it exactly.
-    if (opening.gt(0) && opening.lte(dust)) opening = ZERO;
-    if (opening.isZero() && held.sub(closing).lte(dust)) closing = held;
-    const closingFee = opening.isZero() ? feeD : feeD.mul(closing).div(qty);
+    // `opening` is never negative, so "greater than zero" is "not zero".
+    if (!opening.isZero() && opening.lte(dust)) opening = ZERO;
+    const opens = !opening.isZero();
+    if (!opens && held.sub(closing).lte(dust)) closing = held;
+    const closingFee = opens ? feeD.mul(closing).div(qty) : feeD;
     const openingFee = feeD.sub(closingFee);
-    const direction = this.quantity.isPositive() ? 1 : -1;
-    const gross = px.sub(this.avgPrice).mul(closing).mul(direction);
+    // A product by ±1 is the value or its negation, exactly (sign of zero included).
+    const long = this.quantity.isPositive();
+    const grossLong = px.sub(this.avgPrice).mul(closing);
+    const gross = long ? grossLong : grossLong.neg();
     const realized = gross.sub(feeD);
     this.realized = this.realized.add(realized);
     this.realizedValue = this.realizedValue.add(value(realized));
     this.tripPnl = this.tripPnl.add(gross).sub(closingFee);
     this.tripValue = this.tripValue.add(value(gross.sub(closingFee)));
-    this.quantity = opening.isZero() ? this.quantity.sub(closing.mul(direction)) : opening.mul(-direction);
+    if (opens) this.quantity = long ? opening.neg() : opening;
+    else this.quantity = this.quantity.sub(long ? closing : closing.neg());
 
     let roundTrip: RoundTripEnd | undefined;
-    if (this.quantity.isZero() || opening.gt(0)) {
+    if (this.quantity.isZero() || opens) {
       roundTrip = { pnl: this.tripPnl, value: this.tripValueIncomplete ? null : this.tripValue };
       this.tripPnl = openingFee.neg();
       this.tripValue = value(openingFee).neg();
-      this.tripValueIncomplete = rate === null && opening.gt(0);
+      this.tripValueIncomplete = rate === null && opens;
     }
     if (this.quantity.isZero()) this.avgPrice = ZERO;
-    else if (opening.gt(0)) this.avgPrice = px;
+    else if (opens) this.avgPrice = px;
     return roundTrip ? { realized, roundTrip } : { realized };
   }
 
