@@ -231,13 +231,18 @@ export class EngineState {
     // comes out of the base quantity (the venue delivers quantity − fee on a buy, takes
     // quantity + fee on a sell); a fee in another currency goes through the marks.
     const fee = decimalOf(e.fee);
-    let baseDelta = e.side === 'buy' ? quantity : quantity.neg();
+    // What the position sees: the fill's side and quantity, unless a fee in the base asset
+    // changed the quantity delivered (then the side and size of quantity ± fee).
+    let positionSide = e.side;
+    let positionQuantity = quantity;
     let feeInQuote = ZERO;
     if (feeCurrency === quote) {
       feeInQuote = fee;
     } else if (feeCurrency === base) {
       feeInQuote = fee.mul(price);
-      baseDelta = baseDelta.sub(fee);
+      const baseDelta = (e.side === 'buy' ? quantity : quantity.neg()).sub(fee);
+      positionSide = baseDelta.isPositive() ? 'buy' : 'sell';
+      positionQuantity = baseDelta.abs();
     } else if (!fee.isZero()) {
       const feeRate = this.rates.decimalRate(feeCurrency, quote);
       if (feeRate !== undefined) feeInQuote = fee.mul(feeRate);
@@ -255,9 +260,9 @@ export class EngineState {
       position = new Position(e.symbol);
       this.positions.set(e.symbol, position);
     }
-    const outcome = baseDelta.isZero()
+    const outcome = positionQuantity.isZero()
       ? position.chargeFee(feeInQuote, rate)
-      : position.applyFill(baseDelta.isPositive() ? 'buy' : 'sell', baseDelta.abs(), price, feeInQuote, rate);
+      : position.applyFill(positionSide, positionQuantity, price, feeInQuote, rate);
     if (rate === null && !outcome.realized.isZero()) {
       this.leaveOut(
         'pnl_unvalued',
