@@ -51,3 +51,16 @@ export function decimalOf(n: number): Decimal {
   }
   return d;
 }
+
+/** One figure's number, remembered for the decimal it was taken from (they are immutable). */
+export class NumberOf {
+  #from: Decimal | null = null;
+  #number = 0;
+  of(d: Decimal): number {
+    if (this.#from !== d) {
+      this.#from = d;
+      this.#number = decimalToNumber(d);
+    }
+    return this.#number;
+  }
+}

@@ -19,7 +19,7 @@ import type {
 import type { AlertRow, Change, FillRow, PositionRow, StatusRow } from './changes';
 import { OrderBook, type OrderRow } from './orders';
 import { Position } from './positions';
-import { decimalOf, decimalToNumber } from './decimal';
+import { decimalOf, decimalToNumber, NumberOf } from './decimal';
 import { isoTime } from './iso-time';
 import { BoundedSet, LabeledCounter, LabeledDistribution } from './tallies';
 import { EquityTracker, type EquityOptions } from './analytics';
@@ -456,7 +456,9 @@ export class EngineState {
     let equity = 0;
     let known = false;
     for (const [currency, amount] of this.cash) {
-      const v = this.isPositionCurrency(currency) ? undefined : this.toValuation(amount.toNumber(), currency);
+      const v = this.isPositionCurrency(currency)
+        ? undefined
+        : this.toValuation(this.cashNumber(currency, amount), currency);
       if (v !== undefined) {
         equity += v;
         known = true;
@@ -551,7 +553,7 @@ export class EngineState {
     const cashGaps: string[] = [];
     for (const [currency, amount] of this.cash) {
       if (this.isPositionCurrency(currency)) continue;
-      const v = this.toValuation(decimalToNumber(amount), currency);
+      const v = this.toValuation(this.cashNumber(currency, amount), currency);
       if (v === undefined) {
         if (!amount.isZero()) cashGaps.push(currency);
         continue;
@@ -610,6 +612,14 @@ export class EngineState {
     for (const [name, state] of this.strategies) if (state === 'active') return name;
     return null;
   }
+
+  /** A cash balance as a number, for valuation after every event (remembered until it moves). */
+  private cashNumber(currency: string, amount: Decimal): number {
+    let cached = this.#cashNumbers.get(currency);
+    if (cached === undefined) this.#cashNumbers.set(currency, (cached = new NumberOf()));
+    return cached.of(amount);
+  }
+  readonly #cashNumbers = new Map<string, NumberOf>();
 
   private moveCash(currency: string, delta: Decimal): void {
     this.cash.set(currency, (this.cash.get(currency) ?? new Decimal(0)).add(delta));

@@ -9,7 +9,7 @@
  */
 import Decimal from 'decimal.js';
 import type { Side } from '../events/schema';
-import { decimalOf, decimalToNumber } from './decimal';
+import { decimalOf, NumberOf } from './decimal';
 
 const ZERO = new Decimal(0);
 const ONE = new Decimal(1);
@@ -182,17 +182,4 @@ export class Position {
 function toDecimal(v: Decimal.Value): Decimal {
   if (v instanceof Decimal) return v;
   return typeof v === 'number' ? decimalOf(v) : new Decimal(v);
-}
-
-/** One figure's number, remembered for the decimal it was taken from. */
-class NumberOf {
-  #from: Decimal | null = null;
-  #number = 0;
-  of(d: Decimal): number {
-    if (this.#from !== d) {
-      this.#from = d;
-      this.#number = decimalToNumber(d);
-    }
-    return this.#number;
-  }
 }
