@@ -14,7 +14,7 @@ import { createApp } from './http/app';
 import { closeServer, createServer, listen, type UpgradeHandler } from './server';
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
-import { createGalFridayAdapter } from './events/galfriday';
+import { galFridayAdapterFor } from './ingest/galfriday';
 import { NatsSource } from './sources/nats';
 import { ReplaySource } from './sources/replay';
 import { DurabilityCollector } from './metrics/collectors/durability';
@@ -118,20 +118,9 @@ export async function start(
     blotterDir: path.resolve(__dirname, '..', '..', 'grafana-plugin', 'dist-standalone'),
     isReady: () => ready,
     adapters: {
-      galfriday: createGalFridayAdapter({
+      galfriday: galFridayAdapterFor(store, {
         engine: config.galfriday.engine,
         fills: config.galfriday.fills,
-        knownOrder: (engine, orderId) => {
-          const row = store.engines.get(engine)?.orders.find(orderId);
-          return (
-            row && {
-              filled_quantity: row.filled_quantity,
-              avg_fill_price: row.avg_fill_price,
-              fees: row.fees,
-              updated_at: Date.parse(row.updated_at),
-            }
-          );
-        },
       }),
     },
   });

@@ -5,8 +5,9 @@
  * the adapter, exactly as POST /api/v1/events?format=galfriday does.
  */
 import { validateBatch } from './validate';
-import { createGalFridayAdapter, GF, normalizePair, parseIsoTime, type GalFridayOptions } from './galfriday';
+import { GF, normalizePair, parseIsoTime, type GalFridayOptions } from './galfriday';
 import { Store } from '../state/store';
+import { galFridayAdapterFor } from '../ingest/galfriday';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 let uuidCounter = 0;
@@ -42,25 +43,14 @@ function executionReport(over: Record<string, unknown> = {}): Record<string, unk
   };
 }
 
-function setup(options: Partial<GalFridayOptions> = {}) {
+function setup(options: Partial<Omit<GalFridayOptions, 'knownOrder'>> = {}) {
   const store = new Store({
     valuationCurrency: 'USD',
     equity: { periodMs: 3_600_000, retainMs: 86_400_000 },
   });
-  const adapt = createGalFridayAdapter({
+  const adapt = galFridayAdapterFor(store, {
     engine: 'galfriday',
     fills: 'execution_report',
-    knownOrder: (engine, id) => {
-      const row = store.engines.get(engine)?.orders.find(id);
-      return (
-        row && {
-          filled_quantity: row.filled_quantity,
-          avg_fill_price: row.avg_fill_price,
-          fees: row.fees,
-          updated_at: Date.parse(row.updated_at),
-        }
-      );
-    },
     ...options,
   });
   /** What the HTTP route does: adapt, validate, apply (duplicates by event id skipped). */
