@@ -14,13 +14,18 @@
  * Needs: npm run build:standalone (in grafana-plugin), /usr/bin/chromium, playwright-core and ws
  * (root devDependencies).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { startFeedServer } from './feed-server.mjs';
+
+const browser = JSON.parse(
+  readFileSync(new URL('../../tests/support/chromium.json', import.meta.url), 'utf8'),
+);
+const LAUNCH_ARGS = browser.args;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const staticDir = path.resolve(here, '../../grafana-plugin/dist-standalone');
@@ -33,15 +38,6 @@ const RATE = arg('rate', 1000);
 const SECONDS = arg('seconds', 20);
 const BASELINE_SECONDS = arg('baseline-seconds', 5);
 const TOKEN = 'bench-viewer-token';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 if (!existsSync(path.join(staticDir, 'index.html'))) {
   console.error(
@@ -153,7 +149,7 @@ function table(rows) {
 const feed = await startFeedServer({ staticDir, token: TOKEN, active: ORDERS, updatesPerSecond: RATE });
 const profile = mkdtempSync(path.join(tmpdir(), 'tradewatch-bench-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
+  executablePath: browser.executablePath,
   headless: true,
   args: LAUNCH_ARGS,
   viewport: { width: 1600, height: 900 },

@@ -14,22 +14,15 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 import { TEST_IDS } from '../../grafana-plugin/src/constants';
 import { REPO, postEvents, startExporter, type RunningExporter } from '../support/exporter';
+import browser from '../support/chromium.json';
+
+const CHROMIUM = browser.executablePath;
+const LAUNCH_ARGS = browser.args;
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = '/usr/bin/chromium';
 const STANDALONE = path.join(REPO, 'grafana-plugin', 'dist-standalone', 'index.html');
 const SCREENSHOT = path.join(REPO, 'grafana-plugin', 'docs', 'screenshot.png');
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 const id = (testId: string) => `[data-testid="${testId}"]`;
 const rowSel = (orderId: string) => `${id(TEST_IDS.blotter.row)}[data-order-id="${orderId}"]`;
 
