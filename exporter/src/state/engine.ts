@@ -453,25 +453,9 @@ export class EngineState {
   /** Equity = cash + marked positions, in the valuation currency; null while nothing can be valued. */
   equityNow(): number | null {
     // A fresh full valuation that leaves the incremental cache (and its cadence) untouched.
-    let equity = 0;
-    let known = false;
-    for (const [currency, amount] of this.cash) {
-      const v = this.isPositionCurrency(currency)
-        ? undefined
-        : this.toValuation(this.cashNumber(currency, amount), currency);
-      if (v !== undefined) {
-        equity += v;
-        known = true;
-      }
-    }
-    for (const symbol of this.positions.keys()) {
-      const v = this.positionValue(symbol);
-      if (v !== undefined) {
-        equity += v;
-        known = true;
-      }
-    }
-    return known ? equity : null;
+    const positions = this.valueAllPositions();
+    const cash = this.valueCash();
+    return positions.values.size > 0 || cash.known ? positions.total + cash.total : null;
   }
 
   /** Signed notional of an open position at its mark, in the valuation currency; undefined without a mark or rate. */
@@ -497,6 +481,42 @@ export class EngineState {
    * REVALUE_ALL_EVERY updates the sum is rebuilt, so rounding never drifts; the cadence
    * counts events, so a replay revalues exactly where the live run did.
    */
+
+  /** Every open position's value in the valuation currency; those that cannot be valued are gaps. */
+  private valueAllPositions(): { total: number; values: Map<string, number>; gaps: Set<string> } {
+    const values = new Map<string, number>();
+    const gaps = new Set<string>();
+    let total = 0;
+    for (const [symbol, p] of this.positions) {
+      if (p.isFlat) continue;
+      const v = this.positionValue(symbol);
+      if (v === undefined) gaps.add(symbol);
+      else {
+        values.set(symbol, v);
+        total += v;
+      }
+    }
+    return { total, values, gaps };
+  }
+
+  /** Cash in the valuation currency (position currencies are valued as positions). */
+  private valueCash(): { total: number; known: boolean; gaps: string[] } {
+    let total = 0;
+    let known = false;
+    const gaps: string[] = [];
+    for (const [currency, amount] of this.cash) {
+      if (this.isPositionCurrency(currency)) continue;
+      const v = this.toValuation(this.cashNumber(currency, amount), currency);
+      if (v === undefined) {
+        if (!amount.isZero()) gaps.push(currency);
+        continue;
+      }
+      total += v;
+      known = true;
+    }
+    return { total, known, gaps };
+  }
+
   private valuation(touched?: string): {
     equity: number | null;
     positionGapsChanged: boolean;
@@ -530,38 +550,14 @@ export class EngineState {
       positionGapsChanged = wasGap !== isGap;
     } else {
       const gapsBefore = pv.gaps;
-      pv.gaps = new Set();
-      pv.values.clear();
-      pv.total = 0;
-      pv.updates = 0;
-      for (const [symbol, p] of this.positions) {
-        if (p.isFlat) continue;
-        const v = this.positionValue(symbol);
-        if (v === undefined) pv.gaps.add(symbol);
-        else {
-          pv.values.set(symbol, v);
-          pv.total += v;
-        }
-      }
-      pv.ready = true;
+      Object.assign(pv, this.valueAllPositions(), { updates: 0, ready: true });
       pv.graphSize = this.rates.graphSize;
       positionGapsChanged = gapsBefore.size !== pv.gaps.size || [...pv.gaps].some((g) => !gapsBefore.has(g));
     }
 
-    let equity = pv.total;
-    let known = pv.values.size > 0;
-    const cashGaps: string[] = [];
-    for (const [currency, amount] of this.cash) {
-      if (this.isPositionCurrency(currency)) continue;
-      const v = this.toValuation(this.cashNumber(currency, amount), currency);
-      if (v === undefined) {
-        if (!amount.isZero()) cashGaps.push(currency);
-        continue;
-      }
-      equity += v;
-      known = true;
-    }
-    return { equity: known ? equity : null, positionGapsChanged, cashGaps };
+    const cash = this.valueCash();
+    const known = pv.values.size > 0 || cash.known;
+    return { equity: known ? pv.total + cash.total : null, positionGapsChanged, cashGaps: cash.gaps };
   }
   /** Derived cache of position values (private: a snapshot does not carry it; it rebuilds). */
   #positionValues = {
