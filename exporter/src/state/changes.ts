@@ -16,6 +16,37 @@ export interface FillRow {
   liquidity?: 'maker' | 'taker';
   strategy?: string;
   ts: string;
+  /**
+   * PnL this fill realized in the valuation currency, its own fee subtracted (an opening
+   * fill realizes minus its fee). An engine's fills add up to trading_realized_pnl: an
+   * amount that could not be valued (no mark to the valuation currency) is left out here
+   * as it is there.
+   */
+  realized_pnl: number;
+}
+
+/** A round trip that ended (a position returned to zero or flipped); kept by the history. */
+export interface RoundTripRow {
+  engine: string;
+  symbol: string;
+  strategy: string;
+  direction: 'long' | 'short';
+  opened_at: string;
+  closed_at: string;
+  /** Quantity opened, in the base asset. */
+  quantity: number;
+  entry_price: number;
+  exit_price: number;
+  /** In the valuation currency, fees included; null when a part could not be valued. */
+  pnl: number | null;
+  /** Fees of the opening and closing parts, in the valuation currency; null as for pnl. */
+  fees: number | null;
+  /** The same in the symbol's quote currency. */
+  pnl_quote: number;
+  fees_quote: number;
+  outcome: 'win' | 'loss' | 'breakeven';
+  /** The fill that ended it: the round trip's identity with the engine. */
+  close_fill_id: string;
 }
 
 export interface PositionRow {
@@ -69,4 +100,6 @@ export interface Change<C extends FeedChannel = FeedChannel> {
   row: RowOf<C> | null;
   /** For removals: the final state of the row (a filled, canceled… order). */
   final?: RowOf<C>;
+  /** On a fill that ended a round trip: that round trip (for the history; not a feed row). */
+  roundTrip?: RoundTripRow;
 }

@@ -16,9 +16,9 @@ import type {
   StrategyEvent,
   TradingEvent,
 } from '../events/schema';
-import type { AlertRow, Change, FillRow, PositionRow, StatusRow } from './changes';
+import type { AlertRow, Change, FillRow, PositionRow, RoundTripRow, StatusRow } from './changes';
 import { OrderBook, type OrderRow } from './orders';
-import { Position } from './positions';
+import { Position, type RoundTripEnd } from './positions';
 import { decimalOf, decimalToNumber, NumberOf } from './decimal';
 import { isoTime } from './iso-time';
 import { BoundedSet, LabeledCounter, LabeledDistribution } from './tallies';
@@ -262,7 +262,7 @@ export class EngineState {
     }
     const outcome = positionQuantity.isZero()
       ? position.chargeFee(feeInQuote, rate)
-      : position.applyFill(positionSide, positionQuantity, price, feeInQuote, rate);
+      : position.applyFill(positionSide, positionQuantity, price, feeInQuote, rate, e.ts);
     if (rate === null && !outcome.realized.isZero()) {
       this.leaveOut(
         'pnl_unvalued',
@@ -271,6 +271,7 @@ export class EngineState {
         `no mark connects ${quote} to ${this.valuationCurrency} at fill ${e.fill_id} of ${e.symbol}; realized PnL in the valuation currency leaves ${outcome.realized.toString()} ${quote} out`,
       );
     }
+    let tripRow: RoundTripRow | undefined;
     if (outcome.roundTrip) {
       const value = outcome.roundTrip.value;
       const pnl = value === null ? 0 : decimalToNumber(value);
@@ -282,6 +283,7 @@ export class EngineState {
         this.equity.options.retainMs,
       );
       this.roundTripOutcomes.inc({ strategy, outcome: result });
+      tripRow = roundTripRow(this.engine, e, strategy, outcome.roundTrip, result);
     }
 
     // The ledger: a fill after the last reported balance moves cash.
@@ -300,13 +302,18 @@ export class EngineState {
       quantity: e.quantity,
       fee: e.fee,
       ts: isoTime(e.ts),
+      realized_pnl: outcome.realizedValue === null ? 0 : decimalToNumber(outcome.realizedValue),
     };
     if (e.fee_currency) row.fee_currency = e.fee_currency;
     if (e.liquidity) row.liquidity = e.liquidity;
     if (strategy !== NO_STRATEGY) row.strategy = strategy;
     this.recentFills.push(row);
     if (this.recentFills.length > RECENT_FILLS) this.recentFills.shift();
-    changes.push({ channel: 'fills', key: e.fill_id, row });
+    changes.push(
+      tripRow
+        ? { channel: 'fills', key: e.fill_id, row, roundTrip: tripRow }
+        : { channel: 'fills', key: e.fill_id, row },
+    );
     changes.push(this.positionChange(e.symbol, e.ts));
   }
 
@@ -413,7 +420,7 @@ export class EngineState {
           position = new Position(p.symbol);
           this.positions.set(p.symbol, position);
         }
-        position.reset(p.quantity, p.avg_price);
+        position.reset(p.quantity, p.avg_price, e.ts);
       }
       for (const symbol of this.positions.keys()) changes.push(this.positionChange(symbol, e.ts));
     }
@@ -679,6 +686,33 @@ function quoteOf(symbol: string): string {
     if (QUOTES.size < 100_000) QUOTES.set(symbol, quote);
   }
   return quote;
+}
+
+/** The row of a round trip that `e` ended. */
+function roundTripRow(
+  engine: string,
+  e: FillEvent,
+  strategy: string,
+  trip: RoundTripEnd,
+  outcome: RoundTripRow['outcome'],
+): RoundTripRow {
+  return {
+    engine,
+    symbol: e.symbol,
+    strategy,
+    direction: trip.direction,
+    opened_at: isoTime(trip.openedAt === 0 ? e.ts : trip.openedAt),
+    closed_at: isoTime(e.ts),
+    quantity: decimalToNumber(trip.quantity),
+    entry_price: decimalToNumber(trip.entryPrice),
+    exit_price: decimalToNumber(trip.exitPrice),
+    pnl: trip.value === null ? null : decimalToNumber(trip.value),
+    fees: trip.feesValue === null ? null : decimalToNumber(trip.feesValue),
+    pnl_quote: decimalToNumber(trip.pnl),
+    fees_quote: decimalToNumber(trip.fees),
+    outcome,
+    close_fill_id: e.fill_id,
+  };
 }
 
 export function splitSymbol(symbol: string): [string, string] {

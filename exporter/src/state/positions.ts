@@ -24,11 +24,25 @@ export interface RoundTripEnd {
   pnl: Decimal;
   /** The same in the valuation currency at the rates of its fills; null when a rate was unknown. */
   value: Decimal | null;
+  /** long: opened by a buy; short: opened by a sell. */
+  direction: 'long' | 'short';
+  /** Event time (epoch ms) of the fill that opened it. */
+  openedAt: number;
+  /** Quantity opened (base asset; adds included). */
+  quantity: Decimal;
+  /** Average price of the opening fills, and of the closing ones. */
+  entryPrice: Decimal;
+  exitPrice: Decimal;
+  /** Fees of the round trip (opening and closing parts), in the quote currency and the valuation currency. */
+  fees: Decimal;
+  feesValue: Decimal | null;
 }
 
 export interface FillOutcome {
   /** PnL realized by this fill, fees included (quote currency). */
   realized: Decimal;
+  /** The same in the valuation currency at this fill's rate (what trading_realized_pnl adds); null without a rate. */
+  realizedValue: Decimal | null;
   /** Set when this fill returned the position to zero or flipped it. */
   roundTrip?: RoundTripEnd;
 }
@@ -48,6 +62,14 @@ export class Position {
   tripValue: Decimal = ZERO;
   /** True when a part of the trip in progress had no rate to the valuation currency. */
   tripValueIncomplete = false;
+  /** The trip in progress: when it opened, what it opened (quantity, notional) and closed, and its fees. */
+  tripOpenedAt = 0;
+  tripEntryQty: Decimal = ZERO;
+  tripEntryNotional: Decimal = ZERO;
+  tripExitQty: Decimal = ZERO;
+  tripExitNotional: Decimal = ZERO;
+  tripFees: Decimal = ZERO;
+  tripFeesValue: Decimal = ZERO;
 
   constructor(readonly symbol: string) {}
 
@@ -78,7 +100,8 @@ export class Position {
   /**
    * Applies one fill. `fee` is in the quote currency; `rate` converts the quote currency
    * to the valuation currency at this fill's time (1 when they are the same; null when
-   * no mark connects them — the valuation figures then leave this fill out).
+   * no mark connects them — the valuation figures then leave this fill out). `ts` is the
+   * fill's event time (when a round trip opened).
    */
   applyFill(
     side: Side,
@@ -86,6 +109,7 @@ export class Position {
     price: Decimal.Value,
     fee: Decimal.Value = 0,
     rate: Decimal | null = ONE,
+    ts = 0,
   ): FillOutcome {
     const qty = toDecimal(quantity);
     const px = toDecimal(price);
@@ -100,6 +124,11 @@ export class Position {
 
     if (this.quantity.isZero() || this.quantity.isPositive() === signed.isPositive()) {
       // Opening or adding: the average moves, nothing is realized but the fee.
+      // A trip's figures were cleared when the last one ended (or at construction or reset).
+      if (this.quantity.isZero()) this.tripOpenedAt = ts;
+      this.tripEntryQty = this.tripEntryQty.add(qty);
+      this.tripEntryNotional = this.tripEntryNotional.add(qty.mul(px));
+      this.tripFees = this.tripFees.add(feeD);
       const newQty = this.quantity.add(signed);
       this.avgPrice = this.quantity.abs().mul(this.avgPrice).add(qty.mul(px)).div(newQty.abs());
       this.quantity = newQty;
@@ -108,7 +137,8 @@ export class Position {
       this.realizedValue = this.realizedValue.sub(feeValue);
       this.tripPnl = this.tripPnl.sub(feeD);
       this.tripValue = this.tripValue.sub(feeValue);
-      return { realized: feeD.neg() };
+      this.tripFeesValue = this.tripFeesValue.add(feeValue);
+      return { realized: feeD.neg(), realizedValue: rate === null ? null : feeValue.neg() };
     }
 
     // Reducing: realize on the closed part; a fill that crosses zero opens the rest anew,
@@ -129,8 +159,13 @@ export class Position {
     const grossLong = px.sub(this.avgPrice).mul(closing);
     const gross = long ? grossLong : grossLong.neg();
     const realized = gross.sub(feeD);
+    const realizedValue = value(realized);
     this.realized = this.realized.add(realized);
-    this.realizedValue = this.realizedValue.add(value(realized));
+    this.realizedValue = this.realizedValue.add(realizedValue);
+    this.tripExitQty = this.tripExitQty.add(closing);
+    this.tripExitNotional = this.tripExitNotional.add(closing.mul(px));
+    this.tripFees = this.tripFees.add(closingFee);
+    this.tripFeesValue = this.tripFeesValue.add(value(closingFee));
     this.tripPnl = this.tripPnl.add(gross).sub(closingFee);
     this.tripValue = this.tripValue.add(value(gross.sub(closingFee)));
     if (opens) this.quantity = long ? opening.neg() : opening;
@@ -138,14 +173,48 @@ export class Position {
 
     let roundTrip: RoundTripEnd | undefined;
     if (this.quantity.isZero() || opens) {
-      roundTrip = { pnl: this.tripPnl, value: this.tripValueIncomplete ? null : this.tripValue };
+      const incomplete = this.tripValueIncomplete;
+      roundTrip = {
+        pnl: this.tripPnl,
+        value: incomplete ? null : this.tripValue,
+        direction: long ? 'long' : 'short',
+        openedAt: this.tripOpenedAt,
+        quantity: this.tripEntryQty,
+        entryPrice: this.tripEntryQty.isZero()
+          ? this.avgPrice
+          : this.tripEntryNotional.div(this.tripEntryQty),
+        exitPrice: this.tripExitQty.isZero() ? px : this.tripExitNotional.div(this.tripExitQty),
+        fees: this.tripFees,
+        feesValue: incomplete ? null : this.tripFeesValue,
+      };
       this.tripPnl = openingFee.neg();
       this.tripValue = value(openingFee).neg();
       this.tripValueIncomplete = rate === null && opens;
+      this.startTrip(ts);
+      if (opens) {
+        this.tripEntryQty = opening;
+        this.tripEntryNotional = opening.mul(px);
+        this.tripFees = openingFee;
+        this.tripFeesValue = value(openingFee);
+      }
     }
     if (this.quantity.isZero()) this.avgPrice = ZERO;
     else if (opens) this.avgPrice = px;
-    return roundTrip ? { realized, roundTrip } : { realized };
+    const realizedOf = rate === null ? null : realizedValue;
+    return roundTrip
+      ? { realized, realizedValue: realizedOf, roundTrip }
+      : { realized, realizedValue: realizedOf };
+  }
+
+  /** A new trip opens at `ts`: nothing entered, exited or charged yet. */
+  private startTrip(ts: number): void {
+    this.tripOpenedAt = ts;
+    this.tripEntryQty = ZERO;
+    this.tripEntryNotional = ZERO;
+    this.tripExitQty = ZERO;
+    this.tripExitNotional = ZERO;
+    this.tripFees = ZERO;
+    this.tripFeesValue = ZERO;
   }
 
   /** A fee with no quantity moved (a fee in the base asset that cancels the fill's quantity). */
@@ -154,13 +223,16 @@ export class Position {
     this.fees = this.fees.add(feeD);
     this.realized = this.realized.sub(feeD);
     this.tripPnl = this.tripPnl.sub(feeD);
+    this.tripFees = this.tripFees.add(feeD);
     if (rate === null) {
       this.tripValueIncomplete = true;
-    } else {
-      this.realizedValue = this.realizedValue.sub(feeD.mul(rate));
-      this.tripValue = this.tripValue.sub(feeD.mul(rate));
+      return { realized: feeD.neg(), realizedValue: null };
     }
-    return { realized: feeD.neg() };
+    const feeValue = feeD.mul(rate);
+    this.realizedValue = this.realizedValue.sub(feeValue);
+    this.tripValue = this.tripValue.sub(feeValue);
+    this.tripFeesValue = this.tripFeesValue.add(feeValue);
+    return { realized: feeD.neg(), realizedValue: feeValue.neg() };
   }
 
   /** Unrealized PnL at a mark, in the quote currency. */
@@ -168,13 +240,16 @@ export class Position {
     return toDecimal(mark).sub(this.avgPrice).mul(this.quantity);
   }
 
-  /** Replaces the position from an engine's snapshot (the trip restarts). */
-  reset(quantity: Decimal.Value, avgPrice: Decimal.Value): void {
+  /** Replaces the position from an engine's snapshot at `ts` (the trip restarts there, at the snapshot's average). */
+  reset(quantity: Decimal.Value, avgPrice: Decimal.Value, ts = 0): void {
     this.quantity = new Decimal(quantity);
     this.avgPrice = this.quantity.isZero() ? ZERO : new Decimal(avgPrice);
     this.tripPnl = ZERO;
     this.tripValue = ZERO;
     this.tripValueIncomplete = false;
+    this.startTrip(ts);
+    this.tripEntryQty = this.quantity.abs();
+    this.tripEntryNotional = this.tripEntryQty.mul(this.avgPrice);
   }
 }
 
