@@ -4,6 +4,7 @@
  * docs/ is generated from them (`npm run schema -w exporter`).
  */
 import { z } from 'zod';
+import type { Exactly } from './exact';
 
 export const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -275,18 +276,19 @@ export const tradingEvent = z.discriminatedUnion('type', [
   snapshotEvent,
 ]);
 
-export type TradingEvent = z.output<typeof tradingEvent>;
+/** Validated events carry the decimal strings their numbers cannot hold (exact.ts). */
+export type TradingEvent = z.output<typeof tradingEvent> & Exactly;
 export type TradingEventInput = z.input<typeof tradingEvent>;
 export type EventType = TradingEvent['type'];
-export type OrderEvent = z.output<typeof orderEvent>;
+export type OrderEvent = z.output<typeof orderEvent> & Exactly;
 export type OrderPayload = z.output<typeof orderPayload>;
-export type FillEvent = z.output<typeof fillEvent>;
-export type MarkEvent = z.output<typeof markEvent>;
-export type BalanceEvent = z.output<typeof balanceEvent>;
+export type FillEvent = z.output<typeof fillEvent> & Exactly;
+export type MarkEvent = z.output<typeof markEvent> & Exactly;
+export type BalanceEvent = z.output<typeof balanceEvent> & Exactly;
 export type RiskEvent = z.output<typeof riskEvent>;
 export type StrategyEvent = z.output<typeof strategyEvent>;
 export type SignalEvent = z.output<typeof signalEvent>;
 export type HealthEvent = z.output<typeof healthEvent>;
 export type AlertEvent = z.output<typeof alertEvent>;
-export type SnapshotEvent = z.output<typeof snapshotEvent>;
+export type SnapshotEvent = z.output<typeof snapshotEvent> & Exactly;
 export type EventOf<T extends EventType> = Extract<TradingEvent, { type: T }>;

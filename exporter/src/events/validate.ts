@@ -4,6 +4,7 @@
  */
 import { EVENT_TYPES, tradingEvent, type TradingEvent } from './schema';
 import { fastValidate } from './fast-validate';
+import { withExact } from './exact';
 
 export interface EventProblem {
   /** Index of the event in the batch (or line number - 1 for NDJSON). */
@@ -38,9 +39,9 @@ export function validateEvent(raw: unknown, index: number): TradingEvent | Event
   }
   // The common, clean events skip zod (same result); zod judges the rest and words the problems.
   const fast = fastValidate(raw);
-  if (fast !== undefined) return fast;
+  if (fast !== undefined) return withExact(raw, fast);
   const parsed = tradingEvent.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return withExact(raw, parsed.data);
   return parsed.error.issues.map((issue) => ({
     index,
     field: issue.path.join('.'),

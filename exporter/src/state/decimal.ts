@@ -52,6 +52,14 @@ export function decimalOf(n: number): Decimal {
   return d;
 }
 
+/**
+ * An event's figure as a decimal: the exact decimal string the event carries for it
+ * (events/exact.ts) when there is one, else its number, as `decimalOf` gives it.
+ */
+export function figureOf(n: number, exact: string | undefined): Decimal {
+  return exact === undefined ? decimalOf(n) : new Decimal(exact);
+}
+
 /** One figure's number, remembered for the decimal it was taken from (they are immutable). */
 export class NumberOf {
   #from: Decimal | null = null;

@@ -19,7 +19,7 @@ import type {
 import type { AlertRow, Change, FillRow, PositionRow, RoundTripRow, StatusRow } from './changes';
 import { OrderBook, type OrderRow } from './orders';
 import { Position, type RoundTripEnd } from './positions';
-import { decimalOf, decimalToNumber, NumberOf } from './decimal';
+import { decimalOf, decimalToNumber, figureOf, NumberOf } from './decimal';
 import { isoTime } from './iso-time';
 import { BoundedSet, LabeledCounter, LabeledDistribution } from './tallies';
 import { EquityTracker, type EquityOptions } from './analytics';
@@ -218,8 +218,8 @@ export class EngineState {
     this.fills.inc(labels);
     // Amounts are booked into the valuation currency at this fill's rate (the accountant's answer).
     const rate = this.rates.decimalRate(quote, this.valuationCurrency) ?? null;
-    const price = decimalOf(e.price);
-    const quantity = decimalOf(e.quantity);
+    const price = figureOf(e.price, e.exact?.price);
+    const quantity = figureOf(e.quantity, e.exact?.quantity);
     const notional = price.mul(quantity);
     // A rate of exactly one leaves the (at most 20-digit) notional as it is.
     if (rate !== null)
@@ -230,7 +230,7 @@ export class EngineState {
     // The fee in the quote currency. A fee in the base asset is worth the fill price and
     // comes out of the base quantity (the venue delivers quantity − fee on a buy, takes
     // quantity + fee on a sell); a fee in another currency goes through the marks.
-    const fee = decimalOf(e.fee);
+    const fee = figureOf(e.fee, e.exact?.fee);
     // What the position sees: the fill's side and quantity, unless a fee in the base asset
     // changed the quantity delivered (then the side and size of quantity ± fee).
     let positionSide = e.side;
@@ -330,8 +330,9 @@ export class EngineState {
     // A fill at or before this balance's ts is taken as already in it.
     for (const [currency, amount] of Object.entries(e.balances)) {
       const ledger = this.cash.get(currency);
+      const exact = figureOf(amount, e.exact?.[`balances.${currency}`]);
       if (ledger !== undefined) this.cashGap.set(currency, amount - ledger.toNumber());
-      this.cash.set(currency, new Decimal(amount));
+      this.cash.set(currency, exact);
     }
     if (e.ts > this.lastBalanceTs) this.lastBalanceTs = e.ts;
   }
@@ -414,20 +415,21 @@ export class EngineState {
     if (e.positions) {
       const listed = new Set(e.positions.map((p) => p.symbol));
       for (const [symbol, position] of this.positions) if (!listed.has(symbol)) position.reset(0, 0);
-      for (const p of e.positions) {
+      for (const [i, p] of e.positions.entries()) {
         let position = this.positions.get(p.symbol);
         if (!position) {
           position = new Position(p.symbol);
           this.positions.set(p.symbol, position);
         }
-        position.reset(p.quantity, p.avg_price, e.ts);
+        const exact = (field: string) => e.exact?.[`positions.${i}.${field}`];
+        position.reset(exact('quantity') ?? p.quantity, exact('avg_price') ?? p.avg_price, e.ts);
       }
       for (const symbol of this.positions.keys()) changes.push(this.positionChange(symbol, e.ts));
     }
     if (e.balances) {
       this.cash.clear();
       for (const [currency, amount] of Object.entries(e.balances))
-        this.cash.set(currency, new Decimal(amount));
+        this.cash.set(currency, figureOf(amount, e.exact?.[`balances.${currency}`]));
       this.lastBalanceTs = e.ts;
     }
     changes.push(this.statusChange());
