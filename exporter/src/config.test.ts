@@ -53,7 +53,7 @@ describe('configuration', () => {
     [
       'a bad duration',
       { TRADEWATCH_RETURNS_PERIOD: 'hourly' },
-      /TRADEWATCH_RETURNS_PERIOD = "hourly" is not valid: expected a duration such as 1h or 1d/,
+      /TRADEWATCH_RETURNS_PERIOD = "hourly" is not valid: expected a duration of at least 1m, such as 1h or 1d/,
     ],
     [
       'a short token',
@@ -82,6 +82,37 @@ describe('configuration', () => {
       /TRADEWATCH_TLS_CERT and TRADEWATCH_TLS_KEY must be set together/,
     ],
     ['replay without a file', { TRADEWATCH_SOURCE: 'replay' }, /TRADEWATCH_REPLAY_FILE is not set/],
+    [
+      'a returns period finer than 1m',
+      { TRADEWATCH_RETURNS_PERIOD: '1ms' },
+      /TRADEWATCH_RETURNS_PERIOD = "1ms" is not valid: expected a duration of at least 1m/,
+    ],
+    [
+      'a window named twice',
+      { TRADEWATCH_WINDOWS: '1d,1d' },
+      /TRADEWATCH_WINDOWS = "1d,1d" is not valid: expected comma-separated distinct durations/,
+    ],
+    [
+      'two windows of one length',
+      { TRADEWATCH_WINDOWS: '1d,24h' },
+      /TRADEWATCH_WINDOWS = "1d,24h" is not valid/,
+    ],
+    [
+      'a port in exponent notation',
+      { TRADEWATCH_PORT: '1e4' },
+      /TRADEWATCH_PORT = "1e4" is not valid: expected an integer port/,
+    ],
+    ['a port in hex', { TRADEWATCH_PORT: '0x4C14' }, /TRADEWATCH_PORT = "0x4C14" is not valid/],
+    [
+      'more samples than memory allows',
+      { TRADEWATCH_RETURNS_PERIOD: '1m', TRADEWATCH_WINDOWS: '365d' },
+      /keeps more than 100000 equity samples per engine/,
+    ],
+    [
+      'a cap of zero',
+      { TRADEWATCH_MAX_SYMBOLS: '0' },
+      /TRADEWATCH_MAX_SYMBOLS = "0" is not valid: expected an integer from 1/,
+    ],
   ];
   it.each(bad)('refuses %s, naming the setting, the value and what is accepted', (_name, env, message) => {
     expect(() => loadConfig({ env })).toThrow(ConfigError);

@@ -54,6 +54,19 @@ export interface Config {
   journal: { enabled: boolean; fsync: 'always' | 'batch' | 'never'; snapshotEvery: number };
   /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
   galfriday: { engine: string; fills: 'execution_report' | 'fill_event' };
+  /** Distinct values each label may take (DESIGN.md, "Bounds"); one more is refused with 422. */
+  limits: CardinalityLimits;
+}
+
+export interface CardinalityLimits {
+  engines: number;
+  /** Per engine, as are the others. */
+  symbols: number;
+  strategies: number;
+  currencies: number;
+  components: number;
+  riskLimits: number;
+  venues: number;
 }
 
 type Raw = string | number | boolean | string[];
@@ -69,7 +82,10 @@ interface Setting {
 const int =
   (min: number, max: number) =>
   (v: Raw): number => {
-    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    // Plain decimal digits only: Number() would also take 1e4, 0x4C14 or 0b11.
+    const text = String(v).trim();
+    if (typeof v !== 'number' && !/^-?\d+$/.test(text)) throw new Error();
+    const n = typeof v === 'number' ? v : Number(text);
     if (!Number.isInteger(n) || n < min || n > max) throw new Error();
     return n;
   };
@@ -120,8 +136,20 @@ export function parseDuration(v: string): number {
   if (!m || Number(m[1]) <= 0) throw new Error(`not a duration: ${v}`);
   return Number(m[1]) * UNIT_MS[m[2]];
 }
-const duration = (v: Raw): number => parseDuration(String(v));
-const windows = (v: Raw) => list(v).map((w) => ({ name: w, ms: w === 'all' ? null : parseDuration(w) }));
+/** The shortest returns period: a finer one samples more than the retention can hold. */
+export const MIN_RETURNS_PERIOD_MS = 60_000;
+const returnsPeriod = (v: Raw): number => {
+  const ms = parseDuration(String(v));
+  if (ms < MIN_RETURNS_PERIOD_MS) throw new Error();
+  return ms;
+};
+const windows = (v: Raw) => {
+  const names = list(v);
+  if (names.length === 0 || new Set(names).size !== names.length) throw new Error();
+  const parsed = names.map((w) => ({ name: w, ms: w === 'all' ? null : parseDuration(w) }));
+  if (new Set(parsed.map((w) => w.ms)).size !== parsed.length) throw new Error();
+  return parsed;
+};
 const sources = (v: Raw): SourceName[] => {
   const names = list(v).map((s) => oneOf(['demo', 'nats', 'replay', 'none'] as const)(s));
   if (names.length === 0) throw new Error();
@@ -207,8 +235,8 @@ const SETTINGS: Setting[] = [
     key: 'returnsPeriodMs',
     env: 'TRADEWATCH_RETURNS_PERIOD',
     flag: 'returns-period',
-    accepts: 'a duration such as 1h or 1d',
-    parse: duration,
+    accepts: 'a duration of at least 1m, such as 1h or 1d',
+    parse: returnsPeriod,
   },
   {
     key: 'periodsPerYear',
@@ -221,7 +249,7 @@ const SETTINGS: Setting[] = [
     key: 'windows',
     env: 'TRADEWATCH_WINDOWS',
     flag: 'windows',
-    accepts: 'comma-separated durations or all, e.g. 1d,7d,30d,all',
+    accepts: 'comma-separated distinct durations or all, e.g. 1d,7d,30d,all',
     parse: windows,
   },
   {
@@ -397,6 +425,62 @@ const SETTINGS: Setting[] = [
       'execution_report (fills derived from cumulative EXECUTION_REPORTs) or fill_event (from FILL events)',
     parse: oneOf(['execution_report', 'fill_event'] as const),
   },
+  {
+    key: 'limits.engines',
+    env: 'TRADEWATCH_MAX_ENGINES',
+    flag: 'max-engines',
+    accepts:
+      'an integer from 1 to 100000: distinct engines; an event that would add one more is refused (422)',
+    parse: int(1, 100000),
+  },
+  {
+    key: 'limits.symbols',
+    env: 'TRADEWATCH_MAX_SYMBOLS',
+    flag: 'max-symbols',
+    accepts:
+      'an integer from 1 to 1000000: distinct symbols per engine; an event that would add one more is refused (422)',
+    parse: int(1, 1000000),
+  },
+  {
+    key: 'limits.strategies',
+    env: 'TRADEWATCH_MAX_STRATEGIES',
+    flag: 'max-strategies',
+    accepts:
+      'an integer from 1 to 100000: distinct strategies per engine; an event that would add one more is refused (422)',
+    parse: int(1, 100000),
+  },
+  {
+    key: 'limits.currencies',
+    env: 'TRADEWATCH_MAX_CURRENCIES',
+    flag: 'max-currencies',
+    accepts:
+      'an integer from 1 to 100000: distinct currencies per engine (balances and fees); an event that would add one more is refused (422)',
+    parse: int(1, 100000),
+  },
+  {
+    key: 'limits.components',
+    env: 'TRADEWATCH_MAX_COMPONENTS',
+    flag: 'max-components',
+    accepts:
+      'an integer from 1 to 100000: distinct health components per engine; an event that would add one more is refused (422)',
+    parse: int(1, 100000),
+  },
+  {
+    key: 'limits.riskLimits',
+    env: 'TRADEWATCH_MAX_RISK_LIMITS',
+    flag: 'max-risk-limits',
+    accepts:
+      'an integer from 1 to 100000: distinct risk limit names per engine; an event that would add one more is refused (422)',
+    parse: int(1, 100000),
+  },
+  {
+    key: 'limits.venues',
+    env: 'TRADEWATCH_MAX_VENUES',
+    flag: 'max-venues',
+    accepts:
+      'an integer from 1 to 100000: distinct venues per engine; an event that would add one more is refused (422)',
+    parse: int(1, 100000),
+  },
 ];
 
 export function defaults(): Config {
@@ -440,6 +524,15 @@ export function defaults(): Config {
     },
     journal: { enabled: true, fsync: 'batch', snapshotEvery: 100_000 },
     galfriday: { engine: 'galfriday', fills: 'execution_report' },
+    limits: {
+      engines: 100,
+      symbols: 5_000,
+      strategies: 200,
+      currencies: 1_000,
+      components: 500,
+      riskLimits: 200,
+      venues: 100,
+    },
   };
 }
 
@@ -489,6 +582,12 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
       'TRADEWATCH_TLS_CERT and TRADEWATCH_TLS_KEY must be set together (or both left unset).',
     );
   }
+  const longestWindow = Math.max(...config.windows.map((w) => w.ms ?? 0));
+  if (longestWindow / config.returnsPeriodMs > MAX_SAMPLES_KEPT) {
+    throw new ConfigError(
+      `TRADEWATCH_WINDOWS (longest ${longestWindow / 8.64e7} d) over TRADEWATCH_RETURNS_PERIOD keeps more than ${MAX_SAMPLES_KEPT} equity samples per engine: use a longer period or a shorter window.`,
+    );
+  }
   if (config.sources.includes('replay') && !config.replay.file) {
     throw new ConfigError(
       'TRADEWATCH_SOURCE includes replay, but TRADEWATCH_REPLAY_FILE is not set: name the JSONL file to replay.',
@@ -496,6 +595,9 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
   }
   return config;
 }
+
+/** Equity samples kept per engine for the finite windows (memory: about 50 bytes each). */
+const MAX_SAMPLES_KEPT = 100_000;
 
 function readConfigFile(file: string): Record<string, unknown> {
   let text: string;

@@ -89,7 +89,12 @@ export async function start(
   } else if (!options.journal) {
     log.warn('TRADEWATCH_JOURNAL is off: acknowledged events are not kept across restarts');
   }
-  const ingestor = new Ingestor(store, log, options.journal ?? durable, lastSeen);
+  const ingestor = new Ingestor(store, log, options.journal ?? durable, lastSeen, config.limits);
+  // Inside the ingest queue: the adapter reads cumulative fills as the previous batch left them.
+  ingestor.addAdapter(
+    'galfriday',
+    galFridayAdapterFor(store, { engine: config.galfriday.engine, fills: config.galfriday.fills }),
+  );
   const feedClients = { count: () => 0 };
   const metrics = buildMetrics({
     store,
@@ -117,12 +122,6 @@ export async function start(
     version: VERSION,
     blotterDir: path.resolve(__dirname, '..', '..', 'grafana-plugin', 'dist-standalone'),
     isReady: () => ready,
-    adapters: {
-      galfriday: galFridayAdapterFor(store, {
-        engine: config.galfriday.engine,
-        fills: config.galfriday.fills,
-      }),
-    },
   });
   const upgrades: Record<string, UpgradeHandler> = {};
   const server = createServer(app, config, upgrades);
@@ -143,7 +142,7 @@ export async function start(
 
   if (config.sources.includes('demo')) {
     const demo = new DemoSource(
-      (events) => ingestor.ingest(events, 'demo'),
+      (events) => ingestor.ingest({ values: events }, 'demo'),
       config.demo,
       (message) => log.error({ source: 'demo' }, message),
     );

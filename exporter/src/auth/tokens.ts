@@ -117,8 +117,17 @@ export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   constructor(private readonly perSecond: number) {}
 
-  /** Takes `cost` units; false when the key is over its rate. */
-  take(key: string, cost: number, now = Date.now()): boolean {
+  /** True while the key owes more than it has earned back (it may not start new work). */
+  exhausted(key: string, now = Date.now()): boolean {
+    return this.refill(key, now).tokens <= 0;
+  }
+
+  /** Charges work already done; the balance may go below zero (a debt paid back over time). */
+  charge(key: string, cost: number, now = Date.now()): void {
+    this.refill(key, now).tokens -= cost;
+  }
+
+  private refill(key: string, now: number): { tokens: number; at: number } {
     const burst = this.perSecond * 2;
     let b = this.buckets.get(key);
     if (!b) {
@@ -127,8 +136,6 @@ export class RateLimiter {
     }
     b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
     b.at = now;
-    if (cost > b.tokens && !(cost > burst && b.tokens >= burst)) return false;
-    b.tokens -= cost;
-    return true;
+    return b;
   }
 }

@@ -91,7 +91,7 @@ export async function replayFile(
     const batchLines = lineNumbers;
     raws = [];
     lineNumbers = [];
-    let result = await ingestor.ingest(batchRaws, 'replay');
+    let result = await ingestor.ingest({ values: batchRaws }, 'replay');
     if (!result.ok) {
       // The batch is refused as a whole: name the bad lines, then apply the good ones
       // (under --strict, only those before the first bad line).
@@ -104,7 +104,7 @@ export async function replayFile(
       const good = options.strict ? batchRaws.slice(0, firstBad) : batchRaws.filter((_, i) => !bad.has(i));
       result =
         good.length > 0
-          ? await ingestor.ingest(good, 'replay')
+          ? await ingestor.ingest({ values: good }, 'replay')
           : { ok: true, accepted: 0, applied: 0, duplicates: 0 };
       if (!result.ok) throw new Error('a batch of valid events was refused'); // cannot happen: each was valid alone
       applied += result.applied;

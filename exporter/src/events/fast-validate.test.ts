@@ -119,7 +119,7 @@ const NUMERIC = new Set([
 const valid = {
   order: {
     type: 'order',
-    ts: 1,
+    ts: 1_767_225_600_000,
     engine: 'e',
     order_id: 'o1',
     symbol: 'btc/usd',
@@ -141,7 +141,7 @@ const valid = {
     fee: '0.05',
     fee_currency: 'USD',
   },
-  mark: { type: 'mark', ts: 5, symbol: 'ETH/BTC', price: '0.05', bid: 0.049 },
+  mark: { type: 'mark', ts: 1_767_225_600_005, symbol: 'ETH/BTC', price: '0.05', bid: 0.049 },
 };
 
 describe('fastValidate', () => {

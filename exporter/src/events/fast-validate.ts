@@ -8,6 +8,7 @@
  */
 import { CURRENCY, DECIMAL_STRING, ORDER_STATUSES, ORDER_TYPES, RFC3339, SIDES, SYMBOL } from './schema';
 import type { FillEvent, MarkEvent, OrderEvent } from './schema';
+import { isTimeInBounds } from './bounds';
 
 /** Returned by a check for a value the fast path leaves to zod. */
 const ASK_ZOD = Symbol('ask zod');
@@ -46,10 +47,10 @@ const nonNegative: Check = (v) => {
   return n !== undefined && n >= 0 ? n : ASK_ZOD;
 };
 const timestamp: Check = (v) => {
-  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : ASK_ZOD;
+  if (typeof v === 'number') return Number.isInteger(v) && isTimeInBounds(v) ? v : ASK_ZOD;
   if (typeof v === 'string' && RFC3339.test(v)) {
     const ms = Date.parse(v);
-    if (Number.isFinite(ms)) return ms;
+    if (Number.isFinite(ms) && isTimeInBounds(ms)) return ms;
   }
   return ASK_ZOD;
 };

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Exactly } from './exact';
+import { isTimeInBounds, timeBoundsProblem } from './bounds';
 
 export const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -65,10 +66,14 @@ const nonNegative = decimalOf({ min: 0, message: 'must not be negative' });
 
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
-/** An RFC 3339 string or epoch milliseconds; normalized to epoch milliseconds. */
+/** An RFC 3339 string or epoch milliseconds within the bounds (bounds.ts); normalized to epoch milliseconds. */
 export const timestamp = z.unknown().transform((v, ctx): number => {
   if (typeof v === 'number') {
-    if (Number.isInteger(v) && v >= 0) return v;
+    if (Number.isInteger(v) && v >= 0) {
+      if (isTimeInBounds(v)) return v;
+      ctx.issues.push({ code: 'custom', input: v, message: timeBoundsProblem(v) });
+      return z.NEVER;
+    }
     ctx.issues.push({
       code: 'custom',
       input: v,
@@ -78,7 +83,11 @@ export const timestamp = z.unknown().transform((v, ctx): number => {
   }
   if (typeof v === 'string' && RFC3339.test(v)) {
     const ms = Date.parse(v);
-    if (Number.isFinite(ms)) return ms;
+    if (Number.isFinite(ms)) {
+      if (isTimeInBounds(ms)) return ms;
+      ctx.issues.push({ code: 'custom', input: v, message: timeBoundsProblem(ms) });
+      return z.NEVER;
+    }
   }
   ctx.issues.push({
     code: 'custom',
@@ -92,7 +101,11 @@ export const timestamp = z.unknown().transform((v, ctx): number => {
 });
 JSON_SCHEMA_OF.set(timestamp, {
   anyOf: [
-    { type: 'integer', minimum: 0, description: 'epoch milliseconds' },
+    {
+      type: 'integer',
+      minimum: 946_684_800_000,
+      description: 'epoch milliseconds, from 2000-01-01T00:00:00Z to 24 h ahead of the exporter',
+    },
     { type: 'string', format: 'date-time' },
   ],
 });

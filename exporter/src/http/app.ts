@@ -6,7 +6,6 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { decodeEvents } from '../events/decode';
 import type { Ingestor } from '../ingest/ingestor';
 import type { MetricsRegistry } from '../metrics/registry';
 import type { Store } from '../state/store';
@@ -22,15 +21,6 @@ export interface AppDeps {
   tokens: TokenRegistry;
   log: Logger;
   version: string;
-  /** Decoders of foreign event formats, by the `format` query parameter (e.g. galfriday). */
-  adapters?: Record<
-    string,
-    (
-      raws: unknown[],
-    ) =>
-      | { ok: true; events: unknown[] }
-      | { ok: false; problems: { index: number; field: string; reason: string }[] }
-  >;
   /** Directory of the standalone blotter page, served at /blotter. */
   blotterDir?: string;
   isReady: () => boolean;
@@ -147,57 +137,25 @@ export function createApp(deps: AppDeps) {
       try {
         const principal = res.locals.principal as Principal | undefined;
         const tokenName = principal?.name ?? 'anonymous';
-        const text = typeof req.body === 'string' ? req.body : '';
-        const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-        const decoded = decodeEvents(text, type !== 'application/json');
-        if (!decoded.ok) {
-          ingestor.reject('malformed_json');
-          res.status(400).json({
-            error: `the body is not valid JSON or NDJSON: ${decoded.problems[0].reason}`,
-            problems: decoded.problems,
-          });
-          return;
-        }
-        let raws = decoded.values;
-        const format = typeof req.query.format === 'string' ? req.query.format : undefined;
-        if (format !== undefined && format !== 'tradewatch') {
-          const adapter = deps.adapters?.[format];
-          if (!adapter) {
-            ingestor.reject('unknown_format', raws.length);
-            res.status(400).json({
-              error: `unknown format ${JSON.stringify(format)}; known: tradewatch${Object.keys(
-                deps.adapters ?? {},
-              )
-                .map((f) => ', ' + f)
-                .join('')}`,
-            });
-            return;
-          }
-          const adapted = adapter(raws);
-          if (!adapted.ok) {
-            ingestor.reject('invalid_event', raws.length);
-            res.status(400).json({
-              error: `${adapted.problems.length} invalid ${format} event(s); nothing of this batch was applied`,
-              problems: adapted.problems,
-            });
-            return;
-          }
-          raws = adapted.events;
-        }
-        if (!ingestRate.take(tokenName, raws.length)) {
-          ingestor.reject('rate_limited', raws.length);
+        // The cheap check before any work: a token already over its rate waits. What a batch
+        // costs is charged once it is applied, so a refused batch never costs its sender.
+        if (ingestRate.exhausted(tokenName)) {
+          ingestor.reject('rate_limited');
           res.setHeader('Retry-After', '1');
           res.status(429).json({
-            error: `token "${tokenName}" is over its ingest rate of ${config.ingestRateLimit} events/s; retry later`,
+            error: `token "${tokenName}" is over its ingest rate of ${config.ingestRateLimit} events/s (TRADEWATCH_INGEST_RATE_LIMIT); retry later`,
           });
           return;
         }
-        const result = await ingestor.ingest(raws, 'http');
+        const text = typeof req.body === 'string' ? req.body : '';
+        const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+        const format = typeof req.query.format === 'string' ? req.query.format : undefined;
+        const result = await ingestor.ingest({ text, ndjson: type !== 'application/json' }, 'http', {
+          format,
+          charge: (applied) => ingestRate.charge(tokenName, applied),
+        });
         if (!result.ok) {
-          res.status(400).json({
-            error: `${new Set(result.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
-            problems: result.problems,
-          });
+          res.status(result.status).json({ error: result.error, problems: result.problems });
           return;
         }
         // The audit trail: which named token ingested, from where (never the secret).

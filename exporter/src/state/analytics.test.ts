@@ -64,3 +64,54 @@ describe('EquityTracker sampling on event time', () => {
     expect(t.maxDrawdownAll).toBeCloseTo(0.1, 14);
   });
 });
+
+describe('EquityTracker: bounded work whatever the gap in event time', () => {
+  /** The per-period loop the tracker once ran: one return per boundary crossed. */
+  function naiveMoments(events: [number, number][], period: number) {
+    const returns: number[] = [];
+    let last: number | null = null;
+    let current: number | null = null;
+    let lastSample: number | null = null;
+    for (const [ts, equity] of events) {
+      if (last !== null && current !== null && ts > last) {
+        for (let b = Math.floor(last / period) * period + period; b <= ts; b += period) {
+          if (lastSample !== null && lastSample !== 0) returns.push(current / lastSample - 1);
+          lastSample = current;
+        }
+      }
+      if (last === null || ts > last) last = ts;
+      current = equity;
+    }
+    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    const variance = returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (returns.length - 1);
+    return { count: returns.length, mean, variance };
+  }
+
+  test('a gap of many periods gives the same moments as one return per period', () => {
+    const events: [number, number][] = [
+      [T0 + 10, 100],
+      [T0 + 3 * H + 5, 103],
+      [T0 + 250 * H + 7, 99],
+      [T0 + 251 * H + 1, 101],
+      [T0 + 900 * H, 101.5],
+      [T0 + 905 * H + 3, 100],
+    ];
+    const t = new EquityTracker({ periodMs: H, retainMs: 24 * H });
+    for (const [ts, e] of events) t.observe(ts, e);
+    const want = naiveMoments(events, H);
+    expect(t.allReturns.count).toBe(want.count);
+    expect(t.allReturns.mean).toBeCloseTo(want.mean, 12);
+    expect(t.allReturns.m2 / (t.allReturns.count - 1)).toBeCloseTo(want.variance, 12);
+  });
+
+  test('a mark 30 years later at a 1 s period (a billion boundaries) costs no more than one', () => {
+    const t = new EquityTracker({ periodMs: 1000, retainMs: 60_000 });
+    t.observe(Date.parse('2000-01-01T00:00:00.500Z'), 100);
+    const started = process.hrtime.bigint();
+    t.observe(Date.parse('2030-01-01T00:00:00.500Z'), 105);
+    // The per-period loop took minutes here; generous for a loaded machine, far below that.
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
+    expect(t.samples.length).toBeLessThanOrEqual(62);
+    expect(t.allReturns.count).toBe(946_771_200 - 1);
+  });
+});

@@ -15,6 +15,7 @@
  */
 import {
   addReturn,
+  addZeroReturns,
   emptyMoments,
   simpleReturn,
   statsOfMoments,
@@ -67,16 +68,20 @@ export class EquityTracker {
         const last = Math.floor(ts / period) * period;
         const crossed = (last - first) / period + 1;
         const value = this.current;
-        for (let i = 0; i < crossed; i++) {
-          const boundary = first + i * period;
-          if (this.lastSample !== null) {
-            const r = simpleReturn(this.lastSample.equity, value);
-            if (r !== undefined) addReturn(this.allReturns, r);
-          }
-          this.lastSample = { ts: boundary, equity: value };
-          // A long silence crosses many boundaries; only those within the retention are stored.
-          if (boundary > ts - this.options.retainMs - period) this.samples.push(this.lastSample);
+        // Every boundary crossed samples the same equity: the first return is the move since
+        // the last sample, the others are zero (closed form below), so the work is bounded
+        // by the retention, not by the gap (DESIGN.md, "Bounds").
+        if (this.lastSample !== null) {
+          const r = simpleReturn(this.lastSample.equity, value);
+          if (r !== undefined) addReturn(this.allReturns, r);
         }
+        if (crossed > 1 && simpleReturn(value, value) !== undefined)
+          addZeroReturns(this.allReturns, crossed - 1);
+        // A long silence crosses many boundaries; only those within the retention are stored.
+        const keepFrom = Math.max(first, Math.floor((ts - this.options.retainMs) / period) * period);
+        for (let boundary = keepFrom; boundary <= last; boundary += period)
+          this.samples.push({ ts: boundary, equity: value });
+        this.lastSample = { ts: last, equity: value };
         const horizon = ts - this.options.retainMs - period;
         let drop = 0;
         while (drop < this.samples.length && this.samples[drop].ts < horizon) drop++;

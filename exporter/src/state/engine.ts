@@ -26,6 +26,7 @@ import { EquityTracker, type EquityOptions } from './analytics';
 import { Rates } from './valuation';
 import { emptyRoundTripBook, recordRoundTrip, type RoundTripBook } from './round-trips';
 import { outcomeOf } from './statistics';
+import { emptyLabelValues, visitLabelValues, type LabelValues } from './label-values';
 
 /** Seconds; wide enough for both market orders (ms) and resting limit orders (hours). */
 export const FILL_TIME_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400];
@@ -104,6 +105,9 @@ export class EngineState {
   readonly eventsByType = new LabeledCounter(); // type
   lastEventTs: number | null = null;
 
+  /** Every value each bounded label has taken (the caps are checked against these). */
+  readonly labelValues: LabelValues = emptyLabelValues();
+
   // Round trips.
   readonly trips: RoundTripBook = emptyRoundTripBook();
   readonly roundTripOutcomes = new LabeledCounter(); // strategy, outcome
@@ -135,6 +139,10 @@ export class EngineState {
     this.#onNotice = onNotice;
   }
 
+  readonly #recordLabelValue = (dimension: keyof LabelValues, value: string) => {
+    this.labelValues[dimension].add(value);
+  };
+
   get rates(): Rates {
     return this.#rates;
   }
@@ -150,6 +158,7 @@ export class EngineState {
   }
 
   apply(event: TradingEvent, changes: Change[]): void {
+    visitLabelValues(event, this.#recordLabelValue);
     this.eventsByType.inc({ type: event.type });
     if (this.lastEventTs === null || event.ts > this.lastEventTs) this.lastEventTs = event.ts;
     switch (event.type) {
@@ -255,11 +264,7 @@ export class EngineState {
         );
     }
 
-    let position = this.positions.get(e.symbol);
-    if (!position) {
-      position = new Position(e.symbol);
-      this.positions.set(e.symbol, position);
-    }
+    const position = this.positionOf(e.symbol);
     const outcome = positionQuantity.isZero()
       ? position.chargeFee(feeInQuote, rate)
       : position.applyFill(positionSide, positionQuantity, price, feeInQuote, rate, e.ts);
@@ -416,13 +421,12 @@ export class EngineState {
       const listed = new Set(e.positions.map((p) => p.symbol));
       for (const [symbol, position] of this.positions) if (!listed.has(symbol)) position.reset(0, 0);
       for (const [i, p] of e.positions.entries()) {
-        let position = this.positions.get(p.symbol);
-        if (!position) {
-          position = new Position(p.symbol);
-          this.positions.set(p.symbol, position);
-        }
         const exact = (field: string) => e.exact?.[`positions.${i}.${field}`];
-        position.reset(exact('quantity') ?? p.quantity, exact('avg_price') ?? p.avg_price, e.ts);
+        this.positionOf(p.symbol).reset(
+          exact('quantity') ?? p.quantity,
+          exact('avg_price') ?? p.avg_price,
+          e.ts,
+        );
       }
       for (const symbol of this.positions.keys()) changes.push(this.positionChange(symbol, e.ts));
     }
@@ -444,6 +448,22 @@ export class EngineState {
 
   toValuation(amount: number, currency: string): number | undefined {
     return this.rates.convert(amount, currency, this.valuationCurrency);
+  }
+
+  /** The position in a symbol, opened flat on first use. */
+  private positionOf(symbol: string): Position {
+    let position = this.positions.get(symbol);
+    if (!position) {
+      position = new Position(symbol);
+      // Keeps the base currencies current one symbol at a time (a rebuild per new symbol was quadratic).
+      const bases = this.#baseCurrencies;
+      if (bases.size === this.positions.size) {
+        bases.set.add(splitSymbol(symbol)[0]);
+        bases.size += 1;
+      }
+      this.positions.set(symbol, position);
+    }
+    return position;
   }
 
   /** Currencies held as positions (the base of a traded symbol) are valued as positions, not cash. */
@@ -528,11 +548,12 @@ export class EngineState {
 
   private valuation(touched?: string): {
     equity: number | null;
-    positionGapsChanged: boolean;
+    /** How the position gaps moved: one symbol in or out, all rebuilt, or not at all. */
+    positionGaps: { symbol: string; isGap: boolean } | 'rebuilt' | null;
     cashGaps: string[];
   } {
     const pv = this.#positionValues;
-    let positionGapsChanged: boolean;
+    let positionGaps: { symbol: string; isGap: boolean } | 'rebuilt' | null;
     const local =
       touched !== undefined &&
       pv.ready &&
@@ -556,17 +577,18 @@ export class EngineState {
         }
       }
       if (isGap) pv.gaps.add(touched);
-      positionGapsChanged = wasGap !== isGap;
+      positionGaps = wasGap !== isGap ? { symbol: touched, isGap } : null;
     } else {
       const gapsBefore = pv.gaps;
       Object.assign(pv, this.valueAllPositions(), { updates: 0, ready: true });
       pv.graphSize = this.rates.graphSize;
-      positionGapsChanged = gapsBefore.size !== pv.gaps.size || [...pv.gaps].some((g) => !gapsBefore.has(g));
+      const changed = gapsBefore.size !== pv.gaps.size || [...pv.gaps].some((g) => !gapsBefore.has(g));
+      positionGaps = changed ? 'rebuilt' : null;
     }
 
     const cash = this.valueCash();
     const known = pv.values.size > 0 || cash.known;
-    return { equity: known ? pv.total + cash.total : null, positionGapsChanged, cashGaps: cash.gaps };
+    return { equity: known ? pv.total + cash.total : null, positionGaps, cashGaps: cash.gaps };
   }
   /** Derived cache of position values (private: a snapshot does not carry it; it rebuilds). */
   #positionValues = {
@@ -581,24 +603,36 @@ export class EngineState {
 
   /** Equity after an event, noting what it had to leave out. */
   private valueNow(touched?: string): number | null {
-    const { equity, positionGapsChanged, cashGaps } = this.valuation(touched);
-    const cashGapsChanged =
-      cashGaps.length !== this.#lastCashGaps.length || cashGaps.some((g, i) => g !== this.#lastCashGaps[i]);
-    // The sorted list is rebuilt only when what is left out changed (it rarely does).
-    if (!positionGapsChanged && !cashGapsChanged && this.#positionValues.ready) return equity;
+    const wasReady = this.#positionValues.ready;
+    const { equity, positionGaps, cashGaps } = this.valuation(touched);
+    const last = this.#lastCashGaps;
+    const cashGapsChanged = cashGaps.length !== last.length || cashGaps.some((g, i) => g !== last[i]);
+    if (positionGaps === null && !cashGapsChanged && wasReady) return equity;
+    // One symbol in or out is a sorted insert or removal; a full rebuild happens only on the
+    // (rare, event-counted) full revaluation, so thousands of unmarked symbols stay linear.
+    if (positionGaps !== null && positionGaps !== 'rebuilt' && !cashGapsChanged) {
+      if (positionGaps.isGap) this.addGap(positionGaps.symbol);
+      else removeSorted(this.valuationGaps, positionGaps.symbol);
+      return equity;
+    }
     this.#lastCashGaps = cashGaps;
     const gaps = [...cashGaps, ...this.#positionValues.gaps].sort();
-    if (gaps.length !== this.valuationGaps.length || gaps.some((g, i) => g !== this.valuationGaps[i])) {
-      for (const g of gaps) {
-        if (this.valuationGaps.includes(g)) continue;
-        const what = g.includes('/')
-          ? `the ${g} position (no mark, or no mark connecting its quote to ${this.valuationCurrency})`
-          : `the ${g} cash balance (no mark connecting ${g} to ${this.valuationCurrency})`;
-        this.notice('valuation_gap', g, `equity leaves out ${what}`);
-      }
-      this.valuationGaps = gaps;
+    const before = new Set(this.valuationGaps);
+    this.valuationGaps = [];
+    for (const g of gaps) {
+      if (before.has(g)) this.valuationGaps.push(g);
+      else this.addGap(g);
     }
     return equity;
+  }
+
+  /** Notes a new gap in what equity values (kept sorted) and tells it once. */
+  private addGap(g: string): void {
+    if (!insertSorted(this.valuationGaps, g)) return;
+    const what = g.includes('/')
+      ? `the ${g} position (no mark, or no mark connecting its quote to ${this.valuationCurrency})`
+      : `the ${g} cash balance (no mark connecting ${g} to ${this.valuationCurrency})`;
+    this.notice('valuation_gap', g, `equity leaves out ${what}`);
   }
 
   private leaveOut(kind: AccountingNotice['kind'], currency: string, amount: number, message: string): void {
@@ -715,6 +749,31 @@ function roundTripRow(
     outcome,
     close_fill_id: e.fill_id,
   };
+}
+
+/** Inserts into a sorted array unless present; false when it was there. */
+function insertSorted(sorted: string[], value: string): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  if (sorted[lo] === value) return false;
+  sorted.splice(lo, 0, value);
+  return true;
+}
+
+function removeSorted(sorted: string[], value: string): void {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  if (sorted[lo] === value) sorted.splice(lo, 1);
 }
 
 export function splitSymbol(symbol: string): [string, string] {

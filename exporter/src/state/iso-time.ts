@@ -15,7 +15,13 @@ let lastIso = '';
 
 export function isoTime(ms: number): string {
   if (ms !== lastMs) {
-    lastIso = Number.isInteger(ms) && ms >= MIN_MS && ms <= MAX_MS ? format(ms) : new Date(ms).toISOString();
+    // Total: a time Date cannot write (validation refuses them) never throws here.
+    lastIso =
+      Number.isInteger(ms) && ms >= MIN_MS && ms <= MAX_MS
+        ? format(ms)
+        : Number.isFinite(new Date(ms).getTime())
+          ? new Date(ms).toISOString()
+          : 'invalid time';
     lastMs = ms;
   }
   return lastIso;

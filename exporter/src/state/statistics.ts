@@ -46,6 +46,19 @@ export function addReturn(m: ReturnMoments, r: number): void {
   if (dd < m.worst) m.worst = dd;
 }
 
+/**
+ * Adds `k` returns of exactly 0 at once (a silence that crossed k more periods). Same result
+ * as k calls of addReturn(m, 0), up to rounding: Chan's parallel update of mean and M2 with
+ * a group of k zeros; the value, its peak and the downside sum do not move.
+ */
+export function addZeroReturns(m: ReturnMoments, k: number): void {
+  if (k <= 0) return;
+  const n = m.count + k;
+  m.m2 += (m.mean * m.mean * m.count * k) / n;
+  m.mean = (m.mean * m.count) / n;
+  m.count = n;
+}
+
 export interface ReturnStats {
   sharpe: number;
   sortino: number;

@@ -48,9 +48,10 @@ export class Store {
     return state;
   }
 
-  /** True when the event carries an id already applied. */
+  /** True when the event carries an id already applied, or is a fill whose (engine, fill_id) was. */
   isDuplicate(event: TradingEvent): boolean {
-    return event.id !== undefined && this.eventIds.has(`${event.engine}\u0000${event.id}`);
+    if (event.id !== undefined && this.eventIds.has(`${event.engine}\u0000${event.id}`)) return true;
+    return event.type === 'fill' && this.engines.get(event.engine)?.fillIds.has(event.fill_id) === true;
   }
 
   apply(events: readonly TradingEvent[]): ApplyResult {
@@ -65,6 +66,11 @@ export class Store {
           continue;
         }
         this.eventIds.add(key);
+      }
+      // A fill is identified by (engine, fill_id) whatever its event id (DESIGN.md, "Identity").
+      if (event.type === 'fill' && this.engines.get(event.engine)?.fillIds.has(event.fill_id)) {
+        duplicates += 1;
+        continue;
       }
       this.engine(event.engine).apply(event, changes);
       applied += 1;

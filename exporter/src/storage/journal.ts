@@ -19,6 +19,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { eventTimesInBounds } from '../events/bounds';
 import type { TradingEvent } from '../events/schema';
 import type { Journal } from '../ingest/ingestor';
 import { exportStore, importStore, type StoreSnapshot } from '../state/snapshot';
@@ -52,6 +53,8 @@ export interface RecoveryReport {
   corruptRecords: number;
   /** Records missing between the snapshot and the journal, or inside it. */
   missingRecords: number;
+  /** Journaled events left out because a time is out of bounds (DESIGN.md, "Bounds"). */
+  refusedEvents: number;
   seconds: number;
 }
 
@@ -145,6 +148,7 @@ export class DurableJournal implements Journal {
       tornBytes: 0,
       corruptRecords: 0,
       missingRecords: 0,
+      refusedEvents: 0,
       seconds: 0,
     };
     let lastSeq = 0;
@@ -201,9 +205,9 @@ export class DurableJournal implements Journal {
           `the journal cannot be written (${this.broken.message}); events are not accepted until the exporter restarts`,
         );
       if (this.eventsSinceSnapshot >= this.options.snapshotEvery) await this.takeSnapshot();
+      const handle = this.handle ?? (await this.reopen());
       const record: JournalRecord = { s: this.nextSeq, t: Date.now(), e: events as TradingEvent[] };
       const bytes = frame(JSON.stringify(record));
-      const handle = this.handle as FileHandle;
       try {
         let written = 0;
         while (written < bytes.length)
@@ -253,6 +257,19 @@ export class DurableJournal implements Journal {
     return next;
   }
 
+  /** After a failed segment switch: try again, or say clearly why nothing can be journaled. */
+  private async reopen(): Promise<FileHandle> {
+    try {
+      await this.openSegment();
+    } catch (err) {
+      throw new Error(
+        `cannot open a journal segment in ${this.options.dir} (${(err as Error).message}); events are refused until it can be written`,
+        { cause: err },
+      );
+    }
+    return this.handle as FileHandle;
+  }
+
   private async openSegment(): Promise<void> {
     const file = path.join(this.options.dir, segmentName(this.nextSeq));
     this.handle = await open(file, 'a');
@@ -279,7 +296,10 @@ export class DurableJournal implements Journal {
       const bytes = frame(JSON.stringify(file));
       // The journal moves to a new segment first, so older segments hold only records
       // the snapshot covers and can be deleted whole.
-      await this.handle?.close();
+      // Never keep a closed handle: if the new segment cannot be opened, the next append retries.
+      const old = this.handle;
+      this.handle = null;
+      await old?.close();
       await this.openSegment();
       const target = path.join(this.options.dir, snapshotName(seq));
       const tmp = `${target}.tmp`;
@@ -308,7 +328,7 @@ export class DurableJournal implements Journal {
         { err: (err as Error).message, seq },
         'journal: snapshot failed; the journal keeps growing until one succeeds',
       );
-      if (!this.handle) await this.openSegment();
+      if (!this.handle) await this.openSegment().catch(() => undefined);
     } finally {
       this.eventsSinceSnapshot = 0;
     }
@@ -393,8 +413,18 @@ async function replaySegment(
       options.log.error({ file, from: lastSeq + 1, to: record.s - 1 }, 'journal: records are missing');
     }
     lastSeq = record.s;
+    // A journal written before time fields were bounded may hold a poison time (epoch ns):
+    // it is left out, never applied, so it cannot crash-loop the exporter.
+    const events = record.e.filter((e) => eventTimesInBounds(e));
+    if (events.length < record.e.length) {
+      report.refusedEvents += record.e.length - events.length;
+      options.log.error(
+        { file, seq: record.s, events: record.e.length - events.length },
+        'journal: left out events whose time is out of bounds (journaled before the bounds existed)',
+      );
+    }
     try {
-      store.apply(record.e);
+      store.apply(events);
     } catch (err) {
       options.log.error(
         { file, seq: record.s, err: (err as Error).message },

@@ -1,0 +1,82 @@
+/**
+ * The caps on distinct label values (DESIGN.md, "Bounds"): checked for a whole batch
+ * before it is journaled, against what the state holds plus what the batch itself adds,
+ * so a batch that would create one engine, symbol, strategy… too many is refused whole
+ * (422) and nothing is folded or dropped silently.
+ */
+import type { CardinalityLimits } from '../config';
+import type { TradingEvent } from '../events/schema';
+import { visitLabelValues, type Dimension } from '../state/label-values';
+import type { Store } from '../state/store';
+
+export interface CardinalityProblem {
+  index: number;
+  field: string;
+  setting: string;
+  message: string;
+}
+
+const SETTING: Record<Dimension | 'engines', { env: string; what: string; field: string }> = {
+  engines: { env: 'TRADEWATCH_MAX_ENGINES', what: 'engines', field: 'engine' },
+  symbols: { env: 'TRADEWATCH_MAX_SYMBOLS', what: 'symbols', field: 'symbol' },
+  strategies: { env: 'TRADEWATCH_MAX_STRATEGIES', what: 'strategies', field: 'strategy' },
+  currencies: { env: 'TRADEWATCH_MAX_CURRENCIES', what: 'currencies', field: 'currency' },
+  components: { env: 'TRADEWATCH_MAX_COMPONENTS', what: 'health components', field: 'component' },
+  riskLimits: { env: 'TRADEWATCH_MAX_RISK_LIMITS', what: 'risk limit names', field: 'limits' },
+  venues: { env: 'TRADEWATCH_MAX_VENUES', what: 'venues', field: 'venue' },
+};
+
+export function checkCardinality(
+  store: Store,
+  events: readonly TradingEvent[],
+  limits: CardinalityLimits,
+): CardinalityProblem | null {
+  const newEngines = new Set<string>();
+  /** Values the batch adds, per engine and dimension. */
+  const added = new Map<string, Map<Dimension, Set<string>>>();
+  let problem: CardinalityProblem | null = null;
+
+  for (let index = 0; index < events.length && problem === null; index++) {
+    const event = events[index];
+    const state = store.engines.get(event.engine);
+    if (!state && !newEngines.has(event.engine)) {
+      if (store.engines.size + newEngines.size >= limits.engines) {
+        problem = over(index, 'engines', limits.engines, `engine ${JSON.stringify(event.engine)}`);
+        break;
+      }
+      newEngines.add(event.engine);
+    }
+    let mine = added.get(event.engine);
+    if (!mine) added.set(event.engine, (mine = new Map()));
+    const byDimension = mine;
+    visitLabelValues(event, (dimension, value) => {
+      if (problem !== null || state?.labelValues[dimension].has(value)) return;
+      let set = byDimension.get(dimension);
+      if (!set) byDimension.set(dimension, (set = new Set()));
+      if (set.has(value)) return;
+      const known = state?.labelValues[dimension].size ?? 0;
+      if (known + set.size >= limits[dimension]) {
+        problem = over(index, dimension, limits[dimension], `engine ${JSON.stringify(event.engine)}`);
+        return;
+      }
+      set.add(value);
+    });
+  }
+  return problem;
+}
+
+function over(
+  index: number,
+  dimension: Dimension | 'engines',
+  limit: number,
+  where: string,
+): CardinalityProblem {
+  const s = SETTING[dimension];
+  const scope = dimension === 'engines' ? '' : ` for ${where}`;
+  return {
+    index,
+    field: s.field,
+    setting: s.env,
+    message: `event ${index} would add one more of ${limit} allowed ${s.what}${scope}: raise ${s.env} if this is expected, or fix the producer (an id or a time in a name?)`,
+  };
+}
