@@ -11,9 +11,10 @@ export type ValueFormat = 'percent' | 'number' | 'seconds' | 'bytes';
  *
  * `expr` is a complete Prometheus alert expression: it returns exactly the series that are in
  * breach, and each series' value is the figure the summary reports (the drawdown, the ratio,
- * the seconds of silence). Grafana evaluates the same PromQL (query A), reduces it (B) and
- * fires for every series B has (C), which is how Grafana itself imports Prometheus rules; so
- * the promtool tests of the Prometheus files also prove the Grafana rules' logic.
+ * the seconds of silence). Grafana evaluates the same PromQL as an instant query and fires for
+ * every series it returns, in the shape Grafana itself gives Prometheus rules it converts
+ * (render/grafana.ts); so the promtool tests of the Prometheus files also prove the Grafana
+ * rules' logic.
  */
 export interface AlertRule {
   /** Stable Grafana uid (at most 40 characters). */

@@ -195,17 +195,25 @@ describe('alert rule provisioning', () => {
 });
 
 describe('contact points, policies, templates, mute timings', () => {
-  test('contact points take their addresses from the environment (no secret in the repo)', () => {
-    expect(contactPoints.length).toBeGreaterThanOrEqual(2);
-    const types = contactPoints.flatMap((c: any) => c.receivers.map((r: any) => r.type));
-    expect(types).toContain('webhook');
-    expect(types.some((t: string) => t === 'email' || t === 'slack')).toBe(true);
-    for (const c of contactPoints)
-      for (const r of c.receivers) {
-        const s = r.settings;
-        for (const key of ['url', 'addresses', 'recipient', 'token', 'password', 'authorization_credentials'])
-          if (s[key] !== undefined) expect(s[key]).toMatch(/^\$\{?[A-Z_]+\}?$/);
-      }
+  test('no secret in the repo: destinations from the environment, or inert placeholders', () => {
+    const fromEnv = Object.values(yamlFiles('provisioning/alerting-env')).flatMap(
+      (d: any) => d.contactPoints,
+    );
+    for (const set of [contactPoints, fromEnv]) {
+      expect(set.map((c: any) => c.name).sort()).toEqual(['tradewatch-email', 'tradewatch-webhook']);
+      const types = set.flatMap((c: any) => c.receivers.map((r: any) => r.type));
+      expect(types).toContain('webhook');
+      expect(types.some((t: string) => t === 'email' || t === 'slack')).toBe(true);
+    }
+    const settings = (set: any[]) => set.flatMap((c: any) => c.receivers.map((r: any) => r.settings));
+    for (const s of settings(fromEnv))
+      for (const key of ['url', 'addresses', 'recipient', 'token', 'password', 'authorization_credentials'])
+        if (s[key] !== undefined) expect(s[key]).toMatch(/^\$\{?[A-Z_]+\}?$/);
+    for (const s of settings(contactPoints)) {
+      for (const key of ['token', 'password', 'authorization_credentials']) expect(s[key]).toBeUndefined();
+      if (s.url) expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:9\//);
+      if (s.addresses) expect(s.addresses).toMatch(/@example\.invalid$/);
+    }
   });
   test('policies route every severity to existing receivers and mute timings', () => {
     const receivers = new Set(contactPoints.map((c: any) => c.name));

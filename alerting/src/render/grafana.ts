@@ -6,47 +6,65 @@ import { annotations, labels, VALUE_REF } from './text';
 export const PROMETHEUS_UID = 'prometheus';
 export const GRAFANA_FOLDER = 'tradewatch';
 
-const expr = (refId: string, model: Record<string, unknown>) => ({
-  refId,
-  datasourceUid: '__expr__',
-  model: { refId, datasource: { type: '__expr__', uid: '__expr__' }, ...model },
-});
+const EXPR = { type: '__expr__', uid: '__expr__' };
+
+/** Ref ids of the three nodes, as Grafana's Prometheus rule conversion names them. */
+export const REFS = { query: VALUE_REF, math: 'prometheus_math', threshold: 'threshold' } as const;
 
 /**
- * One Grafana rule: A runs the Prometheus alert expression (instant), B reduces each series to
- * its last value (what the summary prints), C is true for every series B has. The condition
- * is C. This is the shape Grafana gives Prometheus rules it imports.
+ * One Grafana rule in the shape Grafana itself gives a Prometheus alerting rule it converts
+ * (its "import to Grafana-managed rules"): `query` runs the PromQL alert expression as an
+ * instant query over the last 10 minutes; `prometheus_math` is 1 for every series the query
+ * returns, whatever its value (`is_number || is_nan || is_inf`); `threshold` fires where that is
+ * above 0, and is the condition. So, as in Prometheus, every returned series is an alert and an
+ * empty result is normal (no data: OK). Nothing reduces: an instant query has one value per
+ * series already, and the summary reads it as `$values.query.Value`. A series that disappears
+ * resolves at the next evaluation, as in Prometheus (missing_series_evals_to_resolve: 1).
  */
 export function grafanaRule(rule: AlertRule): object {
   return {
     uid: rule.uid,
     title: rule.alert,
-    condition: 'C',
+    condition: REFS.threshold,
     data: [
       {
-        refId: 'A',
+        refId: REFS.query,
         relativeTimeRange: { from: 600, to: 0 },
         datasourceUid: PROMETHEUS_UID,
         model: {
-          refId: 'A',
+          refId: REFS.query,
           datasource: { type: 'prometheus', uid: PROMETHEUS_UID },
           expr: rule.expr,
           instant: true,
           range: false,
-          editorMode: 'code',
-          intervalMs: 1000,
-          maxDataPoints: 43200,
         },
       },
-      expr(VALUE_REF, { type: 'reduce', expression: 'A', reducer: 'last' }),
-      expr('C', {
-        type: 'math',
-        expression: `is_number($${VALUE_REF}) || is_nan($${VALUE_REF}) || is_inf($${VALUE_REF})`,
-      }),
+      {
+        refId: REFS.math,
+        datasourceUid: EXPR.uid,
+        model: {
+          refId: REFS.math,
+          datasource: EXPR,
+          type: 'math',
+          expression: `is_number($${REFS.query}) || is_nan($${REFS.query}) || is_inf($${REFS.query})`,
+        },
+      },
+      {
+        refId: REFS.threshold,
+        datasourceUid: EXPR.uid,
+        model: {
+          refId: REFS.threshold,
+          datasource: EXPR,
+          type: 'threshold',
+          expression: REFS.math,
+          conditions: [{ evaluator: { type: 'gt', params: [0] } }],
+        },
+      },
     ],
     noDataState: rule.noDataState ?? 'OK',
     execErrState: 'Error',
     for: rule.for,
+    missing_series_evals_to_resolve: 1,
     annotations: annotations(rule, 'grafana'),
     labels: labels(rule),
     isPaused: false,

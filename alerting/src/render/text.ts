@@ -4,8 +4,8 @@ import { dashboardUrl, deployment } from '../thresholds';
 
 export type Target = 'prometheus' | 'grafana';
 
-/** The Grafana ref whose value the summary shows (query A reduced to its last value). */
-export const VALUE_REF = 'B';
+/** The Grafana ref whose value the summary shows: the instant query's own value per series. */
+export const VALUE_REF = 'query';
 
 function value(format: ValueFormat, target: Target): string {
   const v = target === 'prometheus' ? '$value' : `$values.${VALUE_REF}.Value`;

@@ -68,5 +68,19 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
   for (const v of spec.variables) b.withVariable(variables[v]() as never);
   const built = b.build();
   built.panels = place(spec.rows);
-  return built;
+  return forGrafana12(built);
+}
+
+/**
+ * Drops what foundation-sdk 0.0.21 writes by default but Grafana 12.3+ reads differently:
+ * - a link's `placement: "inControlsMenu"` moves it into the dashboard controls menu (scenes),
+ *   hidden until opened; without it the link shows above the dashboard;
+ * - a table's `options.footer` moved to the field config in 12.3 (we show no footer).
+ */
+export function forGrafana12(d: dashboard.Dashboard): dashboard.Dashboard {
+  d.links = d.links?.map(({ placement: _hidden, ...link }) => link);
+  for (const p of d.panels ?? []) {
+    if (p.type === 'table' && 'options' in p && p.options) delete (p.options as { footer?: unknown }).footer;
+  }
+  return d;
 }

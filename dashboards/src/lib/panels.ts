@@ -11,7 +11,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { PROMETHEUS_UID } from '@tradewatch/alerting';
+import { GRAFANA_FOLDER, PROMETHEUS_UID } from '@tradewatch/alerting';
 
 export const datasource: common.DataSourceRef = { type: 'prometheus', uid: PROMETHEUS_UID };
 
@@ -217,7 +217,12 @@ export function tablePanel(title: string, joinOn: string[], columns: Query[], o:
   return b;
 }
 
-/** Grafana's own list of firing alert rules (no query; Grafana fills it). */
+/**
+ * Grafana's own list of alerting tradewatch rules (no query; Grafana fills it). It selects them
+ * by label, not by folder: Grafana 11+ filters folders by uid only, and the folder's uid is
+ * Grafana's choice (alert provisioning creates it by title, see provisioning/dashboards).
+ * `grafana_folder` is the label Grafana gives each alert instance with its folder's title.
+ */
 export function alertListPanel(title: string) {
   return new dashboard.PanelBuilder()
     .type('alertlist')
@@ -230,10 +235,16 @@ export function alertListPanel(title: string) {
       sortOrder: 1,
       dashboardAlerts: false,
       alertName: '',
-      folder: { title: 'tradewatch' },
       showInstances: true,
-      stateFilter: { firing: true, pending: true, noData: false, normal: false, error: true },
-      alertInstanceLabelFilter: '{service="tradewatch"}',
+      stateFilter: {
+        firing: true,
+        pending: true,
+        recovering: true,
+        noData: false,
+        normal: false,
+        error: true,
+      },
+      alertInstanceLabelFilter: `{service="tradewatch", grafana_folder="${GRAFANA_FOLDER}"}`,
     });
 }
 
