@@ -1,4 +1,5 @@
 /** Raw WebSocket clients for the feed tests (the client library has its own tests). */
+import { connect as netConnect } from 'node:net';
 import WebSocket from 'ws';
 
 export interface RawFeed {
@@ -115,3 +116,83 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface HealthWatch {
+  /** Stops polling; the slowest answer (ms, a failure counts as Infinity) and how many were made. */
+  stop(): Promise<{ slowestMs: number; failures: string[]; samples: number }>;
+}
+
+/**
+ * Polls /healthz every `everyMs` while an attack runs: each answer must come within
+ * `limitMs` (a timeout, a refused connection or a non-200 is recorded as a failure).
+ */
+export function watchHealth(baseUrl: string, everyMs = 200, limitMs = 1000): HealthWatch {
+  let running = true;
+  let slowestMs = 0;
+  let samples = 0;
+  const failures: string[] = [];
+  const loop = (async () => {
+    while (running) {
+      const started = Date.now();
+      try {
+        const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(limitMs) });
+        await res.text();
+        if (res.status !== 200) failures.push(`status ${res.status}`);
+      } catch (err) {
+        failures.push(`${(err as Error).name}: ${(err as Error).message}`);
+      }
+      const took = Date.now() - started;
+      slowestMs = Math.max(slowestMs, took);
+      samples += 1;
+      await sleep(Math.max(0, everyMs - took));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { slowestMs, failures, samples };
+    },
+  };
+}
+
+/**
+ * Sends a raw HTTP request on a fresh TCP connection and resolves with what the server
+ * wrote until it closed (or until `timeoutMs`, then the socket is destroyed).
+ */
+export function rawRequest(port: number, request: string, timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect(port, '127.0.0.1', () => socket.write(request));
+    let answer = '';
+    const timer = setTimeout(() => socket.destroy(), timeoutMs);
+    socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      if (answer) resolve(answer);
+      else reject(err);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+  });
+}
+
+/** An upgrade request for /feed with a viewer token and the given extra or replaced headers. */
+export function upgradeRequest(port: number, token: string, headers: Record<string, string> = {}): string {
+  const all: Record<string, string> = {
+    Host: `127.0.0.1:${port}`,
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Version': '13',
+    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Protocol': `tradewatch.v1, tradewatch.token.${token}`,
+    ...headers,
+  };
+  const method = all[':method'] ?? 'GET';
+  delete all[':method'];
+  const lines = Object.entries(all)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}: ${v}`);
+  return `${method} /feed HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
+}

@@ -164,11 +164,26 @@ export class FeedServer {
     if (offered.length > 0 && !offered.includes(PROTOCOL)) {
       return refuse(socket, 400, `offer the subprotocol ${PROTOCOL}`);
     }
+    // The slot is held until the handshake ends, whichever way: `ws` answers a bad key,
+    // version or method with 400/405 (or drops a closed socket) without calling back.
     this.pendingUpgrades += 1;
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.pendingUpgrades -= 1;
-      this.accept(ws, address, decision.tokenName, origin);
-    });
+    let held = true;
+    const release = () => {
+      if (held) this.pendingUpgrades -= 1;
+      held = false;
+    };
+    socket.once('close', release);
+    try {
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        release();
+        socket.off('close', release);
+        this.accept(ws, address, decision.tokenName, origin);
+      });
+    } catch (err) {
+      release();
+      socket.destroy();
+      this.ctx.log.warn({ address, err: (err as Error).message }, 'feed upgrade failed');
+    }
   };
 
   private accept(ws: WebSocket, address: string, tokenName: string, origin: string | undefined): void {
