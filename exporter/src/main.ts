@@ -4,7 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
+import { DataDirLockedError, lockDataDir, type DataDirLock } from './storage/data-dir-lock';
 import { createLogger, type Logger } from './log';
 import { Store } from './state/store';
 import { Ingestor, type Journal } from './ingest/ingestor';
@@ -14,6 +15,7 @@ import { createApp } from './http/app';
 import { closeServer, createServer, listen, type UpgradeHandler } from './server';
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
+import { openHistory, type HistoryWriter } from './history';
 import { galFridayAdapterFor } from './ingest/galfriday';
 import { NatsSource } from './sources/nats';
 import { ReplaySource } from './sources/replay';
@@ -27,6 +29,8 @@ export interface Exporter {
   ingestor: Ingestor;
   /** Tokens made on a first run (null when the operator configured tokens). */
   generated: { ingest: string; viewer: string } | null;
+  /** The trade history's writer (null when TRADEWATCH_HISTORY is off). */
+  history: HistoryWriter | null;
   stop(): Promise<void>;
 }
 
@@ -50,12 +54,34 @@ export async function start(
   options: { log?: Logger; journal?: Journal; extensions?: Extension[] } = {},
 ): Promise<Exporter> {
   const log = options.log ?? createLogger(config.logLevel);
-  mkdirSync(config.dataDir, { recursive: true });
+  const dataDir = `TRADEWATCH_DATA_DIR=${config.dataDir}`;
+  settingMustWork(dataDir, 'cannot be made a directory', () =>
+    mkdirSync(config.dataDir, { recursive: true }),
+  );
+  // One exporter per data dir; refused (naming the holder) before anything is read or written.
+  const lock = settingMustWork(dataDir, 'cannot hold the exporter lock', () => lockDataDir(config.dataDir));
+  try {
+    return await startLocked(config, options, log, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
 
+async function startLocked(
+  config: Config,
+  options: { log?: Logger; journal?: Journal; extensions?: Extension[] },
+  log: Logger,
+  lock: DataDirLock,
+): Promise<Exporter> {
   const tokens = new TokenRegistry();
   let generated: Exporter['generated'] = null;
   if (config.ingestTokens.length === 0 && config.viewerTokens.length === 0) {
-    const made = loadOrCreateTokens(config.dataDir);
+    const made = settingMustWork(
+      `TRADEWATCH_DATA_DIR=${config.dataDir}`,
+      'cannot keep the generated tokens',
+      () => loadOrCreateTokens(config.dataDir),
+    );
     generated = { ingest: made.ingest.secret, viewer: made.viewer.secret };
     tokens.add('ingest', [made.ingest]);
     tokens.add('viewer', [made.viewer]);
@@ -74,6 +100,8 @@ export async function start(
     onNotice: (n) =>
       log.warn({ engine: n.engine, kind: n.kind, subject: n.subject }, `accounting incomplete: ${n.message}`),
   });
+  // The history listens before the journal replays, so rows the store lacks are written again.
+  const history = openHistory(config, log)?.attach(store) ?? null;
   // The state is restored (snapshot + journal) before anything listens or ingests.
   const lastSeen = new Map<string, number>();
   let durable: DurableJournal | null = null;
@@ -85,6 +113,7 @@ export async function start(
       log,
       version: VERSION,
       lastSeen,
+      beforeSnapshot: history ? () => history.drain() : undefined,
     });
   } else if (!options.journal) {
     log.warn('TRADEWATCH_JOURNAL is off: acknowledged events are not kept across restarts');
@@ -122,9 +151,14 @@ export async function start(
     version: VERSION,
     blotterDir: path.resolve(__dirname, '..', '..', 'grafana-plugin', 'dist-standalone'),
     isReady: () => ready,
+    history: history?.store ?? null,
   });
   const upgrades: Record<string, UpgradeHandler> = {};
-  const server = createServer(app, config, upgrades);
+  const server = settingMustWork(
+    `TRADEWATCH_TLS_CERT=${config.tls.cert} and TRADEWATCH_TLS_KEY=${config.tls.key}`,
+    'cannot be loaded',
+    () => createServer(app, config, upgrades),
+  );
 
   const stoppers: { stop(): Promise<void> }[] = [];
   // The live feed (/feed) is part of every exporter; other extensions come after it.
@@ -133,7 +167,14 @@ export async function start(
     if (s) stoppers.push(s);
   }
 
-  const port = await listen(server, config.port, config.host);
+  const port = await listen(server, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
+    for (const s of stoppers) void s.stop();
+    throw new ConfigError(
+      err.code === 'EADDRINUSE' || err.code === 'EACCES'
+        ? `TRADEWATCH_PORT=${config.port} cannot be listened on at ${config.host}: ${err.message}`
+        : `TRADEWATCH_HOST=${config.host} cannot be listened on (port ${config.port}): ${err.message}`,
+    );
+  });
   const scheme = config.tls.cert ? 'https' : 'http';
   log.info(
     { port, host: config.host, version: VERSION, sources: config.sources, dataDir: config.dataDir },
@@ -168,13 +209,29 @@ export async function start(
     store,
     ingestor,
     generated,
+    history,
     stop: () =>
       (stopping ??= (async () => {
         ready = false;
         for (const s of stoppers.reverse()) await s.stop();
         await closeServer(server);
         await durable?.close();
+        await history?.close();
+        lock.release();
         log.info('tradewatch exporter stopped');
       })()),
   };
+}
+
+/**
+ * Start-up steps that fail on a setting's value (a data dir that is a file or read-only, a
+ * missing TLS file, a host that is not ours): the error names the setting, not just an errno.
+ */
+function settingMustWork<T>(setting: string, what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DataDirLockedError) throw err;
+    throw new ConfigError(`${setting} ${what}: ${(err as Error).message}`, { cause: err });
+  }
 }

@@ -3,7 +3,7 @@
  * so neither content nor length leaks); logs name the token, never its secret.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NamedToken } from '../config';
 
@@ -63,17 +63,26 @@ export interface GeneratedTokens {
  */
 export function loadOrCreateTokens(dataDir: string): GeneratedTokens {
   const file = path.join(dataDir, 'tokens.json');
-  try {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as { ingest: string; viewer: string };
-    if (typeof saved.ingest === 'string' && typeof saved.viewer === 'string') {
-      return {
-        ingest: { name: 'generated-ingest', secret: saved.ingest },
-        viewer: { name: 'generated-viewer', secret: saved.viewer },
-        fresh: false,
-      };
+  if (existsSync(file)) {
+    // Present but damaged: refused, never silently replaced (engines holding the old tokens would get 401).
+    let saved: { ingest?: unknown; viewer?: unknown } | null = null;
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8')) as { ingest?: unknown; viewer?: unknown };
+    } catch (err) {
+      throw new Error(
+        `the generated tokens file ${file} cannot be read (${(err as Error).message}): restore it, or delete it to generate new tokens`,
+        { cause: err },
+      );
     }
-  } catch {
-    // Missing or unreadable: make new ones below.
+    if (typeof saved?.ingest !== 'string' || typeof saved.viewer !== 'string')
+      throw new Error(
+        `the generated tokens file ${file} lacks an ingest or viewer token: restore it, or delete it to generate new tokens`,
+      );
+    return {
+      ingest: { name: 'generated-ingest', secret: saved.ingest },
+      viewer: { name: 'generated-viewer', secret: saved.viewer },
+      fresh: false,
+    };
   }
   mkdirSync(dataDir, { recursive: true });
   const ingest = generateSecret();

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ConfigError, describeSettings, loadConfig } from '../config';
 import { createLogger } from '../log';
 import { start } from '../main';
+import { DataDirLockedError } from '../storage/data-dir-lock';
 import { VERSION } from '../version';
 import { registerReplayCommand } from './replay';
 
@@ -29,6 +30,11 @@ serve.action(async (flags: Record<string, string>) => {
   }
   const log = createLogger(config.logLevel);
   const exporter = await start(config, { log }).catch((err: Error) => {
+    // A setting that does not work (data dir, lock, TLS files, host, port): named, exit 2.
+    if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+      process.stderr.write(`tradewatch: cannot start: ${err.message}\n`);
+      process.exit(2);
+    }
     log.fatal({ err }, `cannot start: ${err.message}`);
     process.exit(1);
   });

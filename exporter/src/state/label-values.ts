@@ -31,18 +31,11 @@ export function emptyLabelValues(): LabelValues {
 
 type Visit = (dimension: Dimension, value: string) => void;
 
-function symbolAndCurrencies(symbol: string, visit: Visit): void {
-  visit('symbols', symbol);
-  const slash = symbol.indexOf('/');
-  visit('currencies', symbol.slice(0, slash));
-  visit('currencies', symbol.slice(slash + 1));
-}
-
 function order(
   o: { symbol: string; strategy?: string; fee_currency?: string; venue?: string },
   visit: Visit,
 ): void {
-  symbolAndCurrencies(o.symbol, visit);
+  visit('symbols', o.symbol);
   if (o.strategy !== undefined) visit('strategies', o.strategy);
   if (o.fee_currency !== undefined) visit('currencies', o.fee_currency);
   if (o.venue !== undefined) visit('venues', o.venue);
@@ -55,7 +48,9 @@ export function visitLabelValues(event: TradingEvent, visit: Visit): void {
       order(event, visit);
       break;
     case 'fill':
-      symbolAndCurrencies(event.symbol, visit);
+      visit('symbols', event.symbol);
+      // A fill moves cash in its quote currency (and its fee's): those become cash labels.
+      visit('currencies', event.symbol.slice(event.symbol.indexOf('/') + 1));
       if (event.strategy !== undefined) visit('strategies', event.strategy);
       if (event.fee_currency !== undefined) visit('currencies', event.fee_currency);
       break;
@@ -78,13 +73,15 @@ export function visitLabelValues(event: TradingEvent, visit: Visit): void {
       break;
     case 'health':
       visit('components', event.component);
-      visit('venues', event.venue ?? event.component);
+      // As the engine labels venue latency and errors (engine.ts, applyHealth).
+      if (event.latency_seconds !== undefined || event.error !== undefined || event.status === 'down')
+        visit('venues', event.venue ?? event.component);
       break;
     case 'alert':
       break;
     case 'snapshot':
       for (const o of event.orders) order(o, visit);
-      if (event.positions) for (const p of event.positions) symbolAndCurrencies(p.symbol, visit);
+      if (event.positions) for (const p of event.positions) visit('symbols', p.symbol);
       if (event.balances) for (const currency of Object.keys(event.balances)) visit('currencies', currency);
       break;
   }
