@@ -3,7 +3,7 @@ import { PanelPlugin } from '@grafana/data';
 import { BlotterPanel } from './components/BlotterPanel';
 import { ColumnsEditor } from './components/editors/ColumnsEditor';
 import { TokenEditor, TOKEN_WARNING } from './components/editors/TokenEditor';
-import { ALL_COLUMNS, DEFAULT_OPTIONS } from './constants';
+import { DEFAULT_OPTIONS } from './constants';
 import type { BlotterOptions } from './types';
 
 const FEED = ['Feed'];
@@ -63,7 +63,7 @@ export const plugin = new PanelPlugin<BlotterOptions>(BlotterPanel).setPanelOpti
       path: 'columns',
       name: 'Columns',
       description: 'A narrow panel hides the less important columns first.',
-      defaultValue: ALL_COLUMNS,
+      defaultValue: DEFAULT_OPTIONS.columns,
       editor: ColumnsEditor,
       category: DISPLAY,
     })

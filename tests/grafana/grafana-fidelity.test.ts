@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { ALL_COLUMNS, DEFAULT_OPTIONS } from '../../grafana-plugin/src/constants';
 import { dashboards, grafanaRules, panels, rel, yamlFiles } from './grafana-files';
 
 const alerting = yamlFiles('provisioning/alerting');
@@ -169,5 +170,18 @@ describe('docker compose up builds the plugin first', () => {
     const [name, builder] = builders[0] as [string, any];
     expect(builder.working_dir).toMatch(/grafana-plugin$/);
     expect(services.grafana.depends_on[name]).toEqual({ condition: 'service_completed_successfully' });
+  });
+});
+
+describe("the Overview's blotter panel", () => {
+  test('shows the columns the plugin shows by default, fees included (one source: the plugin)', () => {
+    const blotter = panels(dashboards()['overview.json']).find(
+      (p) => p.type === 'tradewatch-blotter-panel',
+    ) as any;
+    // Grafana fills an option the panel JSON leaves out with the plugin's default (module.ts).
+    const shown = blotter.options.columns ?? DEFAULT_OPTIONS.columns;
+    expect(shown).toEqual(ALL_COLUMNS);
+    expect(shown).toContain('fees');
+    expect(blotter.options).not.toHaveProperty('columns');
   });
 });

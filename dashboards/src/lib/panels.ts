@@ -248,7 +248,11 @@ export function alertListPanel(title: string) {
     });
 }
 
-/** The tradewatch blotter panel plugin: live active orders from the exporter's feed. */
+/**
+ * The tradewatch blotter panel plugin: live active orders from the exporter's feed. No
+ * `columns`: Grafana fills a missing option with the plugin's default (DEFAULT_OPTIONS in
+ * grafana-plugin/src/constants.ts), so the dashboard never keeps a drifting copy of it.
+ */
 export function blotterPanel(title: string) {
   return new dashboard.PanelBuilder()
     .type('tradewatch-blotter-panel')
@@ -263,20 +267,6 @@ export function blotterPanel(title: string) {
       engineFilter: '$engine',
       strategyFilter: '$strategy',
       symbolFilter: '$symbol',
-      columns: [
-        'created',
-        'engine',
-        'strategy',
-        'symbol',
-        'side',
-        'type',
-        'quantity',
-        'filled',
-        'limitPrice',
-        'avgFillPrice',
-        'status',
-        'age',
-      ],
       density: 'compact',
       flash: true,
       closedRetentionSeconds: 5,

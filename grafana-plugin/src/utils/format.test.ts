@@ -21,8 +21,17 @@ describe('format', () => {
 
   it('formats times, with the date when not today', () => {
     const now = new Date(2024, 5, 1, 15, 0, 0).getTime();
-    expect(formatTime(new Date(2024, 5, 1, 9, 5, 7).getTime(), now)).toBe('09:05:07');
-    expect(formatTime(new Date(2024, 4, 31, 9, 5, 7).getTime(), now)).toBe('2024-05-31 09:05:07');
-    expect(formatTime(0, now)).toBe('—');
+    expect(formatTime(new Date(2024, 5, 1, 9, 5, 7).getTime(), { now })).toBe('09:05:07');
+    expect(formatTime(new Date(2024, 4, 31, 9, 5, 7).getTime(), { now })).toBe('2024-05-31 09:05:07');
+    expect(formatTime(0, { now })).toBe('—');
+  });
+
+  it("formats times in a Grafana time zone, the day as that zone's day", () => {
+    const now = Date.UTC(2024, 5, 1, 15, 0, 0); // 2024-06-02 00:00 in Tokyo
+    const t = Date.UTC(2024, 5, 1, 16, 0, 0);
+    expect(formatTime(t, { now, timeZone: 'Asia/Tokyo' })).toBe('01:00:00');
+    expect(formatTime(Date.UTC(2024, 5, 1, 9, 5, 7), { now, timeZone: 'Asia/Tokyo' })).toBe('2024-06-01 18:05:07');
+    expect(formatTime(t, { now, timeZone: 'utc' })).toBe('16:00:00');
+    expect(formatTime(t, { now, timeZone: 'America/New_York' })).toBe('12:00:00');
   });
 });

@@ -1,3 +1,6 @@
+import { dateTimeFormat } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
+
 const numberFormats = new Map<number, Intl.NumberFormat>();
 
 function numberFormat(maxDigits: number): Intl.NumberFormat {
@@ -52,20 +55,21 @@ export function formatAge(ms: number): string {
   return `${d}d ${String(h % 24).padStart(2, '0')}h`;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Local wall-clock time HH:MM:SS; with the date in front when not today. */
-export function formatTime(ms: number, now: number = Date.now()): string {
+/**
+ * Wall-clock time HH:mm:ss in a Grafana time zone (the dashboard's, from PanelProps: 'browser',
+ * 'utc' or an IANA name), with the date in front when it is not the same day there as `now`.
+ * Formatted by @grafana/data, as Grafana formats its own times.
+ */
+export function formatTime(
+  ms: number,
+  { now = Date.now(), timeZone = 'browser' }: { now?: number; timeZone?: TimeZone } = {}
+): string {
   if (!ms) {
     return '—';
   }
-  const d = new Date(ms);
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  const today = new Date(now);
-  if (d.toDateString() === today.toDateString()) {
-    return time;
-  }
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+  const day = dateTimeFormat(ms, { timeZone, format: 'YYYY-MM-DD' });
+  const time = dateTimeFormat(ms, { timeZone, format: 'HH:mm:ss' });
+  return day === dateTimeFormat(now, { timeZone, format: 'YYYY-MM-DD' }) ? time : `${day} ${time}`;
 }
 
 export const STATUS_LABELS: Record<string, string> = {

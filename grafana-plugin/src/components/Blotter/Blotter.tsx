@@ -1,4 +1,5 @@
 import React, { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
+import type { TimeZone } from '@grafana/schema';
 import { useStyles2 } from '@grafana/ui';
 
 import { ROW_HEIGHTS, TEST_IDS } from '../../constants';
@@ -28,6 +29,8 @@ export interface BlotterProps {
   options: BlotterDisplayOptions;
   width: number;
   height: number;
+  /** The dashboard's time zone (PanelProps.timeZone); 'browser' on the standalone page. */
+  timeZone?: TimeZone;
   /** Standalone page: lets the user enter another token after a 401. */
   onChangeToken?: () => void;
   unconfiguredHint?: string;
@@ -47,6 +50,7 @@ export const Blotter = ({
   options,
   width,
   height,
+  timeZone = 'browser',
   onChangeToken,
   unconfiguredHint,
 }: BlotterProps) => {
@@ -96,6 +100,7 @@ export const Blotter = ({
         matched={view.matched}
         closed={closed}
         state={state}
+        timeZone={timeZone}
       />
       {url && (
         <BlotterToolbar
@@ -111,7 +116,7 @@ export const Blotter = ({
         <div className={styles.banner} role="alert" data-testid={TEST_IDS.state.banner} data-kind={problem.kind}>
           <strong>{problem.message}</strong>
           {state.status === 'reconnecting' && state.staleSince
-            ? ` — showing the orders as of ${formatTime(state.staleSince)}`
+            ? ` — showing the orders as of ${formatTime(state.staleSince, { timeZone })}`
             : ''}
         </div>
       )}
@@ -125,6 +130,7 @@ export const Blotter = ({
           onSort={toggle}
           rowHeight={rowHeight}
           flash={options.flash}
+          timeZone={timeZone}
           width={width}
           height={Math.max(rowHeight * 3, height - CHROME_HEIGHT)}
         />

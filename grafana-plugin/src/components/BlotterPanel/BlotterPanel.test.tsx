@@ -16,12 +16,16 @@ jest.mock('../../feed', () => ({
 const replacer = (values: Record<string, string>): ReplaceVariables =>
   ((v: string) => v.replace(/\$(\w+)/g, (m, k) => values[k] ?? m)) as ReplaceVariables;
 
-function props(options: Partial<BlotterOptions>, replaceVariables: ReplaceVariables): PanelProps<BlotterOptions> {
+function props(
+  options: Partial<BlotterOptions>,
+  replaceVariables: ReplaceVariables,
+  timeZone = 'utc'
+): PanelProps<BlotterOptions> {
   return {
     id: 1,
     data: { series: [], state: LoadingState.Done, timeRange: getDefaultTimeRange() },
     timeRange: getDefaultTimeRange(),
-    timeZone: 'utc',
+    timeZone,
     options: { ...DEFAULT_OPTIONS, ...options },
     onOptionsChange: jest.fn(),
     onFieldConfigChange: jest.fn(),
@@ -67,6 +71,18 @@ describe('BlotterPanel', () => {
     expect(mockFactory.last().subscriptions[0].filter).toEqual({ engine: 'e2' });
     unmount();
     expect(mockFactory.last().closed).toBe(true);
+  });
+
+  it.each([
+    ['utc', '2024-06-01 09:05:07'],
+    ['Asia/Tokyo', '2024-06-01 18:05:07'],
+    ['America/New_York', '2024-06-01 05:05:07'],
+  ])("shows times in the dashboard's time zone (%s)", async (timeZone, shown) => {
+    render(<BlotterPanel {...props({ columns: ['created', 'symbol'] }, replacer({}), timeZone)} />);
+    act(() => mockFactory.last().snapshot([order({ order_id: 'tz1', created_at: '2024-06-01T09:05:07Z' })]));
+    await screen.findByTestId(TEST_IDS.blotter.row);
+    const cell = document.querySelector(`[data-testid="${TEST_IDS.blotter.cell}"][data-column="created"]`);
+    expect(cell).toHaveTextContent(shown);
   });
 
   it('asks for a feed URL when there is none', () => {

@@ -10,8 +10,11 @@ import { Blotter } from '../Blotter';
 
 export type BlotterPanelProps = PanelProps<BlotterOptions>;
 
-/** The panel: options and dashboard variables in, a live blotter out. No data frames are used. */
-export const BlotterPanel = ({ options, width, height, replaceVariables }: BlotterPanelProps) => {
+/**
+ * The panel: options, dashboard variables and time zone in, a live blotter out. No data frames
+ * are used.
+ */
+export const BlotterPanel = ({ options, width, height, timeZone, replaceVariables }: BlotterPanelProps) => {
   const o = { ...DEFAULT_OPTIONS, ...options };
   const feedOptions = useInterpolatedOptions(o, replaceVariables);
   const feed = useFeedOrders({
@@ -30,6 +33,7 @@ export const BlotterPanel = ({ options, width, height, replaceVariables }: Blott
       options={o}
       width={width}
       height={height}
+      timeZone={timeZone}
     />
   );
 };

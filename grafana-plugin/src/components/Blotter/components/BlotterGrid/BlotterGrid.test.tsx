@@ -16,6 +16,7 @@ describe('BlotterGrid', () => {
     const onSort = jest.fn();
     render(
       <BlotterGrid
+        timeZone="utc"
         rows={rows}
         columns={['symbol', 'quantity']}
         sort={{ column: 'quantity', direction: 'desc' }}
@@ -37,6 +38,7 @@ describe('BlotterGrid', () => {
   it('keeps the DOM small and scrolls the cursor into view', () => {
     render(
       <BlotterGrid
+        timeZone="utc"
         rows={rows}
         columns={['symbol']}
         sort={{ column: 'created', direction: 'desc' }}

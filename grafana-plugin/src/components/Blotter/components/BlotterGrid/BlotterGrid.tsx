@@ -1,5 +1,6 @@
 import React, { useCallback, useId, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import type { TimeZone } from '@grafana/schema';
 import { useStyles2 } from '@grafana/ui';
 
 import { TEST_IDS } from '../../../../constants';
@@ -17,6 +18,8 @@ export interface BlotterGridProps {
   onSort: (column: ColumnId) => void;
   rowHeight: number;
   flash: boolean;
+  /** The dashboard's time zone ('browser' outside Grafana). */
+  timeZone: TimeZone;
   /** Size hint for the first render (and for jsdom, which has no layout). */
   width: number;
   height: number;
@@ -29,7 +32,17 @@ const HEADER_HEIGHT = 32;
  * rows in view (plus a few) are in the DOM. Keyboard: Tab to the grid, then arrows, Page
  * Up/Down, Home/End; Enter or Space on a column header sorts.
  */
-export const BlotterGrid = ({ rows, columns, sort, onSort, rowHeight, flash, width, height }: BlotterGridProps) => {
+export const BlotterGrid = ({
+  rows,
+  columns,
+  sort,
+  onSort,
+  rowHeight,
+  flash,
+  timeZone,
+  width,
+  height,
+}: BlotterGridProps) => {
   const styles = useStyles2(getStyles);
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow(1000);
@@ -119,6 +132,7 @@ export const BlotterGrid = ({ rows, columns, sort, onSort, rowHeight, flash, wid
                 height={rowHeight}
                 top={item.start}
                 now={now}
+                timeZone={timeZone}
                 flash={flash}
                 active={item.index === keyboard.activeIndex}
               />

@@ -13,6 +13,7 @@ describe('BlotterHeader', () => {
         matched={1234}
         closed={2}
         state={{ status: 'live', since: Date.now() }}
+        timeZone="utc"
       />
     );
     expect(screen.getByTestId(TEST_IDS.header.orders)).toHaveTextContent('1,234');

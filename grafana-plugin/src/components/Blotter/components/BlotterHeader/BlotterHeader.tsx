@@ -1,5 +1,6 @@
 import React from 'react';
 import type { ConnectionState } from '@tradewatch/feed-client';
+import type { TimeZone } from '@grafana/schema';
 import { useStyles2 } from '@grafana/ui';
 
 import { TEST_IDS } from '../../../../constants';
@@ -15,10 +16,11 @@ export interface BlotterHeaderProps {
   matched: number;
   closed: number;
   state: ConnectionState;
+  timeZone: TimeZone;
 }
 
 /** Counts of the active orders (as filtered), their buy and sell notional, and the connection. */
-export const BlotterHeader = ({ summary, shown, matched, closed, state }: BlotterHeaderProps) => {
+export const BlotterHeader = ({ summary, shown, matched, closed, state, timeZone }: BlotterHeaderProps) => {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.header} data-testid={TEST_IDS.header.root}>
@@ -50,7 +52,7 @@ export const BlotterHeader = ({ summary, shown, matched, closed, state }: Blotte
           </div>
         )}
       </dl>
-      <ConnectionIndicator state={state} />
+      <ConnectionIndicator state={state} timeZone={timeZone} />
     </div>
   );
 };

@@ -14,6 +14,7 @@ const base = {
   flash: true,
   active: false,
   id: 'r1',
+  timeZone: 'utc',
 };
 
 describe('BlotterRow', () => {

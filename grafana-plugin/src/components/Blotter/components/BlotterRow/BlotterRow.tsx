@@ -1,4 +1,5 @@
 import React, { memo } from 'react';
+import type { TimeZone } from '@grafana/schema';
 import { useStyles2 } from '@grafana/ui';
 
 import { FLASH_MS, TEST_IDS } from '../../../../constants';
@@ -17,6 +18,8 @@ export interface BlotterRowProps {
   height: number;
   top: number;
   now: number;
+  /** The dashboard's time zone for the created time. */
+  timeZone: TimeZone;
   flash: boolean;
   active: boolean;
   id: string;
@@ -31,6 +34,7 @@ export const BlotterRow = memo(function BlotterRow({
   height,
   top,
   now,
+  timeZone,
   flash,
   active,
   id,
@@ -62,18 +66,24 @@ export const BlotterRow = memo(function BlotterRow({
           data-testid={TEST_IDS.blotter.cell}
           data-column={c}
         >
-          {renderCell(c, row, now, styles)}
+          {renderCell(c, row, now, timeZone, styles)}
         </div>
       ))}
     </div>
   );
 });
 
-function renderCell(column: ColumnId, row: Row, now: number, styles: ReturnType<typeof getStyles>): React.ReactNode {
+function renderCell(
+  column: ColumnId,
+  row: Row,
+  now: number,
+  timeZone: TimeZone,
+  styles: ReturnType<typeof getStyles>
+): React.ReactNode {
   const { order } = row;
   switch (column) {
     case 'created':
-      return <span className={styles.muted}>{formatTime(rowCreatedMs(row), now)}</span>;
+      return <span className={styles.muted}>{formatTime(rowCreatedMs(row), { now, timeZone })}</span>;
     case 'engine':
       return order.engine;
     case 'strategy':

@@ -1,5 +1,6 @@
 import React from 'react';
 import type { ConnectionState } from '@tradewatch/feed-client';
+import type { TimeZone } from '@grafana/schema';
 import { useStyles2 } from '@grafana/ui';
 
 import { TEST_IDS } from '../../../../constants';
@@ -8,14 +9,19 @@ import { getStyles } from './ConnectionIndicator.styles';
 
 export interface ConnectionIndicatorProps {
   state: ConnectionState;
+  /** The dashboard's time zone ('browser' by default). */
+  timeZone?: TimeZone;
 }
 
 type Tone = 'live' | 'pending' | 'stale' | 'off';
 
-export function describeConnection(state: ConnectionState): { tone: Tone; label: string; detail: string } {
+export function describeConnection(
+  state: ConnectionState,
+  timeZone: TimeZone = 'browser'
+): { tone: Tone; label: string; detail: string } {
   switch (state.status) {
     case 'live':
-      return { tone: 'live', label: 'Live', detail: `live since ${formatTime(state.since)}` };
+      return { tone: 'live', label: 'Live', detail: `live since ${formatTime(state.since, { timeZone })}` };
     case 'connecting':
       return {
         tone: 'pending',
@@ -23,7 +29,7 @@ export function describeConnection(state: ConnectionState): { tone: Tone; label:
         detail: state.attempt > 0 ? `connecting, attempt ${state.attempt + 1}` : 'connecting to the feed',
       };
     case 'reconnecting': {
-      const stale = state.staleSince ? `stale since ${formatTime(state.staleSince)}` : '';
+      const stale = state.staleSince ? `stale since ${formatTime(state.staleSince, { timeZone })}` : '';
       return {
         tone: state.staleSince ? 'stale' : 'pending',
         label: 'Reconnecting',
@@ -36,10 +42,11 @@ export function describeConnection(state: ConnectionState): { tone: Tone; label:
 }
 
 /** Live, connecting, reconnecting (stale since a time) or disconnected. */
-export const ConnectionIndicator = ({ state }: ConnectionIndicatorProps) => {
+export const ConnectionIndicator = ({ state, timeZone = 'browser' }: ConnectionIndicatorProps) => {
   const styles = useStyles2(getStyles);
-  const { tone, label, detail } = describeConnection(state);
-  const staleSince = state.status === 'reconnecting' && state.staleSince ? formatTime(state.staleSince) : null;
+  const { tone, label, detail } = describeConnection(state, timeZone);
+  const staleSince =
+    state.status === 'reconnecting' && state.staleSince ? formatTime(state.staleSince, { timeZone }) : null;
   return (
     <div
       className={styles.wrapper}
