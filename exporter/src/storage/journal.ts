@@ -22,10 +22,19 @@ import type { Logger } from 'pino';
 import { eventTimesInBounds } from '../events/bounds';
 import type { TradingEvent } from '../events/schema';
 import type { Journal } from '../ingest/ingestor';
-import { exportStore, importStore, type StoreSnapshot } from '../state/snapshot';
+import { exportStore, exportStoreAsync, importStore, type StoreSnapshot } from '../state/snapshot';
 import type { Store } from '../state/store';
 import { Distribution } from '../state/tallies';
-import { frame, scanAll, scanLines, unfinished, type BadRecord, type GoodRecord } from './records';
+import { crc32 } from 'node:zlib';
+import {
+  frame,
+  jsonPieces,
+  scanAll,
+  scanLines,
+  unfinished,
+  type BadRecord,
+  type GoodRecord,
+} from './records';
 
 export type FsyncPolicy = 'always' | 'batch' | 'never';
 
@@ -39,6 +48,12 @@ export interface DurabilityOptions {
   version: string;
   /** Wall-clock time each engine was last heard from (kept across restarts). */
   lastSeen: Map<string, number>;
+  /**
+   * Asked before each snapshot: true when every consumer of the state's changes (the trade
+   * history) has what the state emitted so far. False puts the snapshot off, so the journal
+   * keeps the records whose rows a consumer still lacks, and a restart emits them again.
+   */
+  beforeSnapshot?: () => Promise<boolean>;
 }
 
 export interface RecoveryReport {
@@ -204,7 +219,9 @@ export class DurableJournal implements Journal {
         throw new Error(
           `the journal cannot be written (${this.broken.message}); events are not accepted until the exporter restarts`,
         );
-      if (this.eventsSinceSnapshot >= this.options.snapshotEvery) await this.takeSnapshot();
+      // Between batches (the ingest queue waits on this append), so the state holds still
+      // while the snapshot is written in slices and the event loop keeps turning.
+      if (this.eventsSinceSnapshot >= this.options.snapshotEvery) await this.takeSnapshot(true);
       const handle = this.handle ?? (await this.reopen());
       const record: JournalRecord = { s: this.nextSeq, t: Date.now(), e: events as TradingEvent[] };
       const bytes = frame(JSON.stringify(record));
@@ -277,23 +294,35 @@ export class DurableJournal implements Journal {
     if (this.options.fsync !== 'never') await syncDir(this.options.dir);
   }
 
-  private async takeSnapshot(): Promise<void> {
+  /**
+   * `sliced`: encode and write a slice at a time, letting the event loop run in between
+   * (only where the state cannot change meanwhile: inside an append). Otherwise in one go.
+   */
+  private async takeSnapshot(sliced = false): Promise<void> {
     const seq = this.nextSeq - 1;
     if (seq === this.lastSnapshotSeq) {
       this.eventsSinceSnapshot = 0;
       return;
     }
+    if (this.options.beforeSnapshot && !(await this.options.beforeSnapshot())) {
+      this.eventsSinceSnapshot = 0;
+      this.options.log.warn(
+        { seq },
+        'journal: snapshot put off until the history store has caught up (the journal keeps the records it lacks)',
+      );
+      return;
+    }
     const started = Date.now();
     try {
+      const pause = sliced ? breather() : async () => undefined;
       const file: SnapshotFile = {
         format: 1,
         seq,
         at: started,
         version: this.options.version,
         lastSeen: Object.fromEntries(this.options.lastSeen),
-        store: exportStore(this.store),
+        store: sliced ? await exportStoreAsync(this.store, pause) : exportStore(this.store),
       };
-      const bytes = frame(JSON.stringify(file));
       // The journal moves to a new segment first, so older segments hold only records
       // the snapshot covers and can be deleted whole.
       // Never keep a closed handle: if the new segment cannot be opened, the next append retries.
@@ -304,8 +333,9 @@ export class DurableJournal implements Journal {
       const target = path.join(this.options.dir, snapshotName(seq));
       const tmp = `${target}.tmp`;
       const handle = await open(tmp, 'w');
+      let bytes: number;
       try {
-        await handle.writeFile(bytes);
+        bytes = await writeFramed(handle, file, pause);
         if (this.options.fsync !== 'never') await handle.sync();
       } finally {
         await handle.close();
@@ -315,12 +345,9 @@ export class DurableJournal implements Journal {
       this.lastSnapshotSeq = seq;
       this.stats.snapshots.ok += 1;
       this.stats.lastSnapshotAt = Date.now();
-      this.stats.lastSnapshotBytes = bytes.length;
+      this.stats.lastSnapshotBytes = bytes;
       await this.compact();
-      this.options.log.info(
-        { seq, bytes: bytes.length, ms: Date.now() - started },
-        'journal: snapshot written',
-      );
+      this.options.log.info({ seq, bytes, ms: Date.now() - started }, 'journal: snapshot written');
     } catch (err) {
       // The journal still holds everything; only compaction waits for the next try.
       this.stats.snapshots.failed += 1;
@@ -353,6 +380,48 @@ export class DurableJournal implements Journal {
     for (const s of listByNumber(this.options.dir, SEGMENT)) total += (await stat(s.file)).size;
     return total;
   }
+}
+
+/** A pause that lets the event loop turn once ~20 ms of work have passed since the last one. */
+function breather(): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < 20) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
+}
+
+/**
+ * Writes one framed record (records.ts: `<crc32> <json>\n`) a slice at a time: the JSON is
+ * streamed and its checksum, known only at the end, is written over a placeholder.
+ */
+async function writeFramed(handle: FileHandle, value: unknown, pause: () => Promise<void>): Promise<number> {
+  const placeholder = Buffer.from('00000000 ', 'latin1');
+  await handle.write(placeholder, 0, placeholder.length, 0);
+  let position = placeholder.length;
+  let crc = 0;
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = async () => {
+    const chunk = Buffer.from(pending.join(''), 'utf8');
+    pending = [];
+    pendingLength = 0;
+    crc = crc32(chunk, crc);
+    await handle.write(chunk, 0, chunk.length, position);
+    position += chunk.length;
+  };
+  for (const piece of jsonPieces(value)) {
+    pending.push(piece);
+    pendingLength += piece.length;
+    if (pendingLength >= 1 << 20) await flush();
+    await pause();
+  }
+  await flush();
+  await handle.write(Buffer.from('\n', 'latin1'), 0, 1, position);
+  const head = Buffer.from(crc.toString(16).padStart(8, '0'), 'latin1');
+  await handle.write(head, 0, head.length, 0);
+  return position + 1;
 }
 
 async function readSnapshot(file: string): Promise<SnapshotFile> {

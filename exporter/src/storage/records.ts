@@ -75,3 +75,42 @@ export function scanAll(buf: Buffer): (GoodRecord | BadRecord)[] {
   if (tail) out.push(tail);
   return out;
 }
+
+const FLAT_SLICE = 5_000;
+
+/**
+ * JSON.stringify in pieces (the same text once joined), so that a large snapshot can be
+ * written a slice at a time with the event loop turning in between. Flat arrays (of
+ * strings, numbers…) go FLAT_SLICE members a piece; objects and nested arrays recurse.
+ */
+export function* jsonPieces(value: unknown): Generator<string> {
+  if (value === null || typeof value !== 'object') {
+    yield JSON.stringify(value) ?? 'null';
+    return;
+  }
+  if (Array.isArray(value)) {
+    yield '[';
+    if (value.every((v) => v === null || typeof v !== 'object')) {
+      for (let i = 0; i < value.length; i += FLAT_SLICE) {
+        const text = JSON.stringify(value.slice(i, i + FLAT_SLICE));
+        yield (i > 0 ? ',' : '') + text.slice(1, -1);
+      }
+    } else {
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) yield ',';
+        yield* jsonPieces(value[i]);
+      }
+    }
+    yield ']';
+    return;
+  }
+  yield '{';
+  let first = true;
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined || typeof v === 'function') continue;
+    yield (first ? '' : ',') + JSON.stringify(key) + ':';
+    first = false;
+    yield* jsonPieces(v);
+  }
+  yield '}';
+}
