@@ -56,7 +56,6 @@ function setup(options: Partial<Omit<GalFridayOptions, 'knownOrder'>> = {}) {
   /** What the HTTP route does: adapt, validate, apply (duplicates by event id skipped). */
   const post = (dicts: Record<string, unknown>[]) => {
     const adapted = adapt(dicts);
-    if (!adapted.ok) return adapted;
     const batch = validateBatch(adapted.events);
     if (!batch.ok) throw new Error(`adapter produced invalid events: ${JSON.stringify(batch.problems)}`);
     store.apply(batch.events.filter((e) => !store.isDuplicate(e)));
@@ -454,11 +453,11 @@ describe('Gal Friday adapter', () => {
     expect(r.ok && r.events).toEqual([]);
   });
 
-  it('names bad dictionaries by index and Gal Friday field, and applies nothing of the batch', () => {
-    const { adapt } = setup();
-    const r = adapt([
+  it('refuses each unusable dictionary alone, by index and Gal Friday field; the rest of the batch applies', () => {
+    const { post, engine } = setup();
+    const r = post([
       executionReport(),
-      executionReport({ order_status: 'UNKNOWN' }),
+      executionReport({ exchange_order_id: 'O-2', order_status: 'UNKNOWN' }),
       executionReport({ quantity_ordered: 'lots' }),
       executionReport({
         quantity_filled: '10',
@@ -471,10 +470,7 @@ describe('Gal Friday adapter', () => {
       executionReport({ quantity_ordered: '-1' }),
       'not an object',
     ]);
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.problems).toEqual([
-      { index: 1, field: 'order_status', reason: expect.stringContaining('unknown order status "UNKNOWN"') },
+    expect(r.refused).toEqual([
       { index: 2, field: 'quantity_ordered', reason: expect.stringContaining('Decimal string') },
       { index: 3, field: 'average_fill_price', reason: expect.stringContaining('no price') },
       { index: 4, field: 'event_type', reason: expect.stringContaining('integer EventType') },
@@ -482,5 +478,11 @@ describe('Gal Friday adapter', () => {
       { index: 6, field: 'quantity_ordered', reason: expect.stringContaining('greater than 0') },
       { index: 7, field: '', reason: expect.stringContaining('JSON object') },
     ]);
+    // The usable ones applied: the first report, and the UNKNOWN status of a new order taken as new.
+    expect([...engine().orders.active.values()].map((o) => [o.order_id, o.status])).toEqual([
+      ['OQCLML-BW3P3-BUCMWZ', 'new'],
+      ['O-2', 'new'],
+    ]);
+    expect(engine().fills.total()).toBe(0);
   });
 });

@@ -163,9 +163,13 @@ export function createApp(deps: AppDeps) {
           { token_name: tokenName, address: req.socket.remoteAddress, events: result.accepted },
           'ingested',
         );
-        res
-          .status(200)
-          .json({ accepted: result.accepted, applied: result.applied, duplicates: result.duplicates });
+        res.status(200).json({
+          accepted: result.accepted,
+          applied: result.applied,
+          duplicates: result.duplicates,
+          // Values an adapter left out alone (e.g. an unusable Gal Friday report), named by index.
+          ...(result.refused ? { refused: result.refused } : {}),
+        });
       } catch (err) {
         next(err);
       }

@@ -1,24 +1,45 @@
 /**
  * The Gal Friday adapter wired to a store: what the adapter knows of an order between
- * batches (its cumulative fill, to derive deltas) comes from the store's order book, which
- * is durable, so a restart never double counts a fill.
+ * batches (its cumulative fill, to derive deltas; its side, pair, status and type, to
+ * complete a WebSocket report) comes from the store's order book, which is durable, so a
+ * restart never double counts a fill.
  */
-import { createGalFridayAdapter, type GalFridayOptions } from '../events/galfriday';
+import { createGalFridayAdapter, type GalFridayOptions, type KnownOrder } from '../events/galfriday';
+import type { OrderRow } from '../state/orders';
 import type { Store } from '../state/store';
 
-export function galFridayAdapterFor(store: Store, options: Omit<GalFridayOptions, 'knownOrder'>) {
+function knownOf(row: OrderRow): KnownOrder {
+  return {
+    filled_quantity: row.filled_quantity,
+    avg_fill_price: row.avg_fill_price,
+    fees: row.fees,
+    updated_at: Date.parse(row.updated_at),
+    status: row.status,
+    side: row.side,
+    symbol: row.symbol,
+    order_type: row.order_type,
+    quantity: row.quantity,
+    fee_currency: row.fee_currency,
+  };
+}
+
+export function galFridayAdapterFor(
+  store: Store,
+  options: Omit<GalFridayOptions, 'knownOrder' | 'orderIdOfClient'>,
+) {
   return createGalFridayAdapter({
     ...options,
     knownOrder: (engine, orderId) => {
       const row = store.engines.get(engine)?.orders.find(orderId);
-      return (
-        row && {
-          filled_quantity: row.filled_quantity,
-          avg_fill_price: row.avg_fill_price,
-          fees: row.fees,
-          updated_at: Date.parse(row.updated_at),
-        }
-      );
+      return row && knownOf(row);
+    },
+    // Rare (a WebSocket report without the exchange's id): a scan of the engine's orders.
+    orderIdOfClient: (engine, clientOrderId) => {
+      const orders = store.engines.get(engine)?.orders;
+      if (!orders) return undefined;
+      for (const rows of [orders.active.values(), orders.recentlyClosed.values()])
+        for (const row of rows) if (row.client_order_id === clientOrderId) return row.order_id;
+      return undefined;
     },
   });
 }

@@ -21,9 +21,14 @@ export interface Journal {
 }
 
 /** Turns a foreign format's decoded values into tradewatch events (run inside the queue). */
-export type Adapter = (
-  raws: unknown[],
-) => { ok: true; events: unknown[] } | { ok: false; problems: EventProblem[] };
+export type Adapter = (raws: unknown[]) =>
+  | {
+      ok: true;
+      events: unknown[];
+      /** Values left out alone (the rest of the batch goes on). */
+      refused?: EventProblem[];
+    }
+  | { ok: false; problems: EventProblem[] };
 
 /** What a caller hands in: decoded values, or a body still to decode. */
 export type IngestInput = { values: readonly unknown[] } | { text: string; ndjson: boolean };
@@ -36,7 +41,8 @@ export interface IngestOptions {
 }
 
 export type IngestResult =
-  { ok: true; accepted: number; applied: number; duplicates: number } | IngestRefusal;
+  | { ok: true; accepted: number; applied: number; duplicates: number; refused?: EventProblem[] }
+  | IngestRefusal;
 
 export interface IngestRefusal {
   ok: false;
@@ -91,6 +97,7 @@ export class Ingestor {
         raws = decoded.values;
       }
       const format = options.format ?? 'tradewatch';
+      let refused: EventProblem[] = [];
       if (format !== 'tradewatch') {
         // A Map, not an object: `?format=constructor` names no adapter (it once gave a 500).
         const adapter = this.adapters.get(format);
@@ -112,6 +119,9 @@ export class Ingestor {
             adapted.problems,
           );
         raws = adapted.events;
+        // An adapter may leave values out alone (Gal Friday's unusable reports): counted, named in the answer.
+        refused = adapted.refused ?? [];
+        if (refused.length > 0) this.reject(`${format}_unusable`, new Set(refused.map((p) => p.index)).size);
       }
       const batch = validateBatch(raws);
       if (!batch.ok)
@@ -122,7 +132,8 @@ export class Ingestor {
           `${new Set(batch.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
           batch.problems,
         );
-      return this.commit(batch.events, source, options);
+      const committed = this.commit(batch.events, source, options);
+      return refused.length === 0 ? committed : committed.then((r) => (r.ok ? { ...r, refused } : r));
     });
   }
 
