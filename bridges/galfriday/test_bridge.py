@@ -120,6 +120,42 @@ class SystemStateEvent(Event):
     event_type: EventType = dataclasses.field(default=EventType.SYSTEM_STATE_CHANGE, init=False)
 
 
+@dataclasses.dataclass(frozen=True)
+class MarketDataL2Event(Event):
+    trading_pair: str
+    exchange: str
+    bids: Any
+    asks: Any
+    is_snapshot: bool
+    timestamp_exchange: dt.datetime | None = None
+    event_type: EventType = dataclasses.field(default=EventType.MARKET_DATA_L2, init=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class TradeSignalProposedEvent(Event):
+    signal_id: uuid.UUID
+    trading_pair: str
+    exchange: str
+    side: str
+    entry_type: str
+    proposed_sl_price: Decimal
+    proposed_tp_price: Decimal
+    strategy_id: str
+    proposed_entry_price: Decimal | None = None
+    triggering_prediction_event_id: uuid.UUID | None = None
+    triggering_prediction: dict[str, Any] | None = None
+    event_type: EventType = dataclasses.field(default=EventType.TRADE_SIGNAL_PROPOSED, init=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class GenericEvent(Event):
+    """RiskManager's own event class (risk_manager.py): any event_type, a name and a data dict."""
+
+    event_type: EventType
+    event_name: str
+    data: dict[str, Any]
+
+
 class StandInPubSub:
     """PubSubManager's shape: subscribe(event_type, handler); publish() queues; a consumer dispatches."""
 
@@ -210,7 +246,8 @@ class BridgeEndToEnd(unittest.TestCase):
             await pubsub.publish(report("OABC-1", "PARTIALLY_FILLED", "250", "0.5122", "0.3329", 0.003))
             await pubsub.publish(report("OABC-1", "CLOSED", "300", "0.51223", "0.3995", 0.004))
             # A dictionary the exporter refuses is reported; the rest of its batch still goes.
-            await pubsub.publish(report("OBAD-1", "UNKNOWN", "0", None, None, 0.005))
+            # (a MARKET fill reported without any price: refused alone, counted as galfriday_unusable).
+            await pubsub.publish(report("OBAD-1", "CLOSED", "10", None, None, 0.005, order_type="MARKET", limit_price=None))
             await pubsub.publish(SystemStateEvent(source_module="MonitoringService", event_id=uuid.uuid4(), timestamp=now(0.006), new_state="HALTED", reason="max drawdown reached"))
             await pubsub.drain()
 
@@ -234,6 +271,138 @@ class BridgeEndToEnd(unittest.TestCase):
         self.assertEqual(fills, 3)
         self.assertEqual(get_json(f"/api/v1/orders?engine={engine}")["orders"], [])  # filled: not active
 
+    def test_real_shapes_give_the_hand_worked_figures(self) -> None:
+        """Issue 11's session, in the shapes Gal Friday's real code publishes (see galfriday-real.test.ts).
+
+        XRP: bought 100 @ 0.500 and 100 @ 0.501 (Kraken averages 0.50000, 0.50050), sold 200 at
+        0.50550: 1.00 gross, fees 0.05 + 0.06 + 0.11044 = 0.22044 (asset ZUSD), realized 0.77956.
+        DOGE: 1000 bought @ 0.1000, marked at the L2 mid 0.10022: equity 0.99956.
+        Orders 6 submitted, 2 refused by Kraken (NO_EXCHANGE_ID); signals 6 approved, 1 rejected.
+        """
+        engine = os.environ.get("TRADEWATCH_TEST_ENGINE") or f"gf-real-{uuid.uuid4().hex[:8]}"
+        # Every book through (the session runs in well under a second of wall time); sampling is tested below.
+        bridge = TradewatchBridge(URL, INGEST, engine=engine, flush_interval=0.05, mark_interval=0.0)
+        t0 = now(-600)
+
+        def at(seconds: float) -> dt.datetime:
+            return t0 + dt.timedelta(seconds=seconds)
+
+        def book(seconds: float, pair: str, bids: list[str], asks: list[str]) -> MarketDataL2Event:
+            return MarketDataL2Event(
+                source_module="DataIngestor", event_id=uuid.uuid4(), timestamp=at(seconds), trading_pair=pair, exchange="kraken",
+                bids=[(p, "1500.0") for p in bids], asks=[(p, "1200.0") for p in asks], is_snapshot=False, timestamp_exchange=at(seconds),
+            )
+
+        signals = {n: (uuid.uuid4(), pair, side, strat) for n, pair, side, strat in [
+            (1, "XRP/USD", "BUY", "mr_xrp"), (2, "XRP/USD", "SELL", "mr_xrp"), (3, "DOGE/USD", "BUY", "mom_doge"),
+            (4, "DOGE/USD", "SELL", "mom_doge"), (5, "XRP/USD", "BUY", "mr_xrp"), (6, "DOGE/USD", "BUY", "mom_doge"),
+            (7, "XRP/USD", "BUY", "mr_xrp")]}
+
+        def approvals(seconds: float, n: int) -> list[GenericEvent]:
+            sid, pair, side, strat = signals[n]
+            data = {"type": "TradeSignalApproved", "source_module": "RiskManager", "signal_id": str(sid), "trading_pair": pair,
+                    "exchange": "kraken", "side": side, "entry_type": "LIMIT", "strategy_id": strat, "approval_status": "approved",
+                    "approved_position_size": 200.0, "risk_adjustments": {"stop_loss_price": Decimal("0.49")}, "timestamp": at(seconds).isoformat()}
+            names = ["trade.signal.approved", "execution.signals.approved", "portfolio.signals.approved", f"signals.approved.{strat}"]
+            return [GenericEvent(source_module="RiskManager", event_id=uuid.uuid4(), timestamp=at(seconds),
+                                 event_type=EventType.TRADE_SIGNAL_APPROVED, event_name=name, data=data) for name in names]
+
+        def order(seconds: float, n: int, txid: str, cl: str, status: str, otype: str, qty: str, filled: str = "0",
+                  avg: str | None = None, fee: str | None = None, error: str | None = None) -> ExecutionReportEvent:
+            sid, pair, side, _ = signals[n]
+            return ExecutionReportEvent(
+                source_module="ExecutionHandler", event_id=uuid.uuid4(), timestamp=at(seconds), exchange_order_id=txid,
+                trading_pair=pair, exchange="kraken", order_status=status, order_type=otype, side=side,
+                quantity_ordered=Decimal(qty), signal_id=sid, client_order_id=cl, quantity_filled=Decimal(filled),
+                average_fill_price=Decimal(avg) if avg else None, commission=Decimal(fee) if fee else None,
+                commission_asset="ZUSD" if fee and Decimal(fee) else None, error_message=error)
+
+        def metrics_event(seconds: float, **metrics: Any) -> GenericEvent:
+            return GenericEvent(source_module="RiskManager", event_id=uuid.uuid4(), timestamp=at(seconds), event_type=EventType.SYSTEM_ERROR,
+                                event_name="risk.metrics.calculated", data={"type": "RiskMetricsCalculated", "metrics": {
+                                    "consecutive_losses": 0, "current_drawdown_pct": 1.5, "total_exposure_pct": 1.002, "risk_score": 9.5,
+                                    "current_equity": 10000.99956, "peak_equity": 10000.99956, "sharpe_ratio": float("nan"), **metrics}})
+
+        async def session() -> None:
+            pubsub = StandInPubSub()
+            bridge.attach(pubsub, EventType)
+            events: list[Event] = [book(0, "XRP/USD", ["0.4995"], ["0.5005"]), book(0, "DOGE/USD", ["0.09995"], ["0.10005"])]
+            for n, (sid, pair, side, strat) in signals.items():
+                events.append(TradeSignalProposedEvent(
+                    source_module="StrategyArbitrator", event_id=uuid.uuid4(), timestamp=at(1), signal_id=sid, trading_pair=pair,
+                    exchange="kraken", side=side, entry_type="LIMIT", proposed_sl_price=Decimal("0.49"), proposed_tp_price=Decimal("0.52"),
+                    strategy_id=strat, proposed_entry_price=Decimal("0.5")))
+            events += approvals(2, 1) + [order(2, 1, "OQCLML-BW3P3-BUCMWZ", "gf-1", "NEW", "LIMIT", "200")]
+            events += [order(7, 1, "OQCLML-BW3P3-BUCMWZ", "gf-1", "OPEN", "LIMIT", "200.00000000", "100.00000000", "0.50000", "0.05000"),
+                       order(12, 1, "OQCLML-BW3P3-BUCMWZ", "gf-1", "CLOSED", "LIMIT", "200.00000000", "200.00000000", "0.50050", "0.11000")]
+            events += approvals(20, 2) + [order(20, 2, "OB5VQF-7KZ3D-LXEAJ4", "gf-2", "NEW", "MARKET", "200")]
+            events += [order(25, 2, "OB5VQF-7KZ3D-LXEAJ4", "gf-2", "CLOSED", "MARKET", "200.00000000", "200.00000000", "0.50550", "0.11044"),
+                       metrics_event(60),
+                       GenericEvent(source_module="RiskManager", event_id=uuid.uuid4(), timestamp=at(61), event_type=EventType.SYSTEM_ERROR,
+                                    event_name="signals.retry.scheduled", data={"type": "SignalRetryScheduled"})]
+            events += approvals(70, 3) + [order(70, 3, "OX3D7C-ABCDE-FGHIJK", "gf-3", "NEW", "MARKET", "1000"),
+                                          order(75, 3, "OX3D7C-ABCDE-FGHIJK", "gf-3", "CLOSED", "MARKET", "1000.00000000", "1000.00000000", "0.100000", "0.00000000")]
+            events += approvals(80, 4) + [order(81, 4, "OTRAIL-12345-ABCDEF", "gf-4", "OPEN", "TRAILING-STOP", "1000.00000000")]
+            events += approvals(90, 5) + [order(90, 5, "NO_EXCHANGE_ID", "gf-5", "REJECTED", "LIMIT", "150.0", error="['EOrder:Insufficient funds']")]
+            events += approvals(95, 6) + [order(95, 6, "NO_EXCHANGE_ID", "gf-6", "REJECTED", "MARKET", "10.0", error="['EGeneral:Invalid arguments:volume minimum not met']")]
+            sid7, pair7, _, strat7 = signals[7]
+            rejection = {"type": "TradeSignalRejected", "signal_id": str(sid7), "trading_pair": pair7, "strategy_id": strat7,
+                         "rejection_reason": "position_limit_exceeded", "severity": "high", "rejection_details": "Exposure over limit",
+                         "signal_data": {"exchange": "kraken", "side": "BUY", "proposed_entry_price": Decimal("0.5")}}
+            events += [GenericEvent(source_module="RiskManager", event_id=uuid.uuid4(), timestamp=at(100), event_type=EventType.TRADE_SIGNAL_REJECTED,
+                                    event_name=name, data=rejection) for name in ["trade.signal.rejected", "signals.rejected.high", f"signals.rejected.{strat7}"]]
+            events += [order(110, 4, "OTRAIL-12345-ABCDEF", "gf-4", "CANCELED", "TRAILING-STOP", "1000.00000000"),
+                       book(130, "DOGE/USD", ["0.10021", "0.10020"], ["0.10023", "0.10030"])]
+            for event in events:
+                await pubsub.publish(event)
+            await pubsub.drain()
+
+        asyncio.run(session())
+        stats = bridge.close(timeout=10)
+        self.assertEqual((stats["pending"], stats["dropped"], stats["rejected"]), (0, 0, 0), stats)
+
+        m = metrics()
+
+        def total(name: str, **labels: str) -> float:
+            want = [f'{k}="{v}"' for k, v in {"engine": engine, **labels}.items()]
+            return sum(v for k, v in m.items() if k.startswith(name + "{") and all(w in k for w in want))
+
+        self.assertAlmostEqual(total("trading_realized_pnl"), 0.77956, places=12)
+        self.assertAlmostEqual(total("trading_fees_paid_total", currency="USD"), 0.22044, places=12)
+        self.assertAlmostEqual(total("trading_equity"), 0.99956, places=12)
+        self.assertEqual(total("trading_pnl_incomplete"), 0)
+        self.assertEqual(total("trading_orders_submitted_total"), 6)
+        self.assertEqual(total("trading_orders_closed_total", status="rejected"), 2)
+        self.assertEqual(total("trading_signals_total", decision="approved"), 6)
+        self.assertEqual(total("trading_signals_total", decision="rejected"), 1)
+        self.assertEqual(total("trading_venue_errors_total"), 2)
+        self.assertAlmostEqual(total("trading_risk_value", limit="galfriday_drawdown_ratio"), 0.015, places=12)
+        self.assertAlmostEqual(total("trading_risk_value", limit="galfriday_equity"), 10000.99956, places=9)
+        mine = [k for k in m if f'engine="{engine}"' in k]
+        self.assertFalse([k for k in mine if any(code in k for code in ("ZUSD", "XXBT", "XXRP", "XXDG", "XDG"))])
+
+    def test_books_are_sampled_and_cut_to_their_best_level(self) -> None:
+        engine = f"gf-book-{uuid.uuid4().hex[:8]}"
+        bridge = TradewatchBridge(URL, INGEST, engine=engine, flush_interval=0.05)  # default: one book a second per pair
+        pubsub = StandInPubSub()
+        bridge.attach(pubsub, EventType)
+
+        async def session() -> None:
+            for i in range(50):
+                bids = [(f"0.{5000 - j:04d}", "10") for j in range(100)]
+                asks = [(f"0.{5010 + j:04d}", "10") for j in range(100)]
+                await pubsub.publish(MarketDataL2Event(source_module="DataIngestor", event_id=uuid.uuid4(), timestamp=now(i / 1000),
+                                                       trading_pair="XRP/USD", exchange="kraken", bids=bids, asks=asks, is_snapshot=False))
+            await pubsub.drain()
+
+        asyncio.run(session())
+        stats = bridge.close(timeout=10)
+        self.assertEqual((stats["queued"], stats["sampled_out"], stats["sent"]), (1, 49, 1), stats)
+        marks = [v for k, v in metrics().items() if k.startswith("trading_events_total{") and f'engine="{engine}"' in k and 'type="mark"' in k]
+        self.assertEqual(marks, [1])
+        self.assertEqual(get_json(f"/api/v1/positions?engine={engine}")["positions"], [])
+
+
     def test_never_blocks_the_trading_loop_when_the_exporter_is_away(self) -> None:
         with socket.socket() as s:  # a port nobody listens on
             s.bind(("127.0.0.1", 0))
@@ -250,7 +419,9 @@ class BridgeEndToEnd(unittest.TestCase):
         started = time.perf_counter()
         asyncio.run(session())
         elapsed = time.perf_counter() - started
-        time.sleep(0.5)  # let the sender try and fail a few times
+        deadline = time.monotonic() + 10
+        while bridge.stats()["retries"] < 1 and time.monotonic() < deadline:  # the sender tries and fails
+            time.sleep(0.01)
         stats = bridge.stats()
         # 200 events offered in well under a second, whatever the network does.
         self.assertLess(pubsub.handler_seconds, 0.5, stats)
@@ -266,6 +437,40 @@ class BridgeEndToEnd(unittest.TestCase):
         closed = time.perf_counter()
         bridge.close(timeout=0.3)
         self.assertLess(time.perf_counter() - closed, 2.0)
+
+
+class PubSubPriorityQueueIssue(unittest.TestCase):
+    """What docs/integrations/galfriday.md says of Gal Friday's PubSubManager, and its one-line fix.
+
+    Its publish() puts ``(priority, event)`` on an ``asyncio.PriorityQueue`` (priority = the
+    EventType's value); two queued events of one type compare their events, which define no
+    order, and the heap raises TypeError: events are lost.
+    """
+
+    @staticmethod
+    def deliver(queue: "asyncio.Queue[Any]") -> list[int]:
+        async def run() -> list[int]:
+            got: list[int] = []
+            for i in range(5):
+                try:
+                    queue.put_nowait((EventType.EXECUTION_REPORT.value, report(f"O-{i}", "NEW", "0", None, None, i)))
+                except TypeError:
+                    pass  # PubSubManager.publish logs "Error publishing event" and goes on
+            while not queue.empty():
+                try:
+                    _, event = queue.get_nowait()
+                    got.append(int(event.exchange_order_id[2:]))
+                except TypeError:
+                    pass  # its consumer logs and goes on
+            return got
+
+        return asyncio.run(run())
+
+    def test_a_priority_queue_of_events_loses_some(self) -> None:
+        self.assertNotEqual(sorted(self.deliver(asyncio.PriorityQueue())), [0, 1, 2, 3, 4])
+
+    def test_a_fifo_queue_delivers_every_event(self) -> None:
+        self.assertEqual(self.deliver(asyncio.Queue()), [0, 1, 2, 3, 4])
 
 
 if __name__ == "__main__":

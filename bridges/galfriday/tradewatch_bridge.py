@@ -6,7 +6,10 @@ writes them, to a tradewatch exporter (``POST /api/v1/events?format=galfriday``)
 It never blocks the trading loop: a handler only appends the event to a bounded queue
 (the oldest events are dropped when it is full, and the drops are counted and logged);
 a background thread posts batches, retrying with exponential backoff and jitter while
-the exporter is away. Usage (in Gal Friday's start-up, after the PubSubManager exists)::
+the exporter is away. L2 books (the exporter's marks: their mid price) are sampled here,
+at most one per pair per ``mark_interval`` seconds (default 1), and cut to their best
+level each side before they are queued, so a busy book costs the bot next to nothing.
+Usage (in Gal Friday's start-up, after the PubSubManager exists)::
 
     from tradewatch_bridge import TradewatchBridge
     from gal_friday.core.events import EventType
@@ -36,7 +39,9 @@ from typing import Any, Iterable
 __all__ = ["TradewatchBridge", "DEFAULT_EVENT_TYPES"]
 
 #: The Gal Friday event types the exporter maps (others would be acknowledged and ignored).
+#: MARKET_DATA_L2 is where marks come from in Gal Friday's default wiring (it publishes no tickers).
 DEFAULT_EVENT_TYPES = (
+    "MARKET_DATA_L2",
     "EXECUTION_REPORT",
     "FILL",
     "MARKET_DATA_TICKER",
@@ -82,6 +87,7 @@ class TradewatchBridge:
         flush_interval: float = 0.25,
         timeout: float = 5.0,
         max_backoff: float = 30.0,
+        mark_interval: float = 1.0,
         logger: logging.Logger | None = None,
     ) -> None:
         if max_queue < 1 or batch_size < 1:
@@ -94,11 +100,13 @@ class TradewatchBridge:
         self._flush_interval = flush_interval
         self._timeout = timeout
         self._max_backoff = max_backoff
+        self._mark_interval = mark_interval
+        self._last_book: dict[str, float] = {}
         self._log = logger or logging.getLogger("tradewatch_bridge")
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
-        self._stats = {"queued": 0, "sent": 0, "dropped": 0, "rejected": 0, "retries": 0}
+        self._stats = {"queued": 0, "sent": 0, "dropped": 0, "rejected": 0, "retries": 0, "sampled_out": 0}
         self._last_error: str | None = None
         self._drops_logged = 0
         self._thread = threading.Thread(target=self._run, name="tradewatch-bridge", daemon=True)
@@ -122,7 +130,12 @@ class TradewatchBridge:
     def offer(self, event: Any) -> None:
         """Queues one event (an Event or an already made dict); drops the oldest when full."""
         try:
-            data = event.to_dict() if hasattr(event, "to_dict") else dict(event)
+            if _is_book(event):
+                if not self._book_due(event):
+                    return
+                data = _book_top(event)
+            else:
+                data = event.to_dict() if hasattr(event, "to_dict") else dict(event)
         except Exception as err:  # a broken event must never reach the trading loop
             self._log.warning("tradewatch bridge: cannot serialize %r: %s", event, err)
             with self._lock:
@@ -137,8 +150,21 @@ class TradewatchBridge:
         if len(self._queue) >= self._batch_size:
             self._wake.set()
 
+    def _book_due(self, event: Any) -> bool:
+        """One book per pair per mark_interval (monotonic clock); the others are counted as sampled_out."""
+        pair = str(_field(event, "trading_pair"))
+        now = time.monotonic()
+        last = self._last_book.get(pair)
+        if last is not None and now - last < self._mark_interval:
+            with self._lock:
+                self._stats["sampled_out"] += 1
+            return False
+        self._last_book[pair] = now
+        return True
+
     def stats(self) -> dict[str, Any]:
-        """Counts so far: queued, sent, dropped (queue full), rejected (by the exporter), retries; pending; last_error."""
+        """Counts so far: queued, sent, dropped (queue full), rejected (by the exporter), retries,
+        sampled_out (L2 books between marks); pending; last_error."""
         with self._lock:
             out: dict[str, Any] = dict(self._stats)
             out["pending"] = len(self._queue)
@@ -198,8 +224,14 @@ class TradewatchBridge:
         """True when the batch is settled (sent, or refused for good); False to retry it."""
         status, body = self._post(batch)
         if status == 200:
+            # Dictionaries the exporter could not use are refused alone (the rest applied): counted, logged.
+            refused = body.get("refused") if isinstance(body, dict) else None
+            bad = {p.get("index") for p in refused if isinstance(p, dict)} if isinstance(refused, list) else set()
+            if bad:
+                self._log.warning("tradewatch bridge: the exporter left out %d event(s): %s", len(bad), refused[:5])
             with self._lock:
-                self._stats["sent"] += len(batch)
+                self._stats["sent"] += len(batch) - len(bad)
+                self._stats["rejected"] += len(bad)
             self._last_error = None
             return True
         if status == 400 and isinstance(body, dict) and isinstance(body.get("problems"), list):
@@ -222,7 +254,11 @@ class TradewatchBridge:
         return False
 
     def _post(self, batch: list[dict[str, Any]]) -> tuple[int, Any]:
-        data = json.dumps(batch, default=_json_default, separators=(",", ":")).encode("utf-8")
+        try:
+            text = json.dumps(batch, default=_json_default, separators=(",", ":"), allow_nan=False)
+        except ValueError:  # NaN or infinity in a float (RiskManager's metrics): JSON has no such number
+            text = json.dumps(_finite(batch), default=_json_default, separators=(",", ":"), allow_nan=False)
+        data = text.encode("utf-8")
         request = urllib.request.Request(
             self._endpoint,
             data=data,
@@ -246,6 +282,52 @@ class TradewatchBridge:
                 self._last_error,
             )
             self._drops_logged = dropped
+
+
+def _field(event: Any, name: str) -> Any:
+    return event.get(name) if isinstance(event, dict) else getattr(event, name, None)
+
+
+def _is_book(event: Any) -> bool:
+    kind = _field(event, "event_type")
+    name = getattr(kind, "name", None)
+    return name == "MARKET_DATA_L2" or (isinstance(event, dict) and kind == 1)
+
+
+def _book_top(event: Any) -> dict[str, Any]:
+    """The book as to_dict() writes it, but with its best bid and best ask only (the mark needs no more)."""
+    bids = _field(event, "bids") or []
+    asks = _field(event, "asks") or []
+
+    def best(levels: Any, pick: Any) -> list[Any]:
+        priced = []
+        for level in levels:
+            try:
+                priced.append((decimal.Decimal(str(level[0])), level))
+            except (decimal.InvalidOperation, IndexError, TypeError):
+                continue
+        return [list(pick(priced, key=lambda p: p[0])[1])] if priced else []
+
+    if isinstance(event, dict):
+        data = dict(event)
+    else:
+        data = {f: getattr(event, f) for f in getattr(event, "__dataclass_fields__", {}) if f not in ("bids", "asks")}
+        for key, value in list(data.items()):
+            data[key] = _json_default(value) if not isinstance(value, (str, int, float, bool, type(None))) else value
+    data["bids"] = best(bids, max)
+    data["asks"] = best(asks, min)
+    return data
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities as None, all the way down."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _parse(raw: bytes) -> Any:
