@@ -72,13 +72,22 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
 }
 
 /**
- * Drops what foundation-sdk 0.0.21 writes by default but Grafana 12.3+ reads differently:
+ * Drops what foundation-sdk 0.0.21 writes by default but Grafana 12.3 to 13.x read differently
+ * (tests/grafana/grafana-schema.test.ts checks the result against both ends' @grafana/schema):
  * - a link's `placement: "inControlsMenu"` moves it into the dashboard controls menu (scenes),
  *   hidden until opened; without it the link shows above the dashboard;
- * - a table's `options.footer` moved to the field config in 12.3 (we show no footer).
+ * - a table's `options.footer` moved to the field config in 12.3 (we show no footer);
+ * - `auto`, `auto_min` and `auto_count` belong to interval variables; no other type has them.
  */
 export function forGrafana12(d: dashboard.Dashboard): dashboard.Dashboard {
   d.links = d.links?.map(({ placement: _hidden, ...link }) => link);
+  for (const v of d.templating?.list ?? []) {
+    if (v.type !== 'interval') {
+      delete v.auto;
+      delete v.auto_min;
+      delete v.auto_count;
+    }
+  }
   for (const p of d.panels ?? []) {
     if (p.type === 'table' && 'options' in p && p.options) delete (p.options as { footer?: unknown }).footer;
   }

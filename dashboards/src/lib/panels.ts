@@ -198,7 +198,10 @@ export function stateTimelinePanel(title: string, queries: Query[], o: PanelOpts
  * its `legend` (the value column of each query is renamed by the organize transformation).
  */
 export function tablePanel(title: string, joinOn: string[], columns: Query[], o: PanelOpts = {}) {
-  const b = common_(new table.PanelBuilder().title(title), o);
+  // cellOptions is required in the table's field config from Grafana 12.3 on (auto: as Grafana's default)
+  const b = common_(new table.PanelBuilder().title(title), o).cellOptions({
+    type: common.TableCellDisplayMode.Auto,
+  });
   addTargets(
     b,
     columns.map((q) => ({ ...q, table: true })),
