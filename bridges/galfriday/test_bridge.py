@@ -403,6 +403,16 @@ class BridgeEndToEnd(unittest.TestCase):
         self.assertEqual(get_json(f"/api/v1/positions?engine={engine}")["positions"], [])
 
 
+    def test_kraken_balances_become_common_cash(self) -> None:
+        engine = f"gf-cash-{uuid.uuid4().hex[:8]}"
+        bridge = TradewatchBridge(URL, INGEST, engine=engine, flush_interval=0.05)
+        bridge.balances({"ZUSD": "10000.0000", "XXBT": "0.0100000000", "XXDG": Decimal("1000.00000000")})
+        stats = bridge.close(timeout=10)
+        self.assertEqual((stats["sent"], stats["rejected"]), (1, 0), stats)
+        cash = {k: v for k, v in metrics().items() if k.startswith("trading_cash_balance{") and f'engine="{engine}"' in k}
+        self.assertEqual(sorted((k.split('currency="')[1].split('"')[0], v) for k, v in cash.items()),
+                         [("BTC", 0.01), ("DOGE", 1000.0), ("USD", 10000.0)])
+
     def test_never_blocks_the_trading_loop_when_the_exporter_is_away(self) -> None:
         with socket.socket() as s:  # a port nobody listens on
             s.bind(("127.0.0.1", 0))

@@ -150,6 +150,15 @@ class TradewatchBridge:
         if len(self._queue) >= self._batch_size:
             self._wake.set()
 
+    def balances(self, balances: dict[str, Any], timestamp: _dt.datetime | None = None) -> None:
+        """Queues the account's cash (e.g. Kraken's Balance answer, its codes as Kraken writes them).
+
+        Gal Friday publishes no balances; send them once at start (and whenever you fetch them)
+        so tradewatch's equity counts the same cash as Gal Friday's own.
+        """
+        when = timestamp or _dt.datetime.now(_dt.timezone.utc)
+        self.offer({"type": "balance", "ts": when.isoformat(), "balances": {str(k): str(v) for k, v in balances.items()}})
+
     def _book_due(self, event: Any) -> bool:
         """One book per pair per mark_interval (monotonic clock); the others are counted as sampled_out."""
         pair = str(_field(event, "trading_pair"))

@@ -505,6 +505,31 @@ describe('Gal Friday, its real code: the shapes it also publishes', () => {
     ).toEqual(['BTC/USD', 'BTC/USD', 'DOGE/USD', 'XRP/USD', 'ETH/BTC', 'ETH/BTC', 'DOGE/USD']);
   });
 
+  it('Kraken balances (the bridge’s balances()) are one cash balance per common code', () => {
+    const { post, engine } = setup();
+    const r = post([
+      {
+        type: 'balance',
+        ts: iso(T0),
+        balances: {
+          ZUSD: '10000.0000',
+          USD: '1.5',
+          XXBT: '0.0100000000',
+          XXDG: '1000.00000000',
+          'XBT.M': '0.5',
+        },
+        engine: 'galfriday',
+      },
+    ]);
+    expect(r.refused).toEqual([]);
+    expect(Object.fromEntries([...engine().cash].map(([c, v]) => [c, v.toString()]))).toEqual({
+      USD: '10001.5',
+      BTC: '0.01',
+      DOGE: '1000',
+      'BTC.M': '0.5',
+    });
+  });
+
   it('WebSocket reports: UNKNOWN status keeps the last one; empty side and pair come from the order', () => {
     const { post, engine } = setup();
     post([placed(T0, S1, 'OWS-1', 'gf-ws', 'LIMIT', '200', '0.501')]);

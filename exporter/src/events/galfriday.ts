@@ -36,6 +36,9 @@
  * - It never publishes PORTFOLIO_UPDATE, so positions come from fills: from execution
  *   reports (default) or from FILL events (`fills: 'fill_event'`), never both.
  *
+ * - Balances: Gal Friday publishes none; a tradewatch `balance` event in the stream (the
+ *   bridge's `balances()`, from Kraken's Balance answer) passes, its Kraken codes made common.
+ *
  * A dictionary the adapter cannot use (a fill without any price, a report of an unknown
  * order without side or pair, a broken field) is refused alone: it is named in `refused`
  * and the rest of the batch goes on.
@@ -474,6 +477,7 @@ export function createGalFridayAdapter(
     return { ok: true, events, ignored, refused };
 
     function adaptOne(d: Dict): Adapted {
+      if (d.event_type === undefined && d.type === 'balance') return { events: [balance(d)] };
       const type = d.event_type;
       if (typeof type !== 'number' || !Number.isInteger(type)) {
         throw new FieldProblem(
@@ -774,6 +778,32 @@ export function createGalFridayAdapter(
           ...(clientId && realId ? { clientKey: `${base.engine}\u0000${clientId}` } : {}),
         },
       };
+    }
+
+    /**
+     * Gal Friday publishes no balances; the bridge's `balances()` sends Kraken's Balance answer
+     * as a tradewatch `balance` event in the same stream. Its Kraken codes become common ones
+     * (ZUSD and USD are one balance: summed).
+     */
+    function balance(d: Dict): TradingEventInput {
+      const raw = dictOf(d.balances);
+      const balances: Record<string, string> = {};
+      for (const [code, amount] of Object.entries(raw)) {
+        const v = figure(amount);
+        if (v === undefined)
+          throw new FieldProblem(`balances.${code}`, 'must be a decimal string such as "0.25"');
+        const currency = commonCurrency(code);
+        balances[currency] = plain(new Decimal(balances[currency] ?? 0).add(v));
+      }
+      const engine = typeof d.engine === 'string' && d.engine ? d.engine : options.engine;
+      return {
+        ...(d as Record<string, never>),
+        engine,
+        balances,
+        ...(typeof d.valuation_currency === 'string'
+          ? { valuation_currency: commonCurrency(d.valuation_currency) }
+          : {}),
+      } as TradingEventInput;
     }
 
     function fillEvent(d: Dict, base: Base): TradingEventInput {
