@@ -19,7 +19,7 @@ import type {
 import type { AlertRow, Change, FillRow, PositionRow, RoundTripRow, StatusRow } from './changes';
 import { OrderBook, type OrderRow } from './orders';
 import { Position, type RoundTripEnd } from './positions';
-import { decimalOf, decimalToNumber, figureOf, NumberOf } from './decimal';
+import { decimalToNumber, figureOf, NumberOf } from './decimal';
 import { isoTime } from './iso-time';
 import { BoundedSet, LabeledCounter, LabeledDistribution } from './tallies';
 import { EquityTracker, type EquityOptions } from './analytics';
@@ -70,6 +70,11 @@ export class EngineState {
   readonly cash = new Map<string, Decimal>();
   /** Reported balance − ledger, per currency, when the last `balance` event arrived. */
   readonly cashGap = new Map<string, number>();
+  /**
+   * For a currency that is also the base of a traded symbol (BTC with BTC/USD): the position
+   * quantities its latest reported balance already held (docs/metrics.md, "Equity").
+   */
+  readonly cashInPositions = new Map<string, Decimal>();
   lastBalanceTs = -Infinity;
 
   readonly fillIds = new BoundedSet(FILL_IDS_REMEMBERED);
@@ -338,6 +343,7 @@ export class EngineState {
       const exact = figureOf(amount, e.exact?.[`balances.${currency}`]);
       if (ledger !== undefined) this.cashGap.set(currency, amount - ledger.toNumber());
       this.cash.set(currency, exact);
+      this.cashInPositions.set(currency, this.baseQuantity(currency));
     }
     if (e.ts > this.lastBalanceTs) this.lastBalanceTs = e.ts;
   }
@@ -432,8 +438,11 @@ export class EngineState {
     }
     if (e.balances) {
       this.cash.clear();
-      for (const [currency, amount] of Object.entries(e.balances))
+      this.cashInPositions.clear();
+      for (const [currency, amount] of Object.entries(e.balances)) {
         this.cash.set(currency, figureOf(amount, e.exact?.[`balances.${currency}`]));
+        this.cashInPositions.set(currency, this.baseQuantity(currency));
+      }
       this.lastBalanceTs = e.ts;
     }
     changes.push(this.statusChange());
@@ -464,6 +473,14 @@ export class EngineState {
       this.positions.set(symbol, position);
     }
     return position;
+  }
+
+  /** The quantity of `currency` the open positions hold (summed over symbols with it as base). */
+  private baseQuantity(currency: string): Decimal {
+    let sum = new Decimal(0);
+    for (const [symbol, p] of this.positions)
+      if (splitSymbol(symbol)[0] === currency) sum = sum.add(p.quantity);
+    return sum;
   }
 
   /** Currencies held as positions (the base of a traded symbol) are valued as positions, not cash. */
@@ -534,8 +551,15 @@ export class EngineState {
     let known = false;
     const gaps: string[] = [];
     for (const [currency, amount] of this.cash) {
-      if (this.isPositionCurrency(currency)) continue;
-      const v = this.toValuation(this.cashNumber(currency, amount), currency);
+      let v: number | undefined;
+      if (this.isPositionCurrency(currency)) {
+        // Its positions are valued as positions: the cash counted is what the ledger holds
+        // besides them (a reported balance less the positions it held; another symbol's quote
+        // legs and fees since, such as the BTC of ETH/BTC fills).
+        const besides = amount.sub(this.cashInPositions.get(currency) ?? 0);
+        if (besides.isZero()) continue;
+        v = this.toValuation(decimalToNumber(besides), currency);
+      } else v = this.toValuation(this.cashNumber(currency, amount), currency);
       if (v === undefined) {
         if (!amount.isZero()) gaps.push(currency);
         continue;
