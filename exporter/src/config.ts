@@ -54,6 +54,8 @@ export interface Config {
   journal: { enabled: boolean; fsync: 'always' | 'batch' | 'never'; snapshotEvery: number };
   /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
   galfriday: { engine: string; fills: 'execution_report' | 'fill_event' };
+  /** Trade history (fills, closed orders, round trips, alerts): SQLite in the data dir, or PostgreSQL at `url`. */
+  history: { enabled: boolean; url: string | null; schema: string; retentionMs: number };
   /** Distinct values each label may take (DESIGN.md, "Bounds"); one more is refused with 422. */
   limits: CardinalityLimits;
 }
@@ -411,6 +413,42 @@ const SETTINGS: Setting[] = [
     parse: bool,
   },
   {
+    key: 'history.enabled',
+    env: 'TRADEWATCH_HISTORY',
+    flag: 'history',
+    accepts: 'true or false (false: no trade history is kept)',
+    parse: bool,
+  },
+  {
+    key: 'history.url',
+    env: 'TRADEWATCH_HISTORY_URL',
+    flag: 'history-url',
+    accepts: 'a postgres:// or postgresql:// URL (empty: SQLite in the data dir)',
+    parse: (v: Raw): string | null => {
+      const s = optionalStr(v);
+      if (s !== null && !/^postgres(ql)?:\/\//.test(s)) throw new Error();
+      return s;
+    },
+  },
+  {
+    key: 'history.schema',
+    env: 'TRADEWATCH_HISTORY_SCHEMA',
+    flag: 'history-schema',
+    accepts: 'a PostgreSQL schema name: lower-case letters, digits and _, not starting with a digit',
+    parse: (v: Raw): string => {
+      const s = str(v);
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(s)) throw new Error();
+      return s;
+    },
+  },
+  {
+    key: 'history.retentionMs',
+    env: 'TRADEWATCH_HISTORY_RETENTION',
+    flag: 'history-retention',
+    accepts: 'a duration such as 400d or 12w (rows older than this are deleted)',
+    parse: (v: Raw): number => parseDuration(String(v)),
+  },
+  {
     key: 'galfriday.engine',
     env: 'TRADEWATCH_GALFRIDAY_ENGINE',
     flag: 'galfriday-engine',
@@ -524,6 +562,7 @@ export function defaults(): Config {
     },
     journal: { enabled: true, fsync: 'batch', snapshotEvery: 100_000 },
     galfriday: { engine: 'galfriday', fills: 'execution_report' },
+    history: { enabled: true, url: null, schema: 'tradewatch', retentionMs: 400 * 8.64e7 },
     limits: {
       engines: 100,
       symbols: 5_000,

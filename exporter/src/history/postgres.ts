@@ -1,0 +1,160 @@
+/**
+ * The PostgreSQL history store (TRADEWATCH_HISTORY_URL=postgres://…), in its own schema
+ * (TRADEWATCH_HISTORY_SCHEMA), with `timestamptz` times so that Grafana's core PostgreSQL
+ * data source reads the tables as they are. The server may be down when the exporter
+ * starts or at any time after: nothing here waits for it at start, and the schema is
+ * created and migrated on the first write or read that reaches it.
+ */
+import { Pool, type PoolClient } from 'pg';
+import { insertSql, migrations, selectSql, toPage, type Dialect } from './sql';
+import type { HistoryBatch, HistoryQuery, HistoryStore, Page } from './store';
+import { HISTORY_TABLES, TABLES, type Cell, type HistoryTable, type RowOfTable } from './tables';
+
+/** Rows per INSERT statement (PostgreSQL takes at most 65,535 parameters a statement). */
+const ROWS_PER_STATEMENT = 500;
+
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export interface PostgresOptions {
+  url: string;
+  schema: string;
+  /** How long to wait for a connection before a write or read fails (ms). */
+  connectTimeoutMs?: number;
+  /** Called when an idle connection breaks (the pool replaces it). */
+  onError?: (err: Error) => void;
+}
+
+export class PostgresHistory implements HistoryStore {
+  readonly kind = 'postgres';
+  private readonly pool: Pool;
+  private readonly dialect: Dialect;
+  private migrated: Promise<void> | null = null;
+
+  constructor(private readonly options: PostgresOptions) {
+    if (!SCHEMA_NAME.test(options.schema)) throw new Error(`not a schema name: ${options.schema}`);
+    const schema = options.schema;
+    this.dialect = {
+      param: (n) => `$${n}`,
+      type: (t) => (t === 'text' ? 'text' : t === 'real' ? 'double precision' : 'timestamptz'),
+      table: (name) => `"${schema}"."${name}"`,
+      index: (name) => `"${name}"`,
+    };
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: 4,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+      idleTimeoutMillis: 30_000,
+    });
+    this.pool.on('error', (err) => options.onError?.(err));
+  }
+
+  /** Creates the schema and runs the migrations not yet applied (once per process, retried after a failure). */
+  private ready(): Promise<void> {
+    this.migrated ??= this.migrate().catch((err: unknown) => {
+      this.migrated = null;
+      throw err;
+    });
+    return this.migrated;
+  }
+
+  private async migrate(): Promise<void> {
+    const schema = this.options.schema;
+    await this.transaction(async (c) => {
+      // One exporter at a time migrates a schema.
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tradewatch.history.${schema}`]);
+      await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await c.query(
+        `CREATE TABLE IF NOT EXISTS "${schema}".schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const done = new Set(
+        (await c.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations`)).rows.map(
+          (r) => r.version,
+        ),
+      );
+      for (const m of migrations(this.dialect)) {
+        if (done.has(m.version)) continue;
+        for (const s of m.statements) await c.query(s);
+        await c.query(`INSERT INTO "${schema}".schema_migrations (version) VALUES ($1)`, [m.version]);
+      }
+    });
+  }
+
+  private async transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async write(batch: HistoryBatch): Promise<void> {
+    await this.ready();
+    await this.transaction(async (c) => {
+      for (const name of HISTORY_TABLES) {
+        const spec = TABLES[name];
+        // One statement may not update the same row twice: the latest state of an identity wins.
+        const toCells = spec.toCells as (r: object) => Cell[];
+        const all: object[] = batch[name];
+        const rows = spec.replace
+          ? latestPerIdentity(all, (r) => `${toCells(r)[0]}\u0000${toCells(r)[1]}`)
+          : all;
+        const times = new Set(spec.columns.flatMap((col, i) => (col.type === 'time' ? [i] : [])));
+        for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+          const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+          const params: (Cell | Date)[] = [];
+          for (const row of chunk) {
+            const cells = toCells(row);
+            cells.forEach((v, i) => params.push(times.has(i) ? new Date(Number(v)) : v));
+          }
+          await c.query(insertSql(this.dialect, name, chunk.length), params);
+        }
+      }
+    });
+  }
+
+  async read<T extends HistoryTable>(table: T, query: HistoryQuery): Promise<Page<RowOfTable[T]>> {
+    await this.ready();
+    const { sql, params } = selectSql(this.dialect, table, query, (ms) => new Date(ms));
+    const result = await this.pool.query<Record<string, Cell | Date>>(sql, params);
+    const cells = result.rows.map((r) => {
+      const out: Record<string, Cell> = {};
+      for (const [k, v] of Object.entries(r)) out[k] = v instanceof Date ? v.getTime() : v;
+      return out;
+    });
+    return toPage(table, cells, query.limit);
+  }
+
+  async prune(before: number): Promise<number> {
+    await this.ready();
+    let deleted = 0;
+    for (const name of HISTORY_TABLES) {
+      const r = await this.pool.query(
+        `DELETE FROM ${this.dialect.table(name)} WHERE ${TABLES[name].time} < $1`,
+        [new Date(before)],
+      );
+      deleted += r.rowCount ?? 0;
+    }
+    return deleted;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function latestPerIdentity<R>(rows: R[], key: (r: R) => string): R[] {
+  const byKey = new Map<string, R>();
+  for (const r of rows) {
+    const k = key(r);
+    byKey.delete(k);
+    byKey.set(k, r);
+  }
+  return byKey.size === rows.length ? rows : [...byKey.values()];
+}

@@ -1,0 +1,81 @@
+/**
+ * The one small interface both history stores implement (SQLite, PostgreSQL), and the
+ * query and cursor types the viewer API uses.
+ */
+import type { HistoryTable, RowOfTable } from './tables';
+
+/** Rows to keep, by table; a row whose identity is stored already is not written twice. */
+export interface HistoryBatch {
+  fills: RowOfTable['fills'][];
+  orders: RowOfTable['orders'][];
+  round_trips: RowOfTable['round_trips'][];
+  alerts: RowOfTable['alerts'][];
+}
+
+export function emptyBatch(): HistoryBatch {
+  return { fills: [], orders: [], round_trips: [], alerts: [] };
+}
+
+export function batchSize(b: HistoryBatch): number {
+  return b.fills.length + b.orders.length + b.round_trips.length + b.alerts.length;
+}
+
+/** Where a page ended: the time, engine and id of its last row (keyset pagination). */
+export interface Cursor {
+  ts: number;
+  engine: string;
+  id: string;
+}
+
+export interface HistoryQuery {
+  engine?: string;
+  strategy?: string;
+  symbol?: string;
+  /** Epoch ms, both inclusive. */
+  from?: number;
+  to?: number;
+  /** Rows at most in the page. */
+  limit: number;
+  /** Oldest first (asc, the default) or newest first. */
+  order?: 'asc' | 'desc';
+  /** Continue after this row (from the previous page's `next`). */
+  after?: Cursor;
+}
+
+export interface Page<R> {
+  rows: R[];
+  /** Where the next page starts; null when this page was the last. */
+  next: Cursor | null;
+}
+
+export interface HistoryStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Writes a batch in one transaction, idempotent on each row's identity. */
+  write(batch: HistoryBatch): Promise<void>;
+  read<T extends HistoryTable>(table: T, query: HistoryQuery): Promise<Page<RowOfTable[T]>>;
+  /** Deletes rows older than `before` (epoch ms) from every table; returns how many. */
+  prune(before: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.ts, c.engine, c.id])).toString('base64url');
+}
+
+/** The cursor in `text`, or null when it is not one this exporter wrote. */
+export function decodeCursor(text: string): Cursor | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(v) &&
+      v.length === 3 &&
+      Number.isSafeInteger(v[0]) &&
+      typeof v[1] === 'string' &&
+      typeof v[2] === 'string'
+    )
+      return { ts: v[0] as number, engine: v[1], id: v[2] };
+  } catch {
+    // not base64url JSON
+  }
+  return null;
+}

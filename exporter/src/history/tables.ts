@@ -1,0 +1,298 @@
+/**
+ * The four history tables (DESIGN.md, "Trade history"), described once: their columns,
+ * identity, time column and how a row of the state maps to them and back. Both stores
+ * (SQLite, PostgreSQL) build their SQL from these descriptions.
+ */
+import type { AlertRow, FillRow, RoundTripRow } from '../state/changes';
+import type { OrderRow } from '../state/orders';
+
+export type { AlertRow, FillRow, OrderRow, RoundTripRow };
+
+export type ColumnType = 'text' | 'real' | 'time';
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  nullable?: boolean;
+}
+
+export type HistoryTable = 'fills' | 'orders' | 'round_trips' | 'alerts';
+export const HISTORY_TABLES: readonly HistoryTable[] = ['fills', 'orders', 'round_trips', 'alerts'];
+
+export interface RowOfTable {
+  fills: FillRow;
+  orders: OrderRow;
+  round_trips: RoundTripRow;
+  alerts: AlertRow;
+}
+
+/** A column's value as stored: times in epoch ms (each store converts to its own type). */
+export type Cell = string | number | null;
+
+export interface TableSpec<T extends HistoryTable = HistoryTable> {
+  name: T;
+  /** Columns, in the order `toCells` gives them: engine, then the id, then the rest. */
+  columns: readonly Column[];
+  /** The row's identity with the engine ((engine, fill_id), (engine, order_id)…). */
+  id: string;
+  /** The column a time range selects on (and retention deletes by). */
+  time: string;
+  /** Columns a reader may filter on, besides engine and the time range. */
+  filters: readonly ('strategy' | 'symbol')[];
+  /** A later row with the same identity replaces the stored one (orders); otherwise the first one stays. */
+  replace: boolean;
+  toCells(row: RowOfTable[T]): Cell[];
+  fromCells(cells: Record<string, Cell>): RowOfTable[T];
+}
+
+const ms = (iso: string): number => Date.parse(iso);
+const iso = (v: Cell): string => new Date(Number(v)).toISOString();
+const str = (v: Cell): string => String(v);
+const num = (v: Cell): number => Number(v);
+const opt = <T>(v: Cell, f: (c: Cell) => T): T | undefined => (v === null ? undefined : f(v));
+/** Adds optional fields only when present (rows from the state omit absent fields). */
+function withOptional<R extends object>(row: R, optional: Record<string, unknown>): R {
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (row as Record<string, unknown>)[k] = v;
+  return row;
+}
+
+const fills: TableSpec<'fills'> = {
+  name: 'fills',
+  id: 'fill_id',
+  time: 'ts',
+  filters: ['strategy', 'symbol'],
+  replace: false,
+  columns: [
+    { name: 'engine', type: 'text' },
+    { name: 'fill_id', type: 'text' },
+    { name: 'ts', type: 'time' },
+    { name: 'order_id', type: 'text' },
+    { name: 'symbol', type: 'text' },
+    { name: 'side', type: 'text' },
+    { name: 'price', type: 'real' },
+    { name: 'quantity', type: 'real' },
+    { name: 'fee', type: 'real' },
+    { name: 'fee_currency', type: 'text', nullable: true },
+    { name: 'liquidity', type: 'text', nullable: true },
+    { name: 'strategy', type: 'text', nullable: true },
+    { name: 'realized_pnl', type: 'real' },
+  ],
+  toCells: (r) => [
+    r.engine,
+    r.fill_id,
+    ms(r.ts),
+    r.order_id,
+    r.symbol,
+    r.side,
+    r.price,
+    r.quantity,
+    r.fee,
+    r.fee_currency ?? null,
+    r.liquidity ?? null,
+    r.strategy ?? null,
+    r.realized_pnl,
+  ],
+  fromCells: (c) =>
+    withOptional(
+      {
+        engine: str(c.engine),
+        fill_id: str(c.fill_id),
+        order_id: str(c.order_id),
+        symbol: str(c.symbol),
+        side: str(c.side) as FillRow['side'],
+        price: num(c.price),
+        quantity: num(c.quantity),
+        fee: num(c.fee),
+        ts: iso(c.ts),
+        realized_pnl: num(c.realized_pnl),
+      },
+      {
+        fee_currency: opt(c.fee_currency, str),
+        liquidity: opt(c.liquidity, str),
+        strategy: opt(c.strategy, str),
+      },
+    ),
+};
+
+const orders: TableSpec<'orders'> = {
+  name: 'orders',
+  id: 'order_id',
+  time: 'updated_at',
+  filters: ['strategy', 'symbol'],
+  replace: true,
+  columns: [
+    { name: 'engine', type: 'text' },
+    { name: 'order_id', type: 'text' },
+    { name: 'updated_at', type: 'time' },
+    { name: 'created_at', type: 'time' },
+    { name: 'symbol', type: 'text' },
+    { name: 'side', type: 'text' },
+    { name: 'order_type', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'quantity', type: 'real' },
+    { name: 'filled_quantity', type: 'real' },
+    { name: 'avg_fill_price', type: 'real', nullable: true },
+    { name: 'limit_price', type: 'real', nullable: true },
+    { name: 'stop_price', type: 'real', nullable: true },
+    { name: 'fees', type: 'real' },
+    { name: 'fee_currency', type: 'text', nullable: true },
+    { name: 'strategy', type: 'text', nullable: true },
+    { name: 'client_order_id', type: 'text', nullable: true },
+    { name: 'time_in_force', type: 'text', nullable: true },
+    { name: 'reason', type: 'text', nullable: true },
+    { name: 'venue', type: 'text', nullable: true },
+  ],
+  toCells: (r) => [
+    r.engine,
+    r.order_id,
+    ms(r.updated_at),
+    ms(r.created_at),
+    r.symbol,
+    r.side,
+    r.order_type,
+    r.status,
+    r.quantity,
+    r.filled_quantity,
+    r.avg_fill_price ?? null,
+    r.limit_price ?? null,
+    r.stop_price ?? null,
+    r.fees,
+    r.fee_currency ?? null,
+    r.strategy ?? null,
+    r.client_order_id ?? null,
+    r.time_in_force ?? null,
+    r.reason ?? null,
+    r.venue ?? null,
+  ],
+  fromCells: (c) =>
+    withOptional(
+      {
+        engine: str(c.engine),
+        order_id: str(c.order_id),
+        symbol: str(c.symbol),
+        side: str(c.side) as OrderRow['side'],
+        order_type: str(c.order_type) as OrderRow['order_type'],
+        status: str(c.status) as OrderRow['status'],
+        quantity: num(c.quantity),
+        filled_quantity: num(c.filled_quantity),
+        fees: num(c.fees),
+        created_at: iso(c.created_at),
+        updated_at: iso(c.updated_at),
+      },
+      {
+        avg_fill_price: opt(c.avg_fill_price, num),
+        limit_price: opt(c.limit_price, num),
+        stop_price: opt(c.stop_price, num),
+        fee_currency: opt(c.fee_currency, str),
+        strategy: opt(c.strategy, str),
+        client_order_id: opt(c.client_order_id, str),
+        time_in_force: opt(c.time_in_force, str),
+        reason: opt(c.reason, str),
+        venue: opt(c.venue, str),
+      },
+    ),
+};
+
+const roundTrips: TableSpec<'round_trips'> = {
+  name: 'round_trips',
+  id: 'close_fill_id',
+  time: 'closed_at',
+  filters: ['strategy', 'symbol'],
+  replace: false,
+  columns: [
+    { name: 'engine', type: 'text' },
+    { name: 'close_fill_id', type: 'text' },
+    { name: 'closed_at', type: 'time' },
+    { name: 'opened_at', type: 'time' },
+    { name: 'symbol', type: 'text' },
+    { name: 'strategy', type: 'text' },
+    { name: 'direction', type: 'text' },
+    { name: 'quantity', type: 'real' },
+    { name: 'entry_price', type: 'real' },
+    { name: 'exit_price', type: 'real' },
+    { name: 'pnl', type: 'real', nullable: true },
+    { name: 'fees', type: 'real', nullable: true },
+    { name: 'pnl_quote', type: 'real' },
+    { name: 'fees_quote', type: 'real' },
+    { name: 'outcome', type: 'text' },
+  ],
+  toCells: (r) => [
+    r.engine,
+    r.close_fill_id,
+    ms(r.closed_at),
+    ms(r.opened_at),
+    r.symbol,
+    r.strategy,
+    r.direction,
+    r.quantity,
+    r.entry_price,
+    r.exit_price,
+    r.pnl,
+    r.fees,
+    r.pnl_quote,
+    r.fees_quote,
+    r.outcome,
+  ],
+  fromCells: (c) => ({
+    engine: str(c.engine),
+    symbol: str(c.symbol),
+    strategy: str(c.strategy),
+    direction: str(c.direction) as RoundTripRow['direction'],
+    opened_at: iso(c.opened_at),
+    closed_at: iso(c.closed_at),
+    quantity: num(c.quantity),
+    entry_price: num(c.entry_price),
+    exit_price: num(c.exit_price),
+    pnl: c.pnl === null ? null : num(c.pnl),
+    fees: c.fees === null ? null : num(c.fees),
+    pnl_quote: num(c.pnl_quote),
+    fees_quote: num(c.fees_quote),
+    outcome: str(c.outcome) as RoundTripRow['outcome'],
+    close_fill_id: str(c.close_fill_id),
+  }),
+};
+
+const alerts: TableSpec<'alerts'> = {
+  name: 'alerts',
+  id: 'alert_key',
+  time: 'ts',
+  filters: [],
+  replace: false,
+  columns: [
+    { name: 'engine', type: 'text' },
+    { name: 'alert_key', type: 'text' },
+    { name: 'ts', type: 'time' },
+    { name: 'name', type: 'text' },
+    { name: 'severity', type: 'text' },
+    { name: 'message', type: 'text' },
+    { name: 'labels', type: 'text', nullable: true },
+  ],
+  toCells: (r) => [
+    r.engine,
+    r.key,
+    ms(r.ts),
+    r.name,
+    r.severity,
+    r.message,
+    r.labels ? JSON.stringify(r.labels) : null,
+  ],
+  fromCells: (c) =>
+    withOptional(
+      {
+        engine: str(c.engine),
+        key: str(c.alert_key),
+        name: str(c.name),
+        severity: str(c.severity) as AlertRow['severity'],
+        message: str(c.message),
+        ts: iso(c.ts),
+      },
+      { labels: opt(c.labels, (v) => JSON.parse(str(v)) as Record<string, string>) },
+    ),
+};
+
+export const TABLES: { [T in HistoryTable]: TableSpec<T> } = {
+  fills,
+  orders,
+  round_trips: roundTrips,
+  alerts,
+};

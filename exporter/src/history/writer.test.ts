@@ -1,0 +1,93 @@
+import { validateBatch } from '../events/validate';
+import { Store } from '../state/store';
+import { batchSize, type HistoryBatch, type HistoryStore, type Page } from './store';
+import { HistoryWriter } from './writer';
+
+/** A store that keeps batches in memory and can be made to fail (the server is down). */
+class FakeStore implements HistoryStore {
+  readonly kind = 'sqlite';
+  down = false;
+  batches: HistoryBatch[] = [];
+  write(batch: HistoryBatch): Promise<void> {
+    if (this.down) return Promise.reject(new Error('connection refused'));
+    this.batches.push(batch);
+    return Promise.resolve();
+  }
+  read<T>(): Promise<Page<T>> {
+    return Promise.resolve({ rows: [], next: null });
+  }
+  prune(): Promise<number> {
+    return Promise.resolve(0);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+  get fills(): string[] {
+    return this.batches.flatMap((b) => b.fills.map((f) => f.fill_id));
+  }
+}
+
+const T0 = Date.parse('2026-01-05T00:00:00Z');
+function applyFills(store: Store, from: number, count: number): void {
+  const events = [];
+  for (let i = from; i < from + count; i++)
+    events.push({
+      type: 'fill',
+      engine: 'e1',
+      ts: T0 + i,
+      fill_id: `f${i}`,
+      order_id: `o${i}`,
+      symbol: 'BTC/USD',
+      side: i % 2 ? 'sell' : 'buy',
+      quantity: '1',
+      price: '100',
+    });
+  const batch = validateBatch(events);
+  if (!batch.ok) throw new Error('invalid');
+  store.apply(batch.events);
+}
+
+const newStore = () => new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 0 } });
+
+describe('HistoryWriter', () => {
+  test('rows of applied batches reach the store in batches, fills with their round trips', async () => {
+    const state = newStore();
+    const fake = new FakeStore();
+    const writer = new HistoryWriter(fake, { batchRows: 4, flushMs: 10_000 }).attach(state);
+    applyFills(state, 0, 10);
+    // 10 fills close 5 round trips: 15 rows; a full batch is written without waiting for the timer
+    expect(await writer.drain()).toBe(true);
+    expect(fake.fills).toEqual(Array.from({ length: 10 }, (_, i) => `f${i}`));
+    expect(fake.batches.reduce((n, b) => n + b.round_trips.length, 0)).toBe(5);
+    expect(Math.max(...fake.batches.map(batchSize))).toBeLessThanOrEqual(4);
+    await writer.close();
+  });
+
+  test('while the store is down rows stay queued and drain says so; when it is back they are written once', async () => {
+    const state = newStore();
+    const fake = new FakeStore();
+    const writer = new HistoryWriter(fake, { flushMs: 1 }).attach(state);
+    fake.down = true;
+    applyFills(state, 0, 3);
+    expect(await writer.drain()).toBe(false);
+    expect(writer.stats).toMatchObject({ down: true, queued: 4 });
+    fake.down = false;
+    applyFills(state, 3, 1);
+    expect(await writer.drain()).toBe(true);
+    expect(fake.fills).toEqual(['f0', 'f1', 'f2', 'f3']);
+    expect(writer.stats).toMatchObject({ down: false, queued: 0, written: 6 });
+    await writer.close();
+  });
+
+  test('beyond maxQueued rows are left to the journal: drain stays false, so no snapshot passes them', async () => {
+    const state = newStore();
+    const fake = new FakeStore();
+    const writer = new HistoryWriter(fake, { maxQueued: 5 }).attach(state);
+    fake.down = true;
+    applyFills(state, 0, 10);
+    fake.down = false;
+    expect(writer.stats.overflowed).toBe(true);
+    expect(await writer.drain()).toBe(false);
+    await writer.close();
+  });
+});

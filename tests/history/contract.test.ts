@@ -1,0 +1,240 @@
+/**
+ * One contract, two stores: the same tests run against SQLite (a file in a temp dir) and
+ * the real PostgreSQL at 127.0.0.1:5432 (a throwaway schema, dropped after).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { PostgresHistory } from '../../exporter/src/history/postgres';
+import { SqliteHistory } from '../../exporter/src/history/sqlite';
+import { emptyBatch, type HistoryBatch, type HistoryStore } from '../../exporter/src/history/store';
+import type { AlertRow, FillRow, OrderRow, RoundTripRow } from '../../exporter/src/history/tables';
+
+export const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const T0 = Date.parse('2026-01-05T00:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function fillRow(i: number, extra: Partial<FillRow> = {}): FillRow {
+  return {
+    engine: 'e1',
+    fill_id: `f${String(i).padStart(6, '0')}`,
+    order_id: `o${i}`,
+    symbol: i % 2 === 0 ? 'BTC/USD' : 'ETH/USD',
+    side: i % 3 === 0 ? 'sell' : 'buy',
+    price: 100 + i,
+    quantity: 0.5,
+    fee: 0.01,
+    strategy: i % 2 === 0 ? 'mr' : 'trend',
+    ts: iso(T0 + i * 1000),
+    realized_pnl: i % 3 === 0 ? 1.25 : -0.01,
+    ...extra,
+  };
+}
+
+const order = (status: OrderRow['status'], updated: number): OrderRow => ({
+  engine: 'e1',
+  order_id: 'o1',
+  symbol: 'BTC/USD',
+  side: 'buy',
+  order_type: 'limit',
+  status,
+  quantity: 1,
+  filled_quantity: status === 'filled' ? 1 : 0,
+  limit_price: 100,
+  fees: 0.1,
+  strategy: 'mr',
+  created_at: iso(T0),
+  updated_at: iso(updated),
+});
+
+const trip: RoundTripRow = {
+  engine: 'e1',
+  symbol: 'BTC/USD',
+  strategy: 'mr',
+  direction: 'short',
+  opened_at: iso(T0),
+  closed_at: iso(T0 + 5000),
+  quantity: 2,
+  entry_price: 110,
+  exit_price: 100,
+  pnl: 19.5,
+  fees: 0.5,
+  pnl_quote: 19.5,
+  fees_quote: 0.5,
+  outcome: 'win',
+  close_fill_id: 'f000005',
+};
+
+const alert: AlertRow = {
+  engine: 'e1',
+  key: 'a1',
+  name: 'DrawdownHigh',
+  severity: 'critical',
+  message: 'drawdown, 9 % = "too much"',
+  labels: { limit: 'drawdown' },
+  ts: iso(T0 + 2000),
+};
+
+const batch = (parts: Partial<HistoryBatch>): HistoryBatch => ({ ...emptyBatch(), ...parts });
+
+interface Fixture {
+  name: string;
+  open(): Promise<HistoryStore>;
+  cleanup(): Promise<void>;
+}
+
+function sqliteFixture(): Fixture {
+  let dir = '';
+  return {
+    name: 'SQLite',
+    open: () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'tw-history-'));
+      return Promise.resolve(new SqliteHistory(path.join(dir, 'history.sqlite')));
+    },
+    cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
+export function postgresFixture(): Fixture & { schema: string } {
+  const schema = `tw_test_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  return {
+    name: 'PostgreSQL',
+    schema,
+    open: () => Promise.resolve(new PostgresHistory({ url: PG_URL, schema })),
+    cleanup: async () => {
+      const c = new Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+describe.each([sqliteFixture(), postgresFixture()])('history store contract: $name', (fixture) => {
+  let store: HistoryStore;
+  beforeEach(async () => {
+    store = await fixture.open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await fixture.cleanup();
+  });
+
+  test('rows come back as written, in time order; writing the same identities again changes nothing', async () => {
+    const fills = [3, 1, 2].map((i) => fillRow(i));
+    await store.write(batch({ fills, round_trips: [trip], alerts: [alert] }));
+    await store.write(batch({ fills: [fillRow(1, { price: 999 })], round_trips: [trip], alerts: [alert] }));
+    const page = await store.read('fills', { limit: 10 });
+    expect(page.rows).toEqual([fillRow(1), fillRow(2), fillRow(3)]);
+    expect(page.next).toBeNull();
+    expect((await store.read('round_trips', { limit: 10 })).rows).toEqual([trip]);
+    expect((await store.read('alerts', { limit: 10 })).rows).toEqual([alert]);
+  });
+
+  test('the same fill id in two engines is two fills (identity is engine and id)', async () => {
+    await store.write(batch({ fills: [fillRow(1), fillRow(1, { engine: 'e2' })] }));
+    const rows = (await store.read('fills', { limit: 10 })).rows;
+    expect(rows.map((r) => r.engine)).toEqual(['e1', 'e2']);
+    expect((await store.read('fills', { limit: 10, engine: 'e2' })).rows).toHaveLength(1);
+  });
+
+  test('a closed order is kept in its latest state; an older state written later does not replace it', async () => {
+    await store.write(batch({ orders: [order('canceled', T0 + 1000)] }));
+    await store.write(batch({ orders: [order('filled', T0 + 3000), order('filled', T0 + 3000)] }));
+    await store.write(batch({ orders: [order('canceled', T0 + 2000)] }));
+    const rows = (await store.read('orders', { limit: 10 })).rows;
+    expect(rows).toEqual([order('filled', T0 + 3000)]);
+  });
+
+  test('time range is inclusive at both ends; engine, strategy and symbol filter', async () => {
+    await store.write(batch({ fills: Array.from({ length: 10 }, (_, i) => fillRow(i)) }));
+    const ids = async (q: Parameters<HistoryStore['read']>[1]) =>
+      (await store.read('fills', q)).rows.map((r) => r.fill_id);
+    expect(await ids({ limit: 100, from: T0 + 2000, to: T0 + 4000 })).toEqual([
+      'f000002',
+      'f000003',
+      'f000004',
+    ]);
+    expect(await ids({ limit: 100, strategy: 'mr', symbol: 'BTC/USD', to: T0 + 4000 })).toEqual([
+      'f000000',
+      'f000002',
+      'f000004',
+    ]);
+    expect(await ids({ limit: 100, engine: 'nope' })).toEqual([]);
+  });
+
+  test('pages continue exactly where the last ended (rows with equal times included), both orders', async () => {
+    // 25 fills, five at each of five times, across two engines
+    const fills = Array.from({ length: 25 }, (_, i) =>
+      fillRow(i, { ts: iso(T0 + Math.floor(i / 5) * 1000), engine: i % 2 ? 'e2' : 'e1' }),
+    );
+    await store.write(batch({ fills }));
+    for (const order of ['asc', 'desc'] as const) {
+      const seen: string[] = [];
+      let after;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await store.read('fills', { limit: 7, order, after });
+        seen.push(...page.rows.map((r) => `${r.engine}/${r.fill_id}`));
+        if (!page.next) break;
+        after = page.next;
+      }
+      expect(seen).toHaveLength(25);
+      expect(new Set(seen).size).toBe(25);
+      const times = seen.map((k) => fills.find((f) => `${f.engine}/${f.fill_id}` === k)!.ts);
+      const sorted = [...times].sort();
+      expect(times).toEqual(order === 'asc' ? sorted : sorted.reverse());
+    }
+  });
+
+  test('retention deletes rows older than the cut from every table, and nothing newer', async () => {
+    await store.write(
+      batch({
+        fills: [fillRow(0), fillRow(9)],
+        orders: [order('filled', T0)],
+        round_trips: [trip],
+        alerts: [alert],
+      }),
+    );
+    // cut at T0 + 3000: fill 0, the order (T0) and the alert (T0 + 2000) go; fill 9 and the trip (T0 + 5000) stay
+    expect(await store.prune(T0 + 3000)).toBe(3);
+    expect((await store.read('fills', { limit: 10 })).rows.map((r) => r.fill_id)).toEqual(['f000009']);
+    expect((await store.read('round_trips', { limit: 10 })).rows).toHaveLength(1);
+    expect((await store.read('orders', { limit: 10 })).rows).toHaveLength(0);
+  });
+});
+
+test('PostgreSQL: tables live in the configured schema, with the migration version recorded', async () => {
+  const fixture = postgresFixture();
+  const store = await fixture.open();
+  try {
+    await store.write(batch({ fills: [fillRow(1)] }));
+    const c = new Client({ connectionString: PG_URL });
+    await c.connect();
+    const tables = await c.query<{ table_name: string }>(
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+      [fixture.schema],
+    );
+    const version = await c.query<{ version: number }>(
+      `SELECT version FROM "${fixture.schema}".schema_migrations`,
+    );
+    const ts = await c.query<{ type: string }>(
+      `SELECT pg_typeof(ts)::text AS type FROM "${fixture.schema}".fills`,
+    );
+    await c.end();
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'alerts',
+      'fills',
+      'orders',
+      'round_trips',
+      'schema_migrations',
+    ]);
+    expect(version.rows).toEqual([{ version: 1 }]);
+    // Grafana's time filter needs a real timestamp column
+    expect(ts.rows[0].type).toBe('timestamp with time zone');
+  } finally {
+    await store.close();
+    await fixture.cleanup();
+  }
+});
