@@ -449,6 +449,44 @@ class BridgeEndToEnd(unittest.TestCase):
         self.assertLess(time.perf_counter() - closed, 2.0)
 
 
+class OverACap(unittest.TestCase):
+    def test_a_422_naming_one_event_drops_that_one_and_sends_the_rest(self) -> None:
+        """The exporter refuses a batch whose event would pass a label cap (422, with its index)."""
+        import http.server
+        import threading
+
+        bodies: list[list[Any]] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                batch = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                bodies.append(batch)
+                over = [i for i, e in enumerate(batch) if e.get("trading_pair") == "NEW/USD"]
+                status, answer = (422, {"error": "over max_symbols", "problems": [{"index": i, "field": "symbol", "reason": "cap"} for i in over]}) if over else (200, {"accepted": len(batch)})
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            bridge = TradewatchBridge(f"http://127.0.0.1:{server.server_address[1]}", "t", flush_interval=0.01)
+            bridge.offer(report("O-1", "NEW", "0", None, None, 0))
+            bridge.offer(report("O-2", "NEW", "0", None, None, 0, trading_pair="NEW/USD"))
+            bridge.offer(report("O-3", "NEW", "0", None, None, 0))
+            stats = bridge.close(timeout=5)
+        finally:
+            server.shutdown()
+        self.assertEqual((stats["sent"], stats["rejected"], stats["retries"]), (2, 1, 0), stats)
+        self.assertEqual([e["exchange_order_id"] for e in bodies[-1]], ["O-1", "O-3"])
+
+
 class PubSubPriorityQueueIssue(unittest.TestCase):
     """What docs/integrations/galfriday.md says of Gal Friday's PubSubManager, and its one-line fix.
 

@@ -243,8 +243,9 @@ class TradewatchBridge:
                 self._stats["rejected"] += len(bad)
             self._last_error = None
             return True
-        if status == 400 and isinstance(body, dict) and isinstance(body.get("problems"), list):
-            # Some dictionaries are bad: report them, send the others once more.
+        if status in (400, 422) and isinstance(body, dict) and isinstance(body.get("problems"), list) and body["problems"]:
+            # Some dictionaries are bad (400), or one would pass a label cap (422, naming the
+            # setting to raise): report them, send the others once more.
             bad = {p.get("index") for p in body["problems"] if isinstance(p, dict)}
             self._log.warning("tradewatch bridge: the exporter refused %d event(s): %s", len(bad), body["problems"][:5])
             with self._lock:

@@ -39,7 +39,7 @@ it('python3 bridge → exporter: the hand-worked figures, unusable reports refus
   );
   if (run.status !== 0)
     throw new Error(`python3 bridge tests failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
-  expect(run.stderr).toMatch(/Ran 7 tests[\s\S]*OK/);
+  expect(run.stderr).toMatch(/Ran 8 tests[\s\S]*OK/);
 
   const samples = await scrape(ex.baseUrl);
   const of = (name: string, labels: Record<string, string> = {}) =>
