@@ -9,7 +9,10 @@ import { Store } from './store';
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 
 function engineAfter(events: Record<string, unknown>[]) {
-  const store = new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 86_400_000 } });
+  const store = new Store({
+    valuationCurrency: 'USD',
+    equity: { periodMs: 3_600_000, retainMs: 86_400_000 },
+  });
   const batch = validateBatch(events.map((e, i) => ({ ts: T0 + i * 1000, ...e })));
   if (!batch.ok) throw new Error(JSON.stringify(batch.problems));
   store.apply(batch.events);
