@@ -151,6 +151,7 @@ async function startLocked(
     version: VERSION,
     blotterDir: path.resolve(__dirname, '..', '..', 'grafana-plugin', 'dist-standalone'),
     isReady: () => ready,
+    history: history?.store ?? null,
   });
   const upgrades: Record<string, UpgradeHandler> = {};
   const server = settingMustWork(

@@ -12,6 +12,8 @@ import type { Store } from '../state/store';
 import { FailureLimiter, RateLimiter, type Principal, type Role, type TokenRegistry } from '../auth/tokens';
 import { landingPage } from './landing';
 import { feedAuthProbe, readRoutes } from './read-api';
+import { historyRoutes } from './history-api';
+import type { HistoryStore } from '../history/store';
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +26,8 @@ export interface AppDeps {
   /** Directory of the standalone blotter page, served at /blotter. */
   blotterDir?: string;
   isReady: () => boolean;
+  /** The trade history (GET /api/v1/fills, …); null or absent when it is off. */
+  history?: HistoryStore | null;
 }
 
 const EVENT_CONTENT_TYPES = [
@@ -178,7 +182,7 @@ export function createApp(deps: AppDeps) {
 
   // Before the viewer check: the probe answers 401/403 itself, with CORS, for the feed client.
   app.use('/api/v1', feedAuthProbe({ tokens: deps.tokens, allowedOrigins: config.allowedOrigins, failures }));
-  app.use('/api/v1', requireRole('viewer'), readRoutes(deps.store));
+  app.use('/api/v1', requireRole('viewer'), readRoutes(deps.store), historyRoutes(deps.history ?? null));
 
   if (deps.blotterDir && existsSync(deps.blotterDir)) {
     app.use('/blotter', express.static(deps.blotterDir, { index: 'index.html', maxAge: 0 }));

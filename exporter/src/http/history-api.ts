@@ -1,0 +1,166 @@
+/**
+ * The trade history for viewers (DESIGN.md, "Trade history"): fills, closed orders, round
+ * trips and engine alerts by time range, JSON or CSV, a page at a time.
+ *
+ *   GET /api/v1/fills | /orders/history | /round-trips | /alerts/history
+ *       ?engine=&strategy=&symbol=&from=&to=&limit=&cursor=&order=asc|desc&format=json|csv
+ *
+ * `from` and `to` are RFC 3339 or epoch milliseconds, both inclusive. A page holds at most
+ * `limit` rows (default 1,000, at most 10,000); `next_cursor` (JSON) or the
+ * `X-Next-Cursor` header (CSV) continues it. A bad parameter is a 400 naming it.
+ */
+import { Router, type Request, type Response } from 'express';
+import { decodeCursor, encodeCursor, type HistoryQuery, type HistoryStore } from '../history/store';
+import { TABLES, type HistoryTable, type TableSpec } from '../history/tables';
+
+export const DEFAULT_LIMIT = 1000;
+export const MAX_LIMIT = 10_000;
+
+const ROUTES: { path: string; table: HistoryTable; key: string }[] = [
+  { path: '/fills', table: 'fills', key: 'fills' },
+  { path: '/orders/history', table: 'orders', key: 'orders' },
+  { path: '/round-trips', table: 'round_trips', key: 'round_trips' },
+  { path: '/alerts/history', table: 'alerts', key: 'alerts' },
+];
+
+/** RFC 3339 with a time zone (Z or ±hh:mm), seconds and fractions optional in the fraction only. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+export class ParameterError extends Error {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The API's field names, in CSV column order (the stored column names, but for alerts' key). */
+function fieldsOf(spec: TableSpec): string[] {
+  return spec.columns.map((c) => (c.name === 'alert_key' ? 'key' : c.name));
+}
+
+function parseTime(name: string, value: string): number {
+  if (/^-?\d+$/.test(value)) {
+    const n = Number(value);
+    if (Number.isSafeInteger(n) && n >= 0) return n;
+  } else if (RFC3339.test(value)) {
+    const n = Date.parse(value);
+    if (Number.isFinite(n)) return n;
+  }
+  throw new ParameterError(
+    name,
+    `${name} must be an RFC 3339 time (2026-01-05T00:00:00Z) or epoch milliseconds; got ${JSON.stringify(value)}`,
+  );
+}
+
+/** The query a request asks for, or a ParameterError naming what is wrong. */
+export function parseHistoryQuery(
+  table: HistoryTable,
+  query: Request['query'],
+  accept: string | undefined,
+): { query: HistoryQuery; csv: boolean } {
+  const spec = TABLES[table];
+  const known = ['engine', ...spec.filters, 'from', 'to', 'limit', 'cursor', 'order', 'format'];
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (!known.includes(name))
+      throw new ParameterError(
+        name,
+        `unknown query parameter ${JSON.stringify(name)}; ${table} takes ${known.join(', ')}`,
+      );
+    if (typeof value !== 'string')
+      throw new ParameterError(name, `${name} must be given once, as a plain value`);
+    values[name] = value;
+  }
+  const q: HistoryQuery = { limit: DEFAULT_LIMIT };
+  for (const name of ['engine', 'strategy', 'symbol'] as const) {
+    const v = values[name];
+    if (v === undefined) continue;
+    if (v === '' || v.length > 128) throw new ParameterError(name, `${name} must be 1 to 128 characters`);
+    q[name] = v;
+  }
+  if (values.from !== undefined) q.from = parseTime('from', values.from);
+  if (values.to !== undefined) q.to = parseTime('to', values.to);
+  if (q.from !== undefined && q.to !== undefined && q.from > q.to)
+    throw new ParameterError('from', 'from must not be after to');
+  if (values.limit !== undefined) {
+    const n = Number(values.limit);
+    if (!/^\d+$/.test(values.limit) || n < 1 || n > MAX_LIMIT)
+      throw new ParameterError('limit', `limit must be an integer from 1 to ${MAX_LIMIT}`);
+    q.limit = n;
+  }
+  if (values.order !== undefined) {
+    if (values.order !== 'asc' && values.order !== 'desc')
+      throw new ParameterError('order', 'order must be asc (oldest first) or desc (newest first)');
+    q.order = values.order;
+  }
+  if (values.cursor !== undefined) {
+    const c = decodeCursor(values.cursor);
+    if (!c) throw new ParameterError('cursor', 'cursor is not one this API gave (use next_cursor as it is)');
+    q.after = c;
+  }
+  let csv = false;
+  if (values.format !== undefined) {
+    if (values.format !== 'csv' && values.format !== 'json')
+      throw new ParameterError('format', 'format must be json or csv');
+    csv = values.format === 'csv';
+  } else if (accept && /\btext\/csv\b/i.test(accept)) {
+    csv = true;
+  }
+  return { query: q, csv };
+}
+
+/** One CSV field (RFC 4180); text that a spreadsheet would run as a formula is prefixed with '. */
+function csvField(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let s = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(fields: readonly string[], rows: readonly object[]): string {
+  const lines = [fields.join(',')];
+  for (const row of rows) {
+    const r = row as Record<string, unknown>;
+    lines.push(fields.map((f) => csvField(r[f])).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function historyRoutes(history: HistoryStore | null): Router {
+  const router = Router();
+  for (const route of ROUTES) {
+    router.get(route.path, async (req: Request, res: Response) => {
+      if (!history) {
+        res.status(404).json({ error: 'the trade history is off (TRADEWATCH_HISTORY=false)' });
+        return;
+      }
+      let parsed: ReturnType<typeof parseHistoryQuery>;
+      try {
+        parsed = parseHistoryQuery(route.table, req.query, req.headers.accept);
+      } catch (err) {
+        if (!(err instanceof ParameterError)) throw err;
+        res.status(400).json({ error: err.message, parameter: err.parameter });
+        return;
+      }
+      let page;
+      try {
+        page = await history.read(route.table, parsed.query);
+      } catch (err) {
+        res.status(503).json({ error: `the history store cannot be read now: ${(err as Error).message}` });
+        return;
+      }
+      const next = page.next ? encodeCursor(page.next) : null;
+      if (parsed.csv) {
+        if (next) res.setHeader('X-Next-Cursor', next);
+        res.type('text/csv; charset=utf-8');
+        res.setHeader('Content-Disposition', `attachment; filename="${route.key}.csv"`);
+        res.send(toCsv(fieldsOf(TABLES[route.table]), page.rows));
+        return;
+      }
+      res.json({ [route.key]: page.rows, next_cursor: next });
+    });
+  }
+  return router;
+}
