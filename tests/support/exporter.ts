@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '..', '..');
-export const CLI = path.join(REPO, 'exporter', 'dist', 'cli', 'main.js');
+/** TRADEWATCH_TEST_CLI runs the tests against another build (e.g. an older commit's, to see a test fail). */
+export const CLI = process.env.TRADEWATCH_TEST_CLI ?? path.join(REPO, 'exporter', 'dist', 'cli', 'main.js');
 
 export interface RunningExporter {
   baseUrl: string;
