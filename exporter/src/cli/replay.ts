@@ -17,6 +17,7 @@ import type { AccountingNotice } from '../state/engine';
 import { engineReport, type EngineReport } from '../state/report';
 import { Store } from '../state/store';
 import { retentionMs } from '../state/windows';
+import { openHistory, type HistoryWriter } from '../history';
 
 /** Lines applied per ingest batch: large enough to be fast, small enough to stay lean. */
 const BATCH_LINES = 2000;
@@ -41,6 +42,8 @@ export interface ReplayReport {
   notices: AccountingNotice[];
   settings: { valuationCurrency: string; returnsPeriodMs: number; periodsPerYear: number; windows: string[] };
   engines: EngineReport[];
+  /** With --history: the rows written to the trade history, and where. */
+  history?: { store: 'sqlite' | 'postgres'; rows: number };
 }
 
 export class StrictReplayError extends Error {
@@ -62,7 +65,7 @@ export type ReplaySettings = Pick<
 export async function replayFile(
   file: string,
   settings: ReplaySettings,
-  options: { strict?: boolean } = {},
+  options: { strict?: boolean; history?: HistoryWriter } = {},
 ): Promise<ReplayReport> {
   const notices: AccountingNotice[] = [];
   const store = new Store({
@@ -70,6 +73,7 @@ export async function replayFile(
     equity: { periodMs: settings.returnsPeriodMs, retainMs: retentionMs(settings.windows) },
     onNotice: (n) => notices.push(n),
   });
+  options.history?.attach(store);
   const ingestor = new Ingestor(store, createLogger('silent'));
   const problems: LineProblem[] = [];
   let skipped = 0;
@@ -137,8 +141,18 @@ export async function replayFile(
     if (raws.length >= BATCH_LINES) await flush();
   }
   await flush();
+  let history: ReplayReport['history'];
+  if (options.history) {
+    // Every row of the file, written (idempotent: a file replayed twice is kept once).
+    if (!(await options.history.drain(600_000)))
+      throw new Error(
+        `the trade history cannot be written: ${options.history.stats.lastError ?? 'timed out'}`,
+      );
+    history = { store: options.history.store.kind, rows: options.history.stats.written };
+  }
 
   return {
+    history,
     file,
     lines,
     applied,
@@ -340,7 +354,14 @@ export function registerReplayCommand(program: Command): void {
     )
     .option('--json', 'print the report as JSON')
     .option('--strict', 'stop at the first bad line (exit code 1) instead of skipping it')
-    .option('--config <file>', 'a YAML or JSON config file (TRADEWATCH_CONFIG)');
+    .option('--config <file>', 'a YAML or JSON config file (TRADEWATCH_CONFIG)')
+    .option(
+      '--history',
+      'also write the fills, closed orders, round trips and alerts to the trade history (SQLite in --data-dir, or PostgreSQL at --history-url)',
+    )
+    .option('--data-dir <dir>', 'as for serve (TRADEWATCH_DATA_DIR)')
+    .option('--history-url <url>', 'as for serve (TRADEWATCH_HISTORY_URL)')
+    .option('--history-schema <name>', 'as for serve (TRADEWATCH_HISTORY_SCHEMA)');
   for (const flag of SETTING_FLAGS)
     cmd.option(`--${flag} <value>`, `as for serve (TRADEWATCH_${flag.toUpperCase().replace(/-/g, '_')})`);
 
@@ -357,7 +378,18 @@ export function registerReplayCommand(program: Command): void {
     }
     let report: ReplayReport;
     try {
-      report = await replayFile(file, config, { strict: flags.strict === true });
+      const history =
+        flags.history === true
+          ? openHistory({ ...config, history: { ...config.history, enabled: true } })
+          : null;
+      try {
+        report = await replayFile(file, config, {
+          strict: flags.strict === true,
+          history: history ?? undefined,
+        });
+      } finally {
+        await history?.close();
+      }
     } catch (err) {
       if (err instanceof StrictReplayError) {
         process.stderr.write(
@@ -370,5 +402,9 @@ export function registerReplayCommand(program: Command): void {
       process.exit(code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' ? 2 : 1);
     }
     process.stdout.write(flags.json ? reportToJson(report) + '\n' : reportToText(report));
+    if (report.history)
+      process.stderr.write(
+        `tradewatch replay: ${report.history.rows} rows written to the trade history (${report.history.store})\n`,
+      );
   });
 }

@@ -1,4 +1,5 @@
 /** The trade history: the store the configuration names, and the writer that feeds it. */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -22,6 +23,7 @@ export function openHistoryStore(config: Pick<Config, 'history' | 'dataDir'>, lo
       schema: h.schema,
       onError: (err) => log?.warn({ err: err.message }, 'history: a PostgreSQL connection broke'),
     });
+  mkdirSync(config.dataDir, { recursive: true });
   return new SqliteHistory(path.join(config.dataDir, SQLITE_FILE));
 }
 
