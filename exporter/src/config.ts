@@ -8,8 +8,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ConfigError';
   }
 }
@@ -53,7 +53,7 @@ export interface Config {
   };
   journal: { enabled: boolean; fsync: 'always' | 'batch' | 'never'; snapshotEvery: number };
   /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
-  galfriday: { engine: string; fills: 'execution_report' | 'fill_event' };
+  galfriday: { engine: string; fills: 'execution_report' | 'fill_event'; markIntervalMs: number };
   /** Trade history (fills, closed orders, round trips, alerts): SQLite in the data dir, or PostgreSQL at `url`. */
   history: { enabled: boolean; url: string | null; schema: string; retentionMs: number };
   /** Distinct values each label may take (DESIGN.md, "Bounds"); one more is refused with 422. */
@@ -138,6 +138,7 @@ export function parseDuration(v: string): number {
   if (!m || Number(m[1]) <= 0) throw new Error(`not a duration: ${v}`);
   return Number(m[1]) * UNIT_MS[m[2]];
 }
+const duration = (v: Raw): number => parseDuration(String(v));
 /** The shortest returns period: a finer one samples more than the retention can hold. */
 export const MIN_RETURNS_PERIOD_MS = 60_000;
 const returnsPeriod = (v: Raw): number => {
@@ -464,6 +465,14 @@ const SETTINGS: Setting[] = [
     parse: oneOf(['execution_report', 'fill_event'] as const),
   },
   {
+    key: 'galfriday.markIntervalMs',
+    env: 'TRADEWATCH_GALFRIDAY_MARK_INTERVAL',
+    flag: 'galfriday-mark-interval',
+    accepts:
+      'a duration such as 1s or 500ms: at most one mark per pair per interval of event time from L2 books',
+    parse: duration,
+  },
+  {
     key: 'limits.engines',
     env: 'TRADEWATCH_MAX_ENGINES',
     flag: 'max-engines',
@@ -561,7 +570,7 @@ export function defaults(): Config {
       maxBufferedBytes: 4 * 1024 * 1024,
     },
     journal: { enabled: true, fsync: 'batch', snapshotEvery: 100_000 },
-    galfriday: { engine: 'galfriday', fills: 'execution_report' },
+    galfriday: { engine: 'galfriday', fills: 'execution_report', markIntervalMs: 1000 },
     history: { enabled: true, url: null, schema: 'tradewatch', retentionMs: 400 * 8.64e7 },
     limits: {
       engines: 100,
@@ -570,7 +579,7 @@ export function defaults(): Config {
       currencies: 1_000,
       components: 500,
       riskLimits: 200,
-      venues: 100,
+      venues: 500,
     },
   };
 }

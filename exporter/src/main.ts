@@ -122,7 +122,11 @@ async function startLocked(
   // Inside the ingest queue: the adapter reads cumulative fills as the previous batch left them.
   ingestor.addAdapter(
     'galfriday',
-    galFridayAdapterFor(store, { engine: config.galfriday.engine, fills: config.galfriday.fills }),
+    galFridayAdapterFor(store, {
+      engine: config.galfriday.engine,
+      fills: config.galfriday.fills,
+      markIntervalMs: config.galfriday.markIntervalMs,
+    }),
   );
   const feedClients = { count: () => 0 };
   const metrics = buildMetrics({
