@@ -17,6 +17,8 @@ import {
   type RunningExporter,
 } from '../support/exporter';
 
+jest.setTimeout(30_000);
+
 const T = Date.parse('2026-03-02T10:00:00Z');
 const NS = 1_772_445_600_000_000_000;
 
