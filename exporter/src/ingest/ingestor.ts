@@ -17,7 +17,7 @@ import { checkCardinality } from './cardinality';
 
 /** Where validated batches are made durable before they are applied (storage/). */
 export interface Journal {
-  append(events: readonly TradingEvent[]): Promise<void>;
+  append(events: readonly TradingEvent[], receivedAt?: number): Promise<void>;
 }
 
 /** Turns a foreign format's decoded values into tradewatch events (run inside the queue). */
@@ -168,7 +168,7 @@ export class Ingestor {
     const fresh = events.filter((e) => !this.store.isDuplicate(e));
     if (this.journal && fresh.length > 0) {
       try {
-        await this.journal.append(fresh);
+        await this.journal.append(fresh, now);
       } catch (err) {
         this.log.error({ err: (err as Error).message, source }, 'ingest: the journal refused a batch');
         return this.refuse(
@@ -180,7 +180,7 @@ export class Ingestor {
         );
       }
     }
-    const result = this.store.apply(fresh);
+    const result = this.store.apply(fresh, now);
     this.ingested.inc({ source }, result.applied);
     options.charge?.(result.applied);
     return {

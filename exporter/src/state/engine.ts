@@ -27,6 +27,7 @@ import { Rates } from './valuation';
 import { emptyRoundTripBook, recordRoundTrip, type RoundTripBook } from './round-trips';
 import { outcomeOf } from './statistics';
 import { emptyLabelValues, visitLabelValues, type LabelValues } from './label-values';
+import { ExecutionQuality } from './execution-quality';
 
 /** Seconds; wide enough for both market orders (ms) and resting limit orders (hours). */
 export const FILL_TIME_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400];
@@ -117,6 +118,9 @@ export class EngineState {
   readonly trips: RoundTripBook = emptyRoundTripBook();
   readonly roundTripOutcomes = new LabeledCounter(); // strategy, outcome
 
+  /** Market-data arrival and execution quality (slippage, limit improvement, fill ratio). */
+  readonly execution = new ExecutionQuality();
+
   // Valuation.
   // Private (#) fields are derived or wiring, not state: a snapshot of own fields skips them.
   /** Conversions through the marks (derived from `marks`, read at each call). */
@@ -162,7 +166,8 @@ export class EngineState {
     return this.unvalued.size > 0 || this.valuationGaps.length > 0;
   }
 
-  apply(event: TradingEvent, changes: Change[]): void {
+  /** `receivedAt`: wall-clock receipt of the event, epoch ms (the journal's, on replay). */
+  apply(event: TradingEvent, changes: Change[], receivedAt = Date.now()): void {
     visitLabelValues(event, this.#recordLabelValue);
     this.eventsByType.inc({ type: event.type });
     if (this.lastEventTs === null || event.ts > this.lastEventTs) this.lastEventTs = event.ts;
@@ -175,6 +180,7 @@ export class EngineState {
         break;
       case 'mark':
         this.applyMark(event, changes);
+        this.execution.onMark(event.symbol, event.price, event.ts, receivedAt);
         break;
       case 'balance':
         this.applyBalance(event);
@@ -210,6 +216,7 @@ export class EngineState {
     if (!t) return;
     const strategy = t.row.strategy ?? NO_STRATEGY;
     if (t.isNew) this.submitted.inc({ strategy, symbol: t.row.symbol, side: t.row.side });
+    this.execution.onOrder({ ...t.row, createdMs: t.createdMs }, t.isNew, t.closedNow);
     if (t.closedNow) {
       this.closed.inc({ strategy, symbol: t.row.symbol, status: t.row.status });
       if (t.row.status === 'filled') {
@@ -230,6 +237,8 @@ export class EngineState {
     const [base, quote] = splitSymbol(e.symbol);
     const labels = { strategy, symbol: e.symbol, side: e.side };
     this.fills.inc(labels);
+    const order = this.orders.find(e.order_id);
+    this.execution.onFill(e, order && { ...order, createdMs: Date.parse(order.created_at) });
     // Amounts are booked into the valuation currency at this fill's rate (the accountant's answer).
     const rate = this.rates.decimalRate(quote, this.valuationCurrency) ?? null;
     const price = figureOf(e.price, e.exact?.price);

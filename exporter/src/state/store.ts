@@ -54,7 +54,8 @@ export class Store {
     return event.type === 'fill' && this.engines.get(event.engine)?.fillIds.has(event.fill_id) === true;
   }
 
-  apply(events: readonly TradingEvent[]): ApplyResult {
+  /** `receivedAt`: when the batch was received, wall-clock epoch ms (the journal's time on replay). */
+  apply(events: readonly TradingEvent[], receivedAt = Date.now()): ApplyResult {
     const changes: Change[] = [];
     let applied = 0;
     let duplicates = 0;
@@ -72,7 +73,7 @@ export class Store {
         duplicates += 1;
         continue;
       }
-      this.engine(event.engine).apply(event, changes);
+      this.engine(event.engine).apply(event, changes, receivedAt);
       applied += 1;
     }
     if (changes.length > 0) for (const listener of this.listeners) listener(changes);

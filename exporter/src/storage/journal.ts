@@ -212,7 +212,8 @@ export class DurableJournal implements Journal {
     return journal;
   }
 
-  append(events: readonly TradingEvent[]): Promise<void> {
+  /** `receivedAt`: the batch's wall-clock receipt (epoch ms), kept as the record's `t` and given back on replay. */
+  append(events: readonly TradingEvent[], receivedAt = Date.now()): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) throw new Error('the journal is closed');
       if (this.broken)
@@ -223,7 +224,7 @@ export class DurableJournal implements Journal {
       // while the snapshot is written in slices and the event loop keeps turning.
       if (this.eventsSinceSnapshot >= this.options.snapshotEvery) await this.takeSnapshot(true);
       const handle = this.handle ?? (await this.reopen());
-      const record: JournalRecord = { s: this.nextSeq, t: Date.now(), e: events as TradingEvent[] };
+      const record: JournalRecord = { s: this.nextSeq, t: receivedAt, e: events as TradingEvent[] };
       const bytes = frame(JSON.stringify(record));
       try {
         let written = 0;
@@ -493,7 +494,8 @@ async function replaySegment(
       );
     }
     try {
-      store.apply(events);
+      // The receipt time of the live run, so wall-clock state (a mark's arrival) restores as it was.
+      store.apply(events, record.t);
     } catch (err) {
       options.log.error(
         { file, seq: record.s, err: (err as Error).message },
