@@ -168,6 +168,7 @@ export const dashboardUids = {
   risk: 'tradewatch-risk',
   strategy: 'tradewatch-strategy',
   health: 'tradewatch-health',
+  trades: 'tradewatch-trades',
 } as const;
 
 export type DashboardKey = keyof typeof dashboardUids;

@@ -6,6 +6,7 @@ import { overviewDashboard } from './overview';
 import { portfolioDashboard } from './portfolio';
 import { riskDashboard } from './risk';
 import { strategyDashboard } from './strategy';
+import { buildTradesDashboard } from './trades';
 
 export const specs: DashboardSpec[] = [
   overviewDashboard,
@@ -17,7 +18,10 @@ export const specs: DashboardSpec[] = [
 ];
 
 export function buildAll(): Record<string, dashboard.Dashboard> {
-  return Object.fromEntries(specs.map((s) => [s.key, buildDashboard(s)]));
+  return {
+    ...Object.fromEntries(specs.map((s) => [s.key, buildDashboard(s)])),
+    trades: buildTradesDashboard(),
+  };
 }
 
 /** Every generated file: repository-relative path → content. Pure; generate.ts writes them. */
