@@ -1,0 +1,91 @@
+/**
+ * Builds the host page (host.tsx) against one end's packages with esbuild and serves it, with
+ * the plugin's dist/ under /plugin/, on a loopback port.
+ */
+import { build } from 'esbuild';
+import { createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { grafanaHost, type GrafanaEnd } from '../hosts';
+
+const IMPORT_MAP = ['react', 'react-dom', '@grafana/data', '@grafana/ui', '@grafana/runtime', '@emotion/css'];
+
+export interface HostPage {
+  origin: string;
+  /** @grafana/data's version of this end. */
+  version: string;
+  close(): Promise<void>;
+}
+
+export async function buildHostPage(end: GrafanaEnd): Promise<{ dir: string; version: string }> {
+  const host = grafanaHost(end);
+  const dir = mkdtempSync(path.join(tmpdir(), `tradewatch-grafana-host-${end}-`));
+  await build({
+    entryPoints: [path.join(__dirname, 'host.tsx')],
+    outfile: path.join(dir, 'host.js'),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    jsx: 'transform',
+    nodePaths: [host.modules],
+    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+    loader: {
+      '.css': 'empty',
+      '.svg': 'dataurl',
+      '.png': 'dataurl',
+      '.woff': 'empty',
+      '.woff2': 'empty',
+      '.ttf': 'empty',
+    },
+    logLevel: 'silent',
+  });
+  const importMap = { imports: Object.fromEntries(IMPORT_MAP.map((n) => [n, `app:${n}`])) };
+  writeFileSync(
+    path.join(dir, 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8"><title>Grafana ${host.version} host</title>
+<script type="systemjs-importmap">${JSON.stringify(importMap)}</script></head>
+<body><div id="root"></div><script src="/host.js"></script></body></html>`,
+  );
+  return { dir, version: host.version };
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
+
+/** Serves the built page at / and `pluginDist` at /plugin/. */
+export async function serveHostPage(end: GrafanaEnd, pluginDist: string, port = 0): Promise<HostPage> {
+  const page = await buildHostPage(end);
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const file = url.pathname.startsWith('/plugin/')
+      ? path.join(pluginDist, path.normalize(url.pathname.slice('/plugin/'.length)))
+      : path.join(page.dir, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname));
+    if (!existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as { port: number };
+  return {
+    origin: `http://127.0.0.1:${bound}`,
+    version: page.version,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          rmSync(page.dir, { recursive: true, force: true });
+          resolve();
+        });
+      }),
+  };
+}
