@@ -1,4 +1,5 @@
 import { FeedClient, probeUrl } from './client';
+import { rowIdentity, rowKey } from './keys';
 import type { ChannelView, ConnectionState, OrderRow, WebSocketLike } from './types';
 
 class FakeSocket implements WebSocketLike {
@@ -94,13 +95,19 @@ test('applies a snapshot then updates in sequence, with final rows of closed ord
     channel: 'orders',
     seq: 8,
     upserts: [order('c')],
-    removes: ['a'],
+    removes: [{ engine: 'e1', order_id: 'a' }],
     closed: [order('a', { status: 'filled' })],
   });
   expect(views).toHaveLength(2);
   expect(views[0].fromSnapshot).toBe(true);
-  expect([...views[1].rows.keys()].sort()).toEqual(['b', 'c']);
-  expect(views[1].removed).toEqual([{ key: 'a', finalRow: order('a', { status: 'filled' }) }]);
+  expect([...views[1].rows.values()].map((r) => r.order_id).sort()).toEqual(['b', 'c']);
+  expect(views[1].removed).toEqual([
+    {
+      key: rowKey('orders', order('a')),
+      identity: { engine: 'e1', order_id: 'a' },
+      finalRow: order('a', { status: 'filled' }),
+    },
+  ]);
   expect(views[1].seq).toBe(8);
   expect(client.stats.gaps).toBe(0);
   client.close();
@@ -119,8 +126,15 @@ test('a sequence gap makes it resubscribe and ignore updates until the fresh sna
   expect(views).toHaveLength(1); // neither the gapped update nor the one after it was applied
   last().receive({ type: 'snapshot', channel: 'orders', seq: 4, rows: [order('a'), order('x'), order('y')] });
   expect(views[1].rows.size).toBe(3);
-  last().receive({ type: 'update', channel: 'orders', seq: 5, upserts: [], removes: ['x'] });
-  expect(views[2].rows.has('x')).toBe(false);
+  last().receive({
+    type: 'update',
+    channel: 'orders',
+    seq: 5,
+    upserts: [],
+    removes: [{ engine: 'e1', order_id: 'x' }],
+  });
+  expect(views[2].rows.has(rowKey('orders', order('x')))).toBe(false);
+  expect(views[2].rows.size).toBe(2);
   client.close();
 });
 
@@ -139,8 +153,63 @@ test('a coalesced catch-up (from_seq) continues the sequence without a resync', 
     removes: [],
   });
   expect(client.stats.gaps).toBe(0);
-  expect(views[1].rows.has('a')).toBe(true);
+  expect(views[1].rows.has(rowKey('orders', order('a')))).toBe(true);
   client.close();
+});
+
+test('rows are keyed by (engine, id): the same order id from two engines is two rows', () => {
+  const { client, last } = setup();
+  const views: ChannelView<OrderRow>[] = [];
+  client.subscribe<OrderRow>('orders', {}, (v) => views.push(v));
+  last().accept();
+  const a = order('o-1', { engine: 'a' });
+  const b = order('o-1', { engine: 'b' });
+  last().receive({ type: 'snapshot', channel: 'orders', seq: 1, rows: [a, b] });
+  expect(views[0].rows.size).toBe(2);
+  last().receive({
+    type: 'update',
+    channel: 'orders',
+    seq: 2,
+    upserts: [],
+    removes: [{ engine: 'a', order_id: 'o-1' }],
+    closed: [{ ...a, status: 'canceled' }],
+  });
+  expect([...views[1].rows.values()]).toEqual([b]);
+  expect(views[1].removed).toEqual([
+    {
+      key: rowKey('orders', a),
+      identity: { engine: 'a', order_id: 'o-1' },
+      finalRow: { ...a, status: 'canceled' },
+    },
+  ]);
+  client.close();
+});
+
+test('removes as bare ids (a server older than identities) are not guessed: it resubscribes', () => {
+  const { client, last } = setup();
+  const views: ChannelView<OrderRow>[] = [];
+  client.subscribe<OrderRow>('orders', {}, (v) => views.push(v));
+  last().accept();
+  last().receive({ type: 'snapshot', channel: 'orders', seq: 1, rows: [order('a')] });
+  last().receive({ type: 'update', channel: 'orders', seq: 2, upserts: [], removes: ['a'] });
+  expect(views).toHaveLength(1);
+  expect(last().sent.filter((m) => m.op === 'subscribe')).toHaveLength(2);
+  client.close();
+});
+
+test('the key of a removes entry is the key of its row on every channel', () => {
+  const rows: [Parameters<typeof rowKey>[0], Record<string, unknown>][] = [
+    ['orders', { engine: 'e', order_id: 'o' }],
+    ['fills', { engine: 'e', fill_id: 'f', order_id: 'o' }],
+    ['positions', { engine: 'e', symbol: 'BTC/USD', quantity: 1 }],
+    ['alerts', { engine: 'e', key: 'k', name: 'n' }],
+    ['status', { engine: 'e', halted: true }],
+  ];
+  for (const [channel, row] of rows)
+    expect(rowKey(channel, rowIdentity(channel, row))).toBe(rowKey(channel, row));
+  expect(rowKey('positions', { engine: 'a:b', symbol: 'c' })).not.toBe(
+    rowKey('positions', { engine: 'a', symbol: 'b:c' }),
+  );
 });
 
 test('two filters on one channel get distinct subscription ids; a second listener shares rows', () => {
@@ -167,7 +236,7 @@ test('two filters on one channel get distinct subscription ids; a second listene
   expect(b).toHaveLength(1);
   const off = client.subscribe<OrderRow>('orders', { engine: 'e2' }, (v) => c.push(v));
   expect(c[0].fromSnapshot).toBe(true);
-  expect(c[0].rows.has('z')).toBe(true);
+  expect(c[0].rows.has(rowKey('orders', { engine: 'e2', order_id: 'z' }))).toBe(true);
   off();
   expect(last().sent.some((m) => m.op === 'unsubscribe')).toBe(false); // b still listens
   client.close();

@@ -4,7 +4,7 @@
  * gap, reconnects with exponential backoff and full jitter, and says in words why it is not
  * live. Browser-safe: only WebSocket, fetch, URL, setTimeout and TextDecoder are used.
  */
-import { rowKey } from './keys';
+import { rowIdentity, rowKey } from './keys';
 import type {
   Channel,
   ChannelView,
@@ -437,15 +437,23 @@ export class FeedClient implements FeedClientApi {
       this.sendSubscribe(sub);
       return;
     }
+    if (!m.removes.every(isIdentity)) {
+      // A server older than identities (removes as bare ids): the rows cannot be told
+      // apart safely, so take a fresh snapshot instead of guessing.
+      this.sendSubscribe(sub);
+      return;
+    }
     this.stats.updates += 1;
     sub.nextSeq = m.seq + 1;
     sub.lastSeq = m.seq;
     for (const row of m.upserts) sub.rows.set(rowKey(m.channel, row), row);
     const finals = new Map((m.closed ?? []).map((r) => [rowKey(m.channel, r), r]));
-    const removed = m.removes.map((key) => {
+    const removed = m.removes.map((entry) => {
+      const key = rowKey(m.channel, entry);
+      const identity = rowIdentity(m.channel, entry);
       sub.rows.delete(key);
       const finalRow = finals.get(key);
-      return finalRow === undefined ? { key } : { key, finalRow };
+      return finalRow === undefined ? { key, identity } : { key, identity, finalRow };
     });
     this.emit(sub, {
       channel: m.channel,
@@ -460,6 +468,12 @@ export class FeedClient implements FeedClientApi {
   private emit(sub: Subscription, view: ChannelView<unknown>): void {
     for (const l of [...sub.listeners]) l(view);
   }
+}
+
+function isIdentity(entry: unknown): boolean {
+  return (
+    typeof entry === 'object' && entry !== null && typeof (entry as { engine?: unknown }).engine === 'string'
+  );
 }
 
 function detach(socket: WebSocketLike): void {

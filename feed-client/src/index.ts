@@ -1,3 +1,3 @@
 export * from './types';
 export { FeedClient } from './client';
-export { rowKey } from './keys';
+export { rowIdentity, rowKey } from './keys';

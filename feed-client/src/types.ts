@@ -39,6 +39,31 @@ export interface OrderRow {
   venue?: string;
 }
 
+/**
+ * What identifies a row on each channel (DESIGN.md, "Identity"): two engines may use the
+ * same order and fill ids, so every identity holds the engine. A `removes` entry is one.
+ */
+export interface OrderIdentity {
+  engine: string;
+  order_id: string;
+}
+export interface FillIdentity {
+  engine: string;
+  fill_id: string;
+}
+export interface PositionIdentity {
+  engine: string;
+  symbol: string;
+}
+export interface AlertIdentity {
+  engine: string;
+  key: string;
+}
+export interface StatusIdentity {
+  engine: string;
+}
+export type RowIdentity = OrderIdentity | FillIdentity | PositionIdentity | AlertIdentity | StatusIdentity;
+
 /** Server → client messages (docs/feed-protocol.md). */
 export interface SnapshotMessage<Row = unknown> {
   type: 'snapshot';
@@ -53,8 +78,8 @@ export interface UpdateMessage<Row = unknown> {
   channel: Channel;
   seq: number;
   upserts: Row[];
-  /** Keys (order ids on `orders`) that left the channel's set. */
-  removes: string[];
+  /** The rows that left the channel's set, each by its identity ({engine, order_id} on `orders`). */
+  removes: RowIdentity[];
   /** On `orders`: the final state of each removed order (filled, canceled, …). */
   closed?: Row[];
   sub?: string;
@@ -101,12 +126,15 @@ export type ConnectionState =
 /** What a subscription listener receives: the whole current set plus what just changed. */
 export interface ChannelView<Row> {
   channel: Channel;
-  /** Current rows by key (order_id for `orders`). */
+  /** Current rows by key: `rowKey(channel, row)`, a string made of the row's identity. */
   rows: ReadonlyMap<string, Row>;
   /** Rows changed by this message (all rows after a snapshot). */
   upserts: readonly Row[];
-  /** Rows that left with this message, with their final state where the server sent it. */
-  removed: readonly { key: string; finalRow?: Row }[];
+  /**
+   * Rows that left with this message: their key (as in `rows`), their identity, and their
+   * final state where the server sent it.
+   */
+  removed: readonly { key: string; identity: RowIdentity; finalRow?: Row }[];
   /** True when this view comes from a (re)snapshot: replace, do not merge. */
   fromSnapshot: boolean;
   seq: number;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { FeedClient, type ConnectionState, type OrderRow } from '@tradewatch/feed-client';
+import { FeedClient, rowKey, type ConnectionState, type OrderRow } from '@tradewatch/feed-client';
 import {
   freePort,
   postEvents,
@@ -144,7 +144,9 @@ test('the client library reconnects after the exporter restarts and resyncs', as
   try {
     await waitFor('live', async () => client.state.status === 'live' && snapshots === 1);
     await postEvents(exporter, [orderEvent('before-restart', 'new')]);
-    await waitFor('the order', async () => rows.has('before-restart'));
+    await waitFor('the order', async () =>
+      rows.has(rowKey('orders', { engine: 'feedtest', order_id: 'before-restart' })),
+    );
 
     await exporter.stop({ keepData: true });
     await waitFor('reconnecting', async () => client.state.status === 'reconnecting');
@@ -154,7 +156,9 @@ test('the client library reconnects after the exporter restarts and resyncs', as
     await postEvents(exporter, [orderEvent('after-restart', 'new')]);
     await waitFor(
       'live again with the new order',
-      async () => client.state.status === 'live' && rows.has('after-restart'),
+      async () =>
+        client.state.status === 'live' &&
+        rows.has(rowKey('orders', { engine: 'feedtest', order_id: 'after-restart' })),
       20_000,
     );
     expect(snapshots).toBeGreaterThanOrEqual(2);

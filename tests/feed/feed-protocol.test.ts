@@ -69,7 +69,10 @@ test('updates arrive in sequence, batched, and leave the client with the server 
     for (const u of updates) {
       expect(u.seq).toBe(next++); // no gap, no repeat
       for (const r of u.upserts) rows.set(r.order_id, r);
-      for (const k of u.removes) rows.delete(k);
+      for (const gone of u.removes) {
+        expect(gone).toEqual({ engine: 'feedtest', order_id: expect.any(String) });
+        rows.delete(gone.order_id);
+      }
     }
     return [...rows.keys()].sort().join() === expected.join();
   });
@@ -134,7 +137,11 @@ test('a client that misses an update resubscribes and ends with the right rows',
   const expected = await activeIds();
   await waitFor(
     'the resynced rows to match the server',
-    async () => [...rows.keys()].sort().join() === expected.join(),
+    async () =>
+      [...rows.values()]
+        .map((r) => r.order_id)
+        .sort()
+        .join() === expected.join(),
   );
   expect(dropped).toBe(1);
   expect(client.stats.gaps).toBe(1);

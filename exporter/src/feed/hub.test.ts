@@ -71,14 +71,36 @@ test('snapshot, then one update per flush with seq + 1 and closed orders final s
   apply(order('c', 'partially_filled', { filled_quantity: 0.5 }));
   hub.flush();
   const u = peer.last();
-  expect(u).toMatchObject({ type: 'update', seq: 1, removes: ['a'] });
+  expect(u).toMatchObject({ type: 'update', seq: 1, removes: [{ engine: 'e1', order_id: 'a' }] });
   expect(u.upserts).toEqual([expect.objectContaining({ order_id: 'c', status: 'partially_filled' })]); // coalesced within the batch
   expect(u.closed).toEqual([expect.objectContaining({ order_id: 'a', status: 'filled' })]);
   apply(order('b', 'canceled'));
   hub.flush();
-  expect(peer.last()).toMatchObject({ seq: 2, removes: ['b'] });
+  expect(peer.last()).toMatchObject({ seq: 2, removes: [{ engine: 'e1', order_id: 'b' }] });
   hub.flush(); // nothing changed: nothing sent
   expect(peer.frames).toHaveLength(3);
+});
+
+test('two engines with the same order id are two rows: closing one removes only it', () => {
+  const { hub, apply } = setup();
+  apply(order('o-1', 'new', { engine: 'a' }), order('o-1', 'new', { engine: 'b' }));
+  const peer = new FakePeer();
+  hub.subscribe(peer, 'orders', {}, undefined);
+  expect(
+    peer
+      .last()
+      .rows.map((r: { engine: string }) => r.engine)
+      .sort(),
+  ).toEqual(['a', 'b']);
+  apply(order('o-1', 'canceled', { engine: 'a' }));
+  hub.flush();
+  expect(peer.last()).toMatchObject({ upserts: [], removes: [{ engine: 'a', order_id: 'o-1' }] });
+  apply(order('o-1', 'partially_filled', { engine: 'b', filled_quantity: 0.5 }));
+  hub.flush();
+  expect(peer.last()).toMatchObject({ upserts: [{ engine: 'b', order_id: 'o-1' }], removes: [] });
+  apply(order('o-1', 'filled', { engine: 'b', filled_quantity: 1 }));
+  hub.flush();
+  expect(peer.last()).toMatchObject({ removes: [{ engine: 'b', order_id: 'o-1' }] });
 });
 
 test('clients of the same channel and filter share one serialized frame; filters apply', () => {
@@ -102,7 +124,7 @@ test('an order that stops matching the filter is announced as a removal', () => 
   hub.subscribe(p, 'orders', { strategy: 'momentum' }, undefined);
   apply(order('m', 'new', { strategy: 'mean_reversion' }));
   hub.flush();
-  expect(p.last()).toMatchObject({ upserts: [], removes: ['m'] });
+  expect(p.last()).toMatchObject({ upserts: [], removes: [{ engine: 'e1', order_id: 'm' }] });
 });
 
 test('a lagging client is skipped, then gets one coalesced catch-up that continues its sequence', () => {

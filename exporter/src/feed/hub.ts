@@ -6,9 +6,10 @@
  * (latest state per key, bounded), or a fresh snapshot when it owes too much; a member
  * past the hard limit is closed. Nobody waits for a slow member.
  */
-import type { Channel, FeedFilter } from '@tradewatch/feed-client';
+import type { Channel, FeedFilter, RowIdentity } from '@tradewatch/feed-client';
 import type { Change } from '../state/changes';
 import type { Store } from '../state/store';
+import { rowIdentity, rowKey } from './keys';
 import { CLOSE } from './protocol';
 import { STATE_CHANNELS, matches, snapshotRows } from './subscriptions';
 
@@ -31,7 +32,12 @@ export interface HubOptions {
   maxOwedKeys: number;
 }
 
+/**
+ * What a topic owes its members for one row, by the row's identity key (engine included:
+ * DESIGN.md "Identity"). `id` is what `removes` lists when the row left.
+ */
 interface Pending {
+  id: RowIdentity;
   row: unknown;
   final?: unknown;
 }
@@ -54,14 +60,13 @@ class Topic {
     this.keys = initialKeys ? new Set(initialKeys) : null;
   }
 
-  route(change: Change): void {
-    const key = change.key;
+  route(change: Change, key: string, id: RowIdentity): void {
     if (change.row !== null) {
       if (matches(this.filter, change.row)) {
-        this.pending.set(key, { row: change.row });
+        this.pending.set(key, { id, row: change.row });
         this.keys?.add(key);
       } else if (this.keys?.delete(key)) {
-        this.pending.set(key, { row: null }); // it no longer passes the filter
+        this.pending.set(key, { id, row: null }); // it no longer passes the filter
       }
       return;
     }
@@ -69,7 +74,10 @@ class Topic {
       ? this.keys.delete(key)
       : change.final === undefined || matches(this.filter, change.final);
     if (known)
-      this.pending.set(key, change.final === undefined ? { row: null } : { row: null, final: change.final });
+      this.pending.set(
+        key,
+        change.final === undefined ? { id, row: null } : { id, row: null, final: change.final },
+      );
   }
 }
 
@@ -117,9 +125,14 @@ export class FeedHub {
     this.version += 1;
     for (const change of changes) {
       const topics = this.byChannel.get(change.channel);
-      if (!topics) continue;
+      if (!topics || topics.size === 0) continue;
+      // Identity from the row itself (engine included), never from an id alone.
+      const row = change.row ?? change.final;
+      if (row === undefined || row === null) continue; // left a set it never was in: nobody knows it
+      const key = rowKey(change.channel, row);
+      const id = rowIdentity(change.channel, row);
       for (const topic of topics) {
-        topic.route(change);
+        topic.route(change, key, id);
         if (topic.pending.size > 0) this.dirty.add(topic);
       }
     }
@@ -264,14 +277,7 @@ export class FeedHub {
   }
 
   private keysOf(channel: Channel, filter: FeedFilter): string[] {
-    return snapshotRows(this.store, channel, filter).map((row) => {
-      const r = row as { order_id?: string; engine?: string; symbol?: string };
-      return channel === 'orders'
-        ? String(r.order_id)
-        : channel === 'positions'
-          ? `${r.engine}:${r.symbol}`
-          : String(r.engine);
-    });
+    return snapshotRows(this.store, channel, filter).map((row) => rowKey(channel, row));
   }
 }
 
@@ -282,12 +288,12 @@ function encodeUpdate(
   fromSeq: number | undefined,
 ): Buffer {
   const upserts: unknown[] = [];
-  const removes: string[] = [];
+  const removes: RowIdentity[] = [];
   const closed: unknown[] = [];
-  for (const [key, p] of pending) {
+  for (const p of pending.values()) {
     if (p.row !== null) upserts.push(p.row);
     else {
-      removes.push(key);
+      removes.push(p.id);
       if (p.final !== undefined) closed.push(p.final);
     }
   }

@@ -1,4 +1,5 @@
 import { act, renderHook } from '@testing-library/react';
+import { rowKey } from '@tradewatch/feed-client';
 
 import { fakeFactory, manualFrames, order } from '../testUtils/fakeFeedClient';
 import { useFeedOrders, type UseFeedOrdersParams } from './useFeedOrders';
@@ -41,7 +42,7 @@ describe('useFeedOrders', () => {
     expect(frames.pending).toBe(1);
     const before = hook.result.current.version;
     act(() => frames.flush());
-    expect(hook.result.current.rows.map((r) => r.key).sort()).toEqual(['a', 'b', 'c']);
+    expect(hook.result.current.rows.map((r) => r.order.order_id).sort()).toEqual(['a', 'b', 'c']);
     expect(hook.result.current.loaded).toBe(true);
     expect(hook.result.current.version).toBeGreaterThan(before);
   });
@@ -86,6 +87,24 @@ describe('useFeedOrders', () => {
     expect(factory.last().options.token).toBe('other');
   });
 
+  it('keeps one row per (engine, order_id): closing engine a o-1 leaves engine b o-1', () => {
+    const { factory, frames, hook } = setup({ filter: {} });
+    const client = factory.last();
+    const a = order({ engine: 'a', order_id: 'o-1' });
+    const b = order({ engine: 'b', order_id: 'o-1' });
+    act(() => client.snapshot([a, b]));
+    act(() => frames.flush());
+    expect(hook.result.current.rows).toHaveLength(2);
+    act(() => client.update([{ ...b, status: 'partially_filled', filled_quantity: 1 }]));
+    act(() => client.update([], [{ key: 'o-1', engine: 'a', finalRow: { ...a, status: 'canceled' } }]));
+    act(() => frames.flush());
+    const rows = hook.result.current.rows.map((r) => [r.order.engine, r.order.status, r.closedAt === undefined]);
+    expect(rows).toEqual([
+      ['b', 'partially_filled', true],
+      ['a', 'canceled', false],
+    ]);
+  });
+
   it('opens nothing without a URL', () => {
     const { factory, hook } = setup({ url: '' });
     expect(factory.clients).toHaveLength(0);
@@ -104,7 +123,7 @@ describe('useFeedOrders', () => {
       act(() => frames.flush());
       expect(hook.result.current.rows).toEqual([
         expect.objectContaining({
-          key: 'a',
+          key: rowKey('orders', a),
           closedAt: expect.any(Number),
           order: expect.objectContaining({ status: 'filled' }),
         }),

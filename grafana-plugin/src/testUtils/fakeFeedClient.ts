@@ -1,12 +1,13 @@
-import type {
-  Channel,
-  ChannelView,
-  ConnectionState,
-  FeedClientApi,
-  FeedClientOptions,
-  FeedFilter,
-  OrderRow,
-  Unsubscribe,
+import {
+  rowKey,
+  type Channel,
+  type ChannelView,
+  type ConnectionState,
+  type FeedClientApi,
+  type FeedClientOptions,
+  type FeedFilter,
+  type OrderRow,
+  type Unsubscribe,
 } from '@tradewatch/feed-client';
 
 import type { FeedClientFactory } from '../hooks/useFeedOrders';
@@ -46,7 +47,7 @@ export class FakeFeedClient implements FeedClientApi {
   }
 
   snapshot(rows: OrderRow[]): void {
-    this.rows = new Map(rows.map((r) => [r.order_id, r]));
+    this.rows = new Map(rows.map((r) => [rowKey('orders', r), r]));
     this.emit({
       channel: 'orders',
       rows: new Map(this.rows),
@@ -57,10 +58,23 @@ export class FakeFeedClient implements FeedClientApi {
     });
   }
 
-  update(upserts: OrderRow[], removed: Array<{ key: string; finalRow?: OrderRow }> = []): void {
-    upserts.forEach((r) => this.rows.set(r.order_id, r));
-    removed.forEach((r) => this.rows.delete(r.key));
-    this.emit({ channel: 'orders', rows: new Map(this.rows), upserts, removed, fromSnapshot: false, seq: ++this.seq });
+  /** `removed` names orders by order_id (and engine, 'e1' unless given or in the final row). */
+  update(upserts: OrderRow[], removed: Array<{ key: string; engine?: string; finalRow?: OrderRow }> = []): void {
+    upserts.forEach((r) => this.rows.set(rowKey('orders', r), r));
+    const views = removed.map(({ key: orderId, engine, finalRow }) => {
+      const identity = { engine: engine ?? finalRow?.engine ?? 'e1', order_id: orderId };
+      const key = rowKey('orders', identity);
+      this.rows.delete(key);
+      return finalRow ? { key, identity, finalRow } : { key, identity };
+    });
+    this.emit({
+      channel: 'orders',
+      rows: new Map(this.rows),
+      upserts,
+      removed: views,
+      fromSnapshot: false,
+      seq: ++this.seq,
+    });
   }
 
   private emit(view: ChannelView<OrderRow>): void {

@@ -1,4 +1,4 @@
-import type { ChannelView, OrderRow } from '@tradewatch/feed-client';
+import { rowKey, type ChannelView, type OrderRow } from '@tradewatch/feed-client';
 
 import type { BlotterRow } from '../types';
 import { createdMs } from './columns';
@@ -42,7 +42,8 @@ export class OrderStore {
       this.active = next;
     } else {
       for (const order of view.upserts) {
-        const key = order.order_id;
+        // the same key the feed client uses: (engine, order_id), never the order id alone
+        const key = rowKey('orders', order);
         const prev = this.active.get(key) ?? this.closed.get(key);
         this.active.set(key, { key, order, createdMs: created(order, prev), changedAt: now });
         this.closed.delete(key);
