@@ -45,6 +45,11 @@ interface Arrival {
   fromOrder: boolean;
 }
 
+interface LastFill {
+  price: number;
+  ts: number;
+}
+
 /** What the execution-quality hooks need of an order (its current row and times). */
 export interface OrderFacts {
   order_id: string;
@@ -70,6 +75,8 @@ export class ExecutionQuality {
   readonly unpriced = new LabeledCounter(); // symbol, side
   readonly limitImprovement = new LabeledDistribution(LIMIT_IMPROVEMENT_BPS_BUCKETS); // symbol, side
   readonly fillRatio = new LabeledDistribution(FILL_RATIO_BUCKETS); // order_type
+  /** Price of the latest fill (by event time) per symbol and side, for the price charts. */
+  readonly lastFill = new Map<string, { buy?: LastFill; sell?: LastFill }>();
 
   /** A mark of `symbol` at event time `ts`, received at wall-clock `receivedAt` (epoch ms). */
   onMark(symbol: string, price: number, ts: number, receivedAt: number): void {
@@ -112,6 +119,10 @@ export class ExecutionQuality {
   /** A fill applied (once per fill id); `order` is the order's current row when known. */
   onFill(e: FillEvent, order: OrderFacts | undefined): void {
     const labels = { symbol: e.symbol, side: e.side };
+    let last = this.lastFill.get(e.symbol);
+    if (!last) this.lastFill.set(e.symbol, (last = {}));
+    const before = last[e.side];
+    if (!before || e.ts >= before.ts) last[e.side] = { price: e.price, ts: e.ts };
     const arrival = this.arrivalOf(e.order_id, e.symbol, order?.createdMs ?? e.ts, false);
     if (arrival === null) this.unpriced.inc(labels);
     else this.slippage.observe(labels, slippageBps(e.side, e.price, arrival));

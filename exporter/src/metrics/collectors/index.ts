@@ -5,6 +5,7 @@ import { MetricsRegistry } from '../registry';
 import { ExecutionCollector } from './execution';
 import { HealthCollector, type ExporterStats } from './health';
 import { HostCollector } from './host';
+import { MarketCollector } from './market';
 import { PortfolioCollector } from './portfolio';
 import { RiskCollector } from './risk';
 import { StrategyCollector } from './strategy';
@@ -20,6 +21,7 @@ export function buildMetrics(deps: {
 }): MetricsRegistry {
   const registry = new MetricsRegistry({ onError: deps.onError });
   registry.register(new ExecutionCollector(deps.store));
+  registry.register(new MarketCollector(deps.store));
   registry.register(new PortfolioCollector(deps.store, deps.windows));
   registry.register(new RiskCollector(deps.store));
   registry.register(new StrategyCollector(deps.store));
