@@ -1,3 +1,6 @@
+import type * as alerting from '@grafana/grafana-foundation-sdk/alerting';
+import type * as expr from '@grafana/grafana-foundation-sdk/expr';
+import type * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import type { AlertRule, Area } from '../model';
 import { deployment } from '../thresholds';
 import { annotations, labels, VALUE_REF } from './text';
@@ -7,6 +10,36 @@ export const PROMETHEUS_UID = 'prometheus';
 export const GRAFANA_FOLDER = 'tradewatch';
 
 const EXPR = { type: '__expr__', uid: '__expr__' };
+
+/** A query model as JSON: foundation-sdk's type without its builder marker method. */
+type Model<T> = Omit<T, '_implementsDataqueryVariant'>;
+/** One node of a rule's data, typed by its model. */
+type Node<M> = Omit<alerting.Query, 'model' | 'refId' | 'datasourceUid'> & {
+  refId: string;
+  datasourceUid: string;
+  model: Model<M>;
+};
+
+/**
+ * A rule as Grafana's provisioning file holds it: foundation-sdk's `Rule` (the HTTP API's shape)
+ * without what the file keeps on the group (folder, org, group name) or Grafana sets (id,
+ * updated, provenance), with the file's snake_case `missing_series_evals_to_resolve`, and
+ * with its three nodes typed by foundation-sdk's Prometheus query and expression types.
+ */
+export type GrafanaFileRule = Omit<
+  alerting.Rule,
+  | 'data'
+  | 'folderUID'
+  | 'orgID'
+  | 'ruleGroup'
+  | 'missingSeriesEvalsToResolve'
+  | 'id'
+  | 'updated'
+  | 'provenance'
+> & {
+  data: [Node<prometheus.Dataquery>, Node<expr.TypeMath>, Node<expr.TypeThreshold>];
+  missing_series_evals_to_resolve: number;
+};
 
 /** Ref ids of the three nodes, as Grafana's Prometheus rule conversion names them. */
 export const REFS = { query: VALUE_REF, math: 'prometheus_math', threshold: 'threshold' } as const;
@@ -21,7 +54,7 @@ export const REFS = { query: VALUE_REF, math: 'prometheus_math', threshold: 'thr
  * series already, and the summary reads it as `$values.query.Value`. A series that disappears
  * resolves at the next evaluation, as in Prometheus (missing_series_evals_to_resolve: 1).
  */
-export function grafanaRule(rule: AlertRule): object {
+export function grafanaRule(rule: AlertRule): GrafanaFileRule {
   return {
     uid: rule.uid,
     title: rule.alert,
