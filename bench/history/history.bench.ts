@@ -1,0 +1,211 @@
+/**
+ * bench/history: what the trade history costs, and how fast it reads back.
+ *
+ * 1. Ingest: events/s through POST /api/v1/events of the real exporter (journal on, fsync
+ *    batch) with the history off (the raw baseline), on SQLite and on PostgreSQL, the same
+ *    batches in one run; plus how long after the last 2xx the store held every fill.
+ * 2. Read: 100,000 fills in one UTC day (among 300,000 over three days), read back by the
+ *    day's time range a page (10,000, the API's maximum) at a time through the store, against
+ *    one plain SELECT of the same rows (the raw baseline), for SQLite and PostgreSQL.
+ *
+ * Run: npm run build -w exporter && npx tsx bench/history/history.bench.ts
+ * (BENCH_PART=ingest|read for one part; TRADEWATCH_TEST_PG_URL for another server.)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { postEvents, startExporter, waitFor } from '../../tests/support/exporter';
+import { orderFillBatch } from '../ingest/workload';
+import { PostgresHistory } from '../../exporter/dist/history/postgres';
+import { SqliteHistory } from '../../exporter/dist/history/sqlite';
+import { emptyBatch, type HistoryStore } from '../../exporter/dist/history/store';
+import type { FillRow } from '../../exporter/dist/state/changes';
+
+const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PART = process.env.BENCH_PART ?? 'all';
+const BATCH = 1000;
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
+
+const makeBatch = (b: number) =>
+  orderFillBatch(b, BATCH, { symbols: 50, strategies: ['alpha', 'beta'], stepMs: 10 });
+
+async function pg<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function ingest(
+  kind: 'off' | 'sqlite' | 'postgres',
+): Promise<{ eventsPerSecond: number; caughtUpMs: number | null }> {
+  const schema = `tw_bench_${process.pid}`;
+  const env: Record<string, string> = {
+    TRADEWATCH_SOURCE: 'none',
+    TRADEWATCH_LOG_LEVEL: 'warn',
+    TRADEWATCH_INGEST_RATE_LIMIT: '1000000000',
+  };
+  if (kind === 'off') env.TRADEWATCH_HISTORY = 'false';
+  if (kind === 'postgres')
+    Object.assign(env, { TRADEWATCH_HISTORY_URL: PG_URL, TRADEWATCH_HISTORY_SCHEMA: schema });
+  const ex = await startExporter({ env });
+  const fills = (bodies: unknown[][]) =>
+    bodies.flat().filter((e) => (e as { type: string }).type === 'fill').length;
+  try {
+    const batches = Array.from({ length: BATCHES }, (_, b) => makeBatch(b));
+    const bodies = batches.map((b) => JSON.stringify(b));
+    const warm = makeBatch(BATCHES + 1);
+    await postEvents(ex, warm);
+    const t = performance.now();
+    for (const body of bodies) {
+      const r = await postEvents(ex, body);
+      if (r.status !== 200) throw new Error(`ingest answered ${r.status}`);
+    }
+    const eventsPerSecond = (BATCHES * BATCH) / ((performance.now() - t) / 1000);
+    const expected = fills(batches) + fills([warm]);
+    let caughtUpMs: number | null = null;
+    if (kind !== 'off') {
+      const count =
+        kind === 'sqlite'
+          ? () => {
+              const db = new Database(path.join(ex.dataDir, 'history.sqlite'), { readonly: true });
+              try {
+                return Promise.resolve(
+                  (db.prepare('SELECT count(*) AS n FROM fills').get() as { n: number }).n,
+                );
+              } finally {
+                db.close();
+              }
+            }
+          : () =>
+              pg(async (c) =>
+                Number((await c.query(`SELECT count(*) AS n FROM "${schema}".fills`)).rows[0].n),
+              );
+      await waitFor('every fill in the store', async () => (await count()) >= expected, 120_000, 20);
+      caughtUpMs = Math.round(performance.now() - t);
+    }
+    return { eventsPerSecond: Math.round(eventsPerSecond), caughtUpMs };
+  } finally {
+    await ex.stop();
+    if (kind === 'postgres') await pg((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+  }
+}
+
+const DAY = Date.parse('2026-03-02T00:00:00Z');
+const PER_DAY = 100_000;
+
+function fillAt(i: number): FillRow {
+  const day = Math.floor(i / PER_DAY) - 1; // days −1, 0 (the one read), +1
+  return {
+    engine: i % 3 === 0 ? 'e2' : 'e1',
+    fill_id: `f${i}`,
+    order_id: `o${Math.floor(i / 2)}`,
+    symbol: `S${i % 50}/USD`,
+    side: i % 2 ? 'sell' : 'buy',
+    price: 100 + (i % 97),
+    quantity: 0.25,
+    fee: 0.01,
+    strategy: i % 2 ? 'alpha' : 'beta',
+    ts: new Date(DAY + day * 86_400_000 + Math.floor(((i % PER_DAY) * 86_400_000) / PER_DAY)).toISOString(),
+    realized_pnl: (i % 7) - 3,
+  };
+}
+
+async function read(kind: 'sqlite' | 'postgres'): Promise<Record<string, number>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tw-bench-history-'));
+  const schema = `tw_bench_read_${process.pid}`;
+  const file = path.join(dir, 'history.sqlite');
+  const store: HistoryStore =
+    kind === 'sqlite' ? new SqliteHistory(file) : new PostgresHistory({ url: PG_URL, schema });
+  try {
+    const tw = performance.now();
+    for (let start = 0; start < 3 * PER_DAY; start += 10_000) {
+      const batch = emptyBatch();
+      for (let i = start; i < start + 10_000; i++) batch.fills.push(fillAt(i));
+      await store.write(batch);
+    }
+    const writeMs = performance.now() - tw;
+    const from = DAY;
+    const to = DAY + 86_400_000 - 1;
+    // Twice each (the first warms caches); the second is reported.
+    let pagedMs = 0;
+    let rows = 0;
+    for (let run = 0; run < 2; run++) {
+      rows = 0;
+      const t = performance.now();
+      let after;
+      for (;;) {
+        const page = await store.read('fills', { from, to, limit: 10_000, after });
+        rows += page.rows.length;
+        if (!page.next) break;
+        after = page.next;
+      }
+      pagedMs = performance.now() - t;
+    }
+    if (rows !== PER_DAY) throw new Error(`read ${rows} rows, expected ${PER_DAY}`);
+    let rawMs = 0;
+    for (let run = 0; run < 2; run++) {
+      const t = performance.now();
+      if (kind === 'sqlite') {
+        const db = new Database(file, { readonly: true });
+        const n = db.prepare('SELECT * FROM fills WHERE ts BETWEEN ? AND ? ORDER BY ts').all(from, to).length;
+        db.close();
+        if (n !== PER_DAY) throw new Error('raw read');
+      } else {
+        await pg(async (c) => {
+          const r = await c.query(`SELECT * FROM "${schema}".fills WHERE ts BETWEEN $1 AND $2 ORDER BY ts`, [
+            new Date(from),
+            new Date(to),
+          ]);
+          if (r.rows.length !== PER_DAY) throw new Error('raw read');
+        });
+      }
+      rawMs = performance.now() - t;
+    }
+    return {
+      write_300k_fills_ms: Math.round(writeMs),
+      read_one_day_100k_paged_ms: Math.round(pagedMs),
+      raw_select_one_day_ms: Math.round(rawMs),
+      ratio_vs_raw: +(pagedMs / rawMs).toFixed(2),
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    if (kind === 'postgres') await pg((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+  }
+}
+
+async function main(): Promise<void> {
+  const load = [loadavg()[0].toFixed(2)];
+  const out: Record<string, unknown> = {};
+  if (PART !== 'read') {
+    const off = await ingest('off');
+    const sqlite = await ingest('sqlite');
+    const postgres = await ingest('postgres');
+    out.ingest = {
+      batch_events: BATCH,
+      batches: BATCHES,
+      off_events_per_s: off.eventsPerSecond,
+      sqlite_events_per_s: sqlite.eventsPerSecond,
+      sqlite_ratio: +(sqlite.eventsPerSecond / off.eventsPerSecond).toFixed(3),
+      sqlite_all_fills_stored_after_ms: sqlite.caughtUpMs,
+      postgres_events_per_s: postgres.eventsPerSecond,
+      postgres_ratio: +(postgres.eventsPerSecond / off.eventsPerSecond).toFixed(3),
+      postgres_all_fills_stored_after_ms: postgres.caughtUpMs,
+    };
+    load.push(loadavg()[0].toFixed(2));
+  }
+  if (PART !== 'ingest') out.read = { sqlite: await read('sqlite'), postgres: await read('postgres') };
+  load.push(loadavg()[0].toFixed(2));
+  console.log(JSON.stringify({ ...out, load1: load }, null, 2));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
