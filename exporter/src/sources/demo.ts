@@ -41,6 +41,14 @@ interface WorkingOrder {
 }
 
 const STRATEGIES = ['momentum', 'mean_reversion'] as const;
+/**
+ * A market-data gap now and then: every GAP_EVERY ticks one symbol (in turn) sends no marks
+ * for GAP_TICKS ticks (150 s at the default 250 ms tick, past the 120 s stale-data alert),
+ * while the engine keeps trading it on the true price.
+ */
+export const GAP_EVERY = 1200;
+export const GAP_START = 300;
+export const GAP_TICKS = 600;
 const TAKER_FEE = 0.0026;
 const MAKER_FEE = 0.0016;
 
@@ -93,9 +101,21 @@ export class DemoEngine {
       out.push({ type: 'health', ...base, component: 'market_data', status: 'ok', venue: 'kraken' });
     }
 
-    // Marks: a random walk with a little drift noise per market.
+    // Marks: a random walk with a little drift noise per market (silent during a gap).
+    const gap = this.gapSymbol(t);
+    if (t % GAP_EVERY === GAP_START || (t > GAP_START && t % GAP_EVERY === GAP_START + GAP_TICKS)) {
+      const starts = t % GAP_EVERY === GAP_START;
+      out.push({
+        type: 'health',
+        ...base,
+        component: 'market_data',
+        status: starts ? 'degraded' : 'ok',
+        venue: 'kraken',
+      });
+    }
     for (const m of this.markets) {
       m.price = round(m.price * Math.exp((this.rand() - 0.5) * 0.0012), m.pxDp);
+      if (m.symbol === gap) continue;
       const spread = m.price * 0.0002;
       out.push({
         type: 'mark',
@@ -204,6 +224,13 @@ export class DemoEngine {
     return out;
   }
 
+  /** The symbol whose marks pause at tick t, if any. */
+  private gapSymbol(t: number): string | null {
+    const phase = t % GAP_EVERY;
+    if (phase < GAP_START || phase >= GAP_START + GAP_TICKS) return null;
+    return this.markets[Math.floor(t / GAP_EVERY) % this.markets.length].symbol;
+  }
+
   private newSignal(out: TradingEventInput[], base: { ts: number; engine: string }, now: number): void {
     const m = this.markets[Math.floor(this.rand() * this.markets.length)];
     const held = this.positions.get(m.symbol) ?? 0;
@@ -271,7 +298,9 @@ export class DemoEngine {
       return;
     }
     out.push(this.orderEvent(base, order, 'new'));
-    if (type === 'market') this.fill(out, base, order, order.qty, m.price, 'taker');
+    // A market order pays a little slippage against the mark (mostly worse, now and then better).
+    const slip = (side === 'buy' ? 1 : -1) * m.price * (this.rand() * 0.0008 - 0.0001);
+    if (type === 'market') this.fill(out, base, order, order.qty, round(m.price + slip, m.pxDp), 'taker');
     else this.working.set(id, order);
   }
 
@@ -284,7 +313,10 @@ export class DemoEngine {
       if (touched && this.rand() < 0.6) {
         const remaining = o.qty - o.filled;
         const part = this.rand() < 0.5 ? remaining : round(remaining * (0.3 + this.rand() * 0.4), m.qtyDp);
-        this.fill(out, base, o, part > 0 ? part : remaining, o.limit as number, 'maker');
+        // At the limit, or better when the market went through it.
+        const limit = o.limit as number;
+        const px = o.side === 'buy' ? Math.min(limit, m.price) : Math.max(limit, m.price);
+        this.fill(out, base, o, part > 0 ? part : remaining, px, 'maker');
       } else if (halted || o.ticks > 160 || this.rand() < 0.006) {
         this.working.delete(o.id);
         out.push(this.orderEvent(base, o, 'canceled', halted ? 'risk halt' : 'stale'));
