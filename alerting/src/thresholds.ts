@@ -89,6 +89,26 @@ export const thresholds = {
   orderRejectionMinOrders: 5,
 
   /**
+   * Wall-clock seconds since a symbol's latest mark arrived (`trading_market_data_age_seconds`);
+   * Gal Friday's wish is 120 s. Marks usually come every few seconds; raise it for symbols
+   * whose feed only sends on change in quiet markets, lower it for fast strategies.
+   */
+  marketDataStaleSeconds: 120,
+
+  /**
+   * 95th percentile of fill slippage against the arrival price, in basis points, over 15
+   * minutes (`trading_slippage_bps`). Lower it for liquid pairs and passive strategies (a few
+   * bps is normal there); raise it for thin books or aggressive market orders.
+   */
+  slippageP95Bps: 25,
+
+  /**
+   * Fewest fills of one symbol and side in the slippage window before the percentile is
+   * judged; it keeps one bad fill from paging. Raise it for busy engines.
+   */
+  slippageMinFills: 5,
+
+  /**
    * Strategy transitions per hour (`trading_strategy_transitions_total`) above which the
    * strategy selector is said to be flapping. Raise it for engines that rotate strategies on
    * purpose several times an hour.

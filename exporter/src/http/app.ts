@@ -9,7 +9,7 @@ import type { Config } from '../config';
 import type { Ingestor } from '../ingest/ingestor';
 import type { MetricsRegistry } from '../metrics/registry';
 import type { Store } from '../state/store';
-import { FailureLimiter, RateLimiter, type Principal, type Role, type TokenRegistry } from '../auth/tokens';
+import { RateLimiter, type Principal, type Role, type TokenRegistry } from '../auth/tokens';
 import { landingPage } from './landing';
 import { feedAuthProbe, readRoutes } from './read-api';
 import { historyRoutes } from './history-api';
@@ -43,7 +43,6 @@ export function createApp(deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  const failures = new FailureLimiter();
   const ingestRate = new RateLimiter(config.ingestRateLimit);
 
   app.use((req, res, next) => {
@@ -52,35 +51,38 @@ export function createApp(deps: AppDeps) {
     next();
   });
 
-  /** Checks the bearer token for a role; answers 401/403/429 itself when it fails. */
+  /**
+   * Checks the bearer token for a role; answers 401/403/429 itself when it fails. An open
+   * route (optional) is never limited; a valid token is judged by its token alone; wrong
+   * tokens are limited per door (role) and address (TokenRegistry.judge).
+   */
   const requireRole =
     (role: Role, optional = false) =>
     (req: Request, res: Response, next: NextFunction) => {
-      const address = req.socket.remoteAddress ?? 'unknown';
-      if (failures.isBlocked(address)) {
-        ingestor.reject('rate_limited');
-        res.status(429).json({
-          error: 'too many failed authentication attempts from this address; try again in a minute',
-        });
-        return;
-      }
       if (optional) return next();
+      const address = req.socket.remoteAddress ?? 'unknown';
       const header = req.headers.authorization;
       const secret = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-      const principals = deps.tokens.authenticate(secret);
-      const principal = principals.find((p) => p.role === role);
-      if (principal) {
-        res.locals.principal = principal;
+      const verdict = deps.tokens.judge(role, secret, address);
+      if (verdict.ok) {
+        res.locals.principal = verdict.principal;
         return next();
       }
-      if (principals.length > 0) {
+      if (verdict.reason === 'role') {
         ingestor.reject('forbidden');
         res.status(403).json({
-          error: `this token has the ${principals.map((p) => p.role).join(', ')} role; ${role} is required here`,
+          error: `this token has the ${verdict.roles.join(', ')} role; ${role} is required here`,
         });
         return;
       }
-      failures.fail(address);
+      if (verdict.reason === 'rate_limited') {
+        ingestor.reject('rate_limited');
+        res.setHeader('Retry-After', '60');
+        res.status(429).json({
+          error: `too many wrong ${role} tokens from this address; try again in a minute (a valid token is always accepted)`,
+        });
+        return;
+      }
       ingestor.reject('unauthorized');
       log.warn(
         { address, path: req.path },
@@ -181,7 +183,7 @@ export function createApp(deps: AppDeps) {
   );
 
   // Before the viewer check: the probe answers 401/403 itself, with CORS, for the feed client.
-  app.use('/api/v1', feedAuthProbe({ tokens: deps.tokens, allowedOrigins: config.allowedOrigins, failures }));
+  app.use('/api/v1', feedAuthProbe({ tokens: deps.tokens, allowedOrigins: config.allowedOrigins }));
   app.use('/api/v1', requireRole('viewer'), readRoutes(deps.store), historyRoutes(deps.history ?? null));
 
   if (deps.blotterDir && existsSync(deps.blotterDir)) {
