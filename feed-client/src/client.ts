@@ -526,7 +526,7 @@ export function problemFor(
       return {
         kind: 'forbidden',
         status,
-        message: `${at}, too many failed attempts from this address; retrying later`,
+        message: `${at}, too many wrong tokens from this address; check the viewer token (retrying later)`,
       };
     case 503:
       return {

@@ -22,8 +22,26 @@ interface Entry {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/**
+ * How a secret presented at one door (a role) from one address is judged. A valid secret is
+ * judged by its roles alone, whatever anyone at that address tried before; only a wrong
+ * secret counts toward (and is refused by) that address's limit at that door.
+ */
+export type Verdict =
+  | { ok: true; principal: Principal }
+  | { ok: false; status: 403; reason: 'role'; roles: Role[] }
+  | { ok: false; status: 401; reason: 'no_token' | 'bad_token' }
+  | { ok: false; status: 429; reason: 'rate_limited' };
+
 export class TokenRegistry {
   private readonly entries: Entry[] = [];
+  /** Wrong secrets per door and address: the viewer door is the read API, the probe and the feed. */
+  private readonly failures: Record<Role, FailureLimiter>;
+
+  constructor(limit: { maxFailures?: number; windowMs?: number } = {}) {
+    const make = () => new FailureLimiter(limit.maxFailures, limit.windowMs);
+    this.failures = { ingest: make(), viewer: make(), metrics: make() };
+  }
 
   add(role: Role, tokens: readonly NamedToken[]): void {
     for (const t of tokens) this.entries.push({ role, name: t.name, digest: digest(t.secret) });
@@ -42,6 +60,26 @@ export class TokenRegistry {
 
   has(role: Role): boolean {
     return this.entries.some((e) => e.role === role);
+  }
+
+  /**
+   * Judges a secret presented for `role` from `address`. No secret is a plain 401 and not
+   * counted (it guesses nothing). A wrong secret is a 401 and counts; past the limit a wrong
+   * secret from that address at that door gets 429 instead. Secrets are 16+ characters of a
+   * 66-character alphabet, so the limit is there against floods and log noise, and never
+   * stands between a holder of a valid token and the service.
+   */
+  judge(role: Role, secret: string | undefined, address: string, now = Date.now()): Verdict {
+    if (!secret) return { ok: false, status: 401, reason: 'no_token' };
+    const principals = this.authenticate(secret);
+    const principal = principals.find((p) => p.role === role);
+    if (principal) return { ok: true, principal };
+    if (principals.length > 0)
+      return { ok: false, status: 403, reason: 'role', roles: principals.map((p) => p.role) };
+    const limiter = this.failures[role];
+    if (limiter.isBlocked(address, now)) return { ok: false, status: 429, reason: 'rate_limited' };
+    limiter.fail(address, now);
+    return { ok: false, status: 401, reason: 'bad_token' };
   }
 }
 

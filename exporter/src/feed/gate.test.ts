@@ -1,9 +1,12 @@
-import { FailureLimiter, TokenRegistry } from '../auth/tokens';
+import { TokenRegistry } from '../auth/tokens';
 import { decide, originAllowed, type GateRequest } from './gate';
 
-const tokens = new TokenRegistry();
-tokens.add('viewer', [{ name: 'grafana', secret: 'viewer-secret-0123456789' }]);
-tokens.add('ingest', [{ name: 'bot', secret: 'ingest-secret-0123456789' }]);
+function registry(): TokenRegistry {
+  const tokens = new TokenRegistry({ maxFailures: 3, windowMs: 60_000 });
+  tokens.add('viewer', [{ name: 'grafana', secret: 'viewer-secret-0123456789' }]);
+  tokens.add('ingest', [{ name: 'bot', secret: 'ingest-secret-0123456789' }]);
+  return tokens;
+}
 const base: GateRequest = {
   address: '10.0.0.1',
   origin: undefined,
@@ -11,11 +14,7 @@ const base: GateRequest = {
   protocols: undefined,
   authorization: undefined,
 };
-const deps = () => ({
-  tokens,
-  allowedOrigins: ['https://grafana.example.com'],
-  failures: new FailureLimiter(3, 60_000),
-});
+const deps = () => ({ tokens: registry(), allowedOrigins: ['https://grafana.example.com'] });
 
 test('the viewer token is taken from the subprotocol or a bearer header', () => {
   expect(
@@ -60,17 +59,26 @@ test('allowed origins: the configured ones, the exporter itself, and no Origin a
   expect(originAllowed('null', 'exporter:9478', allowed)).toBe(false);
 });
 
-test('failed attempts are limited per address (429), others unaffected', () => {
+test('wrong tokens are limited per address (429) for further wrong tokens only; a valid token always gets in', () => {
   const d = deps();
   for (let i = 0; i < 3; i++)
-    expect(decide({ ...base, authorization: 'Bearer nope-nope-nope-nope' }, d)).toMatchObject({
+    expect(decide({ ...base, authorization: `Bearer nope-nope-nope-nope-${i}` }, d)).toMatchObject({
       status: 401,
+      reason: 'bad_token',
     });
-  expect(decide({ ...base, authorization: 'Bearer viewer-secret-0123456789' }, d)).toMatchObject({
+  expect(decide({ ...base, authorization: 'Bearer nope-nope-nope-nope' }, d)).toMatchObject({
     ok: false,
     status: 429,
+    reason: 'rate_limited',
   });
+  expect(decide({ ...base, authorization: 'Bearer viewer-secret-0123456789' }, d)).toMatchObject({
+    ok: true,
+  });
+  expect(decide({ ...base, authorization: 'Bearer ingest-secret-0123456789' }, d)).toMatchObject({
+    status: 403,
+  });
+  expect(decide(base, d)).toMatchObject({ status: 401, reason: 'no_token' });
   expect(
-    decide({ ...base, address: '10.0.0.2', authorization: 'Bearer viewer-secret-0123456789' }, d),
-  ).toMatchObject({ ok: true });
+    decide({ ...base, address: '10.0.0.2', authorization: 'Bearer nope-nope-nope-nope' }, d),
+  ).toMatchObject({ status: 401 });
 });

@@ -2,7 +2,7 @@
  * Who may open the feed: the decision at the WebSocket upgrade (and at the HTTP auth probe
  * that lets a browser learn why an upgrade was refused). Pure over headers and counters.
  */
-import type { FailureLimiter, TokenRegistry } from '../auth/tokens';
+import type { TokenRegistry } from '../auth/tokens';
 import { PROTOCOL, TOKEN_PROTOCOL_PREFIX } from './protocol';
 
 export interface GateRequest {
@@ -17,9 +17,9 @@ export interface GateRequest {
 }
 
 export interface GateDeps {
+  /** Judges the token; it also keeps the per-address count of wrong viewer tokens. */
   tokens: TokenRegistry;
   allowedOrigins: readonly string[];
-  failures: FailureLimiter;
 }
 
 export type GateDecision =
@@ -57,15 +57,11 @@ export function originAllowed(
   return allowed.includes(parsed.origin);
 }
 
+/**
+ * Origin first (a foreign page learns nothing about the token), then the token, judged at
+ * the viewer door: a valid token is let in whatever others at this address tried before.
+ */
 export function decide(req: GateRequest, deps: GateDeps): GateDecision {
-  if (deps.failures.isBlocked(req.address)) {
-    return {
-      ok: false,
-      status: 429,
-      reason: 'rate_limited',
-      error: 'too many failed authentication attempts from this address; try again in a minute',
-    };
-  }
   if (!originAllowed(req.origin, req.host, deps.allowedOrigins)) {
     return {
       ok: false,
@@ -78,27 +74,33 @@ export function decide(req: GateRequest, deps: GateDeps): GateDecision {
   const bearer = req.authorization?.startsWith('Bearer ')
     ? req.authorization.slice(7).trim() || undefined
     : undefined;
-  const secret = fromProtocol ?? bearer;
-  if (!secret) {
-    deps.failures.fail(req.address);
-    return {
-      ok: false,
-      status: 401,
-      reason: 'no_token',
-      error: `a viewer token is required: offer the subprotocols ${PROTOCOL} and ${TOKEN_PROTOCOL_PREFIX}<token>, or send Authorization: Bearer <token>`,
-    };
+  const verdict = deps.tokens.judge('viewer', fromProtocol ?? bearer, req.address);
+  if (verdict.ok)
+    return { ok: true, tokenName: verdict.principal.name, via: fromProtocol ? 'subprotocol' : 'bearer' };
+  switch (verdict.reason) {
+    case 'no_token':
+      return {
+        ok: false,
+        status: 401,
+        reason: 'no_token',
+        error: `a viewer token is required: offer the subprotocols ${PROTOCOL} and ${TOKEN_PROTOCOL_PREFIX}<token>, or send Authorization: Bearer <token>`,
+      };
+    case 'role':
+      return {
+        ok: false,
+        status: 403,
+        reason: 'role',
+        error: `this token has the ${verdict.roles.join(', ')} role; the feed needs a viewer token`,
+      };
+    case 'rate_limited':
+      return {
+        ok: false,
+        status: 429,
+        reason: 'rate_limited',
+        error:
+          'too many wrong tokens from this address; try again in a minute (a valid token is always let in)',
+      };
+    case 'bad_token':
+      return { ok: false, status: 401, reason: 'bad_token', error: 'the token is not valid' };
   }
-  const principals = deps.tokens.authenticate(secret);
-  const viewer = principals.find((p) => p.role === 'viewer');
-  if (viewer) return { ok: true, tokenName: viewer.name, via: fromProtocol ? 'subprotocol' : 'bearer' };
-  if (principals.length > 0) {
-    return {
-      ok: false,
-      status: 403,
-      reason: 'role',
-      error: `this token has the ${principals.map((p) => p.role).join(', ')} role; the feed needs a viewer token`,
-    };
-  }
-  deps.failures.fail(req.address);
-  return { ok: false, status: 401, reason: 'bad_token', error: 'the token is not valid' };
 }

@@ -7,7 +7,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Channel } from '@tradewatch/feed-client';
-import { FailureLimiter } from '../auth/tokens';
 import type { Extension, ExtensionContext } from '../main';
 import { decide, readProtocols } from './gate';
 import { FeedHub, type Member, type Peer } from './hub';
@@ -89,7 +88,6 @@ export class FeedServer {
   readonly hub: FeedHub;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
-  private readonly failures = new FailureLimiter();
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly unlisten: () => void;
   private pendingUpgrades = 0;
@@ -137,7 +135,7 @@ export class FeedServer {
             : undefined,
         authorization: req.headers.authorization,
       },
-      { tokens: this.ctx.tokens, allowedOrigins: this.options.allowedOrigins, failures: this.failures },
+      { tokens: this.ctx.tokens, allowedOrigins: this.options.allowedOrigins },
     );
     if (!decision.ok) {
       this.ctx.log.warn(
