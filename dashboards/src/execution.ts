@@ -1,7 +1,23 @@
 import { thresholds as t } from '@tradewatch/alerting';
 import type { DashboardSpec } from './lib/dashboard';
 import * as p from './lib/panels';
-import { execution as q } from './queries';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import { priceChartPanel } from './market';
+import { execution as q, market as m } from './queries';
+
+/** Slippage per bucket over the time range (Grafana's heatmap format de-accumulates the buckets). */
+function slippageDistributionPanel() {
+  return p
+    .barGaugePanel('Slippage distribution (time range, bps up to)', [], {
+      description:
+        'Fills per slippage bucket (trading_slippage_bps): the bar named 5 counts fills that slipped more than the bucket below and up to 5 bps; negative is better than the arrival price.',
+    })
+    .withTarget(
+      p
+        .target({ expr: m.slippageBuckets, legend: '{{le}}', instant: true }, 'A')
+        .format(prometheus.PromQueryFormat.Heatmap),
+    );
+}
 
 export const executionDashboard: DashboardSpec = {
   key: 'execution',
@@ -112,6 +128,69 @@ export const executionDashboard: DashboardSpec = {
             { expr: q.activeBySymbolSide, legend: '{{symbol}} {{side}}' },
           ]),
           7,
+        ],
+      ],
+    },
+    { title: 'Prices, buys and sells', height: 8, panels: [[priceChartPanel(), 24]] },
+    {
+      title: 'Market data and slippage',
+      height: 8,
+      panels: [
+        [
+          p.timeseriesPanel(
+            'Market data age by symbol',
+            [{ expr: m.dataAge, legend: '{{engine}} {{symbol}}' }],
+            {
+              unit: p.units.seconds,
+              thresholds: p.rising(t.marketDataStaleSeconds / 4, t.marketDataStaleSeconds),
+              description: 'Wall-clock seconds since the latest mark of each symbol arrived.',
+            },
+          ),
+          8,
+        ],
+        [
+          p.timeseriesPanel(
+            'Slippage p50 / p95 by symbol and side (bps)',
+            [
+              { expr: m.slippageP50, legend: 'p50 {{symbol}} {{side}}' },
+              { expr: m.slippageP95, legend: 'p95 {{symbol}} {{side}}' },
+            ],
+            {
+              thresholds: p.rising(t.slippageP95Bps / 2, t.slippageP95Bps),
+              description:
+                'Fill price against the arrival price (the mark when the order was created), positive when worse for the trader.',
+            },
+          ),
+          8,
+        ],
+        [slippageDistributionPanel(), 8],
+      ],
+    },
+    {
+      title: 'Limit orders and fill ratio',
+      height: 7,
+      panels: [
+        [
+          p.timeseriesPanel(
+            'Limit fills: improvement over the limit price, p50 (bps)',
+            [{ expr: m.improvementP50, legend: '{{symbol}} {{side}}' }],
+            { description: 'Basis points by which limit fills beat their limit price (0 = at the limit).' },
+          ),
+          10,
+        ],
+        [
+          p.barGaugePanel(
+            'Mean fill ratio of closed orders by type (time range)',
+            [{ expr: m.fillRatioByType, legend: '{{order_type}}', instant: true }],
+            { unit: p.units.ratio, min: 0, max: 1 },
+          ),
+          8,
+        ],
+        [
+          p.statPanel('Fills without an arrival mark (time range)', [
+            { expr: m.unpricedRange, legend: '{{engine}}' },
+          ]),
+          6,
         ],
       ],
     },

@@ -1,6 +1,7 @@
 import { thresholds as t } from '@tradewatch/alerting';
 import type { DashboardSpec } from './lib/dashboard';
 import * as p from './lib/panels';
+import { priceChartPanel } from './market';
 import { overview as q } from './queries';
 
 export const overviewDashboard: DashboardSpec = {
@@ -85,6 +86,7 @@ export const overviewDashboard: DashboardSpec = {
         [p.alertListPanel('Firing alerts (Grafana)'), 6],
       ],
     },
+    { title: 'Prices, buys and sells', height: 8, panels: [[priceChartPanel(), 24]] },
     { title: 'Active orders', height: 12, panels: [[p.blotterPanel('Order blotter'), 24]] },
   ],
 };

@@ -121,3 +121,27 @@ export const health = {
   processMemory: 'max by (job) (process_resident_memory_bytes{job="tradewatch"})',
   eventLoopLag: 'max by (job) (nodejs_eventloop_lag_p99_seconds{job="tradewatch"})',
 };
+
+/** Buys or sells at the price of the latest fill, only where such fills happened in the interval. */
+const fillsAt = (side: 'buy' | 'sell') =>
+  `max by (engine, symbol) (trading_last_fill_price{${EY},side="${side}"})
+and on (engine, symbol)
+  sum by (engine, symbol) (increase(trading_fills_total{${ESY},side="${side}"}[${RI}])) > 0`;
+const quantile = (q: number, metric: string) =>
+  `histogram_quantile(${q}, sum by (symbol, side, le) (rate(${metric}_bucket{${EY}}[${RI}])))`;
+
+/** Market data and execution quality (docs/metrics.md). */
+export const market = {
+  markPrice: `max by (engine, symbol) (trading_mark_price{${EY}})`,
+  buys: fillsAt('buy'),
+  sells: fillsAt('sell'),
+  dataAge: `max by (engine, symbol) (trading_market_data_age_seconds{${EY}})`,
+  slippageP50: quantile(0.5, 'trading_slippage_bps'),
+  slippageP95: quantile(0.95, 'trading_slippage_bps'),
+  /** Cumulative buckets over the range; the panel's heatmap format turns them into counts per bucket. */
+  slippageBuckets: `sum by (le) (increase(trading_slippage_bps_bucket{${EY}}[$__range]))`,
+  unpricedRange: `sum by (engine) (increase(trading_slippage_unpriced_total{${EY}}[$__range])) or 0 * sum by (engine) (increase(trading_slippage_bps_count{${EY}}[$__range]))`,
+  improvementP50: quantile(0.5, 'trading_limit_improvement_bps'),
+  /** Mean filled share of closed orders by order type, over the range. */
+  fillRatioByType: `sum by (order_type) (increase(trading_order_fill_ratio_sum{${E}}[$__range])) / sum by (order_type) (increase(trading_order_fill_ratio_count{${E}}[$__range]))`,
+};
