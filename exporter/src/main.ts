@@ -20,6 +20,7 @@ import { galFridayAdapterFor } from './ingest/galfriday';
 import { NatsSource } from './sources/nats';
 import { ReplaySource } from './sources/replay';
 import { DurabilityCollector } from './metrics/collectors/durability';
+import { HistoryCollector } from './metrics/collectors/history';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
 
@@ -143,6 +144,7 @@ async function startLocked(
   });
   let nats: NatsSource | null = null;
   metrics.register(new DurabilityCollector({ lastSeen, journal: durable, nats: () => nats }));
+  if (history) metrics.register(new HistoryCollector(history.stats));
 
   let ready = false;
   const app = createApp({

@@ -11,7 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { DemoEngine } from '../../exporter/src/sources/demo';
-import { postEvents, startExporter, waitFor, type RunningExporter } from '../support/exporter';
+import { postEvents, scrape, startExporter, waitFor, type RunningExporter } from '../support/exporter';
 
 jest.setTimeout(120_000);
 
@@ -186,6 +186,8 @@ test('PostgreSQL down while the exporter runs: ingest goes on, and the store cat
     ex.output().includes('cannot write to the store'),
   );
   expect(ex.output()).toContain('snapshot put off');
+  const up = async () => (await scrape(ex.baseUrl)).get('tradewatch_history_store_up');
+  expect(await up()).toBe(0);
 
   proxy.setDown(false);
   const after = await post(ex, batches.slice(100));
@@ -199,6 +201,8 @@ test('PostgreSQL down while the exporter runs: ingest goes on, and the store cat
     30_000,
   );
   expectExactlyOnce(await pgFills(schema), acked, sent);
+  expect(await up()).toBe(1);
+  expect((await scrape(ex.baseUrl)).get('tradewatch_history_rows_queued')).toBe(0);
 });
 
 test('PostgreSQL down and the exporter killed: the restart catches up from the journal', async () => {

@@ -179,6 +179,8 @@ export class HistoryWriter {
    */
   async drain(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    // While the store is known down, the retry timer tries it; a snapshot does not wait (ingest would).
+    if (this.stats.down && !this.flushing && this.stats.queued > 0) return false;
     for (;;) {
       if (this.stats.overflowed) return false;
       if (this.flushing) await this.flushing;

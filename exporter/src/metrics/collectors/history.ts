@@ -1,0 +1,38 @@
+/** The trade history's writer: rows written, queued, failed writes, and whether the store is reachable. */
+import type { WriterStats } from '../../history/writer';
+import { family, type Collector, type MetricSink } from '../registry';
+
+const WRITTEN = family(
+  'tradewatch_history_rows_written_total',
+  'counter',
+  'Rows written to the trade history store.',
+);
+const QUEUED = family(
+  'tradewatch_history_rows_queued',
+  'gauge',
+  'Rows waiting to be written to the trade history store (the journal holds them too).',
+);
+const FAILURES = family(
+  'tradewatch_history_write_failures_total',
+  'counter',
+  'Writes to the trade history store that failed (and were retried).',
+);
+const UP = family(
+  'tradewatch_history_store_up',
+  'gauge',
+  'Whether the last write to the trade history store succeeded (1) or failed (0).',
+);
+
+export class HistoryCollector implements Collector {
+  readonly name = 'history';
+  readonly families = [WRITTEN, QUEUED, FAILURES, UP];
+
+  constructor(private readonly stats: WriterStats) {}
+
+  update(sink: MetricSink): void {
+    sink.add(WRITTEN, {}, this.stats.written);
+    sink.add(QUEUED, {}, this.stats.queued);
+    sink.add(FAILURES, {}, this.stats.failures);
+    sink.add(UP, {}, this.stats.down || this.stats.overflowed ? 0 : 1);
+  }
+}
