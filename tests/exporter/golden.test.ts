@@ -13,7 +13,7 @@ const FIXTURE = path.join(REPO, 'exporter/test/fixtures/demo-2d.jsonl');
 const GOLDEN = path.join(REPO, 'exporter/test/golden/metrics.prom');
 /** Machine, process and clock dependent: everything else is a function of the events. */
 const VOLATILE =
-  /^(host_|process_|nodejs_|tradewatch_collector_duration_seconds|tradewatch_journal_|tradewatch_snapshot_|tradewatch_feed_|tradewatch_build_info|tradewatch_engine_last_seen|tradewatch_recovery|trading_market_data_age_seconds)/;
+  /^(host_|process_|nodejs_|tradewatch_collector_duration_seconds|tradewatch_journal_|tradewatch_snapshot_|tradewatch_feed_|tradewatch_build_info|tradewatch_engine_last_seen|tradewatch_recovery|tradewatch_history_|trading_market_data_age_seconds)/;
 
 let ex: RunningExporter;
 beforeAll(async () => {
