@@ -28,6 +28,11 @@ beforeAll(async () => {
   for (const expr of [
     'trading_orders_closed_total{status="rejected"}',
     'trading_order_fill_seconds_count',
+    // Market data and execution quality (slippage of both sides, limit fills, closed orders by type).
+    'count(trading_slippage_bps_count) >= 2',
+    'trading_limit_improvement_bps_count',
+    'trading_order_fill_ratio_count{order_type="market"}',
+    'trading_market_data_age_seconds',
     'trading_round_trips_total',
     'trading_venue_errors_total',
     'tradewatch_events_rejected_total',
