@@ -163,6 +163,9 @@ describe.each([sqliteFixture(), postgresFixture()])('history store contract: $na
       'f000004',
     ]);
     expect(await ids({ limit: 100, engine: 'nope' })).toEqual([]);
+    // a fill without a strategy is found as strategy none, as the metrics label it
+    await store.write(batch({ fills: [fillRow(42, { strategy: undefined })] }));
+    expect(await ids({ limit: 100, strategy: 'none' })).toEqual(['f000042']);
   });
 
   test('pages continue exactly where the last ended (rows with equal times included), both orders', async () => {

@@ -72,7 +72,9 @@ export function selectSql(
   const params: (Cell | Date)[] = [];
   const p = (v: Cell | Date) => (params.push(v), d.param(params.length));
   if (q.engine !== undefined) where.push(`engine = ${p(q.engine)}`);
-  if (q.strategy !== undefined) where.push(`strategy = ${p(q.strategy)}`);
+  // A fill or order without a strategy is stored without one; `none` is how every other place names that.
+  if (q.strategy === 'none') where.push(`(strategy IS NULL OR strategy = ${p('none')})`);
+  else if (q.strategy !== undefined) where.push(`strategy = ${p(q.strategy)}`);
   if (q.symbol !== undefined) where.push(`symbol = ${p(q.symbol)}`);
   if (q.from !== undefined) where.push(`${spec.time} >= ${p(time(q.from))}`);
   if (q.to !== undefined) where.push(`${spec.time} <= ${p(time(q.to))}`);
