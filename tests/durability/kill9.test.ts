@@ -32,7 +32,8 @@ async function domainState(
 ): Promise<{ metrics: string; orders: unknown; positions: unknown; state: unknown }> {
   const samples = await scrape(ex.baseUrl);
   const metrics = [...samples]
-    .filter(([k]) => k.startsWith('trading_'))
+    // The market-data age is wall-clock time since a mark arrived: it moves between scrapes.
+    .filter(([k]) => k.startsWith('trading_') && !k.startsWith('trading_market_data_age'))
     .map(([k, v]) => `${k} ${v}`)
     .sort()
     .join('\n');
