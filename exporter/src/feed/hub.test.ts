@@ -200,3 +200,24 @@ test('flushes are throttled to one per batch interval, the first at once', () =>
   expect(p.last().upserts).toHaveLength(2);
   hub.stop();
 });
+
+test('a subscribe from a client that is behind owes it one snapshot, sent once it drains, never a queue', () => {
+  const { hub, apply } = setup();
+  apply(order('a'), order('b'));
+  const peer = new FakePeer();
+  peer.bufferedAmount = 5000; // above lagBytes: it has not read what it was sent
+  let member = hub.subscribe(peer, 'orders', {}, undefined);
+  for (let i = 0; i < 10; i++) {
+    hub.unsubscribe(member);
+    apply(order(`c${i}`)); // the state moves: every snapshot would be a new one
+    member = hub.subscribe(peer, 'orders', {}, undefined);
+  }
+  expect(peer.frames).toHaveLength(0);
+  hub.flush();
+  expect(peer.frames).toHaveLength(0); // still behind
+  peer.bufferedAmount = 0;
+  hub.flush();
+  expect(peer.frames).toHaveLength(1);
+  expect(peer.last()).toMatchObject({ type: 'snapshot', seq: member.topic.seq });
+  expect(peer.last().rows).toHaveLength(12);
+});

@@ -254,7 +254,19 @@ export class FeedHub {
     }
   }
 
+  /**
+   * Sends a member its snapshot, or, when its connection is behind, owes it one (sent once
+   * it drains, in flush): a client that re-subscribes faster than it reads holds at most one
+   * owed snapshot per subscription, never a queue of them.
+   */
   private sendSnapshot(m: Member): void {
+    if (m.peer.bufferedAmount > this.options.lagBytes) {
+      m.owed = null;
+      m.resync = true;
+      this.lagging.add(m);
+      this.schedule();
+      return;
+    }
     const topic = m.topic;
     if (!topic.snapshot || topic.snapshot.version !== this.version || topic.snapshot.seq !== topic.seq) {
       const rows = snapshotRows(this.store, topic.channel, topic.filter);

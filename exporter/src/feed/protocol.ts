@@ -23,6 +23,7 @@ export const CLOSE = {
   tooBig: { code: 1009, reason: 'frame too large' },
   heartbeat: { code: 4001, reason: 'heartbeat timeout: nothing heard from the client' },
   slow: { code: 4002, reason: 'too slow: the client stopped reading' },
+  resubscribing: { code: 4003, reason: 'subscribing faster than reading: too many subscribes while behind' },
 } as const;
 
 const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');

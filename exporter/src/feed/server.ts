@@ -21,10 +21,18 @@ const STRIKE_WINDOW_MS = 60_000;
 /** Messages per second a client may send (burst: twice that). */
 const MESSAGE_RATE = 20;
 const MAX_SUBSCRIPTIONS = 20;
+/**
+ * Subscribes a client may send while it is behind (more than the lag mark unsent) before it
+ * is closed with 4003. A reconnecting client subscribes at most MAX_SUBSCRIPTIONS times at
+ * once; one that keeps re-subscribing without reading is a bug or an attack.
+ */
+const MAX_SUBSCRIBES_BEHIND = MAX_SUBSCRIPTIONS * 2;
 
 class Connection implements Peer {
   readonly members = new Map<string, Member>();
   lastHeard: number;
+  /** Subscribes received since the client was last seen caught up. */
+  subscribesBehind = 0;
   private strikes: number[] = [];
   private allowance = MESSAGE_RATE * 2;
   private allowanceAt: number;
@@ -35,13 +43,25 @@ class Connection implements Peer {
     readonly tokenName: string,
     readonly origin: string | undefined,
     now: number,
+    private readonly maxBufferedBytes: number,
   ) {
     this.lastHeard = now;
     this.allowanceAt = now;
   }
 
+  /**
+   * The per-client memory cap, at every send: a frame that would take what this client has
+   * not read past maxBufferedBytes closes it (4002) instead of being queued. (One frame to a
+   * client that has nothing pending always goes, however large.)
+   */
   send(frame: Buffer | string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame, { binary: false });
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    const pending = this.ws.bufferedAmount;
+    if (pending > 0 && pending + Buffer.byteLength(frame) > this.maxBufferedBytes) {
+      this.close(CLOSE.slow.code, CLOSE.slow.reason);
+      return;
+    }
+    this.ws.send(frame, { binary: false });
   }
 
   get bufferedAmount(): number {
@@ -92,15 +112,17 @@ export class FeedServer {
   private readonly unlisten: () => void;
   private pendingUpgrades = 0;
   private stopping = false;
+  private readonly lagBytes: number;
 
   constructor(
     private readonly ctx: Pick<ExtensionContext, 'store' | 'tokens' | 'log'>,
     private readonly options: FeedServerOptions,
   ) {
+    this.lagBytes = Math.max(16 * 1024, Math.min(256 * 1024, Math.floor(options.maxBufferedBytes / 4)));
     this.hub = new FeedHub(ctx.store, {
       batchMs: options.batchMs,
       maxBufferedBytes: options.maxBufferedBytes,
-      lagBytes: Math.max(16 * 1024, Math.min(256 * 1024, Math.floor(options.maxBufferedBytes / 4))),
+      lagBytes: this.lagBytes,
       maxOwedKeys: 5_000,
     });
     this.unlisten = ctx.store.onChanges(this.hub.onChanges);
@@ -185,7 +207,7 @@ export class FeedServer {
   };
 
   private accept(ws: WebSocket, address: string, tokenName: string, origin: string | undefined): void {
-    const conn = new Connection(ws, address, tokenName, origin, Date.now());
+    const conn = new Connection(ws, address, tokenName, origin, Date.now(), this.options.maxBufferedBytes);
     this.connections.add(conn);
     this.ctx.log.info(
       { token_name: tokenName, address, origin, clients: this.connections.size },
@@ -252,6 +274,15 @@ export class FeedServer {
         );
         return null;
       case 'subscribe': {
+        if (conn.bufferedAmount <= this.lagBytes) conn.subscribesBehind = 0;
+        else if (++conn.subscribesBehind > MAX_SUBSCRIBES_BEHIND) {
+          this.ctx.log.warn(
+            { token_name: conn.tokenName, address: conn.address },
+            'feed client closed: subscribing faster than it reads',
+          );
+          conn.close(CLOSE.resubscribing.code, CLOSE.resubscribing.reason);
+          return null;
+        }
         const id = subscriptionId(op.channel, op.sub);
         const existing = conn.members.get(id);
         if (!existing && conn.members.size >= MAX_SUBSCRIPTIONS) {
