@@ -16,9 +16,8 @@ export const GRAFANA_ENDS = {
 } as const;
 export type GrafanaEnd = keyof typeof GRAFANA_ENDS;
 
-/** Installs the end's packages from its lockfile when they are missing or stale (npm ci). */
-export function grafanaHost(end: GrafanaEnd): { dir: string; version: string; modules: string } {
-  const dir = GRAFANA_ENDS[end];
+/** Installs the packages of one folder here from its lockfile when missing or stale (npm ci). */
+export function npmCi(dir: string): string {
   const modules = path.join(dir, 'node_modules');
   const installed = path.join(modules, '.package-lock.json');
   const lock = path.join(dir, 'package-lock.json');
@@ -30,6 +29,13 @@ export function grafanaHost(end: GrafanaEnd): { dir: string; version: string; mo
     });
     if (r.status !== 0) throw new Error(`npm ci in ${dir} failed:\n${r.stdout}\n${r.stderr}`);
   }
+  return modules;
+}
+
+/** One end's packages, installed if needed; `version` is its @grafana/data version. */
+export function grafanaHost(end: GrafanaEnd): { dir: string; version: string; modules: string } {
+  const dir = GRAFANA_ENDS[end];
+  const modules = npmCi(dir);
   const version = JSON.parse(
     readFileSync(path.join(modules, '@grafana', 'data', 'package.json'), 'utf8'),
   ).version;

@@ -1,0 +1,56 @@
+/**
+ * @grafana/levitate on the blotter plugin: does src/module.ts (and what it imports) use an API
+ * of @grafana/data, @grafana/ui or @grafana/runtime that was removed or changed between the
+ * version the plugin is built with and the oldest or the newest supported Grafana? Levitate
+ * fetches the packages it compares from the npm registry as it runs, so this needs the registry
+ * (reachable on the project's machines; it cannot run offline).
+ * A negative control proves the check can fail: a module using @grafana/ui's Graph, which 13
+ * removed, must be reported.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { rel } from './grafana-files';
+import { GRAFANA_ENDS, grafanaHost, npmCi, type GrafanaEnd } from './hosts/hosts';
+
+jest.setTimeout(900_000);
+
+const LEVITATE = path.join(npmCi(path.join(__dirname, 'hosts', 'levitate')), '.bin', 'levitate');
+const PACKAGES = ['@grafana/data', '@grafana/ui', '@grafana/runtime'];
+
+function isCompatible(cwd: string, file: string, targets: string[]): { compatible: boolean; report: string } {
+  const r = spawnSync(LEVITATE, ['is-compatible', '--path', file, '--target', targets.join(',')], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 800_000,
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  const report = `${r.stdout}\n${r.stderr}`;
+  if (r.error) throw r.error;
+  const compatible = /appears to be compatible/.test(report) && !/INCOMPATIBILITIES/.test(report);
+  // levitate skips a package it cannot find in the project: that would pass vacuously
+  expect(report).not.toMatch(/Skipping package/);
+  return { compatible, report };
+}
+
+test.each(['oldest', 'newest'] as GrafanaEnd[])(
+  'the plugin uses only APIs that @grafana/data, ui and runtime of the %s supported Grafana have',
+  (end) => {
+    const { version } = grafanaHost(end);
+    const { compatible, report } = isCompatible(
+      rel('grafana-plugin'),
+      'src/module.ts',
+      PACKAGES.map((p) => `${p}@${version}`),
+    );
+    if (!compatible) throw new Error(`levitate, against Grafana ${version}:\n${report}`);
+  },
+);
+
+test('negative control: a module using @grafana/ui Graph is reported incompatible with 13', () => {
+  const newest = grafanaHost('newest').version;
+  grafanaHost('oldest');
+  const { compatible, report } = isCompatible(GRAFANA_ENDS.oldest, 'levitate-control.ts', [
+    `@grafana/ui@${newest}`,
+  ]);
+  expect(compatible).toBe(false);
+  expect(report).toMatch(/Removed `Graph`/);
+});
