@@ -6,12 +6,12 @@
  * created and migrated on the first write or read that reaches it.
  */
 import { Pool, type PoolClient } from 'pg';
-import { insertSql, migrations, selectSql, toPage, type Dialect } from './sql';
+import { migrations, onConflict, selectSql, toPage, type Dialect } from './sql';
 import type { HistoryBatch, HistoryQuery, HistoryStore, Page } from './store';
 import { HISTORY_TABLES, TABLES, type Cell, type HistoryTable, type RowOfTable } from './tables';
 
-/** Rows per INSERT statement (PostgreSQL takes at most 65,535 parameters a statement). */
-const ROWS_PER_STATEMENT = 500;
+/** Rows per INSERT statement (one array parameter per column, so no parameter limit applies). */
+const ROWS_PER_STATEMENT = 5000;
 
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -105,18 +105,33 @@ export class PostgresHistory implements HistoryStore {
         const rows = spec.replace
           ? latestPerIdentity(all, (r) => `${toCells(r)[0]}\u0000${toCells(r)[1]}`)
           : all;
-        const times = new Set(spec.columns.flatMap((col, i) => (col.type === 'time' ? [i] : [])));
+        const times = spec.columns.map((col) => col.type === 'time');
         for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
           const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-          const params: (Cell | Date)[] = [];
+          // Column-wise: one array per column, unnested into rows by the server.
+          const columns: (Cell | Date)[][] = spec.columns.map(() => []);
           for (const row of chunk) {
             const cells = toCells(row);
-            cells.forEach((v, i) => params.push(times.has(i) ? new Date(Number(v)) : v));
+            for (let i = 0; i < cells.length; i++)
+              columns[i].push(times[i] && cells[i] !== null ? new Date(Number(cells[i])) : cells[i]);
           }
-          await c.query(insertSql(this.dialect, name, chunk.length), params);
+          await c.query(this.insertSql(name), columns);
         }
       }
     });
+  }
+
+  private readonly inserts = new Map<HistoryTable, string>();
+  /** INSERT … SELECT FROM unnest(one array per column): one statement for thousands of rows. */
+  private insertSql(name: HistoryTable): string {
+    let sql = this.inserts.get(name);
+    if (!sql) {
+      const spec = TABLES[name];
+      const arrays = spec.columns.map((col, i) => `$${i + 1}::${this.dialect.type(col.type)}[]`);
+      sql = `INSERT INTO ${this.dialect.table(name)} (${spec.columns.map((col) => col.name).join(', ')}) SELECT * FROM unnest(${arrays.join(', ')}) ${onConflict(this.dialect, name)}`;
+      this.inserts.set(name, sql);
+    }
+    return sql;
   }
 
   async read<T extends HistoryTable>(table: T, query: HistoryQuery): Promise<Page<RowOfTable[T]>> {

@@ -46,14 +46,20 @@ export function insertSql(d: Dialect, name: HistoryTable, rows = 1): string {
   const tuples: string[] = [];
   for (let r = 0; r < rows; r++)
     tuples.push(`(${cols.map((_, i) => d.param(r * cols.length + i + 1)).join(', ')})`);
-  const conflict = `ON CONFLICT (engine, ${spec.id})`;
+  return `INSERT INTO ${d.table(name)} (${cols.join(', ')}) VALUES ${tuples.join(', ')} ${onConflict(d, name)}`;
+}
+
+/** What a row whose identity is stored already does: nothing, or replace an older state (orders). */
+export function onConflict(d: Dialect, name: HistoryTable): string {
+  const spec = TABLES[name];
   const action = spec.replace
-    ? `DO UPDATE SET ${cols
+    ? `DO UPDATE SET ${spec.columns
+        .map((c) => c.name)
         .filter((c) => c !== 'engine' && c !== spec.id)
         .map((c) => `${c} = excluded.${c}`)
         .join(', ')} WHERE excluded.${spec.time} >= ${d.table(name)}.${spec.time}`
     : 'DO NOTHING';
-  return `INSERT INTO ${d.table(name)} (${cols.join(', ')}) VALUES ${tuples.join(', ')} ${conflict} ${action}`;
+  return `ON CONFLICT (engine, ${spec.id}) ${action}`;
 }
 
 /**
