@@ -29,7 +29,8 @@ function feed(store: Store, engine: DemoEngine, fromTick: number, ticks: number)
   for (let t = fromTick; t < fromTick + ticks; t++) {
     const batch = validateBatch(engine.next(START + t * TICK_MS));
     if (!batch.ok) throw new Error(JSON.stringify(batch.problems));
-    store.apply(batch.events);
+    // Received when sent (as the demo source does), so twins fed the same ticks agree.
+    store.apply(batch.events, START + t * TICK_MS);
   }
 }
 
@@ -50,7 +51,11 @@ async function metricsText(store: Store): Promise<string> {
   return text
     .split('\n')
     .filter(
-      (l) => !/^(# (HELP|TYPE) )?(process_|nodejs_|host_|tradewatch_collector_duration_seconds)/.test(l),
+      // The market-data age moves with the wall clock; `views` compares the arrival times themselves.
+      (l) =>
+        !/^(# (HELP|TYPE) )?(process_|nodejs_|host_|tradewatch_collector_duration_seconds|trading_market_data_age_seconds)/.test(
+          l,
+        ),
     )
     .join('\n');
 }
@@ -75,6 +80,7 @@ function views(store: Store): unknown {
     ],
     cash: [...s.cash].map(([c, v]) => [c, v.toString()]),
     equityNow: s.equityNow(),
+    markArrivals: [...s.execution.markArrivals],
   }));
 }
 
