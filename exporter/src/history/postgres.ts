@@ -20,6 +20,8 @@ export interface PostgresOptions {
   schema: string;
   /** How long to wait for a connection before a write or read fails (ms). */
   connectTimeoutMs?: number;
+  /** How long one statement may take before it fails (ms). */
+  queryTimeoutMs?: number;
   /** Called when an idle connection breaks (the pool replaces it). */
   onError?: (err: Error) => void;
 }
@@ -44,6 +46,8 @@ export class PostgresHistory implements HistoryStore {
       max: 4,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
       idleTimeoutMillis: 30_000,
+      // A server that stops answering fails the write (retried) instead of holding it forever.
+      query_timeout: options.queryTimeoutMs ?? 30_000,
     });
     this.pool.on('error', (err) => options.onError?.(err));
   }

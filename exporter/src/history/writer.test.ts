@@ -7,8 +7,10 @@ import { HistoryWriter } from './writer';
 class FakeStore implements HistoryStore {
   readonly kind = 'sqlite';
   down = false;
+  hangs = false;
   batches: HistoryBatch[] = [];
   write(batch: HistoryBatch): Promise<void> {
+    if (this.hangs) return new Promise(() => undefined);
     if (this.down) return Promise.reject(new Error('connection refused'));
     this.batches.push(batch);
     return Promise.resolve();
@@ -81,6 +83,18 @@ describe('HistoryWriter', () => {
     expect(fake.fills).toEqual(['f0', 'f1', 'f2', 'f3']);
     expect(writer.stats).toMatchObject({ down: false, queued: 0, written: 6 });
     await writer.close();
+  });
+
+  test('a store that hangs never holds a snapshot (and so ingest) past the deadline', async () => {
+    const state = newStore();
+    const fake = new FakeStore();
+    const writer = new HistoryWriter(fake, { flushMs: 1 }).attach(state);
+    fake.hangs = true;
+    applyFills(state, 0, 2);
+    const t = Date.now();
+    expect(await writer.drain(200)).toBe(false);
+    expect(Date.now() - t).toBeLessThan(2000);
+    await writer.close(100);
   });
 
   test('beyond maxQueued rows are left to the journal: drain stays false, so no snapshot passes them', async () => {

@@ -183,10 +183,11 @@ export class HistoryWriter {
     if (this.stats.down && !this.flushing && this.stats.queued > 0) return false;
     for (;;) {
       if (this.stats.overflowed) return false;
-      if (this.flushing) await this.flushing;
+      // A store that hangs (not refusing, not answering) never holds the caller past the deadline.
+      if (this.flushing && !(await settlesBy(this.flushing, deadline))) return false;
       if (this.stats.queued === 0) return true;
       if (Date.now() > deadline) return false;
-      await this.flush();
+      if (!(await settlesBy(this.flush(), deadline))) return false;
       if (this.stats.down) return false;
     }
   }
@@ -213,7 +214,7 @@ export class HistoryWriter {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    if (this.flushing) await this.flushing;
+    if (this.flushing) await settlesBy(this.flushing, Date.now() + timeoutMs);
     await this.store.close();
   }
 
@@ -240,5 +241,24 @@ export class HistoryWriter {
     for (const name of ['fills', 'round_trips', 'orders', 'alerts'] as const)
       (this.queue[name] as unknown[]).unshift(...(batch[name] as unknown[]));
     this.stats.queued += batchSize(batch);
+  }
+}
+
+/** True when `p` settles before `deadline` (epoch ms); false when the deadline comes first. */
+async function settlesBy(p: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([
+      p.then(
+        () => true as const,
+        () => true as const,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
