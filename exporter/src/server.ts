@@ -1,34 +1,138 @@
 /**
- * The HTTP(S) server around the app: WebSocket upgrades by path (the feed attaches here)
- * and graceful shutdown.
+ * The HTTP(S) server around the app: WebSocket upgrades by path (the feed attaches here),
+ * bounds on slow and idle sockets, and graceful shutdown.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
+import type { Logger } from 'pino';
 import type { Config } from './config';
 
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/**
+ * What a client may hold before it has made its request, so that slow or idle sockets
+ * cannot take the file descriptors that /healthz, /metrics, ingest and the feed need.
+ * Constants, not settings: generous for every real client (an engine, Prometheus, a
+ * reverse proxy in front of the exporter keep a handful of connections each; a feed socket
+ * stops counting once upgraded and is bounded by TRADEWATCH_FEED_MAX_CLIENTS).
+ */
+export const SOCKET_LIMITS = {
+  /** Sockets one address may hold open that have not upgraded to the feed (requests, idle keep-alive, TLS handshakes). */
+  perAddress: 128,
+  /** The request line and headers must arrive within this (slowloris). */
+  headersTimeoutMs: 10_000,
+  /** The whole request, body included (bodies are at most TRADEWATCH_MAX_BODY_BYTES). */
+  requestTimeoutMs: 60_000,
+  /** An idle keep-alive socket is closed after this. */
+  keepAliveTimeoutMs: 5_000,
+  /** A TLS handshake must finish within this (node's default is 120 s). */
+  tlsHandshakeTimeoutMs: 10_000,
+  /** How often node enforces the two request timeouts (its default, 30 s, lets a slow socket live 40 s). */
+  checkEveryMs: 1_000,
+} as const;
+
+/**
+ * Counts the sockets each address holds that have not upgraded; past the limit a new one is
+ * closed at once, before it costs more than its accept. Keyed by the remote address and
+ * port, which the TLS socket an upgrade arrives on shares with the TCP socket under it.
+ */
+export class SocketGuard {
+  private readonly perAddress = new Map<string, number>();
+  private readonly byPeer = new Map<string, { address: string; counted: boolean }>();
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly onLimit: (address: string) => void = () => undefined,
+  ) {}
+
+  /** On a new connection: false when its address holds its limit (the caller closes it). */
+  admit(socket: Socket): boolean {
+    const address = socket.remoteAddress;
+    if (address === undefined) return true; // already gone: nothing to count
+    const held = this.perAddress.get(address) ?? 0;
+    if (held >= this.limit) {
+      if (!this.warned.has(address)) {
+        this.warned.add(address);
+        this.onLimit(address);
+      }
+      return false;
+    }
+    this.perAddress.set(address, held + 1);
+    const entry = { address, counted: true };
+    this.byPeer.set(`${address}|${socket.remotePort}`, entry);
+    socket.once('close', () => this.release(entry, `${address}|${socket.remotePort}`));
+    return true;
+  }
+
+  /** A socket that upgraded (to the feed) no longer counts here. */
+  upgraded(socket: { remoteAddress?: string; remotePort?: number }): void {
+    const key = `${socket.remoteAddress}|${socket.remotePort}`;
+    const entry = this.byPeer.get(key);
+    if (entry) this.release(entry, key);
+  }
+
+  held(address: string): number {
+    return this.perAddress.get(address) ?? 0;
+  }
+
+  private release(entry: { address: string; counted: boolean }, key: string): void {
+    if (this.byPeer.get(key) === entry) this.byPeer.delete(key);
+    if (!entry.counted) return;
+    entry.counted = false;
+    const held = (this.perAddress.get(entry.address) ?? 1) - 1;
+    if (held > 0) this.perAddress.set(entry.address, held);
+    else {
+      this.perAddress.delete(entry.address);
+      this.warned.delete(entry.address);
+    }
+  }
+}
 
 export function createServer(
   app: Express,
   config: Config,
   upgrades: Record<string, UpgradeHandler>,
+  log?: Pick<Logger, 'warn'>,
 ): http.Server {
+  const options = { connectionsCheckingInterval: SOCKET_LIMITS.checkEveryMs };
   const server =
     config.tls.cert && config.tls.key
-      ? https.createServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, app)
-      : http.createServer(app);
+      ? https.createServer(
+          {
+            ...options,
+            cert: readFileSync(config.tls.cert),
+            key: readFileSync(config.tls.key),
+            handshakeTimeout: SOCKET_LIMITS.tlsHandshakeTimeoutMs,
+          },
+          app,
+        )
+      : http.createServer(options, app);
+  const guard = new SocketGuard(SOCKET_LIMITS.perAddress, (address) =>
+    log?.warn(
+      { address, limit: SOCKET_LIMITS.perAddress },
+      'connections refused: this address holds too many sockets that have made no request yet',
+    ),
+  );
+  server.on('connection', (socket: Socket) => {
+    if (!guard.admit(socket)) socket.destroy();
+  });
   server.on('upgrade', (req, socket, head) => {
+    guard.upgraded(req.socket);
     const pathname = (req.url ?? '/').split('?')[0];
     const handler = upgrades[pathname];
     if (handler) return handler(req, socket, head);
+    // Once written, the socket is closed whether or not the client closes its side.
+    socket.once('finish', () => socket.destroy());
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
-  // Slowloris and idle sockets: bound how long a request may take to arrive.
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
+  server.headersTimeout = SOCKET_LIMITS.headersTimeoutMs;
+  server.requestTimeout = SOCKET_LIMITS.requestTimeoutMs;
+  server.keepAliveTimeout = SOCKET_LIMITS.keepAliveTimeoutMs;
   return server;
 }
 

@@ -366,6 +366,9 @@ function refuse(socket: Duplex, status: number, error: string): void {
     ...(status === 401 ? ['WWW-Authenticate: Bearer realm="tradewatch"'] : []),
     ...(status === 429 || status === 503 ? ['Retry-After: 10'] : []),
   ];
+  // Once written, the socket is closed whether or not the client closes its side (it no
+  // longer counts against its address's socket limit once it asked to upgrade).
+  socket.once('finish', () => socket.destroy());
   socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
 }
 
