@@ -114,7 +114,8 @@ async function startLocked(
       log,
       version: VERSION,
       lastSeen,
-      beforeSnapshot: history ? () => history.drain() : undefined,
+      // A snapshot waits at most 2 s for the history (the ingest queue waits with it).
+      beforeSnapshot: history ? () => history.drain(2000) : undefined,
     });
   } else if (!options.journal) {
     log.warn('TRADEWATCH_JOURNAL is off: acknowledged events are not kept across restarts');
