@@ -38,6 +38,7 @@ const MOVING: Record<string, string[]> = {
     'trading_last_event_timestamp_seconds',
   ],
   host: ['host_cpu_seconds_total'],
+  market: ['trading_slippage_bps_count', 'trading_market_data_age_seconds'],
 };
 
 describe('demo engine', () => {
@@ -54,21 +55,15 @@ describe('demo engine', () => {
       30_000,
       500,
     );
-    // A demo halt pauses new orders for 5 s: look across a longer stretch than that.
-    await new Promise((r) => setTimeout(r, 6000));
-    const second = parseMetrics(await text());
-    for (const [area, names] of Object.entries(MOVING)) {
-      for (const name of names) {
-        const a = sumOf(first, name);
-        const b = sumOf(second, name);
-        if (a === b) throw new Error(`${area}: ${name} did not change (${a})`);
-      }
-    }
     // Present in every area (values may rest between scrapes).
-    for (const name of [
+    const PRESENT = [
       'trading_orders_active',
       'trading_orders_closed_total',
       'trading_order_fill_seconds_count',
+      'trading_mark_price',
+      'trading_last_fill_price',
+      'trading_limit_improvement_bps_count',
+      'trading_order_fill_ratio_count',
       'trading_fees_paid_total',
       'trading_position_quantity',
       'trading_unrealized_pnl',
@@ -88,7 +83,28 @@ describe('demo engine', () => {
       'host_load1',
       'host_filesystem_avail_bytes',
       'process_resident_memory_bytes',
-    ]) {
+    ];
+    // A demo halt pauses new orders for 5 s (and cancels the resting ones), and fills come in
+    // bursts: wait (up to 30 s) until every area's figure has moved and every series is there,
+    // on the condition rather than a fixed sleep.
+    const problems = (m: Map<string, number>) => [
+      ...Object.entries(MOVING).flatMap(([area, names]) =>
+        names.filter((n) => sumOf(first, n) === sumOf(m, n)).map((n) => `${area}: ${n} did not change`),
+      ),
+      ...PRESENT.filter((n) => ![...m.keys()].some((k) => k === n || k.startsWith(n + '{'))).map(
+        (n) => `${n} is absent`,
+      ),
+    ];
+    let second = first;
+    await waitFor(
+      'every area to move',
+      async () => problems((second = parseMetrics(await text()))).length === 0,
+      30_000,
+      500,
+    ).catch(() => {
+      throw new Error(problems(second).join(', '));
+    });
+    for (const name of PRESENT) {
       expect([name, [...second.keys()].some((k) => k === name || k.startsWith(name + '{'))]).toEqual([
         name,
         true,
