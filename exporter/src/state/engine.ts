@@ -216,7 +216,7 @@ export class EngineState {
     if (!t) return;
     const strategy = t.row.strategy ?? NO_STRATEGY;
     if (t.isNew) this.submitted.inc({ strategy, symbol: t.row.symbol, side: t.row.side });
-    this.execution.onOrder({ ...t.row, createdMs: t.createdMs }, t.isNew, t.closedNow);
+    this.execution.onOrder(t.row, t.createdMs, t.isNew, t.closedNow);
     if (t.closedNow) {
       this.closed.inc({ strategy, symbol: t.row.symbol, status: t.row.status });
       if (t.row.status === 'filled') {
@@ -237,8 +237,7 @@ export class EngineState {
     const [base, quote] = splitSymbol(e.symbol);
     const labels = { strategy, symbol: e.symbol, side: e.side };
     this.fills.inc(labels);
-    const order = this.orders.find(e.order_id);
-    this.execution.onFill(e, order && { ...order, createdMs: Date.parse(order.created_at) });
+    this.execution.onFill(e, this.orders.find(e.order_id));
     // Amounts are booked into the valuation currency at this fill's rate (the accountant's answer).
     const rate = this.rates.decimalRate(quote, this.valuationCurrency) ?? null;
     const price = figureOf(e.price, e.exact?.price);

@@ -50,18 +50,16 @@ interface LastFill {
   ts: number;
 }
 
-/** What the execution-quality hooks need of an order (its current row and times). */
+/** What the execution-quality hooks read of an order (its current row). */
 export interface OrderFacts {
   order_id: string;
   symbol: string;
-  side: Side;
   order_type: (typeof ORDER_TYPES)[number];
-  status: string;
   quantity: number;
   filled_quantity: number;
   limit_price?: number;
-  /** The order's creation time, epoch ms (`created_at`, or its first event's ts). */
-  createdMs: number;
+  /** RFC 3339: the order's `created_at`, or its first event's ts. */
+  created_at: string;
 }
 
 export class ExecutionQuality {
@@ -106,10 +104,13 @@ export class ExecutionQuality {
     return i >= 0 ? ring.price[i] : null;
   }
 
-  /** An order event applied: the arrival price on first sight, the fill ratio when it closes. */
-  onOrder(o: OrderFacts, isNew: boolean, closedNow: boolean): void {
+  /**
+   * An order event applied: the arrival price on first sight, the fill ratio when it closes.
+   * `createdMs`: the order's creation time, epoch ms (`created_at`, or its first event's ts).
+   */
+  onOrder(o: OrderFacts, createdMs: number, isNew: boolean, closedNow: boolean): void {
     // The order event names the creation time: it decides over a fill that came first.
-    if (isNew || !this.arrivals.has(o.order_id)) this.arrivalOf(o.order_id, o.symbol, o.createdMs, true);
+    if (isNew || !this.arrivals.has(o.order_id)) this.arrivalOf(o.order_id, o.symbol, createdMs, true);
     if (closedNow && o.quantity > 0) {
       const ratio = Math.min(1, Math.max(0, o.filled_quantity / o.quantity));
       this.fillRatio.observe({ order_type: o.order_type }, ratio);
@@ -123,7 +124,8 @@ export class ExecutionQuality {
     if (!last) this.lastFill.set(e.symbol, (last = {}));
     const before = last[e.side];
     if (!before || e.ts >= before.ts) last[e.side] = { price: e.price, ts: e.ts };
-    const arrival = this.arrivalOf(e.order_id, e.symbol, order?.createdMs ?? e.ts, false);
+    const created = order ? Date.parse(order.created_at) : e.ts;
+    const arrival = this.arrivalOf(e.order_id, e.symbol, created, false);
     if (arrival === null) this.unpriced.inc(labels);
     else this.slippage.observe(labels, slippageBps(e.side, e.price, arrival));
     if (
