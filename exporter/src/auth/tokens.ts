@@ -103,7 +103,7 @@ export function loadOrCreateTokens(dataDir: string): GeneratedTokens {
   const file = path.join(dataDir, 'tokens.json');
   if (existsSync(file)) {
     // Present but damaged: refused, never silently replaced (engines holding the old tokens would get 401).
-    let saved: { ingest?: unknown; viewer?: unknown } | null = null;
+    let saved: { ingest?: unknown; viewer?: unknown } | null;
     try {
       saved = JSON.parse(readFileSync(file, 'utf8')) as { ingest?: unknown; viewer?: unknown };
     } catch (err) {
