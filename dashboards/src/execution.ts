@@ -173,7 +173,7 @@ export const executionDashboard: DashboardSpec = {
         [
           p.timeseriesPanel(
             'Limit fills: improvement over the limit price, p50 (bps)',
-            [{ expr: m.improvementP50, legend: '{{symbol}} {{side}}' }],
+            [{ expr: m.improvementP50, legend: '{{symbol}}' }],
             { description: 'Basis points by which limit fills beat their limit price (0 = at the limit).' },
           ),
           10,

@@ -127,8 +127,8 @@ const fillsAt = (side: 'buy' | 'sell') =>
   `max by (engine, symbol) (trading_last_fill_price{${EY},side="${side}"})
 and on (engine, symbol)
   sum by (engine, symbol) (increase(trading_fills_total{${ESY},side="${side}"}[${RI}])) > 0`;
-const quantile = (q: number, metric: string) =>
-  `histogram_quantile(${q}, sum by (symbol, side, le) (rate(${metric}_bucket{${EY}}[${RI}])))`;
+const quantile = (q: number, metric: string, by = 'symbol, side') =>
+  `histogram_quantile(${q}, sum by (${by}, le) (rate(${metric}_bucket{${EY}}[${RI}])))`;
 
 /** Market data and execution quality (docs/metrics.md). */
 export const market = {
@@ -141,7 +141,7 @@ export const market = {
   /** Cumulative buckets over the range; the panel's heatmap format turns them into counts per bucket. */
   slippageBuckets: `sum by (le) (increase(trading_slippage_bps_bucket{${EY}}[$__range]))`,
   unpricedRange: `sum by (engine) (increase(trading_slippage_unpriced_total{${EY}}[$__range])) or 0 * sum by (engine) (increase(trading_slippage_bps_count{${EY}}[$__range]))`,
-  improvementP50: quantile(0.5, 'trading_limit_improvement_bps'),
+  improvementP50: quantile(0.5, 'trading_limit_improvement_bps', 'symbol'),
   /** Mean filled share of closed orders by order type, over the range. */
   fillRatioByType: `sum by (order_type) (increase(trading_order_fill_ratio_sum{${E}}[$__range])) / sum by (order_type) (increase(trading_order_fill_ratio_count{${E}}[$__range]))`,
 };

@@ -148,12 +148,6 @@ describe('slippage and limit improvement, worked by hand', () => {
     expect(m.get(`trading_slippage_bps_bucket{${L},le="+Inf"}`)).toBe(4);
     // D had no mark at or before its created_at.
     expect(m.get(`trading_slippage_unpriced_total{${L}}`)).toBe(1);
-    // A's limit 0.5120: 19.53125, 39.0625, 9.765625 bps better; C and D are market orders.
-    expect(m.get(`trading_limit_improvement_bps_count{${L}}`)).toBe(3);
-    close(m.get(`trading_limit_improvement_bps_sum{${L}}`), 19.53125 + 39.0625 + 9.765625);
-    expect(m.get(`trading_limit_improvement_bps_bucket{${L},le="10"}`)).toBe(1);
-    expect(m.get(`trading_limit_improvement_bps_bucket{${L},le="25"}`)).toBe(2);
-    expect(m.get(`trading_limit_improvement_bps_bucket{${L},le="50"}`)).toBe(3);
   });
 
   it('sells: B at the mark before its created_at, E at its first event', async () => {
@@ -172,9 +166,22 @@ describe('slippage and limit improvement, worked by hand', () => {
     expect(m.get(`trading_slippage_bps_bucket{${L},le="10"}`)).toBe(2);
     expect(m.get(`trading_slippage_bps_bucket{${L},le="20"}`)).toBe(3);
     expect(m.get(`trading_slippage_unpriced_total{${L}}`)).toBeUndefined();
-    // E's limit 0.5190: (0.5195 − 0.5190) / 0.5190 = +9.634 bps.
-    expect(m.get(`trading_limit_improvement_bps_count{${L}}`)).toBe(1);
-    close(m.get(`trading_limit_improvement_bps_sum{${L}}`), (0.0005 / 0.519) * 1e4);
+  });
+
+  it('limit improvement, both sides together: A buys at and below 0.5120, E sells above 0.5190', async () => {
+    const m = await scrape(store, () => T0);
+    const L = 'engine="e1",symbol="XRP/USD"';
+    // A's limit 0.5120: 19.53125, 39.0625, 9.765625 bps better; E's 0.5190: (0.5195 − 0.5190) / 0.5190
+    // = +9.634 bps; B, C and D are market orders.
+    expect(m.get(`trading_limit_improvement_bps_count{${L}}`)).toBe(4);
+    close(
+      m.get(`trading_limit_improvement_bps_sum{${L}}`),
+      19.53125 + 39.0625 + 9.765625 + (0.0005 / 0.519) * 1e4,
+    );
+    expect(m.get(`trading_limit_improvement_bps_bucket{${L},le="5"}`)).toBe(0);
+    expect(m.get(`trading_limit_improvement_bps_bucket{${L},le="10"}`)).toBe(2);
+    expect(m.get(`trading_limit_improvement_bps_bucket{${L},le="25"}`)).toBe(3);
+    expect(m.get(`trading_limit_improvement_bps_bucket{${L},le="50"}`)).toBe(4);
   });
 
   it('fill ratio of closed orders by order type; last fill prices by side', async () => {

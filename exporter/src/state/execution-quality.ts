@@ -71,7 +71,7 @@ export class ExecutionQuality {
   readonly arrivals = new BoundedMap<Arrival>(ARRIVALS_REMEMBERED);
   readonly slippage = new LabeledDistribution(SLIPPAGE_BPS_BUCKETS); // symbol, side
   readonly unpriced = new LabeledCounter(); // symbol, side
-  readonly limitImprovement = new LabeledDistribution(LIMIT_IMPROVEMENT_BPS_BUCKETS); // symbol, side
+  readonly limitImprovement = new LabeledDistribution(LIMIT_IMPROVEMENT_BPS_BUCKETS); // symbol
   readonly fillRatio = new LabeledDistribution(FILL_RATIO_BUCKETS); // order_type
   /** Price of the latest fill (by event time) per symbol and side, for the price charts. */
   readonly lastFill = new Map<string, { buy?: LastFill; sell?: LastFill }>();
@@ -134,7 +134,10 @@ export class ExecutionQuality {
       order.limit_price !== undefined &&
       order.limit_price > 0
     ) {
-      this.limitImprovement.observe(labels, limitImprovementBps(e.side, e.price, order.limit_price));
+      this.limitImprovement.observe(
+        { symbol: e.symbol },
+        limitImprovementBps(e.side, e.price, order.limit_price),
+      );
     }
   }
 

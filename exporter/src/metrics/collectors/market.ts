@@ -33,7 +33,7 @@ const UNPRICED = family(
 const LIMIT_IMPROVEMENT = family(
   'trading_limit_improvement_bps',
   'histogram',
-  'Per fill of a limit order: basis points by which the fill price beat the limit price.',
+  'Per fill of a limit order: basis points by which the fill price beat the limit price (both sides).',
 );
 const FILL_RATIO = family(
   'trading_order_fill_ratio',
