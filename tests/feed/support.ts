@@ -1,4 +1,5 @@
 /** Raw WebSocket clients for the feed tests (the client library has its own tests). */
+import { spawn } from 'node:child_process';
 import { connect as netConnect } from 'node:net';
 import WebSocket from 'ws';
 
@@ -124,34 +125,53 @@ export interface HealthWatch {
 
 /**
  * Polls /healthz every `everyMs` while an attack runs: each answer must come within
- * `limitMs` (a timeout, a refused connection or a non-200 is recorded as a failure).
+ * `limitMs` (a timeout, a refused connection or a non-200 is recorded as a failure). The
+ * prober is its own process, so that what the test itself does (thousands of sockets, big
+ * frames) does not delay the probe and blame the exporter for it.
  */
 export function watchHealth(baseUrl: string, everyMs = 200, limitMs = 1000): HealthWatch {
-  let running = true;
-  let slowestMs = 0;
-  let samples = 0;
-  const failures: string[] = [];
-  const loop = (async () => {
-    while (running) {
+  const script = `
+    const http = require('node:http');
+    const [url, everyMs, limitMs] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
+    let running = true, slowestMs = 0, samples = 0;
+    const failures = [];
+    const probe = () => new Promise((resolve) => {
       const started = Date.now();
-      try {
-        const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(limitMs) });
-        await res.text();
-        if (res.status !== 200) failures.push(`status ${res.status}`);
-      } catch (err) {
-        failures.push(`${(err as Error).name}: ${(err as Error).message}`);
+      const done = (failure) => {
+        if (failure) failures.push(failure);
+        slowestMs = Math.max(slowestMs, Date.now() - started);
+        samples += 1;
+        resolve();
+      };
+      const req = http.get(url + '/healthz', { agent: false, timeout: limitMs }, (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode === 200 ? null : 'status ' + res.statusCode));
+      });
+      req.on('timeout', () => req.destroy(new Error('no answer within ' + limitMs + ' ms')));
+      req.on('error', (err) => done(err.message));
+    });
+    (async () => {
+      while (running) {
+        const started = Date.now();
+        await probe();
+        await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - started))));
       }
-      const took = Date.now() - started;
-      slowestMs = Math.max(slowestMs, took);
-      samples += 1;
-      await sleep(Math.max(0, everyMs - took));
-    }
-  })();
+      process.stdout.write(JSON.stringify({ slowestMs, failures, samples }));
+    })();
+    process.stdin.on('end', () => (running = false));
+    process.stdin.resume();
+  `;
+  const child = spawn(process.execPath, ['-e', script, baseUrl, String(everyMs), String(limitMs)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     async stop() {
-      running = false;
-      await loop;
-      return { slowestMs, failures, samples };
+      child.stdin.end();
+      await exited;
+      return JSON.parse(out) as { slowestMs: number; failures: string[]; samples: number };
     },
   };
 }
