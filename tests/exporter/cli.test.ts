@@ -37,7 +37,7 @@ describe('tradewatch serve', () => {
       expect(landing).not.toContain(saved.viewer);
       // The generated ingest token works; the log never holds it except in the console banner.
       const ok = await postEvents({ baseUrl: first.baseUrl, ingestToken: saved.ingest }, [
-        { type: 'mark', ts: 0, symbol: 'BTC/USD', price: 1 },
+        { type: 'mark', ts: '2026-03-02T10:00:00Z', symbol: 'BTC/USD', price: 1 },
       ]);
       expect(ok.status).toBe(200);
       await first.stop();
@@ -119,7 +119,7 @@ describe('TLS and the audit trail', () => {
       const posted = await get('/api/v1/events', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ex.ingestToken}` },
-        body: JSON.stringify([{ type: 'mark', ts: 0, symbol: 'BTC/USD', price: 1 }]),
+        body: JSON.stringify([{ type: 'mark', ts: '2026-03-02T10:00:00Z', symbol: 'BTC/USD', price: 1 }]),
       });
       expect(posted.status).toBe(200);
       await new Promise((r) => setTimeout(r, 200));
