@@ -164,7 +164,7 @@ async function startLocked(
   const server = settingMustWork(
     `TRADEWATCH_TLS_CERT=${config.tls.cert} and TRADEWATCH_TLS_KEY=${config.tls.key}`,
     'cannot be loaded',
-    () => createServer(app, config, upgrades),
+    () => createServer(app, config, upgrades, log),
   );
 
   const stoppers: { stop(): Promise<void> }[] = [];
