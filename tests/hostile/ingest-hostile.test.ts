@@ -4,7 +4,7 @@
  * and that the process stays alive and /healthz answers within 1 s throughout.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -53,6 +53,12 @@ async function slowestHealthWhile<T>(
   done = true;
   await poll;
   return { result, slowestMs };
+}
+
+/** Resident memory of the exporter process (Linux). */
+function rssBytes(x: RunningExporter): number {
+  const status = readFileSync(`/proc/${x.process.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
 }
 
 async function state(x: RunningExporter): Promise<unknown> {
@@ -184,6 +190,8 @@ describe('hostile ingest against the real exporter', () => {
     const samples = await scrape(x.baseUrl);
     expect(sumOf(samples, 'trading_fills_total', { engine: 'names' })).toBe(4000);
     await healthyWithinOneSecond(x);
+    // Bounded memory: the whole exporter stays under 400 MB with this state (about 150 MB measured).
+    expect(rssBytes(x)).toBeLessThan(400 * 1024 * 1024);
   }, 60_000);
 
   it('a refused batch costs no ingest rate; a fill repeated under a new event id is a duplicate; ?format=constructor is a 400', async () => {
