@@ -15,7 +15,7 @@ import { createApp } from './http/app';
 import { closeServer, createServer, listen, type UpgradeHandler } from './server';
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
-import { openHistory, type HistoryWriter } from './history';
+import { openHistory, type HistoryStore, type HistoryWriter } from './history';
 import { galFridayAdapterFor } from './ingest/galfriday';
 import { NatsSource } from './sources/nats';
 import { ReplaySource } from './sources/replay';
@@ -48,6 +48,8 @@ export interface ExtensionContext {
   log: Logger;
   upgrades: Record<string, UpgradeHandler>;
   feedClients: { count: () => number };
+  /** The trade history's store (null when TRADEWATCH_HISTORY is off). */
+  history: HistoryStore | null;
 }
 
 export async function start(
@@ -170,7 +172,16 @@ async function startLocked(
   const stoppers: { stop(): Promise<void> }[] = [];
   // The live feed (/feed) is part of every exporter; other extensions come after it.
   for (const ext of [feedExtension(), ...(options.extensions ?? [])]) {
-    const s = await ext.start({ config, store, ingestor, tokens, log, upgrades, feedClients });
+    const s = await ext.start({
+      config,
+      store,
+      ingestor,
+      tokens,
+      log,
+      upgrades,
+      feedClients,
+      history: history?.store ?? null,
+    });
     if (s) stoppers.push(s);
   }
 

@@ -9,6 +9,12 @@
 import type { Channel, FeedFilter, RowIdentity } from '@tradewatch/feed-client';
 import type { Change } from '../state/changes';
 import type { Store } from '../state/store';
+import {
+  FILL_SNAPSHOT_ROWS,
+  FILL_SNAPSHOT_TIMEOUT_MS,
+  mergeFills,
+  type FillHistoryReader,
+} from './fill-snapshot';
 import { rowIdentity, rowKey } from './keys';
 import { CLOSE } from './protocol';
 import { STATE_CHANNELS, matches, snapshotRows } from './subscriptions';
@@ -30,6 +36,23 @@ export interface HubOptions {
   maxBufferedBytes: number;
   /** Keys a lagging member may be owed; past it, it gets a fresh snapshot instead. */
   maxOwedKeys: number;
+  /**
+   * The trade history's fills (newest first), when one is kept: the `fills` snapshot is then
+   * read from it (asynchronously), not only from the few fills the state keeps in memory.
+   */
+  fillHistory?: FillHistoryReader;
+  /** How long a `fills` snapshot waits for the history before it is built from memory (ms). */
+  fillSnapshotTimeoutMs?: number;
+}
+
+/**
+ * A `fills` snapshot being read from the history: the members waiting for it, and the rows
+ * that passed the topic's filter since the read began (newest FILL_SNAPSHOT_ROWS kept), so
+ * that whatever seq the snapshot ends up carrying, no fill before it is missing.
+ */
+interface SnapshotLoad {
+  readonly waiting: Set<Member>;
+  readonly since: Map<string, unknown>;
 }
 
 /**
@@ -49,6 +72,7 @@ class Topic {
   /** State channels: keys of the rows currently in this topic's set (to announce leavers). */
   readonly keys: Set<string> | null;
   snapshot: { version: number; seq: number; frame: Buffer } | null = null;
+  load: SnapshotLoad | null = null;
 
   constructor(
     readonly id: string,
@@ -65,6 +89,14 @@ class Topic {
       if (matches(this.filter, change.row)) {
         this.pending.set(key, { id, row: change.row });
         this.keys?.add(key);
+        if (this.load) {
+          this.load.since.delete(key);
+          this.load.since.set(key, change.row);
+          if (this.load.since.size > FILL_SNAPSHOT_ROWS) {
+            const oldest = this.load.since.keys().next();
+            if (!oldest.done) this.load.since.delete(oldest.value);
+          }
+        }
       } else if (this.keys?.delete(key)) {
         this.pending.set(key, { id, row: null }); // it no longer passes the filter
       }
@@ -86,6 +118,8 @@ export class Member {
   lastSeq = 0;
   owed: Map<string, Pending> | null = null;
   resync = false;
+  /** Waiting for its snapshot (read from the history): gets no update before it. */
+  loading = false;
   constructor(
     readonly peer: Peer,
     readonly topic: Topic,
@@ -112,7 +146,15 @@ export class FeedHub {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastFlush = 0;
   private stopped = false;
-  readonly totals: FlushStats = { frames: 0, catchUps: 0, resyncs: 0, closed: 0 };
+  /** `fills` snapshots being read from the history. */
+  loadsRunning = 0;
+  readonly totals: FlushStats & { snapshotFallbacks: number } = {
+    frames: 0,
+    catchUps: 0,
+    resyncs: 0,
+    closed: 0,
+    snapshotFallbacks: 0,
+  };
 
   constructor(
     private readonly store: Store,
@@ -197,6 +239,7 @@ export class FeedHub {
       topic.seq += 1;
       const frame = encodeUpdate(topic, topic.seq, pending, undefined);
       for (const m of topic.members) {
+        if (m.loading) continue; // its snapshot will hold these rows (topic.load.since)
         if (!m.lagging && m.peer.bufferedAmount <= this.options.lagBytes) {
           m.peer.send(frame);
           m.lastSeq = topic.seq;
@@ -268,28 +311,95 @@ export class FeedHub {
       return;
     }
     const topic = m.topic;
-    if (!topic.snapshot || topic.snapshot.version !== this.version || topic.snapshot.seq !== topic.seq) {
+    const cached =
+      topic.snapshot !== null && topic.snapshot.version === this.version && topic.snapshot.seq === topic.seq;
+    if (!cached && topic.channel === 'fills' && this.options.fillHistory) {
+      this.loadFills(m, this.options.fillHistory);
+      return;
+    }
+    if (!topic.snapshot || !cached) {
       const rows = snapshotRows(this.store, topic.channel, topic.filter);
       topic.snapshot = {
         version: this.version,
         seq: topic.seq,
-        frame: Buffer.from(
-          JSON.stringify({
-            type: 'snapshot',
-            channel: topic.channel,
-            ...(topic.sub ? { sub: topic.sub } : {}),
-            seq: topic.seq,
-            rows,
-          }),
-        ),
+        frame: encodeSnapshot(topic, rows),
       };
     }
     m.peer.send(topic.snapshot.frame);
     m.lastSeq = topic.seq;
   }
 
+  /**
+   * Builds a `fills` snapshot from the history without holding the event loop for the read
+   * (PostgreSQL answers later; a read that fails or takes longer than the timeout gives way
+   * to the state's memory). Members of one topic share one read. While it runs, the members
+   * get no updates and the topic records the rows that pass its filter; the snapshot is the
+   * union of the history's rows, the state's and those, and carries the topic's seq at the
+   * moment it is sent, so the next update (seq + 1) follows it with nothing lost.
+   */
+  private loadFills(m: Member, read: FillHistoryReader): void {
+    const topic = m.topic;
+    m.loading = true;
+    if (topic.load) {
+      topic.load.waiting.add(m);
+      return;
+    }
+    const load: SnapshotLoad = { waiting: new Set([m]), since: new Map() };
+    topic.load = load;
+    this.loadsRunning += 1;
+    void withTimeout(
+      read(topic.filter, FILL_SNAPSHOT_ROWS),
+      this.options.fillSnapshotTimeoutMs ?? FILL_SNAPSHOT_TIMEOUT_MS,
+    ).then((history) => {
+      this.loadsRunning -= 1;
+      if (topic.load === load) topic.load = null;
+      if (history === null) this.totals.snapshotFallbacks += 1;
+      if (this.stopped) return;
+      const rows = mergeFills(
+        topic.filter,
+        FILL_SNAPSHOT_ROWS,
+        history ?? [],
+        snapshotRows(this.store, 'fills', topic.filter),
+        load.since.values(),
+      );
+      topic.snapshot = { version: this.version, seq: topic.seq, frame: encodeSnapshot(topic, rows) };
+      for (const w of load.waiting) {
+        if (!topic.members.has(w) || !w.loading) continue;
+        w.loading = false;
+        this.sendSnapshot(w); // the frame just built (or, if it is behind, one owed)
+      }
+    });
+  }
+
   private keysOf(channel: Channel, filter: FeedFilter): string[] {
     return snapshotRows(this.store, channel, filter).map((row) => rowKey(channel, row));
+  }
+}
+
+function encodeSnapshot(topic: Topic, rows: unknown[]): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      type: 'snapshot',
+      channel: topic.channel,
+      ...(topic.sub ? { sub: topic.sub } : {}),
+      seq: topic.seq,
+      rows,
+    }),
+  );
+}
+
+/** The value of `p`, or null when it fails or takes longer than `ms`. */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      p.catch(() => null),
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Channel } from '@tradewatch/feed-client';
 import type { Extension, ExtensionContext } from '../main';
+import { fillHistoryReader } from './fill-snapshot';
 import { decide, readProtocols } from './gate';
 import { FeedHub, type Member, type Peer } from './hub';
 import { CLOSE, PROTOCOL, errorFrame, normalizeFilter, parseClientMessage, type ClientOp } from './protocol';
@@ -115,7 +116,9 @@ export class FeedServer {
   private readonly lagBytes: number;
 
   constructor(
-    private readonly ctx: Pick<ExtensionContext, 'store' | 'tokens' | 'log'>,
+    private readonly ctx: Pick<ExtensionContext, 'store' | 'tokens' | 'log'> & {
+      history?: ExtensionContext['history'];
+    },
     private readonly options: FeedServerOptions,
   ) {
     this.lagBytes = Math.max(16 * 1024, Math.min(256 * 1024, Math.floor(options.maxBufferedBytes / 4)));
@@ -124,6 +127,8 @@ export class FeedServer {
       maxBufferedBytes: options.maxBufferedBytes,
       lagBytes: this.lagBytes,
       maxOwedKeys: 5_000,
+      // With a trade history, a `fills` snapshot is the last fills it holds (with their PnL).
+      fillHistory: ctx.history ? fillHistoryReader(ctx.history) : undefined,
     });
     this.unlisten = ctx.store.onChanges(this.hub.onChanges);
     this.wss = new WebSocketServer({
