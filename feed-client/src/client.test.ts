@@ -1,6 +1,6 @@
 import { FeedClient, probeUrl } from './client';
 import { rowIdentity, rowKey } from './keys';
-import type { ChannelView, ConnectionState, OrderRow, WebSocketLike } from './types';
+import type { ChannelView, ConnectionState, FillRow, OrderRow, WebSocketLike } from './types';
 
 class FakeSocket implements WebSocketLike {
   readyState = 0;
@@ -332,4 +332,39 @@ test('a server that does not agree to tradewatch.v1 is a protocol problem', () =
 test('probe URL keeps a path prefix and the scheme', () => {
   expect(probeUrl('wss://example.com/tw/feed')).toBe('https://example.com/tw/api/v1/feed/auth');
   expect(probeUrl('ws://127.0.0.1:9478/feed')).toBe('http://127.0.0.1:9478/api/v1/feed/auth');
+});
+
+test('a fills tape left open keeps only the newest maxAppendRows rows; orders are never cut', () => {
+  const { client, last } = setup({ maxAppendRows: 3 });
+  const fills: ChannelView<FillRow>[] = [];
+  const orders: ChannelView<OrderRow>[] = [];
+  client.subscribe<FillRow>('fills', {}, (v) => fills.push(v));
+  client.subscribe<OrderRow>('orders', {}, (v) => orders.push(v));
+  last().accept();
+  const fill = (i: number): FillRow => ({
+    engine: 'e1',
+    fill_id: `f${i}`,
+    order_id: `o${i}`,
+    symbol: 'BTC/USD',
+    side: 'buy',
+    price: 100,
+    quantity: 1,
+    fee: 0.1,
+    ts: new Date(i * 1000).toISOString(),
+    realized_pnl: -0.1,
+  });
+  last().receive({ type: 'snapshot', channel: 'fills', seq: 0, rows: [fill(1), fill(2)] });
+  last().receive({ type: 'snapshot', channel: 'orders', seq: 0, rows: [order('a'), order('b')] });
+  for (let i = 3; i <= 6; i++)
+    last().receive({ type: 'update', channel: 'fills', seq: i - 2, upserts: [fill(i)], removes: [] });
+  last().receive({
+    type: 'update',
+    channel: 'orders',
+    seq: 1,
+    upserts: [order('c'), order('d')],
+    removes: [],
+  });
+  expect([...fills[fills.length - 1]!.rows.values()].map((r) => r.fill_id)).toEqual(['f4', 'f5', 'f6']);
+  expect(orders[orders.length - 1]!.rows.size).toBe(4);
+  client.close();
 });

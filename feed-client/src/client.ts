@@ -447,6 +447,14 @@ export class FeedClient implements FeedClientApi {
     sub.nextSeq = m.seq + 1;
     sub.lastSeq = m.seq;
     for (const row of m.upserts) sub.rows.set(rowKey(m.channel, row), row);
+    if (APPEND_ONLY.has(m.channel)) {
+      // Rows only arrive on these channels: keep the newest received (a Map iterates oldest first).
+      const max = this.options.maxAppendRows ?? DEFAULT_MAX_APPEND_ROWS;
+      for (const key of sub.rows.keys()) {
+        if (sub.rows.size <= max) break;
+        sub.rows.delete(key);
+      }
+    }
     const finals = new Map((m.closed ?? []).map((r) => [rowKey(m.channel, r), r]));
     const removed = m.removes.map((entry) => {
       const key = rowKey(m.channel, entry);
@@ -469,6 +477,10 @@ export class FeedClient implements FeedClientApi {
     for (const l of [...sub.listeners]) l(view);
   }
 }
+
+/** Channels whose rows never leave (the server sends no `removes` for them). */
+const APPEND_ONLY: ReadonlySet<Channel> = new Set<Channel>(['fills', 'alerts']);
+const DEFAULT_MAX_APPEND_ROWS = 10_000;
 
 function isIdentity(entry: unknown): boolean {
   return (

@@ -39,6 +39,25 @@ export interface OrderRow {
   venue?: string;
 }
 
+/** A fill row (the `fills` channel), as the exporter's state and trade history keep it. */
+export interface FillRow {
+  engine: string;
+  fill_id: string;
+  order_id: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  price: number;
+  quantity: number;
+  fee: number;
+  fee_currency?: string;
+  liquidity?: 'maker' | 'taker';
+  strategy?: string;
+  /** RFC 3339 event time. */
+  ts: string;
+  /** PnL this fill realized in the valuation currency, its own fee subtracted (docs/history.md). */
+  realized_pnl: number;
+}
+
 /**
  * What identifies a row on each channel (DESIGN.md, "Identity"): two engines may use the
  * same order and fill ids, so every identity holds the engine. A `removes` entry is one.
@@ -166,6 +185,12 @@ export interface FeedClientOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Idle time after which the connection is deemed dead (server heartbeats every ~10 s). */
   heartbeatTimeoutMs?: number;
+  /**
+   * Rows kept per subscription of a channel that only grows (`fills`, `alerts`): past it the
+   * oldest received are dropped from `rows`, so a tape left open all day stays bounded.
+   * Default 10,000.
+   */
+  maxAppendRows?: number;
 }
 
 /**
