@@ -64,7 +64,7 @@ export function createBook(active, seed = 1) {
       const r = rand();
       if (r < 0.1) {
         orders.delete(id);
-        removes.push(id);
+        removes.push({ engine: o.engine, order_id: o.order_id }); // identities (docs/feed-protocol.md "Keys")
         closed.push({
           ...o,
           status: r < 0.05 ? 'canceled' : 'filled',
