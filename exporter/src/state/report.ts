@@ -5,7 +5,8 @@
  * says otherwise; ratios are fractions (0.1 for 10 %).
  */
 import type Decimal from 'decimal.js';
-import { splitSymbol, type EngineState } from './engine';
+import type { EngineState } from './engine';
+import { splitSymbol } from './symbols';
 import type { Position } from './positions';
 import { tripStats, type TripSeries } from './round-trips';
 import type { ReturnStats, TradeStats } from './statistics';
