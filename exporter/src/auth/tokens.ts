@@ -58,10 +58,6 @@ export class TokenRegistry {
     return found;
   }
 
-  has(role: Role): boolean {
-    return this.entries.some((e) => e.role === role);
-  }
-
   /**
    * Judges a secret presented for `role` from `address`. No secret is a plain 401 and not
    * counted (it guesses nothing). A wrong secret is a 401 and counts; past the limit a wrong
@@ -91,8 +87,6 @@ export function generateSecret(): string {
 export interface GeneratedTokens {
   ingest: NamedToken;
   viewer: NamedToken;
-  /** True when they were made on this start (not read back from the data dir). */
-  fresh: boolean;
 }
 
 /**
@@ -119,7 +113,6 @@ export function loadOrCreateTokens(dataDir: string): GeneratedTokens {
     return {
       ingest: { name: 'generated-ingest', secret: saved.ingest },
       viewer: { name: 'generated-viewer', secret: saved.viewer },
-      fresh: false,
     };
   }
   mkdirSync(dataDir, { recursive: true });
@@ -129,7 +122,6 @@ export function loadOrCreateTokens(dataDir: string): GeneratedTokens {
   return {
     ingest: { name: 'generated-ingest', secret: ingest },
     viewer: { name: 'generated-viewer', secret: viewer },
-    fresh: true,
   };
 }
 

@@ -39,8 +39,6 @@ export interface Mark {
   ts: number;
 }
 
-export type { RoundTripRecord as RoundTrip } from './round-trips';
-
 /** Something the accounting could not value; given once per engine and key (for a log line). */
 export interface AccountingNotice {
   engine: string;
@@ -223,11 +221,6 @@ export class EngineState {
   }
 
   // ---- valuation (equity-valuation.ts) ---------------------------------------------------
-
-  /** Converts an amount between currencies through the marks (the shortest chain of marks). */
-  convert(amount: number, from: string, to: string): number | undefined {
-    return this.rates.convert(amount, from, to);
-  }
 
   toValuation(amount: number, currency: string): number | undefined {
     return this.rates.convert(amount, currency, this.valuationCurrency);

@@ -15,7 +15,6 @@ export interface OrderTransition {
   isNew: boolean;
   /** It was active (or new) and is now terminal. */
   closedNow: boolean;
-  wasActive: boolean;
   /** The order's creation time, epoch milliseconds (the row carries it as a string). */
   createdMs: number;
 }
@@ -85,22 +84,11 @@ export class OrderBook {
       row,
       isNew: !prev,
       closedNow: !isActive && !prevClosed,
-      wasActive: prevActive !== undefined,
       createdMs: createdAt,
     };
   }
 
   find(orderId: string): OrderRow | undefined {
     return this.active.get(orderId) ?? this.recentlyClosed.get(orderId);
-  }
-
-  /** Replaces the active set (a `snapshot` event); returns the orders that left. */
-  replaceActive(rows: OrderRow[]): OrderRow[] {
-    const incoming = new Set(rows.map((r) => r.order_id));
-    const gone: OrderRow[] = [];
-    for (const [id, row] of this.active) if (!incoming.has(id)) gone.push(row);
-    this.active.clear();
-    for (const row of rows) this.active.set(row.order_id, row);
-    return gone;
   }
 }
