@@ -1,4 +1,4 @@
-import type { BlotterOptions, ColumnId, Density, RowFilters } from './types';
+import type { BlotterMode, BlotterOptions, ColumnId, Density, FillColumnId, RowFilters } from './types';
 
 /**
  * Test ids, keyed by component. Jest tests and the browser tests (tests/blotter) select
@@ -40,7 +40,16 @@ export const TEST_IDS = {
     banner: 'blotter-problem-banner',
     unconfigured: 'blotter-unconfigured',
   },
+  fills: {
+    root: 'fills-tape',
+    grid: 'fills-grid',
+    row: 'fills-row',
+    cell: 'fills-cell',
+    count: 'fills-count',
+    pnlTotal: 'fills-pnl-total',
+  },
   standalone: {
+    mode: 'standalone-mode',
     form: 'standalone-token-form',
     token: 'standalone-token',
     connect: 'standalone-connect',
@@ -66,6 +75,26 @@ export const ALL_COLUMNS: ColumnId[] = [
   'status',
   'age',
   'fees',
+];
+
+export const FILL_COLUMNS: FillColumnId[] = [
+  'time',
+  'engine',
+  'symbol',
+  'side',
+  'price',
+  'quantity',
+  'fee',
+  'realizedPnl',
+  'strategy',
+];
+
+/** Fills the tape keeps (newest first); older ones drop off the end. */
+export const TAPE_ROWS = 2000;
+
+export const MODES: Array<{ value: BlotterMode; label: string }> = [
+  { value: 'orders', label: 'Orders' },
+  { value: 'fills', label: 'Fills' },
 ];
 
 export const ROW_HEIGHTS: Record<Density, number> = {

@@ -30,10 +30,16 @@ export const plugin = new PanelPlugin<BlotterOptions>(BlotterPanel).setPanelOpti
     })
     .addRadio({
       path: 'channel',
-      name: 'Channel',
-      description: 'The feed channel the blotter renders.',
+      name: 'Mode',
+      description:
+        'Orders: the active orders, live. Fills: a tape of fills, newest first, with the PnL each realized (the feed’s fills channel; its first rows come from the trade history when the exporter keeps one).',
       defaultValue: DEFAULT_OPTIONS.channel,
-      settings: { options: [{ value: 'orders', label: 'Orders (active)' }] },
+      settings: {
+        options: [
+          { value: 'orders', label: 'Orders (active)' },
+          { value: 'fills', label: 'Fills (tape)' },
+        ],
+      },
       category: FEED,
     })
     .addTextInput({
@@ -66,6 +72,7 @@ export const plugin = new PanelPlugin<BlotterOptions>(BlotterPanel).setPanelOpti
       defaultValue: DEFAULT_OPTIONS.columns,
       editor: ColumnsEditor,
       category: DISPLAY,
+      showIf: (o) => o.channel !== 'fills',
     })
     .addRadio({
       path: 'density',
@@ -94,11 +101,13 @@ export const plugin = new PanelPlugin<BlotterOptions>(BlotterPanel).setPanelOpti
       defaultValue: DEFAULT_OPTIONS.closedRetentionSeconds,
       settings: { min: 0, max: 3600, integer: true },
       category: DISPLAY,
+      showIf: (o) => o.channel !== 'fills',
     })
     .addNumberInput({
       path: 'maxRows',
       name: 'Maximum rows',
-      description: 'At most this many rows are shown, after sorting; the header says when some are left out.',
+      description:
+        'At most this many rows are shown, after sorting; the header says when some are left out. The fills tape keeps at most 2,000.',
       defaultValue: DEFAULT_OPTIONS.maxRows,
       settings: { min: 1, max: 100000, integer: true },
       category: DISPLAY,

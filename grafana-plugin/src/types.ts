@@ -1,4 +1,21 @@
-import type { OrderRow } from '@tradewatch/feed-client';
+import type { FillRow, OrderRow } from '@tradewatch/feed-client';
+
+/** What the blotter shows: the active orders, or the tape of fills with their realized PnL. */
+export type BlotterMode = 'orders' | 'fills';
+
+/** Columns of the fills tape. */
+export type FillColumnId =
+  'time' | 'engine' | 'symbol' | 'side' | 'price' | 'quantity' | 'fee' | 'realizedPnl' | 'strategy';
+
+/** One fill of the tape, with what the tape knows about its life here. */
+export interface TapeRow {
+  key: string;
+  fill: FillRow;
+  /** ts as epoch ms, parsed once. */
+  tsMs: number;
+  /** Wall-clock ms when it arrived live (not set by a snapshot). */
+  arrivedAt?: number;
+}
 
 export type ColumnId =
   | 'created'
@@ -23,8 +40,8 @@ export interface BlotterOptions {
   feedUrl: string;
   /** Read-only viewer token. Visible to everyone who can edit the dashboard. */
   viewerToken: string;
-  /** The channel the blotter renders (only `orders` today). */
-  channel: 'orders';
+  /** The mode, by the feed channel it renders: active orders, or the fills tape. */
+  channel: BlotterMode;
   /** Subscription filters sent to the server; dashboard variables allowed ($engine …). */
   engineFilter: string;
   strategyFilter: string;

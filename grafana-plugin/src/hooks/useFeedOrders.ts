@@ -18,7 +18,7 @@ export interface FrameScheduler {
   cancel: (handle: number) => void;
 }
 
-const animationFrames: FrameScheduler = {
+export const animationFrames: FrameScheduler = {
   request: (cb) => requestAnimationFrame(cb),
   cancel: (h) => cancelAnimationFrame(h),
 };

@@ -10,6 +10,7 @@ import { ThemeContext } from '@grafana/ui';
 
 import { StandaloneApp } from '../components/StandaloneApp';
 import { createFeedClient } from '../feed';
+import type { BlotterMode } from '../types';
 
 declare global {
   interface Window {
@@ -43,10 +44,30 @@ injectGlobal({
   },
 });
 
+/** `?mode=fills` opens the fills tape; the mode switch keeps the URL in step (a reload stays). */
+function initialMode(): BlotterMode {
+  return new URLSearchParams(window.location.search).get('mode') === 'fills' ? 'fills' : 'orders';
+}
+
+function rememberMode(mode: BlotterMode): void {
+  const url = new URL(window.location.href);
+  if (mode === 'orders') {
+    url.searchParams.delete('mode');
+  } else {
+    url.searchParams.set('mode', mode);
+  }
+  window.history.replaceState(null, '', url);
+}
+
 const feedUrl = `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/feed`;
 
 createRoot(document.getElementById('root')!).render(
   <ThemeContext.Provider value={theme}>
-    <StandaloneApp feedUrl={feedUrl} createClient={createFeedClient} />
+    <StandaloneApp
+      feedUrl={feedUrl}
+      createClient={createFeedClient}
+      initialMode={initialMode()}
+      onModeChange={rememberMode}
+    />
   </ThemeContext.Provider>
 );

@@ -6,6 +6,7 @@ import {
   type FeedClientApi,
   type FeedClientOptions,
   type FeedFilter,
+  type FillRow,
   type OrderRow,
   type Unsubscribe,
 } from '@tradewatch/feed-client';
@@ -77,7 +78,35 @@ export class FakeFeedClient implements FeedClientApi {
     });
   }
 
-  private emit(view: ChannelView<OrderRow>): void {
+  private fills = new Map<string, FillRow>();
+
+  /** A snapshot of the `fills` channel. */
+  snapshotFills(rows: FillRow[]): void {
+    this.fills = new Map(rows.map((r) => [rowKey('fills', r), r]));
+    this.emit({
+      channel: 'fills',
+      rows: new Map(this.fills),
+      upserts: rows,
+      removed: [],
+      fromSnapshot: true,
+      seq: ++this.seq,
+    });
+  }
+
+  /** An update of the `fills` channel (fills only arrive). */
+  updateFills(upserts: FillRow[]): void {
+    upserts.forEach((r) => this.fills.set(rowKey('fills', r), r));
+    this.emit({
+      channel: 'fills',
+      rows: new Map(this.fills),
+      upserts,
+      removed: [],
+      fromSnapshot: false,
+      seq: ++this.seq,
+    });
+  }
+
+  private emit(view: ChannelView<OrderRow> | ChannelView<FillRow>): void {
     this.subscriptions.filter((s) => s.channel === view.channel).forEach((s) => s.listener(view));
   }
 }
@@ -113,6 +142,27 @@ export function order(partial: Partial<OrderRow> = {}): OrderRow {
     strategy: 'mm',
     created_at: new Date(Date.UTC(2024, 0, 1, 12, 0, n % 60)).toISOString(),
     updated_at: new Date(Date.UTC(2024, 0, 1, 12, 0, n % 60)).toISOString(),
+    ...partial,
+  };
+}
+
+let f = 0;
+/** A fill row with sensible defaults (ts one second after the previous one). */
+export function fill(partial: Partial<FillRow> = {}): FillRow {
+  f++;
+  return {
+    engine: 'e1',
+    fill_id: `f${f}`,
+    order_id: `o${f}`,
+    symbol: 'XRP/USD',
+    side: 'sell',
+    price: 0.5,
+    quantity: 100,
+    fee: 0.02,
+    fee_currency: 'USD',
+    strategy: 'mm',
+    ts: new Date(Date.UTC(2024, 0, 1, 12, 0, 0) + f * 1000).toISOString(),
+    realized_pnl: 1.5,
     ...partial,
   };
 }

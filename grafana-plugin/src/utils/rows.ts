@@ -16,7 +16,10 @@ const SEARCH_FIELDS: Array<keyof OrderRow> = [
 ];
 
 /** True when the order passes the subscription filter (used for multi-value variables). */
-export function matchesResolved(order: OrderRow, filter: ResolvedFilter): boolean {
+export function matchesResolved(
+  order: Pick<OrderRow, 'engine' | 'strategy' | 'symbol'>,
+  filter: ResolvedFilter
+): boolean {
   if (filter.engine && !filter.engine.includes(order.engine)) {
     return false;
   }

@@ -1,9 +1,9 @@
 import React from 'react';
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import { LoadingState, getDefaultTimeRange, type PanelProps } from '@grafana/data';
 
 import { DEFAULT_OPTIONS, TEST_IDS } from '../../constants';
-import { fakeFactory, order } from '../../testUtils/fakeFeedClient';
+import { fakeFactory, fill, order } from '../../testUtils/fakeFeedClient';
 import type { BlotterOptions } from '../../types';
 import type { ReplaceVariables } from '../../utils/variables';
 import { BlotterPanel } from './BlotterPanel';
@@ -89,5 +89,45 @@ describe('BlotterPanel', () => {
     render(<BlotterPanel {...props({ feedUrl: '' }, replacer({}))} />);
     expect(screen.getByTestId(TEST_IDS.state.unconfigured)).toBeInTheDocument();
     expect(mockFactory.clients).toHaveLength(0);
+  });
+
+  it('in fills mode shows the tape of fills, newest first, with their realized PnL, live', async () => {
+    render(<BlotterPanel {...props({ channel: 'fills' }, replacer({ engine: 'e1' }))} />);
+    const client = mockFactory.last();
+    expect(client.subscriptions).toEqual([expect.objectContaining({ channel: 'fills', filter: { engine: 'e1' } })]);
+    act(() => client.snapshotFills([fill({ fill_id: 'old', realized_pnl: -0.5 })]));
+    await screen.findByTestId(TEST_IDS.fills.row);
+    act(() => client.updateFills([fill({ fill_id: 'new', realized_pnl: 7.25 })]));
+    await waitFor(() => expect(screen.getAllByTestId(TEST_IDS.fills.row)).toHaveLength(2));
+    const rows = screen.getAllByTestId(TEST_IDS.fills.row);
+    expect(rows.map((r) => r.getAttribute('data-fill-id'))).toEqual(['new', 'old']);
+    expect(rows[0]).toHaveTextContent('+7.25');
+    expect(rows[1]).toHaveTextContent('−0.50');
+    expect(screen.getByTestId(TEST_IDS.fills.pnlTotal)).toHaveTextContent('+6.75');
+  });
+
+  it('switching the mode closes the orders socket and opens one on fills', () => {
+    const { rerender } = render(<BlotterPanel {...props({}, replacer({}))} />);
+    const orders = mockFactory.last();
+    expect(orders.subscriptions[0].channel).toBe('orders');
+    rerender(<BlotterPanel {...props({ channel: 'fills' }, replacer({}))} />);
+    expect(orders.closed).toBe(true);
+    expect(mockFactory.last().subscriptions[0].channel).toBe('fills');
+  });
+
+  it('fills mode applies a multi-value variable on the client', async () => {
+    render(<BlotterPanel {...props({ channel: 'fills' }, replacer({ symbol: 'XRP/USD,ETH/USD' }))} />);
+    expect(mockFactory.last().subscriptions[0].filter).toEqual({}); // a list is not a server filter
+    act(() =>
+      mockFactory
+        .last()
+        .snapshotFills([
+          fill({ fill_id: 'x', symbol: 'XRP/USD' }),
+          fill({ fill_id: 'b', symbol: 'BTC/USD' }),
+          fill({ fill_id: 'e', symbol: 'ETH/USD' }),
+        ])
+    );
+    await screen.findAllByTestId(TEST_IDS.fills.row);
+    expect(screen.getAllByTestId(TEST_IDS.fills.row).map((r) => r.getAttribute('data-fill-id'))).toEqual(['e', 'x']);
   });
 });

@@ -23,6 +23,11 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     gap: theme.spacing(1),
     fontWeight: theme.typography.fontWeightMedium,
   }),
+  actions: css({
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+  }),
   main: css({
     flex: 1,
     minHeight: 0,

@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 
 import { TEST_IDS } from '../../constants';
 import { TOKEN_STORAGE_KEY } from '../../hooks/useStoredToken';
-import { fakeFactory, order } from '../../testUtils/fakeFeedClient';
+import { fakeFactory, fill, order } from '../../testUtils/fakeFeedClient';
 import { StandaloneApp } from './StandaloneApp';
 
 describe('StandaloneApp', () => {
@@ -39,5 +39,27 @@ describe('StandaloneApp', () => {
     await waitFor(() => expect(factory.last().closed).toBe(true));
     expect(screen.getByTestId(TEST_IDS.standalone.form)).toHaveTextContent(message);
     expect(sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBeNull();
+  });
+
+  it('opens in the mode asked (?mode=fills) and switches between orders and the fills tape', async () => {
+    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'viewer-1');
+    const factory = fakeFactory();
+    const changes: string[] = [];
+    render(
+      <StandaloneApp
+        feedUrl="ws://localhost/feed"
+        createClient={factory}
+        initialMode="fills"
+        onModeChange={(m) => changes.push(m)}
+      />
+    );
+    expect(factory.last().subscriptions[0].channel).toBe('fills');
+    act(() => factory.last().snapshotFills([fill({ fill_id: 'f-1', realized_pnl: 3 })]));
+    expect(await screen.findByTestId(TEST_IDS.fills.row)).toHaveTextContent('+3.00');
+    fireEvent.click(screen.getByLabelText('Orders'));
+    expect(changes).toEqual(['orders']);
+    expect(factory.clients[0].closed).toBe(true);
+    expect(factory.last().subscriptions[0].channel).toBe('orders');
+    expect(screen.getByTestId(TEST_IDS.standalone.mode)).toHaveAttribute('data-mode', 'orders');
   });
 });

@@ -9,7 +9,7 @@ export type FeedStateKind =
   | { kind: 'unconfigured'; rawUrl: string; hint?: string }
   | { kind: 'connecting'; url: string }
   | { kind: 'error'; problem: FeedProblem; url: string }
-  | { kind: 'empty'; filtered: boolean; scoped: boolean }
+  | { kind: 'empty'; filtered: boolean; scoped: boolean; what?: 'orders' | 'fills' }
   | { kind: 'no-match'; total: number };
 
 export interface FeedStateProps {
@@ -69,6 +69,18 @@ export const FeedState = ({ state, onClearFilters, onChangeToken }: FeedStatePro
         </div>
       );
     case 'empty':
+      if (state.what === 'fills') {
+        return (
+          <div className={styles.box} data-testid={TEST_IDS.state.empty} data-state="empty">
+            <p className={styles.title}>No fills yet</p>
+            <p className={styles.text}>
+              {state.scoped
+                ? 'No fill matches the panel’s engine, strategy or symbol filter yet. Fills appear here, newest on top, as soon as the engine reports them.'
+                : 'No engine has reported a fill yet. Fills appear here, newest on top, with the PnL each realized, as soon as an engine reports them.'}
+            </p>
+          </div>
+        );
+      }
       return (
         <div className={styles.box} data-testid={TEST_IDS.state.empty} data-state="empty">
           <p className={styles.title}>No active orders</p>

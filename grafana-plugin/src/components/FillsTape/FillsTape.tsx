@@ -1,0 +1,183 @@
+import React, { useMemo, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { TimeZone } from '@grafana/schema';
+import { useStyles2 } from '@grafana/ui';
+
+import { FILL_COLUMNS, ROW_HEIGHTS, TEST_IDS } from '../../constants';
+import type { FeedFills } from '../../hooks/useFeedFills';
+import { useNow } from '../../hooks/useNow';
+import type { Density } from '../../types';
+import { FILL_COLUMN_DEFS, fillGridTemplate, fitFillColumns } from '../../utils/fillColumns';
+import { formatPnl, pnlTone } from '../../utils/fillTape';
+import { formatTime } from '../../utils/format';
+import { ConnectionIndicator } from '../Blotter/components/ConnectionIndicator';
+import { FeedState, type FeedStateKind } from '../Blotter/components/FeedState';
+import { FillRow } from './components/FillRow';
+import { getStyles } from './FillsTape.styles';
+
+export interface FillsTapeProps {
+  feed: FeedFills;
+  /** The interpolated feed URL ('' when unusable) and what the user typed. */
+  url: string;
+  rawUrl: string;
+  /** True when the subscription is narrowed to an engine, strategy or symbol. */
+  scoped: boolean;
+  density: Density;
+  flash: boolean;
+  width: number;
+  height: number;
+  timeZone?: TimeZone;
+  onChangeToken?: () => void;
+  unconfiguredHint?: string;
+}
+
+const HEADER_HEIGHT = 28;
+/** The summary line above the grid, for the first layout estimate. */
+const CHROME_HEIGHT = 40;
+
+/**
+ * The fills tape: every fill as it happens, newest on top, with the PnL it realized (green
+ * when it made money, red when it lost), from the feed's `fills` channel. Virtualized rows.
+ */
+export const FillsTape = ({
+  feed,
+  url,
+  rawUrl,
+  scoped,
+  density,
+  flash,
+  width,
+  height,
+  timeZone = 'browser',
+  onChangeToken,
+  unconfiguredHint,
+}: FillsTapeProps) => {
+  const styles = useStyles2(getStyles);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const now = useNow(1000);
+  const rows = feed.rows;
+  const columns = useMemo(() => fitFillColumns(FILL_COLUMNS, width - 16), [width]);
+  const template = useMemo(() => fillGridTemplate(columns), [columns]);
+  const rowHeight = ROW_HEIGHTS[density] ?? ROW_HEIGHTS.normal;
+  const bodyHeight = Math.max(rowHeight * 3, height - CHROME_HEIGHT - HEADER_HEIGHT);
+  // the sum is over the fills on the tape, recomputed when they change
+  const pnl = useMemo(
+    () => rows.reduce((sum, r) => sum + (Number.isFinite(r.fill.realized_pnl) ? r.fill.realized_pnl : 0), 0),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [feed.version]
+  );
+  const { state } = feed;
+  const problem = state.status === 'reconnecting' ? state.problem : undefined;
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan: 6,
+    initialRect: { width, height: bodyHeight },
+  });
+
+  let placeholder: FeedStateKind | null = null;
+  if (!url) {
+    placeholder = { kind: 'unconfigured', rawUrl, hint: unconfiguredHint };
+  } else if (problem && rows.length === 0) {
+    placeholder = { kind: 'error', problem, url };
+  } else if (!feed.loaded && rows.length === 0) {
+    placeholder = { kind: 'connecting', url };
+  } else if (rows.length === 0) {
+    placeholder = { kind: 'empty', filtered: false, scoped, what: 'fills' };
+  }
+
+  return (
+    <div
+      className={styles.root}
+      style={{ width, height }}
+      data-testid={TEST_IDS.fills.root}
+      data-connection={state.status}
+    >
+      <div className={styles.header}>
+        <dl className={styles.stats}>
+          <div className={styles.stat}>
+            <dt>Fills</dt>
+            <dd data-testid={TEST_IDS.fills.count}>{rows.length.toLocaleString('en-US')}</dd>
+          </div>
+          <div className={styles.stat}>
+            <dt>Realized PnL</dt>
+            <dd className={styles[pnlTone(pnl)]} data-testid={TEST_IDS.fills.pnlTotal}>
+              {formatPnl(pnl)}
+            </dd>
+          </div>
+        </dl>
+        <ConnectionIndicator state={state} timeZone={timeZone} />
+      </div>
+      {problem && !placeholder && (
+        <div className={styles.banner} role="alert" data-testid={TEST_IDS.state.banner} data-kind={problem.kind}>
+          <strong>{problem.message}</strong>
+          {state.status === 'reconnecting' && state.staleSince
+            ? ` — showing the fills as of ${formatTime(state.staleSince, { timeZone })}`
+            : ''}
+        </div>
+      )}
+      {placeholder ? (
+        <FeedState state={placeholder} onChangeToken={onChangeToken} />
+      ) : (
+        <div
+          className={styles.grid}
+          role="grid"
+          aria-label="Fills, newest first"
+          aria-rowcount={rows.length + 1}
+          aria-colcount={columns.length}
+          data-testid={TEST_IDS.fills.grid}
+          data-row-count={rows.length}
+        >
+          <div role="rowgroup">
+            <div
+              role="row"
+              aria-rowindex={1}
+              className={styles.headerRow}
+              style={{ gridTemplateColumns: template, height: HEADER_HEIGHT }}
+            >
+              {columns.map((c) => (
+                <div
+                  key={c}
+                  role="columnheader"
+                  className={
+                    FILL_COLUMN_DEFS[c].align === 'right' ? `${styles.headerCell} ${styles.right}` : styles.headerCell
+                  }
+                  data-column={c}
+                >
+                  {FILL_COLUMN_DEFS[c].label}
+                </div>
+              ))}
+            </div>
+          </div>
+          <div ref={scrollRef} role="rowgroup" className={styles.body} style={{ height: bodyHeight }}>
+            <div className={styles.spacer} style={{ height: virtualizer.getTotalSize() }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const row = rows[item.index];
+                if (!row) {
+                  return null;
+                }
+                return (
+                  <FillRow
+                    key={row.key}
+                    row={row}
+                    ariaRowIndex={item.index + 2}
+                    columns={columns}
+                    template={template}
+                    height={rowHeight}
+                    top={item.start}
+                    now={now}
+                    timeZone={timeZone}
+                    flash={flash}
+                  />
+                );
+              })}
+            </div>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+};

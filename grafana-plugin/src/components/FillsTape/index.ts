@@ -1,0 +1,1 @@
+export { FillsTape, type FillsTapeProps } from './FillsTape';
