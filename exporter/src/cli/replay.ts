@@ -7,8 +7,6 @@
  * reason; with --strict the first one stops the replay (exit code 1) after the lines
  * before it were applied.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger } from '../log';
@@ -18,17 +16,12 @@ import { engineReport, type EngineReport } from '../state/report';
 import { Store } from '../state/store';
 import { retentionMs } from '../state/windows';
 import { openHistory, type HistoryWriter } from '../history';
+import { replayJsonl, type LineProblem } from '../sources/replay';
 
 /** Lines applied per ingest batch: large enough to be fast, small enough to stay lean. */
 const BATCH_LINES = 2000;
 /** Problems listed in a report (all are counted). */
 const PROBLEMS_LISTED = 100;
-
-export interface LineProblem {
-  line: number;
-  field: string;
-  reason: string;
-}
 
 export interface ReplayReport {
   file: string;
@@ -76,71 +69,20 @@ export async function replayFile(
   options.history?.attach(store);
   const ingestor = new Ingestor(store, createLogger('silent'));
   const problems: LineProblem[] = [];
-  let skipped = 0;
-  let lines = 0;
-  let applied = 0;
-  let duplicates = 0;
-
-  const skip = (p: LineProblem) => {
-    if (options.strict) throw new StrictReplayError(p, applied);
-    skipped += 1;
-    if (problems.length < PROBLEMS_LISTED) problems.push(p);
-  };
-
-  let raws: unknown[] = [];
-  let lineNumbers: number[] = [];
-  const flush = async () => {
-    if (raws.length === 0) return;
-    const batchRaws = raws;
-    const batchLines = lineNumbers;
-    raws = [];
-    lineNumbers = [];
-    let result = await ingestor.ingest({ values: batchRaws }, 'replay');
-    if (!result.ok) {
-      // The batch is refused as a whole: name the bad lines, then apply the good ones
-      // (under --strict, only those before the first bad line).
-      const bad = new Map<number, LineProblem>();
-      for (const p of result.problems) {
-        if (!bad.has(p.index))
-          bad.set(p.index, { line: batchLines[p.index], field: p.field, reason: p.reason });
-      }
-      const firstBad = Math.min(...bad.keys());
-      const good = options.strict ? batchRaws.slice(0, firstBad) : batchRaws.filter((_, i) => !bad.has(i));
-      result =
-        good.length > 0
-          ? await ingestor.ingest({ values: good }, 'replay')
-          : { ok: true, accepted: 0, applied: 0, duplicates: 0 };
-      if (!result.ok) throw new Error('a batch of valid events was refused'); // cannot happen: each was valid alone
-      applied += result.applied;
-      duplicates += result.duplicates;
-      for (const i of [...bad.keys()].sort((a, b) => a - b)) skip(bad.get(i) as LineProblem);
-      return;
-    }
-    applied += result.applied;
-    duplicates += result.duplicates;
-  };
-
-  const input = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const text of input) {
-    lineNo += 1;
-    const line = text.trim();
-    if (line.length === 0) continue;
-    lines += 1;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      // Everything before a bad line is applied first, so --strict stops right at it.
-      await flush();
-      skip({ line: lineNo, field: '', reason: `malformed JSON: ${(err as Error).message}` });
-      continue;
-    }
-    raws.push(value);
-    lineNumbers.push(lineNo);
-    if (raws.length >= BATCH_LINES) await flush();
-  }
-  await flush();
+  let stoppedAt: LineProblem | undefined;
+  const progress = await replayJsonl(file, ingestor, {
+    speed: 0,
+    source: 'replay',
+    batchSize: BATCH_LINES,
+    idsFromLines: false,
+    strict: options.strict,
+    onProblem: (p) => {
+      if (options.strict) stoppedAt = p;
+      else if (problems.length < PROBLEMS_LISTED) problems.push(p);
+    },
+  });
+  if (stoppedAt) throw new StrictReplayError(stoppedAt, progress.applied);
+  const { lines, applied, duplicates, skipped } = progress;
   let history: ReplayReport['history'];
   if (options.history) {
     // Every row of the file, written (idempotent: a file replayed twice is kept once).
