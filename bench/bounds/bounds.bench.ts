@@ -17,7 +17,6 @@ import { Ingestor } from '../../exporter/src/ingest/ingestor';
 import { buildMetrics } from '../../exporter/src/metrics/collectors';
 import { EARLIEST_EVENT_MS, MAX_AHEAD_MS } from '../../exporter/src/events/bounds';
 import { Store } from '../../exporter/src/state/store';
-import { LabeledCounter } from '../../exporter/src/state/tallies';
 
 const silent = pino({ level: 'silent' });
 const limits = defaults().limits;
