@@ -19,8 +19,6 @@ import { openHistory, type HistoryStore, type HistoryWriter } from './history';
 import { galFridayAdapterFor } from './ingest/galfriday';
 import { NatsSource } from './sources/nats';
 import { ReplaySource } from './sources/replay';
-import { DurabilityCollector } from './metrics/collectors/durability';
-import { HistoryCollector } from './metrics/collectors/history';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
 
@@ -133,6 +131,7 @@ async function startLocked(
     }),
   );
   const feedClients = { count: () => 0 };
+  let nats: NatsSource | null = null;
   const metrics = buildMetrics({
     store,
     stats: {
@@ -143,11 +142,10 @@ async function startLocked(
     },
     windows: { windows: config.windows, periodsPerYear: config.periodsPerYear },
     dataDir: config.dataDir,
+    durability: { lastSeen, journal: durable, nats: () => nats },
+    history: history?.stats,
     onError: (collector, err) => log.error({ collector, err }, 'metrics collector failed'),
   });
-  let nats: NatsSource | null = null;
-  metrics.register(new DurabilityCollector({ lastSeen, journal: durable, nats: () => nats }));
-  if (history) metrics.register(new HistoryCollector(history.stats));
 
   let ready = false;
   const app = createApp({

@@ -59,6 +59,12 @@ export interface NatsStats {
   readonly messages: LabeledCounter; // outcome
 }
 
+export interface DurabilityDeps {
+  lastSeen: ReadonlyMap<string, number>;
+  journal: DurableJournal | null;
+  nats: () => NatsStats | null;
+}
+
 export class DurabilityCollector implements Collector {
   readonly name = 'durability';
   readonly families = [
@@ -75,13 +81,7 @@ export class DurabilityCollector implements Collector {
     NATS_MESSAGES,
   ];
 
-  constructor(
-    private readonly deps: {
-      lastSeen: ReadonlyMap<string, number>;
-      journal: DurableJournal | null;
-      nats: () => NatsStats | null;
-    },
-  ) {}
+  constructor(private readonly deps: DurabilityDeps) {}
 
   update(sink: MetricSink): void {
     for (const [engine, at] of this.deps.lastSeen) sink.add(LAST_SEEN, { engine }, at / 1000);

@@ -1,9 +1,16 @@
-/** Every collector, registered in one place. */
+/**
+ * Every collector, registered in one place (node_exporter's habit): the domain areas, the
+ * host, and, when the exporter has them, the durability (journal, snapshots, NATS) and
+ * trade-history collectors. The registry times each and reports its success.
+ */
+import type { WriterStats } from '../../history/writer';
 import type { Store } from '../../state/store';
 import type { AnalyticsWindows } from '../../state/windows';
 import { MetricsRegistry } from '../registry';
+import { DurabilityCollector, type DurabilityDeps } from './durability';
 import { ExecutionCollector } from './execution';
 import { HealthCollector, type ExporterStats } from './health';
+import { HistoryCollector } from './history';
 import { HostCollector } from './host';
 import { MarketCollector } from './market';
 import { PortfolioCollector } from './portfolio';
@@ -17,6 +24,10 @@ export function buildMetrics(deps: {
   stats: ExporterStats;
   windows: AnalyticsWindows;
   dataDir: string;
+  /** The exporter's sources and storage (left out where there are none, as in a replay). */
+  durability?: DurabilityDeps;
+  /** The trade history's writer, when a history is kept. */
+  history?: WriterStats;
   onError?: (collector: string, err: unknown) => void;
 }): MetricsRegistry {
   const registry = new MetricsRegistry({ onError: deps.onError });
@@ -27,5 +38,7 @@ export function buildMetrics(deps: {
   registry.register(new StrategyCollector(deps.store));
   registry.register(new HealthCollector(deps.store, deps.stats));
   registry.register(new HostCollector(deps.dataDir));
+  if (deps.durability) registry.register(new DurabilityCollector(deps.durability));
+  if (deps.history) registry.register(new HistoryCollector(deps.history));
   return registry;
 }
