@@ -264,4 +264,38 @@ describe('over the real SQLite history', () => {
     expect(rows.some((r) => r.realized_pnl > 0)).toBe(true);
     await writer.close();
   });
+
+  test('SQLite walks the time index in slices: the same newest fills as one read, and it stops at its deadline', async () => {
+    const sqlite = new SqliteHistory(path.join(dir, 'history.sqlite'));
+    const fills: FillRow[] = [];
+    for (let i = 0; i < 1000; i++)
+      fills.push({
+        engine: i % 3 ? 'a' : 'b',
+        fill_id: `f${i}`,
+        order_id: `o${i}`,
+        symbol: i % 50 === 0 ? 'RARE/USD' : 'BTC/USD',
+        side: 'buy',
+        price: 1,
+        quantity: 1,
+        fee: 0,
+        strategy: i % 7 === 0 ? 'rare' : 'momentum',
+        ts: new Date(T0 + Math.floor(i / 4) * 1000).toISOString(), // four fills share each time
+        realized_pnl: i,
+      });
+    await sqlite.write({ fills, orders: [], round_trips: [], alerts: [] });
+    for (const filter of [
+      {},
+      { engine: 'b' },
+      { symbol: 'RARE/USD' },
+      { engine: 'a', strategy: 'rare' },
+      { symbol: 'NONE' },
+    ]) {
+      const sliced = await sqlite.readNewestFills(filter, 15, { slice: 40 });
+      const whole = (await sqlite.read('fills', { ...filter, limit: 15, order: 'desc' })).rows;
+      expect(sliced).toEqual(whole);
+    }
+    const late = await sqlite.readNewestFills({ symbol: 'RARE/USD' }, 15, { slice: 100, until: 0 });
+    expect(late.length).toBeLessThan(15); // only the first slice was read
+    await sqlite.close();
+  });
 });

@@ -5,6 +5,7 @@
  * little behind the state). Pure, apart from the read the caller hands in.
  */
 import type { FeedFilter } from '@tradewatch/feed-client';
+import type { SqliteHistory } from '../history/sqlite';
 import type { HistoryStore } from '../history/store';
 import type { FillRow } from '../state/changes';
 import { rowKey } from './keys';
@@ -18,8 +19,17 @@ export const FILL_SNAPSHOT_TIMEOUT_MS = 2000;
 /** Reads the newest `limit` fills passing `filter`, newest first (the history store's read). */
 export type FillHistoryReader = (filter: FeedFilter, limit: number) => Promise<readonly FillRow[]>;
 
-/** The reader over a history store's `read` (newest first, the filter as the viewer API takes it). */
-export function fillHistoryReader(store: Pick<HistoryStore, 'read'>): FillHistoryReader {
+/**
+ * The reader over a history store: PostgreSQL's `read` (the server does the work, the event
+ * loop only waits); SQLite's sliced walk (its driver is synchronous: a long scan would hold
+ * the event loop), given up at the snapshot's timeout.
+ */
+export function fillHistoryReader(
+  store: Pick<HistoryStore, 'read'> | Pick<SqliteHistory, 'readNewestFills'>,
+  timeoutMs = FILL_SNAPSHOT_TIMEOUT_MS,
+): FillHistoryReader {
+  if ('readNewestFills' in store)
+    return (filter, limit) => store.readNewestFills(filter, limit, { until: Date.now() + timeoutMs });
   return async (filter, limit) =>
     (
       await store.read('fills', {

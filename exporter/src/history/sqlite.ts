@@ -80,6 +80,68 @@ export class SqliteHistory implements HistoryStore {
     return Promise.resolve(toPage(table, cells, query.limit));
   }
 
+  /**
+   * The newest `limit` fills passing the filters, newest first, for the feed's `fills`
+   * snapshot. better-sqlite3 runs on the event loop, and a filter the indexes do not serve
+   * (a symbol or strategy with few fills) would scan the whole table in one go (about 100 ms
+   * at 300,000 fills): so the time index is walked in slices of at most `slice` rows, with a
+   * turn of the event loop between slices, and the walk stops at `until` (epoch ms) with
+   * what it found.
+   */
+  async readNewestFills(
+    filter: { engine?: string; strategy?: string; symbol?: string },
+    limit: number,
+    { slice = 10_000, until = Infinity }: { slice?: number; until?: number } = {},
+  ): Promise<RowOfTable['fills'][]> {
+    const spec = TABLES.fills;
+    const cols = spec.columns.map((c) => c.name).join(', ');
+    const scope = filter.engine !== undefined ? 'engine = ? AND ' : '';
+    const scopeParams = filter.engine !== undefined ? [filter.engine] : [];
+    const order = 'ORDER BY ts DESC, engine DESC, fill_id DESC';
+    const rest: string[] = [];
+    const restParams: string[] = [];
+    if (filter.strategy !== undefined) {
+      rest.push('strategy = ?');
+      restParams.push(filter.strategy);
+    }
+    if (filter.symbol !== undefined) {
+      rest.push('symbol = ?');
+      restParams.push(filter.symbol);
+    }
+    if (rest.length === 0) {
+      // The indexes serve it (time, or engine and time): one short read.
+      const cells = this.db
+        .prepare(
+          `SELECT ${cols} FROM "fills"${filter.engine !== undefined ? ' WHERE engine = ?' : ''} ${order} LIMIT ?`,
+        )
+        .all(...scopeParams, limit) as Record<string, Cell>[];
+      return cells.map((c) => spec.fromCells(c));
+    }
+    const where = ` WHERE ${rest.join(' AND ')}`;
+    const rows: RowOfTable['fills'][] = [];
+    let after: [number, string, string] | null = null;
+    for (;;) {
+      const cursor = after ? '(ts, engine, fill_id) < (?, ?, ?)' : '1 = 1';
+      const cursorParams = after ?? [];
+      const need = limit - rows.length;
+      const cells = this.db
+        .prepare(
+          `SELECT ${cols} FROM (SELECT * FROM "fills" WHERE ${scope}${cursor} ${order} LIMIT ?)${where} ${order} LIMIT ?`,
+        )
+        .all(...scopeParams, ...cursorParams, slice, ...restParams, need) as Record<string, Cell>[];
+      for (const c of cells) rows.push(spec.fromCells(c));
+      if (rows.length >= limit) return rows;
+      // Where this slice ended (its last row, filtered or not); none: the table is read.
+      const last = this.db
+        .prepare(`SELECT ts, engine, fill_id FROM "fills" WHERE ${scope}${cursor} ${order} LIMIT 1 OFFSET ?`)
+        .get(...scopeParams, ...cursorParams, slice - 1) as
+        { ts: number; engine: string; fill_id: string } | undefined;
+      if (!last || Date.now() >= until) return rows;
+      after = [last.ts, last.engine, last.fill_id];
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   prune(before: number): Promise<number> {
     let deleted = 0;
     this.db.transaction(() => {
