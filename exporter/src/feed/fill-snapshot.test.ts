@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FeedFilter } from '@tradewatch/feed-client';
 import { validateBatch } from '../events/validate';
+import { Client } from 'pg';
+import { PostgresHistory } from '../history/postgres';
 import { SqliteHistory } from '../history/sqlite';
+import type { HistoryStore } from '../history/store';
 import { HistoryWriter } from '../history/writer';
 import type { FillRow } from '../state/changes';
 import { Store } from '../state/store';
@@ -225,15 +228,39 @@ test('a subscription that leaves before its snapshot is read gets nothing', asyn
   expect(peer.frames).toHaveLength(0);
 });
 
-describe('over the real SQLite history', () => {
+const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Waits for a condition (not a fixed time), up to 10 s. */
+async function until(ok: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe.each(['SQLite', 'PostgreSQL'])('over the real %s history', (kind) => {
   let dir: string;
+  const schema = `tw_fills_snapshot_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'tw-fills-snapshot-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    if (kind === 'PostgreSQL') {
+      const c = new Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+    }
+  });
+  const open = (): HistoryStore =>
+    kind === 'SQLite'
+      ? new SqliteHistory(path.join(dir, 'history.sqlite'))
+      : new PostgresHistory({ url: PG_URL, schema });
 
   test('the last 500 fills of a symbol come from the history, newest last, with the PnL each realized', async () => {
     const store = newStore();
-    const sqlite = new SqliteHistory(path.join(dir, 'history.sqlite'));
-    const writer = new HistoryWriter(sqlite, { flushMs: 10 }).attach(store);
+    const history = open();
+    const writer = new HistoryWriter(history, { flushMs: 10 }).attach(store);
     const emitted = new Map<string, FillRow>();
     store.onChanges((changes) => {
       for (const c of changes)
@@ -250,11 +277,11 @@ describe('over the real SQLite history', () => {
       lagBytes: 1 << 20,
       maxBufferedBytes: 1 << 22,
       maxOwedKeys: 5000,
-      fillHistory: fillHistoryReader(sqlite),
+      fillHistory: fillHistoryReader(history as SqliteHistory | PostgresHistory),
     });
     const peer = new FakePeer();
     hub.subscribe(peer, 'fills', { symbol: 'ETH/USD' }, undefined);
-    await flushed();
+    await until(() => peer.frames.length > 0);
     const rows = peer.frames[0]!.rows!;
     expect(rows).toHaveLength(500);
     expect(rows[0]!.fill_id).toBe('f200');
@@ -262,8 +289,15 @@ describe('over the real SQLite history', () => {
     // Each row as the state emitted it, realized PnL included (some closing fills made money).
     expect(rows).toEqual(rows.map((r) => emitted.get(r.fill_id)));
     expect(rows.some((r) => r.realized_pnl > 0)).toBe(true);
+    expect(hub.totals.snapshotFallbacks).toBe(0);
     await writer.close();
   });
+});
+
+describe('the SQLite walk', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'tw-fills-snapshot-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   test('SQLite walks the time index in slices: the same newest fills as one read, and it stops at its deadline', async () => {
     const sqlite = new SqliteHistory(path.join(dir, 'history.sqlite'));
