@@ -2,10 +2,15 @@
  * One validated, typed configuration from (lowest to highest precedence) defaults, a
  * YAML/JSON file, TRADEWATCH_* environment variables and CLI flags. A bad value stops the
  * start with a message naming the setting, the value and what is accepted.
+ *
+ * SCHEMA is the one description of the settings: the `Config` type is derived from it,
+ * `tradewatch --help` lists it (describeSettings), and each setting's zod schema parses
+ * its raw value and gives the error message from what it accepts.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 
 export class ConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -21,65 +26,50 @@ export interface NamedToken {
 
 export type SourceName = 'demo' | 'nats' | 'replay' | 'none';
 
-export interface Config {
-  port: number;
-  host: string;
-  dataDir: string;
-  sources: SourceName[];
-  ingestTokens: NamedToken[];
-  viewerTokens: NamedToken[];
-  metricsToken: NamedToken | null;
-  allowedOrigins: string[];
-  /** Explicit operator consent to open ingest without a token. */
-  allowAnonymousIngest: boolean;
-  valuationCurrency: string;
-  returnsPeriodMs: number;
-  periodsPerYear: number;
-  windows: { name: string; ms: number | null }[];
-  maxBodyBytes: number;
-  /** Events per second a single ingest token may post (burst: one second's worth × 2). */
-  ingestRateLimit: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  demo: { seed: number; intervalMs: number; engine: string };
-  nats: { url: string; subject: string; stream: string; durable: string };
-  replay: { file: string | null; speed: number };
-  tls: { cert: string | null; key: string | null };
-  feed: {
-    batchMs: number;
-    heartbeatMs: number;
-    maxClients: number;
-    maxFrameBytes: number;
-    maxBufferedBytes: number;
-  };
-  journal: { enabled: boolean; fsync: 'always' | 'batch' | 'never'; snapshotEvery: number };
-  /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
-  galfriday: { engine: string; fills: 'execution_report' | 'fill_event'; markIntervalMs: number };
-  /** Trade history (fills, closed orders, round trips, alerts): SQLite in the data dir, or PostgreSQL at `url`. */
-  history: { enabled: boolean; url: string | null; schema: string; retentionMs: number };
-  /** Distinct values each label may take (DESIGN.md, "Bounds"); one more is refused with 422. */
-  limits: CardinalityLimits;
-}
-
-export interface CardinalityLimits {
-  engines: number;
-  /** Per engine, as are the others. */
-  symbols: number;
-  strategies: number;
-  currencies: number;
-  components: number;
-  riskLimits: number;
-  venues: number;
-}
-
 type Raw = string | number | boolean | string[];
 
-interface Setting {
-  key: string;
+/**
+ * One setting: where it is read from (a `TRADEWATCH_*` variable, a `--flag`, and in a
+ * config file the variable's name without `TRADEWATCH_`, lower case), what it accepts
+ * (the `--help` text and the error message say it) and the zod schema that turns a raw
+ * value into the typed one.
+ */
+class Setting<T> {
+  readonly env: string;
+  readonly flag: string;
+  readonly accepts: string;
+  readonly schema: z.ZodType<T, Raw>;
+
+  constructor(spec: { env: string; flag: string; accepts: string; parse: (value: Raw) => T }) {
+    this.env = spec.env;
+    this.flag = spec.flag;
+    this.accepts = spec.accepts;
+    const { parse } = spec;
+    this.schema = z.custom<Raw>().transform((value, ctx): T => {
+      try {
+        return parse(value);
+      } catch {
+        ctx.issues.push({ code: 'custom', message: `expected ${spec.accepts}`, input: value });
+        return z.NEVER;
+      }
+    });
+  }
+}
+
+function setting<T>(spec: {
   env: string;
   flag: string;
   accepts: string;
-  parse(value: Raw): unknown;
+  parse: (value: Raw) => T;
+}): Setting<T> {
+  return new Setting(spec);
 }
+
+/** A tree of settings; the configuration has its shape, each setting's value at its place. */
+interface SchemaTree {
+  readonly [key: string]: Setting<unknown> | SchemaTree;
+}
+type ValuesOf<T> = { -readonly [K in keyof T]: T[K] extends Setting<infer V> ? V : ValuesOf<T[K]> };
 
 const int =
   (min: number, max: number) =>
@@ -165,66 +155,58 @@ const origin = (v: Raw): string[] =>
     return u.origin;
   });
 
-const SETTINGS: Setting[] = [
-  {
-    key: 'port',
+const SCHEMA = {
+  port: setting({
     env: 'TRADEWATCH_PORT',
     flag: 'port',
     accepts: 'an integer port from 0 to 65535',
     parse: int(0, 65535),
-  },
-  {
-    key: 'host',
+  }),
+  host: setting({
     env: 'TRADEWATCH_HOST',
     flag: 'host',
     accepts: 'an address to listen on, e.g. 0.0.0.0 or 127.0.0.1',
     parse: str,
-  },
-  { key: 'dataDir', env: 'TRADEWATCH_DATA_DIR', flag: 'data-dir', accepts: 'a directory path', parse: str },
-  {
-    key: 'sources',
+  }),
+  dataDir: setting({ env: 'TRADEWATCH_DATA_DIR', flag: 'data-dir', accepts: 'a directory path', parse: str }),
+  sources: setting({
     env: 'TRADEWATCH_SOURCE',
     flag: 'source',
     accepts: 'a comma-separated list of demo, nats, replay, or none',
     parse: sources,
-  },
-  {
-    key: 'ingestTokens',
+  }),
+  ingestTokens: setting({
     env: 'TRADEWATCH_INGEST_TOKENS',
     flag: 'ingest-tokens',
     accepts: 'comma-separated tokens (name:secret or secret; secrets of 16+ characters A-Z a-z 0-9 . _ ~ -)',
     parse: tokens,
-  },
-  {
-    key: 'viewerTokens',
+  }),
+  viewerTokens: setting({
     env: 'TRADEWATCH_VIEWER_TOKENS',
     flag: 'viewer-tokens',
     accepts: 'comma-separated tokens (name:secret or secret; secrets of 16+ characters A-Z a-z 0-9 . _ ~ -)',
     parse: tokens,
-  },
-  {
-    key: 'metricsToken',
+  }),
+  metricsToken: setting({
     env: 'TRADEWATCH_METRICS_TOKEN',
     flag: 'metrics-token',
     accepts: 'one token (16+ characters A-Z a-z 0-9 . _ ~ -), or empty for an open /metrics',
     parse: (v) => (String(v).trim() === '' ? null : tokens(v)[0]),
-  },
-  {
-    key: 'allowedOrigins',
+  }),
+  allowedOrigins: setting({
     env: 'TRADEWATCH_ALLOWED_ORIGINS',
     flag: 'allowed-origins',
     accepts: 'comma-separated origins such as https://grafana.example.com',
     parse: origin,
-  },
-  {
-    key: 'allowAnonymousIngest',
+  }),
+  /** Explicit operator consent to open ingest without a token. */
+  allowAnonymousIngest: setting({
     env: 'TRADEWATCH_ALLOW_ANONYMOUS_INGEST',
     flag: 'allow-anonymous-ingest',
     accepts: 'true or false',
     parse: bool,
-  },
-  {
-    key: 'valuationCurrency',
+  }),
+  valuationCurrency: setting({
     env: 'TRADEWATCH_VALUATION_CURRENCY',
     flag: 'valuation-currency',
     accepts: 'a currency code such as USD',
@@ -233,302 +215,301 @@ const SETTINGS: Setting[] = [
       if (!/^[A-Z0-9._-]{1,32}$/.test(s)) throw new Error();
       return s;
     },
-  },
-  {
-    key: 'returnsPeriodMs',
+  }),
+  returnsPeriodMs: setting({
     env: 'TRADEWATCH_RETURNS_PERIOD',
     flag: 'returns-period',
     accepts: 'a duration of at least 1m, such as 1h or 1d',
     parse: returnsPeriod,
-  },
-  {
-    key: 'periodsPerYear',
+  }),
+  periodsPerYear: setting({
     env: 'TRADEWATCH_PERIODS_PER_YEAR',
     flag: 'periods-per-year',
     accepts: 'a positive number such as 8760 (hourly, 24/7) or 252 (daily, trading days)',
     parse: num(1e-9, 1e9),
-  },
-  {
-    key: 'windows',
+  }),
+  windows: setting({
     env: 'TRADEWATCH_WINDOWS',
     flag: 'windows',
     accepts: 'comma-separated distinct durations or all, e.g. 1d,7d,30d,all',
     parse: windows,
-  },
-  {
-    key: 'maxBodyBytes',
+  }),
+  maxBodyBytes: setting({
     env: 'TRADEWATCH_MAX_BODY_BYTES',
     flag: 'max-body-bytes',
     accepts: 'an integer number of bytes from 1024 to 1073741824',
     parse: int(1024, 1 << 30),
-  },
-  {
-    key: 'ingestRateLimit',
+  }),
+  /** Events per second a single ingest token may post (burst: one second's worth × 2). */
+  ingestRateLimit: setting({
     env: 'TRADEWATCH_INGEST_RATE_LIMIT',
     flag: 'ingest-rate-limit',
     accepts: 'events per second per token, a positive integer',
     parse: int(1, 1e9),
-  },
-  {
-    key: 'logLevel',
+  }),
+  logLevel: setting({
     env: 'TRADEWATCH_LOG_LEVEL',
     flag: 'log-level',
     accepts: 'fatal, error, warn, info, debug, trace or silent',
     parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  }),
+  demo: {
+    seed: setting({
+      env: 'TRADEWATCH_DEMO_SEED',
+      flag: 'demo-seed',
+      accepts: 'an integer seed',
+      parse: int(0, 2 ** 31 - 1),
+    }),
+    intervalMs: setting({
+      env: 'TRADEWATCH_DEMO_INTERVAL_MS',
+      flag: 'demo-interval-ms',
+      accepts: 'milliseconds between demo ticks, 10 to 60000',
+      parse: int(10, 60000),
+    }),
+    engine: setting({
+      env: 'TRADEWATCH_DEMO_ENGINE',
+      flag: 'demo-engine',
+      accepts: 'an engine name',
+      parse: str,
+    }),
   },
-  {
-    key: 'demo.seed',
-    env: 'TRADEWATCH_DEMO_SEED',
-    flag: 'demo-seed',
-    accepts: 'an integer seed',
-    parse: int(0, 2 ** 31 - 1),
+  nats: {
+    url: setting({
+      env: 'TRADEWATCH_NATS_URL',
+      flag: 'nats-url',
+      accepts: 'a NATS URL such as nats://127.0.0.1:4222',
+      parse: (v) => {
+        const s = str(v);
+        if (!/^(nats|tls|ws|wss):\/\//.test(s)) throw new Error();
+        return s;
+      },
+    }),
+    subject: setting({
+      env: 'TRADEWATCH_NATS_SUBJECT',
+      flag: 'nats-subject',
+      accepts: 'a NATS subject such as tradewatch.events.>',
+      parse: str,
+    }),
+    stream: setting({
+      env: 'TRADEWATCH_NATS_STREAM',
+      flag: 'nats-stream',
+      accepts: 'a JetStream stream name',
+      parse: str,
+    }),
+    durable: setting({
+      env: 'TRADEWATCH_NATS_DURABLE',
+      flag: 'nats-durable',
+      accepts: 'a durable consumer name (one per exporter replica)',
+      parse: str,
+    }),
   },
-  {
-    key: 'demo.intervalMs',
-    env: 'TRADEWATCH_DEMO_INTERVAL_MS',
-    flag: 'demo-interval-ms',
-    accepts: 'milliseconds between demo ticks, 10 to 60000',
-    parse: int(10, 60000),
+  replay: {
+    file: setting({
+      env: 'TRADEWATCH_REPLAY_FILE',
+      flag: 'replay-file',
+      accepts: 'a path to a JSONL event file',
+      parse: optionalStr,
+    }),
+    speed: setting({
+      env: 'TRADEWATCH_REPLAY_SPEED',
+      flag: 'replay-speed',
+      accepts: 'a speed factor (1 = recorded speed) or 0 for as fast as possible',
+      parse: num(0, 1e6),
+    }),
   },
-  {
-    key: 'demo.engine',
-    env: 'TRADEWATCH_DEMO_ENGINE',
-    flag: 'demo-engine',
-    accepts: 'an engine name',
-    parse: str,
+  tls: {
+    cert: setting({
+      env: 'TRADEWATCH_TLS_CERT',
+      flag: 'tls-cert',
+      accepts: 'a path to a PEM certificate',
+      parse: optionalStr,
+    }),
+    key: setting({
+      env: 'TRADEWATCH_TLS_KEY',
+      flag: 'tls-key',
+      accepts: 'a path to a PEM private key',
+      parse: optionalStr,
+    }),
   },
-  {
-    key: 'nats.url',
-    env: 'TRADEWATCH_NATS_URL',
-    flag: 'nats-url',
-    accepts: 'a NATS URL such as nats://127.0.0.1:4222',
-    parse: (v) => {
-      const s = str(v);
-      if (!/^(nats|tls|ws|wss):\/\//.test(s)) throw new Error();
-      return s;
-    },
+  feed: {
+    batchMs: setting({
+      env: 'TRADEWATCH_FEED_BATCH_MS',
+      flag: 'feed-batch-ms',
+      accepts: 'milliseconds between feed update batches, 10 to 5000',
+      parse: int(10, 5000),
+    }),
+    heartbeatMs: setting({
+      env: 'TRADEWATCH_FEED_HEARTBEAT_MS',
+      flag: 'feed-heartbeat-ms',
+      accepts: 'milliseconds between heartbeats, 1000 to 300000',
+      parse: int(1000, 300000),
+    }),
+    maxClients: setting({
+      env: 'TRADEWATCH_FEED_MAX_CLIENTS',
+      flag: 'feed-max-clients',
+      accepts: 'a positive integer',
+      parse: int(1, 1e6),
+    }),
+    maxFrameBytes: setting({
+      env: 'TRADEWATCH_FEED_MAX_FRAME_BYTES',
+      flag: 'feed-max-frame-bytes',
+      accepts: 'an integer number of bytes from 256 to 1048576',
+      parse: int(256, 1 << 20),
+    }),
+    maxBufferedBytes: setting({
+      env: 'TRADEWATCH_FEED_MAX_BUFFERED_BYTES',
+      flag: 'feed-max-buffered-bytes',
+      accepts: 'an integer number of bytes',
+      parse: int(1024, 1 << 30),
+    }),
   },
-  {
-    key: 'nats.subject',
-    env: 'TRADEWATCH_NATS_SUBJECT',
-    flag: 'nats-subject',
-    accepts: 'a NATS subject such as tradewatch.events.>',
-    parse: str,
+  journal: {
+    fsync: setting({
+      env: 'TRADEWATCH_JOURNAL_FSYNC',
+      flag: 'journal-fsync',
+      accepts: 'always, batch or never',
+      parse: oneOf(['always', 'batch', 'never'] as const),
+    }),
+    snapshotEvery: setting({
+      env: 'TRADEWATCH_SNAPSHOT_EVERY',
+      flag: 'snapshot-every',
+      accepts: 'journaled events between snapshots, a positive integer',
+      parse: int(1, 1e9),
+    }),
+    enabled: setting({
+      env: 'TRADEWATCH_JOURNAL',
+      flag: 'journal',
+      accepts: 'true or false (false: nothing is kept across restarts)',
+      parse: bool,
+    }),
   },
-  {
-    key: 'nats.stream',
-    env: 'TRADEWATCH_NATS_STREAM',
-    flag: 'nats-stream',
-    accepts: 'a JetStream stream name',
-    parse: str,
+  /** Trade history (fills, closed orders, round trips, alerts): SQLite in the data dir, or PostgreSQL at `url`. */
+  history: {
+    enabled: setting({
+      env: 'TRADEWATCH_HISTORY',
+      flag: 'history',
+      accepts: 'true or false (false: no trade history is kept)',
+      parse: bool,
+    }),
+    url: setting({
+      env: 'TRADEWATCH_HISTORY_URL',
+      flag: 'history-url',
+      accepts: 'a postgres:// or postgresql:// URL (empty: SQLite in the data dir)',
+      parse: (v: Raw): string | null => {
+        const s = optionalStr(v);
+        if (s !== null && !/^postgres(ql)?:\/\//.test(s)) throw new Error();
+        return s;
+      },
+    }),
+    schema: setting({
+      env: 'TRADEWATCH_HISTORY_SCHEMA',
+      flag: 'history-schema',
+      accepts: 'a PostgreSQL schema name: lower-case letters, digits and _, not starting with a digit',
+      parse: (v: Raw): string => {
+        const s = str(v);
+        if (!/^[a-z_][a-z0-9_]{0,62}$/.test(s)) throw new Error();
+        return s;
+      },
+    }),
+    retentionMs: setting({
+      env: 'TRADEWATCH_HISTORY_RETENTION',
+      flag: 'history-retention',
+      accepts: 'a duration such as 400d or 12w (rows older than this are deleted)',
+      parse: (v: Raw): number => parseDuration(String(v)),
+    }),
   },
-  {
-    key: 'nats.durable',
-    env: 'TRADEWATCH_NATS_DURABLE',
-    flag: 'nats-durable',
-    accepts: 'a durable consumer name (one per exporter replica)',
-    parse: str,
+  /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
+  galfriday: {
+    engine: setting({
+      env: 'TRADEWATCH_GALFRIDAY_ENGINE',
+      flag: 'galfriday-engine',
+      accepts: 'the engine name given to Gal Friday events that carry none',
+      parse: str,
+    }),
+    fills: setting({
+      env: 'TRADEWATCH_GALFRIDAY_FILLS',
+      flag: 'galfriday-fills',
+      accepts:
+        'execution_report (fills derived from cumulative EXECUTION_REPORTs) or fill_event (from FILL events)',
+      parse: oneOf(['execution_report', 'fill_event'] as const),
+    }),
+    markIntervalMs: setting({
+      env: 'TRADEWATCH_GALFRIDAY_MARK_INTERVAL',
+      flag: 'galfriday-mark-interval',
+      accepts:
+        'a duration such as 1s or 500ms: at most one mark per pair per interval of event time from L2 books',
+      parse: duration,
+    }),
   },
-  {
-    key: 'replay.file',
-    env: 'TRADEWATCH_REPLAY_FILE',
-    flag: 'replay-file',
-    accepts: 'a path to a JSONL event file',
-    parse: optionalStr,
+  /** Distinct values each label may take; one more is refused with 422. Per engine, except `engines`. */
+  limits: {
+    engines: setting({
+      env: 'TRADEWATCH_MAX_ENGINES',
+      flag: 'max-engines',
+      accepts:
+        'an integer from 1 to 100000: distinct engines; an event that would add one more is refused (422)',
+      parse: int(1, 100000),
+    }),
+    symbols: setting({
+      env: 'TRADEWATCH_MAX_SYMBOLS',
+      flag: 'max-symbols',
+      accepts:
+        'an integer from 1 to 1000000: distinct symbols per engine; an event that would add one more is refused (422)',
+      parse: int(1, 1000000),
+    }),
+    strategies: setting({
+      env: 'TRADEWATCH_MAX_STRATEGIES',
+      flag: 'max-strategies',
+      accepts:
+        'an integer from 1 to 100000: distinct strategies per engine; an event that would add one more is refused (422)',
+      parse: int(1, 100000),
+    }),
+    currencies: setting({
+      env: 'TRADEWATCH_MAX_CURRENCIES',
+      flag: 'max-currencies',
+      accepts:
+        'an integer from 1 to 100000: distinct currencies per engine (balances and fees); an event that would add one more is refused (422)',
+      parse: int(1, 100000),
+    }),
+    components: setting({
+      env: 'TRADEWATCH_MAX_COMPONENTS',
+      flag: 'max-components',
+      accepts:
+        'an integer from 1 to 100000: distinct health components per engine; an event that would add one more is refused (422)',
+      parse: int(1, 100000),
+    }),
+    riskLimits: setting({
+      env: 'TRADEWATCH_MAX_RISK_LIMITS',
+      flag: 'max-risk-limits',
+      accepts:
+        'an integer from 1 to 100000: distinct risk limit names per engine; an event that would add one more is refused (422)',
+      parse: int(1, 100000),
+    }),
+    venues: setting({
+      env: 'TRADEWATCH_MAX_VENUES',
+      flag: 'max-venues',
+      accepts:
+        'an integer from 1 to 100000: distinct venues per engine; an event that would add one more is refused (422)',
+      parse: int(1, 100000),
+    }),
   },
-  {
-    key: 'replay.speed',
-    env: 'TRADEWATCH_REPLAY_SPEED',
-    flag: 'replay-speed',
-    accepts: 'a speed factor (1 = recorded speed) or 0 for as fast as possible',
-    parse: num(0, 1e6),
-  },
-  {
-    key: 'tls.cert',
-    env: 'TRADEWATCH_TLS_CERT',
-    flag: 'tls-cert',
-    accepts: 'a path to a PEM certificate',
-    parse: optionalStr,
-  },
-  {
-    key: 'tls.key',
-    env: 'TRADEWATCH_TLS_KEY',
-    flag: 'tls-key',
-    accepts: 'a path to a PEM private key',
-    parse: optionalStr,
-  },
-  {
-    key: 'feed.batchMs',
-    env: 'TRADEWATCH_FEED_BATCH_MS',
-    flag: 'feed-batch-ms',
-    accepts: 'milliseconds between feed update batches, 10 to 5000',
-    parse: int(10, 5000),
-  },
-  {
-    key: 'feed.heartbeatMs',
-    env: 'TRADEWATCH_FEED_HEARTBEAT_MS',
-    flag: 'feed-heartbeat-ms',
-    accepts: 'milliseconds between heartbeats, 1000 to 300000',
-    parse: int(1000, 300000),
-  },
-  {
-    key: 'feed.maxClients',
-    env: 'TRADEWATCH_FEED_MAX_CLIENTS',
-    flag: 'feed-max-clients',
-    accepts: 'a positive integer',
-    parse: int(1, 1e6),
-  },
-  {
-    key: 'feed.maxFrameBytes',
-    env: 'TRADEWATCH_FEED_MAX_FRAME_BYTES',
-    flag: 'feed-max-frame-bytes',
-    accepts: 'an integer number of bytes from 256 to 1048576',
-    parse: int(256, 1 << 20),
-  },
-  {
-    key: 'feed.maxBufferedBytes',
-    env: 'TRADEWATCH_FEED_MAX_BUFFERED_BYTES',
-    flag: 'feed-max-buffered-bytes',
-    accepts: 'an integer number of bytes',
-    parse: int(1024, 1 << 30),
-  },
-  {
-    key: 'journal.fsync',
-    env: 'TRADEWATCH_JOURNAL_FSYNC',
-    flag: 'journal-fsync',
-    accepts: 'always, batch or never',
-    parse: oneOf(['always', 'batch', 'never'] as const),
-  },
-  {
-    key: 'journal.snapshotEvery',
-    env: 'TRADEWATCH_SNAPSHOT_EVERY',
-    flag: 'snapshot-every',
-    accepts: 'journaled events between snapshots, a positive integer',
-    parse: int(1, 1e9),
-  },
-  {
-    key: 'journal.enabled',
-    env: 'TRADEWATCH_JOURNAL',
-    flag: 'journal',
-    accepts: 'true or false (false: nothing is kept across restarts)',
-    parse: bool,
-  },
-  {
-    key: 'history.enabled',
-    env: 'TRADEWATCH_HISTORY',
-    flag: 'history',
-    accepts: 'true or false (false: no trade history is kept)',
-    parse: bool,
-  },
-  {
-    key: 'history.url',
-    env: 'TRADEWATCH_HISTORY_URL',
-    flag: 'history-url',
-    accepts: 'a postgres:// or postgresql:// URL (empty: SQLite in the data dir)',
-    parse: (v: Raw): string | null => {
-      const s = optionalStr(v);
-      if (s !== null && !/^postgres(ql)?:\/\//.test(s)) throw new Error();
-      return s;
-    },
-  },
-  {
-    key: 'history.schema',
-    env: 'TRADEWATCH_HISTORY_SCHEMA',
-    flag: 'history-schema',
-    accepts: 'a PostgreSQL schema name: lower-case letters, digits and _, not starting with a digit',
-    parse: (v: Raw): string => {
-      const s = str(v);
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(s)) throw new Error();
-      return s;
-    },
-  },
-  {
-    key: 'history.retentionMs',
-    env: 'TRADEWATCH_HISTORY_RETENTION',
-    flag: 'history-retention',
-    accepts: 'a duration such as 400d or 12w (rows older than this are deleted)',
-    parse: (v: Raw): number => parseDuration(String(v)),
-  },
-  {
-    key: 'galfriday.engine',
-    env: 'TRADEWATCH_GALFRIDAY_ENGINE',
-    flag: 'galfriday-engine',
-    accepts: 'the engine name given to Gal Friday events that carry none',
-    parse: str,
-  },
-  {
-    key: 'galfriday.fills',
-    env: 'TRADEWATCH_GALFRIDAY_FILLS',
-    flag: 'galfriday-fills',
-    accepts:
-      'execution_report (fills derived from cumulative EXECUTION_REPORTs) or fill_event (from FILL events)',
-    parse: oneOf(['execution_report', 'fill_event'] as const),
-  },
-  {
-    key: 'galfriday.markIntervalMs',
-    env: 'TRADEWATCH_GALFRIDAY_MARK_INTERVAL',
-    flag: 'galfriday-mark-interval',
-    accepts:
-      'a duration such as 1s or 500ms: at most one mark per pair per interval of event time from L2 books',
-    parse: duration,
-  },
-  {
-    key: 'limits.engines',
-    env: 'TRADEWATCH_MAX_ENGINES',
-    flag: 'max-engines',
-    accepts:
-      'an integer from 1 to 100000: distinct engines; an event that would add one more is refused (422)',
-    parse: int(1, 100000),
-  },
-  {
-    key: 'limits.symbols',
-    env: 'TRADEWATCH_MAX_SYMBOLS',
-    flag: 'max-symbols',
-    accepts:
-      'an integer from 1 to 1000000: distinct symbols per engine; an event that would add one more is refused (422)',
-    parse: int(1, 1000000),
-  },
-  {
-    key: 'limits.strategies',
-    env: 'TRADEWATCH_MAX_STRATEGIES',
-    flag: 'max-strategies',
-    accepts:
-      'an integer from 1 to 100000: distinct strategies per engine; an event that would add one more is refused (422)',
-    parse: int(1, 100000),
-  },
-  {
-    key: 'limits.currencies',
-    env: 'TRADEWATCH_MAX_CURRENCIES',
-    flag: 'max-currencies',
-    accepts:
-      'an integer from 1 to 100000: distinct currencies per engine (balances and fees); an event that would add one more is refused (422)',
-    parse: int(1, 100000),
-  },
-  {
-    key: 'limits.components',
-    env: 'TRADEWATCH_MAX_COMPONENTS',
-    flag: 'max-components',
-    accepts:
-      'an integer from 1 to 100000: distinct health components per engine; an event that would add one more is refused (422)',
-    parse: int(1, 100000),
-  },
-  {
-    key: 'limits.riskLimits',
-    env: 'TRADEWATCH_MAX_RISK_LIMITS',
-    flag: 'max-risk-limits',
-    accepts:
-      'an integer from 1 to 100000: distinct risk limit names per engine; an event that would add one more is refused (422)',
-    parse: int(1, 100000),
-  },
-  {
-    key: 'limits.venues',
-    env: 'TRADEWATCH_MAX_VENUES',
-    flag: 'max-venues',
-    accepts:
-      'an integer from 1 to 100000: distinct venues per engine; an event that would add one more is refused (422)',
-    parse: int(1, 100000),
-  },
-];
+} satisfies SchemaTree;
+
+/** The configuration: one value per setting of SCHEMA, in its shape. */
+export type Config = ValuesOf<typeof SCHEMA>;
+/** Distinct values each label may take (docs/architecture.md, "Bounds"); one more is refused with 422. */
+export type CardinalityLimits = Config['limits'];
+
+/** Every setting with its place in the tree, in the order of SCHEMA (the order of `--help`). */
+function settingsOf(
+  tree: SchemaTree,
+  at: readonly string[] = [],
+): { path: string[]; setting: Setting<unknown> }[] {
+  return Object.entries(tree).flatMap(([key, node]) =>
+    node instanceof Setting ? [{ path: [...at, key], setting: node }] : settingsOf(node, [...at, key]),
+  );
+}
+const SETTINGS = settingsOf(SCHEMA);
 
 export function defaults(): Config {
   return {
@@ -594,21 +575,21 @@ export interface ConfigInputs {
 export function loadConfig(inputs: ConfigInputs = {}): Config {
   const env = inputs.env ?? {};
   const flags = inputs.flags ?? {};
-  const config = defaults();
-  const assign = (s: Setting, value: Raw, origin: string) => {
-    let parsed: unknown;
-    try {
-      parsed = s.parse(value);
-    } catch {
+  /** The value each setting takes, by env name: the last given wins (file, then env, then flags). */
+  const given = new Map<string, unknown>();
+  const assign = (s: Setting<unknown>, value: Raw, origin: string) => {
+    const parsed = s.schema.safeParse(value);
+    if (!parsed.success)
       throw new ConfigError(`${origin} = ${JSON.stringify(value)} is not valid: expected ${s.accepts}.`);
-    }
-    setPath(config as unknown as Record<string, unknown>, s.key, parsed);
+    given.set(s.env, parsed.data);
   };
 
   const file = (flags.config as string | undefined) ?? env.TRADEWATCH_CONFIG ?? inputs.file;
   if (file) {
     const values = readConfigFile(file);
-    const known = new Map(SETTINGS.map((s) => [s.env.replace(/^TRADEWATCH_/, '').toLowerCase(), s]));
+    const known = new Map(
+      SETTINGS.map(({ setting: s }) => [s.env.replace(/^TRADEWATCH_/, '').toLowerCase(), s]),
+    );
     for (const [name, value] of Object.entries(values)) {
       const s = known.get(name);
       if (!s) {
@@ -619,11 +600,12 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
       assign(s, value as Raw, `${file}: ${name}`);
     }
   }
-  for (const s of SETTINGS) if (env[s.env] !== undefined) assign(s, env[s.env] as string, s.env);
-  for (const s of SETTINGS) {
+  for (const { setting: s } of SETTINGS) if (env[s.env] !== undefined) assign(s, env[s.env] as string, s.env);
+  for (const { setting: s } of SETTINGS) {
     const v = flags[s.flag] ?? flags[camel(s.flag)];
     if (v !== undefined) assign(s, v as Raw, `--${s.flag}`);
   }
+  const config = valuesOf(SCHEMA, defaults(), given);
   config.dataDir = path.resolve(config.dataDir);
   if ((config.tls.cert === null) !== (config.tls.key === null)) {
     throw new ConfigError(
@@ -667,11 +649,23 @@ function readConfigFile(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
-  const parts = key.split('.');
-  let node = target;
-  for (const p of parts.slice(0, -1)) node = node[p] as Record<string, unknown>;
-  node[parts[parts.length - 1]] = value;
+/** The tree's values: each setting's given value, or its default. */
+function valuesOf<T extends SchemaTree>(
+  tree: T,
+  fallback: ValuesOf<T>,
+  given: ReadonlyMap<string, unknown>,
+): ValuesOf<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, node] of Object.entries(tree)) {
+    const otherwise = (fallback as Record<string, unknown>)[key];
+    out[key] =
+      node instanceof Setting
+        ? given.has(node.env)
+          ? given.get(node.env)
+          : otherwise
+        : valuesOf(node, otherwise as ValuesOf<SchemaTree>, given);
+  }
+  return out as ValuesOf<T>;
 }
 
 function camel(flag: string): string {
@@ -680,5 +674,5 @@ function camel(flag: string): string {
 
 /** The settings table, for `tradewatch --help` and docs. */
 export function describeSettings(): { env: string; flag: string; accepts: string }[] {
-  return SETTINGS.map(({ env, flag, accepts }) => ({ env, flag: `--${flag}`, accepts }));
+  return SETTINGS.map(({ setting: { env, flag, accepts } }) => ({ env, flag: `--${flag}`, accepts }));
 }
