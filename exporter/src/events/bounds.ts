@@ -1,5 +1,5 @@
 /**
- * Bounds on event time (DESIGN.md, "Bounds"): every time field lies between 2000-01-01Z and
+ * Bounds on event time (docs/architecture.md, "Bounds"; docs/events.md, "Bounds"): every time field lies between 2000-01-01Z and
  * 24 h after the exporter's clock. A time outside is refused at the edge, so nothing past
  * validation ever meets a time that Date cannot write or that crosses a million periods.
  */

@@ -1,5 +1,5 @@
 /**
- * Exact figures from exact input (DESIGN.md, "Events": quantities and prices are JSON
+ * Exact figures from exact input (docs/events.md: quantities and prices are JSON
  * numbers or decimal strings). A validated event carries each figure as a number: metrics,
  * the feed and storage read numbers. When a decimal string holds digits that number
  * drops ("0.30000000000000001" is the double 0.3), the string itself rides along in the

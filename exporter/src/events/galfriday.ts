@@ -1,6 +1,6 @@
 /**
  * Gal Friday's own event dictionaries (`Event.to_dict()` of gal_friday/core/events.py and
- * RiskManager's `GenericEvent`) to tradewatch events (DESIGN.md, "Gal Friday events").
+ * RiskManager's `GenericEvent`) to tradewatch events (docs/integrations/galfriday.md).
  * Pure: dictionaries in, events and per-dictionary refusals out; what it needs to know of
  * earlier reports is asked of `knownOrder` (the Store's order book, which is durable).
  *

@@ -1,5 +1,5 @@
 /**
- * Event schema v1 (DESIGN.md, "Events"): the one source of truth. Runtime validators
+ * Event schema v1 (docs/events.md): the one source of truth. Runtime validators
  * are zod schemas; the TypeScript types are inferred from them, and the JSON Schema in
  * docs/ is generated from them (`npm run schema -w exporter`).
  */

@@ -1,5 +1,5 @@
 /**
- * The caps on distinct label values (DESIGN.md, "Bounds"): checked for a whole batch
+ * The caps on distinct label values (docs/architecture.md, "Bounds"): checked for a whole batch
  * before it is journaled, against what the state holds plus what the batch itself adds,
  * so a batch that would create one engine, symbol, strategy… too many is refused whole
  * (422) and nothing is folded or dropped silently.

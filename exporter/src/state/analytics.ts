@@ -1,6 +1,6 @@
 /**
  * Equity over event time: running peak, drawdown, daily PnL, and the equity samples at
- * period boundaries that return statistics are computed from (DESIGN.md, empyrical).
+ * period boundaries that return statistics are computed from (docs/metrics.md, "Accounting conventions": empyrical).
  *
  * Sampling: equity is sampled at each period boundary of event time (UTC aligned: the
  * boundaries are the multiples of the period since the Unix epoch, so a 1d period samples
@@ -70,7 +70,7 @@ export class EquityTracker {
         const value = this.current;
         // Every boundary crossed samples the same equity: the first return is the move since
         // the last sample, the others are zero (closed form below), so the work is bounded
-        // by the retention, not by the gap (DESIGN.md, "Bounds").
+        // by the retention, not by the gap (docs/architecture.md, "Bounds").
         if (this.lastSample !== null) {
           const r = simpleReturn(this.lastSample.equity, value);
           if (r !== undefined) addReturn(this.allReturns, r);

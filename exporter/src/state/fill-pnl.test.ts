@@ -1,5 +1,5 @@
 /**
- * Per-fill realized PnL and round-trip rows (DESIGN.md, "Trade history"), through the real
+ * Per-fill realized PnL and round-trip rows (docs/history.md, "Fills: `realized_pnl`"), through the real
  * validation and Store: hand-worked examples with the arithmetic beside each expectation,
  * and the invariant Σ fills' realized_pnl = trading_realized_pnl over generated sequences.
  */

@@ -1,5 +1,5 @@
 /**
- * The values each bounded label takes per engine (DESIGN.md, "Bounds"). One function says
+ * The values each bounded label takes per engine (docs/architecture.md, "Bounds"). One function says
  * which label values an event brings; the ingest service checks them against the caps
  * before anything is journaled, and the engine records them as it applies the event, so
  * the check and the state can never disagree about what "a new symbol" is.

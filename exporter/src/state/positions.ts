@@ -1,5 +1,5 @@
 /**
- * Average-cost positions (DESIGN.md, "Accounting and analytics"). Exact decimal
+ * Average-cost positions (docs/architecture.md, "Accounting"). Exact decimal
  * arithmetic, so that figures are right to the cent and splitting a fill into parts
  * changes nothing.
  *

@@ -1,7 +1,7 @@
 /**
  * Round trips of one engine, overall and per strategy, in bounded memory.
  *
- * A round trip ends when a position returns to zero or flips (DESIGN.md). Its outcome is
+ * A round trip ends when a position returns to zero or flips (docs/architecture.md, "Accounting"). Its outcome is
  * win (PnL > 0), loss (< 0) or break-even (exactly 0). Consecutive losses count losing
  * round trips in a row: a win resets the count to 0, a break-even leaves it as it is.
  *

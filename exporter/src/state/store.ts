@@ -68,7 +68,7 @@ export class Store {
         }
         this.eventIds.add(key);
       }
-      // A fill is identified by (engine, fill_id) whatever its event id (DESIGN.md, "Identity").
+      // A fill is identified by (engine, fill_id) whatever its event id (docs/architecture.md, "Identity").
       if (event.type === 'fill' && this.engines.get(event.engine)?.fillIds.has(event.fill_id)) {
         duplicates += 1;
         continue;

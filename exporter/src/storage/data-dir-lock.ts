@@ -1,5 +1,5 @@
 /**
- * One exporter per data dir (DESIGN.md, "Configuration"): two processes appending to one
+ * One exporter per data dir (docs/architecture.md, "Durability"): two processes appending to one
  * journal both acknowledge, and after a restart one side's events are gone. The lock is a
  * file created exclusively (O_EXCL) holding the owner's pid, host and start time.
  *

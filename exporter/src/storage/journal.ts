@@ -68,7 +68,7 @@ export interface RecoveryReport {
   corruptRecords: number;
   /** Records missing between the snapshot and the journal, or inside it. */
   missingRecords: number;
-  /** Journaled events left out because a time is out of bounds (DESIGN.md, "Bounds"). */
+  /** Journaled events left out because a time is out of bounds (docs/architecture.md, "Bounds"). */
   refusedEvents: number;
   seconds: number;
 }
