@@ -147,9 +147,15 @@ test('an order posted through the ingest API appears within 1 s, fills and fades
   expect(canceled.status).toBeLessThan(300);
   await page.waitForSelector(`${rowSel(orderId)}[data-closed="true"]`, { timeout: 2000 });
   expect(await row.getAttribute('data-status')).toBe('canceled');
-  await page.waitForTimeout(400); // the fade transition
-  const opacity = await row.evaluate((el) => Number(getComputedStyle(el).opacity));
-  expect(opacity).toBeLessThan(1);
+  // The fade transition: waited for until the row is dimmed.
+  await page.waitForFunction(
+    (sel) => {
+      const el = document.querySelector(sel);
+      return el !== null && Number(getComputedStyle(el).opacity) < 1;
+    },
+    rowSel(orderId),
+    { timeout: 2000 },
+  );
   expect(await row.textContent()).toContain('Canceled');
 });
 
@@ -187,7 +193,13 @@ test('screenshot for the README', async () => {
   await search('');
   await page.locator(id(TEST_IDS.toolbar.search)).blur();
   await page.mouse.move(5, 5);
-  await page.waitForTimeout(2500); // flashes end
+  // The new rows are shown and their flashes have ended (the demo's own rows may flash on).
+  await page.waitForFunction(
+    ({ rows, flash }) =>
+      document.querySelector(rows) !== null && document.querySelector(`${rows} ${flash}`) === null,
+    { rows: `[data-order-id^="gf-${stamp}-"]`, flash: id(TEST_IDS.blotter.flash) },
+    { timeout: 10_000 },
+  );
   mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT });
   expect(existsSync(SCREENSHOT)).toBe(true);

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CLI, freePort, postEvents, startExporter } from '../support/exporter';
+import { CLI, freePort, postEvents, startExporter, waitFor } from '../support/exporter';
 
 describe('tradewatch serve', () => {
   it('refuses a bad setting before it starts, naming the setting, the value and what is accepted', () => {
@@ -24,7 +24,7 @@ describe('tradewatch serve', () => {
     const env = { TRADEWATCH_SOURCE: 'none', TRADEWATCH_INGEST_TOKENS: '', TRADEWATCH_VIEWER_TOKENS: '' };
     try {
       const first = await startExporter({ env, dataDir, port });
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor('the token banner', async () => first.output().includes('viewer token: '));
       const saved = JSON.parse(readFileSync(path.join(dataDir, 'tokens.json'), 'utf8')) as {
         ingest: string;
         viewer: string;
@@ -43,7 +43,7 @@ describe('tradewatch serve', () => {
       await first.stop();
 
       const second = await startExporter({ env, dataDir, port });
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor('the token banner', async () => second.output().includes('viewer token: '));
       expect(second.output()).toContain(`ingest token: ${saved.ingest}`);
       await second.stop();
     } finally {
@@ -122,11 +122,12 @@ describe('TLS and the audit trail', () => {
         body: JSON.stringify([{ type: 'mark', ts: '2026-03-02T10:00:00Z', symbol: 'BTC/USD', price: 1 }]),
       });
       expect(posted.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 200));
-      const audit = ex
-        .output()
-        .split('\n')
-        .find((l) => l.includes('"msg":"ingested"'));
+      const audit = await waitFor('the audit line', async () =>
+        ex
+          .output()
+          .split('\n')
+          .find((l) => l.includes('"msg":"ingested"')),
+      );
       expect(audit).toBeDefined();
       expect(JSON.parse(audit as string)).toMatchObject({
         token_name: 'test-ingest',

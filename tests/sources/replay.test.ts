@@ -98,9 +98,8 @@ describe('replay source', () => {
     });
     running.push(ex);
     const started = Date.now();
-    // Part way: some but not all.
-    await new Promise((r) => setTimeout(r, 700));
-    const partial = await events(ex);
+    // Part way: some but not all (the first events applied, the rest still to come).
+    const partial = await waitFor('the first events', async () => (await events(ex)) || false, 15_000, 50);
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(EVENTS);
     await waitFor('all events', async () => (await events(ex)) === EVENTS, 15_000, 50);
