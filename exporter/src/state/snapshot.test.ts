@@ -7,8 +7,12 @@
 import { validateBatch } from '../events/validate';
 import { buildMetrics } from '../metrics/collectors';
 import { DemoEngine } from '../sources/demo';
-import { exportStore, importStore, SnapshotError, type StoreSnapshot } from './snapshot';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Position } from './positions';
+import { exportStore, importStore, SCHEMAS, SnapshotError, type StoreSnapshot } from './snapshot';
 import { Store, type StoreOptions } from './store';
+import { BoundedMap, BoundedSet, Distribution, LabeledCounter, LabeledDistribution } from './tallies';
 
 const OPTIONS: StoreOptions = {
   valuationCurrency: 'USD',
@@ -136,20 +140,86 @@ describe('store snapshots', () => {
 
   it('refuses to export state it cannot carry, naming where it is', () => {
     const store = new Store(OPTIONS);
-    (store.engine('e') as unknown as Record<string, unknown>).extra = new (class Unregistered {})();
+    const unregistered = new (class Unregistered {})();
+    store.engine('e').riskLimits.set('x', unregistered as unknown as { value: number; limit: number });
     expect(() => exportStore(store)).toThrow(SnapshotError);
-    expect(() => exportStore(store)).toThrow(/Unregistered at store\.engines\["e"\]\.extra/);
+    expect(() => exportStore(store)).toThrow(/Unregistered at store\.engines\["e"\]\.riskLimits\["x"\]/);
+    // A field no schema lists (added without saying what an older snapshot means).
+    const other = new Store(OPTIONS);
+    (other.engine('e') as unknown as Record<string, unknown>).extra = 1;
+    expect(() => exportStore(other)).toThrow(
+      /EngineState\.extra \(at store\.engines\["e"\]\.extra\) is not in the snapshot schema/,
+    );
   });
 
   it('leaves the store as it was when a snapshot is bad', () => {
     const store = new Store(OPTIONS);
     store.engine('kept');
+    const eventIds = { $t: 'BoundedSet', f: { capacity: 1, items: { $t: 'set', v: [] } } };
     const bad = {
       format: 1,
-      state: { $t: 'Store', f: { engines: { $t: 'map', e: [['x', { $t: 'Nope', f: {} }]] } } },
+      state: { $t: 'Store', f: { engines: { $t: 'map', e: [['x', { $t: 'Nope', f: {} }]] }, eventIds } },
     };
     expect(() => importStore(store, bad as unknown as StoreSnapshot)).toThrow(/unknown kind "Nope"/);
+    const lacking = { format: 1, state: { $t: 'Store', f: { engines: { $t: 'map', e: [] } } } };
+    expect(() => importStore(store, lacking as unknown as StoreSnapshot)).toThrow(/missing field eventIds/);
     expect([...store.engines.keys()]).toEqual(['kept']);
     expect(() => importStore(store, { format: 99, state: null })).toThrow(/format 99/);
+  });
+
+  it('loads a snapshot of format 1 (written before class versions) exactly', () => {
+    const file = path.join(__dirname, '..', '..', 'test', 'fixtures', 'snapshot-format1.json');
+    const old = JSON.parse(readFileSync(file, 'utf8')) as StoreSnapshot;
+    expect(old.format).toBe(1);
+    const restored = new Store(OPTIONS);
+    importStore(restored, old);
+    // The same events fed to this version give the same state, field for field.
+    const fed = new Store(OPTIONS);
+    feed(fed, new DemoEngine(7, 'alpha'), 0, 90);
+    expect(exportStore(restored).state).toEqual(exportStore(fed).state);
+    expect(exportStore(restored).state).toEqual(old.state);
+  });
+
+  it('lists every field of every state class in its schema', () => {
+    const store = new Store(OPTIONS);
+    const engine = store.engine('e');
+    const instances: Record<string, object> = {
+      Store: store,
+      EngineState: engine,
+      Position: new Position('X/Y'),
+      Distribution: new Distribution([1]),
+      LabeledDistribution: new LabeledDistribution([1]),
+      LabeledCounter: new LabeledCounter(),
+      BoundedSet: new BoundedSet(1),
+      BoundedMap: new BoundedMap(1),
+      OrderBook: engine.orders,
+      ExecutionQuality: engine.execution,
+      EquityTracker: engine.equity,
+    };
+    const kept: Record<string, string[]> = {
+      Store: ['options', 'listeners'],
+      EngineState: ['valuationCurrency'],
+      EquityTracker: ['options'],
+    };
+    expect(Object.keys(instances).sort()).toEqual(Object.keys(SCHEMAS).sort());
+    for (const [name, instance] of Object.entries(instances)) {
+      const own = Object.entries(instance)
+        .filter(([k, v]) => typeof v !== 'function' && !(kept[name] ?? []).includes(k))
+        .map(([k]) => k);
+      expect([name, own.sort()]).toEqual([name, [...SCHEMAS[name].fields].sort()]);
+    }
+  });
+
+  it('refuses a field renamed without a migration, and a class version newer than its own', () => {
+    const store = new Store(OPTIONS);
+    feed(store, new DemoEngine(7, 'alpha'), 0, 30);
+    const text = JSON.stringify(exportStore(store));
+    const renamed = JSON.parse(text.replace(/"avgPrice":/g, '"averagePrice":')) as StoreSnapshot;
+    expect(() => importStore(new Store(OPTIONS), renamed)).toThrow(
+      /Position .* unknown field averagePrice, missing field avgPrice/,
+    );
+    const newer = JSON.parse(text) as StoreSnapshot;
+    newer.versions = { ...newer.versions, Position: 99 };
+    expect(() => importStore(new Store(OPTIONS), newer)).toThrow(/Position version 99, newer/);
   });
 });
