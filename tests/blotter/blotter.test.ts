@@ -95,7 +95,14 @@ test('the page asks for the token (never in the URL), then shows the demo orders
   expect(await page.evaluate(() => sessionStorage.getItem('tradewatch.viewerToken'))).toBe(
     exporter.viewerToken,
   );
-  expect(Number(await page.textContent(id(TEST_IDS.header.orders)))).toBeGreaterThan(0);
+  // The header's summary follows the rows within a frame: wait for it, then read it.
+  const count = (text: string | null) => Number((text ?? '').replace(/,/g, ''));
+  await page.waitForFunction(
+    (selector) => Number((document.querySelector(selector)?.textContent ?? '').replace(/,/g, '')) > 0,
+    id(TEST_IDS.header.orders),
+    { timeout: 5_000 },
+  );
+  expect(count(await page.textContent(id(TEST_IDS.header.orders)))).toBeGreaterThan(0);
   expect(pageErrors).toEqual([]);
 });
 
