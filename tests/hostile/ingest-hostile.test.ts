@@ -162,7 +162,7 @@ describe('hostile ingest against the real exporter', () => {
     await healthyWithinOneSecond(x);
   });
 
-  it('the largest allowed batch of distinct names (500 components, 4,000 unmarked symbols) is linear: /healthz stays under 1 s', async () => {
+  it('a large batch of distinct names (500 components, the cap; 2,500 unmarked symbols) is linear: /healthz stays under 1 s', async () => {
     const components = Array.from({ length: 500 }, (_, i) => ({
       type: 'health',
       ts: T,
@@ -170,7 +170,7 @@ describe('hostile ingest against the real exporter', () => {
       component: `c-${i}`,
       status: i % 2 ? 'ok' : 'degraded',
     }));
-    const fills = Array.from({ length: 4000 }, (_, i) => ({
+    const fills = Array.from({ length: 2500 }, (_, i) => ({
       type: 'fill',
       ts: T + i,
       engine: 'names',
@@ -188,7 +188,7 @@ describe('hostile ingest against the real exporter', () => {
     expect(result.map((r) => r.status)).toEqual([200, 200]);
     expect(slowestMs).toBeLessThan(1000);
     const samples = await scrape(x.baseUrl);
-    expect(sumOf(samples, 'trading_fills_total', { engine: 'names' })).toBe(4000);
+    expect(sumOf(samples, 'trading_fills_total', { engine: 'names' })).toBe(2500);
     await healthyWithinOneSecond(x);
     // Bounded memory: the whole exporter stays under 400 MB with this state (about 150 MB measured).
     expect(rssBytes(x)).toBeLessThan(400 * 1024 * 1024);
