@@ -11,7 +11,7 @@ import {
   type Unsubscribe,
 } from '@tradewatch/feed-client';
 
-import type { FeedClientFactory } from '../hooks/useFeedOrders';
+import type { FeedClientFactory } from '../hooks/useFeedChannel';
 
 /** A FeedClientApi driven by the test: push snapshots and updates, set the connection state. */
 export class FakeFeedClient implements FeedClientApi {

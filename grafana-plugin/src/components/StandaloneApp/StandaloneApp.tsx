@@ -3,7 +3,8 @@ import { Button, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 
 import { ALL_COLUMNS, MODES, TAPE_ROWS, TEST_IDS } from '../../constants';
 import { useFeedFills } from '../../hooks/useFeedFills';
-import { useFeedOrders, type FeedClientFactory } from '../../hooks/useFeedOrders';
+import type { FeedClientFactory } from '../../hooks/useFeedChannel';
+import { useFeedOrders } from '../../hooks/useFeedOrders';
 import { useStoredToken } from '../../hooks/useStoredToken';
 import { useWindowSize } from '../../hooks/useWindowSize';
 import type { BlotterMode, ResolvedFilter } from '../../types';
