@@ -74,6 +74,8 @@ async function main(): Promise<void> {
         ? { TRADEWATCH_JOURNAL_FSYNC: process.env.BENCH_JOURNAL_FSYNC }
         : {}),
     },
+    // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the exporter.
+    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
   });
   try {
     // ---- ingest ----------------------------------------------------------------------

@@ -35,6 +35,8 @@ export interface StartOptions {
   dataDir?: string;
   port?: number;
   timeoutMs?: number;
+  /** Flags for node itself (a benchmark's `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -75,7 +77,10 @@ export async function startExporter(options: StartOptions = {}): Promise<Running
     TRADEWATCH_LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -2,9 +2,13 @@
  * One small interface for every metrics area (node_exporter's habit): a collector
  * declares its metric families once and, at each scrape, writes their samples from the
  * state. The registry runs them all, times each, and reports each one's success.
+ *
+ * Our families are written in the text format directly (exposition.ts says why); the
+ * process and Node.js metrics come from prom-client's own registry, through its public API.
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Distribution, Labels } from '../state/tallies';
+import { familyHeader, formatLabels, formatValue, sampleLine } from './exposition';
 
 export type MetricType = 'gauge' | 'counter' | 'histogram';
 
@@ -12,12 +16,6 @@ export interface Family {
   readonly name: string;
   readonly help: string;
   readonly type: MetricType;
-}
-
-export interface Sample {
-  labels: Labels;
-  value: number;
-  metricName?: string;
 }
 
 /** Where a collector writes this scrape's samples. */
@@ -48,10 +46,17 @@ const COLLECTOR_SUCCESS = family(
   'Whether a metrics collector succeeded during the last scrape (1) or failed (0).',
 );
 
+/** A family's header and this scrape's sample lines. */
+interface Lines {
+  readonly header: string;
+  readonly samples: string[];
+}
+
 export class MetricsRegistry implements MetricSink {
-  readonly prom = new Registry();
+  /** prom-client's registry, for the process and Node.js metrics only. */
+  readonly process = new Registry();
   private readonly collectors: Collector[] = [];
-  private readonly samples = new Map<string, Sample[]>();
+  private readonly lines = new Map<string, Lines>();
   private readonly onError: (collector: string, err: unknown) => void;
 
   constructor(
@@ -61,7 +66,7 @@ export class MetricsRegistry implements MetricSink {
     this.registerFamily(COLLECTOR_DURATION);
     this.registerFamily(COLLECTOR_SUCCESS);
     if (options.processMetrics !== false) {
-      collectDefaultMetrics({ register: this.prom });
+      collectDefaultMetrics({ register: this.process });
       // prom-client names these gauges with `_total`, which promtool rejects; they are
       // also covered by process_* and nodejs_eventloop_*, so they are dropped.
       for (const name of [
@@ -69,7 +74,7 @@ export class MetricsRegistry implements MetricSink {
         'nodejs_active_requests_total',
         'nodejs_active_resources_total',
       ]) {
-        this.prom.removeSingleMetric(name);
+        this.process.removeSingleMetric(name);
       }
     }
   }
@@ -80,27 +85,24 @@ export class MetricsRegistry implements MetricSink {
   }
 
   add(f: Family, labels: Labels, value: number): void {
-    this.samples.get(f.name)?.push({ labels, value });
+    this.lines.get(f.name)?.samples.push(sampleLine(f.name, labels, value));
   }
 
   histogram(f: Family, labels: Labels, dist: Distribution): void {
-    const out = this.samples.get(f.name);
+    const out = this.lines.get(f.name)?.samples;
     if (!out) return;
-    for (let i = 0; i < dist.buckets.length; i++) {
-      out.push({
-        metricName: `${f.name}_bucket`,
-        labels: { ...labels, le: String(dist.buckets[i]) },
-        value: dist.counts[i],
-      });
-    }
-    out.push({ metricName: `${f.name}_bucket`, labels: { ...labels, le: '+Inf' }, value: dist.count });
-    out.push({ metricName: `${f.name}_sum`, labels, value: dist.sum });
-    out.push({ metricName: `${f.name}_count`, labels, value: dist.count });
+    const bucket = `${f.name}_bucket`;
+    for (let i = 0; i < dist.buckets.length; i++)
+      out.push(sampleLine(bucket, labels, dist.counts[i], `le="${dist.buckets[i]}"`));
+    out.push(sampleLine(bucket, labels, dist.count, 'le="+Inf"'));
+    const plain = formatLabels(labels);
+    out.push(`${f.name}_sum${plain} ${formatValue(dist.sum)}`);
+    out.push(`${f.name}_count${plain} ${formatValue(dist.count)}`);
   }
 
-  /** Runs every collector, then serializes with prom-client (text format 0.0.4). */
+  /** Runs every collector, then writes the text format (0.0.4): our families, then the process's. */
   async scrape(): Promise<string> {
-    for (const list of this.samples.values()) list.length = 0;
+    for (const l of this.lines.values()) l.samples.length = 0;
     for (const c of this.collectors) {
       const start = process.hrtime.bigint();
       let ok = 1;
@@ -109,30 +111,27 @@ export class MetricsRegistry implements MetricSink {
       } catch (err) {
         ok = 0;
         // A broken collector loses its own samples only; the scrape goes on.
-        for (const f of c.families) this.samples.get(f.name)!.length = 0;
+        for (const f of c.families) this.lines.get(f.name)!.samples.length = 0;
         this.onError(c.name, err);
       }
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       this.add(COLLECTOR_DURATION, { collector: c.name }, seconds);
       this.add(COLLECTOR_SUCCESS, { collector: c.name }, ok);
     }
-    return this.prom.metrics();
+    const parts: string[] = [];
+    for (const { header, samples } of this.lines.values())
+      parts.push(samples.length === 0 ? header : `${header}\n${samples.join('\n')}`);
+    const own = parts.join('\n\n');
+    if (this.process.getMetricsAsArray().length === 0) return `${own}\n`;
+    return `${own}\n\n${await this.process.metrics()}`;
   }
 
   get contentType(): string {
-    return this.prom.contentType;
+    return Registry.PROMETHEUS_CONTENT_TYPE;
   }
 
   private registerFamily(f: Family): void {
-    const values: Sample[] = [];
-    this.samples.set(f.name, values);
-    // prom-client serializes anything with this shape; values come from the last update.
-    this.prom.registerMetric({
-      name: f.name,
-      help: f.help,
-      type: f.type,
-      aggregator: 'sum',
-      get: () => ({ name: f.name, help: f.help, type: f.type, values, aggregator: 'sum' }),
-    } as unknown as Parameters<Registry['registerMetric']>[0]);
+    if (this.lines.has(f.name)) throw new Error(`metric family ${f.name} is registered twice`);
+    this.lines.set(f.name, { header: familyHeader(f.name, f.help, f.type), samples: [] });
   }
 }
