@@ -1,6 +1,7 @@
 /**
  * bench/ingest: events/s through POST /api/v1/events against JSON.parse alone of the same
- * bytes, and /metrics scrape time with 200 symbols × 4 strategies of state against
+ * bytes (and against a bare node:http server that only parses them: the transport's
+ * ceiling, which no work after decoding can pass), and /metrics scrape time with 200 symbols × 4 strategies of state against
  * prom-client serializing the same series bare — each pair measured in the same run.
  * Run: npm run bench:ingest   (builds nothing; run `npm run build` first)
  */
@@ -8,6 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Gauge, Registry } from 'prom-client';
 import { parseMetrics, postEvents, startExporter } from '../../tests/support/exporter';
+import { postAll, startTransport } from './transport';
 import { orderFillBatch } from './workload';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 60);
@@ -98,6 +100,10 @@ async function main(): Promise<void> {
       for (const body of bodies) parsed += (JSON.parse(body) as unknown[]).length;
     const parseRate = parsed / ((performance.now() - t) / 1000);
 
+    // The transport's ceiling: a bare node:http server that only JSON.parses the same bodies.
+    const transport = await startTransport();
+    const bareHttpRate = await postAll(transport.ports.bare, bodies, BATCH).finally(transport.stop);
+
     // ---- scrape ----------------------------------------------------------------------
     const r = await postEvents(ex, stateBatch());
     if (r.status !== 200) throw new Error(`state batch answered ${r.status}`);
@@ -153,6 +159,9 @@ async function main(): Promise<void> {
         json_parse_events_per_s: Math.round(parseRate),
         ratio: +(ingestRate / parseRate).toFixed(3),
         goal: '>= 0.3',
+        bare_http_parse_only_events_per_s: Math.round(bareHttpRate),
+        ratio_bare_http_to_parse: +(bareHttpRate / parseRate).toFixed(3),
+        ratio_to_bare_http: +(ingestRate / bareHttpRate).toFixed(3),
       },
       scrape: {
         trading_series: series,
