@@ -1,5 +1,5 @@
 /**
- * bench/bounds: the worst case each bound of DESIGN.md ("Bounds") allows, next to the normal
+ * bench/bounds: the worst case each bound of docs/architecture.md ("Bounds") allows, next to the normal
  * case measured in the same run (the baseline of each ratio), through the real ingest
  * service (validate, cap check, apply; no journal, no HTTP) and the real metrics registry.
  *

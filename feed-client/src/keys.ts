@@ -1,5 +1,5 @@
 /**
- * The identity of a row on each channel (DESIGN.md, "Identity"): what `removes` lists and
+ * The identity of a row on each channel (docs/architecture.md, "Identity"): what `removes` lists and
  * what a client indexes rows by. Two engines may use the same order and fill ids, so every
  * identity holds the engine. The server keys its changes with these same functions
  * (docs/feed-protocol.md, "Keys").

@@ -59,7 +59,7 @@ export interface FillRow {
 }
 
 /**
- * What identifies a row on each channel (DESIGN.md, "Identity"): two engines may use the
+ * What identifies a row on each channel (docs/architecture.md, "Identity"): two engines may use the
  * same order and fill ids, so every identity holds the engine. A `removes` entry is one.
  */
 export interface OrderIdentity {

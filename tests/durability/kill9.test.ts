@@ -1,5 +1,5 @@
 /**
- * DESIGN.md: "A 2xx means every event of the batch is applied and durable", and an
+ * docs/architecture.md ("Durability"): a 2xx means every event of the batch is applied and durable, and an
  * acknowledged event survives `kill -9`. Two engines stream batches to the real exporter;
  * it is killed with SIGKILL in the middle; a torn half-record is left at the end of the
  * journal as a crash in mid-write would; the restarted exporter holds every acknowledged

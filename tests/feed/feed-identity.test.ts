@@ -1,5 +1,5 @@
 /**
- * Identity on the feed (DESIGN.md "Identity"; issue 10, item 10): an order is (engine,
+ * Identity on the feed (docs/architecture.md, "Identity"; issue 10, item 10): an order is (engine,
  * order_id), a fill (engine, fill_id), a position (engine, symbol). Two engines using the
  * same ids must never touch each other's rows, on the wire or in the client library.
  */

@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import { FeedClient, type OrderRow, type WebSocketLike } from '@tradewatch/feed-client';
 import { postEvents, scrape, startExporter, sumOf, waitFor, type RunningExporter } from '../support/exporter';
-import { feedUrl, openFeed, orderEvent, sleep } from './support';
+import { feedUrl, openFeed, orderEvent } from './support';
 
 jest.setTimeout(60_000);
 
@@ -55,12 +55,15 @@ test('updates arrive in sequence, batched, and leave the client with the server 
   const snapshot = await feed.next((m) => m.type === 'snapshot');
   const rows = new Map<string, OrderRow>(snapshot.rows.map((r: OrderRow) => [r.order_id, r]));
 
-  // 40 small batches over ~2 s: new orders, partial fills, closes.
+  // 40 small batches, each sent once the last one's update has arrived (a streaming engine):
+  // new orders, partial fills, closes.
+  const updateCount = () => feed.messages.filter((m) => m.message.type === 'update').length;
   for (let b = 0; b < 40; b++) {
     const batch = [orderEvent(`seq-${b}`, 'new'), orderEvent(`seq-${b}`, 'partially_filled')];
     if (b >= 5) batch.push(orderEvent(`seq-${b - 5}`, b % 2 ? 'filled' : 'canceled'));
+    const before = updateCount();
     expect((await postEvents(exporter, batch)).status).toBe(200);
-    await sleep(50);
+    await waitFor(`the update of batch ${b}`, async () => updateCount() > before);
   }
   const expected = await activeIds();
   await waitFor('the client to catch up', async () => {
@@ -87,10 +90,10 @@ test('updates arrive in sequence, batched, and leave the client with the server 
 
 test('a client that misses an update resubscribes and ends with the right rows', async () => {
   let dropped = 0;
+  let updates = 0;
   const createSocket = (url: string, protocols: string[]): WebSocketLike => {
     const ws = new WebSocket(url, protocols) as unknown as WebSocketLike;
     // Lose the second update that arrives: the client must notice the gap.
-    let updates = 0;
     const wrapper = {
       get readyState() {
         return ws.readyState;
@@ -129,9 +132,11 @@ test('a client that misses an update resubscribes and ends with the right rows',
     if (view.fromSnapshot) snapshots += 1;
   });
   await waitFor('first snapshot', async () => snapshots === 1);
+  // One update frame a post: each post waits for the last one's frame, so none are merged.
   for (let b = 0; b < 6; b++) {
+    const before = updates;
     await postEvents(exporter, [orderEvent(`gap-${b}`, 'new')]);
-    await sleep(150);
+    await waitFor(`the update of post ${b}`, async () => updates > before);
   }
   await postEvents(exporter, [orderEvent('gap-0', 'filled')]);
   const expected = await activeIds();

@@ -57,7 +57,7 @@ interface SnapshotLoad {
 
 /**
  * What a topic owes its members for one row, by the row's identity key (engine included:
- * DESIGN.md "Identity"). `id` is what `removes` lists when the row left.
+ * docs/architecture.md, "Identity"). `id` is what `removes` lists when the row left.
  */
 interface Pending {
   id: RowIdentity;

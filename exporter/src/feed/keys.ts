@@ -1,5 +1,5 @@
 /**
- * The identity of a row on each channel (DESIGN.md, "Identity"), as the server keys its
+ * The identity of a row on each channel (docs/architecture.md, "Identity"), as the server keys its
  * topics and lists `removes`. The same functions as feed-client's `rowIdentity`/`rowKey`
  * (keys.test.ts holds them equal): kept here so that the exporter has no runtime
  * dependency on the client package (its image ships without it).

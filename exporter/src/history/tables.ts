@@ -1,5 +1,5 @@
 /**
- * The four history tables (DESIGN.md, "Trade history"), described once: their columns,
+ * The four history tables (docs/history.md), described once: their columns,
  * identity, time column and how a row of the state maps to them and back. Both stores
  * (SQLite, PostgreSQL) build their SQL from these descriptions.
  */

@@ -1,5 +1,5 @@
 /**
- * The trade history for viewers (DESIGN.md, "Trade history"): fills, closed orders, round
+ * The trade history for viewers (docs/history.md): fills, closed orders, round
  * trips and engine alerts by time range, JSON or CSV, a page at a time.
  *
  *   GET /api/v1/fills | /orders/history | /round-trips | /alerts/history
