@@ -44,6 +44,9 @@ fi
 step "lint"
 npm run lint
 
+step "typecheck (the workspaces, and the tests and benchmarks no workspace builds)"
+npm run typecheck
+
 results=$(mktemp -d)
 status=0
 step "tests: workspaces and cross-part (jest)"

@@ -20,7 +20,7 @@ import { postEvents, startExporter, waitFor } from '../../tests/support/exporter
 import { orderFillBatch } from '../ingest/workload';
 import { PostgresHistory } from '../../exporter/dist/history/postgres';
 import { SqliteHistory } from '../../exporter/dist/history/sqlite';
-import { emptyBatch, type HistoryStore } from '../../exporter/dist/history/store';
+import { emptyBatch, type Cursor, type HistoryStore } from '../../exporter/dist/history/store';
 import type { FillRow } from '../../exporter/dist/state/changes';
 
 const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -138,7 +138,7 @@ async function read(kind: 'sqlite' | 'postgres'): Promise<Record<string, number>
     for (let run = 0; run < 2; run++) {
       rows = 0;
       const t = performance.now();
-      let after;
+      let after: Cursor | undefined;
       for (;;) {
         const page = await store.read('fills', { from, to, limit: 10_000, after });
         rows += page.rows.length;

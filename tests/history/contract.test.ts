@@ -8,7 +8,12 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { PostgresHistory } from '../../exporter/src/history/postgres';
 import { SqliteHistory } from '../../exporter/src/history/sqlite';
-import { emptyBatch, type HistoryBatch, type HistoryStore } from '../../exporter/src/history/store';
+import {
+  emptyBatch,
+  type Cursor,
+  type HistoryBatch,
+  type HistoryStore,
+} from '../../exporter/src/history/store';
 import type { AlertRow, FillRow, OrderRow, RoundTripRow } from '../../exporter/src/history/tables';
 
 export const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -176,7 +181,7 @@ describe.each([sqliteFixture(), postgresFixture()])('history store contract: $na
     await store.write(batch({ fills }));
     for (const order of ['asc', 'desc'] as const) {
       const seen: string[] = [];
-      let after;
+      let after: Cursor | undefined;
       for (let pages = 0; pages < 10; pages++) {
         const page = await store.read('fills', { limit: 7, order, after });
         seen.push(...page.rows.map((r) => `${r.engine}/${r.fill_id}`));
