@@ -1,8 +1,9 @@
 /**
  * bench/ingest: events/s through POST /api/v1/events against JSON.parse alone of the same
  * bytes (and against a bare node:http server that only parses them: the transport's
- * ceiling, which no work after decoding can pass), and /metrics scrape time with 200 symbols × 4 strategies of state against
- * prom-client serializing the same series bare — each pair measured in the same run.
+ * ceiling, which no work after decoding can pass), and /metrics scrape time with
+ * 200 symbols × 4 strategies of state against prom-client serializing the same series
+ * bare — each pair measured in the same run.
  * Run: npm run bench:ingest   (builds nothing; run `npm run build` first)
  */
 import { createServer } from 'node:http';

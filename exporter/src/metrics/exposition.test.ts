@@ -1,7 +1,8 @@
 /**
- * Differential: our direct text format against prom-client's generic path on the same
- * families and samples, generated (escapes, unicode, NaN, ±Inf, -0, huge and tiny values,
- * empty families, histograms). Byte-identical, so dashboards and the golden file cannot tell.
+ * Differential: our direct text format against prom-client's on the same generated
+ * families and samples (escapes, unicode, NaN, ±Inf, -0, huge and tiny values, empty
+ * families): byte-identical, so dashboards and the golden file cannot tell. Histograms are
+ * checked on a hand-worked example (prom-client puts `le` first; we keep it last, as before).
  */
 import fc from 'fast-check';
 import { Gauge, Registry } from 'prom-client';

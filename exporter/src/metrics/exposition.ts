@@ -8,7 +8,7 @@
  * through Object.entries and three regex replaces per value, and joins arrays per family.
  * At 24 k series that cost 1.3× a bare prom-client registry holding the same series (it
  * could not be cheaper: it is that path plus our collectors). Written directly, the whole
- * /metrics answer (collectors included) takes less than the bare registry (bench/ingest).
+ * /metrics answer (collectors included) takes 1.01–1.12× the bare registry (bench/ingest).
  */
 import type { Labels } from '../state/tallies';
 
