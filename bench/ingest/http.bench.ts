@@ -8,7 +8,7 @@
  * Run: npm run bench:http
  */
 import os from 'node:os';
-import { postAll, startTransport } from './transport';
+import { postAll, startTransport, transportUrl } from './transport';
 import { orderFillBatch } from './workload';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 60);
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const transport = await startTransport();
   try {
     const bodies = Array.from({ length: BATCHES }, (_, b) => JSON.stringify(orderFillBatch(b, BATCH)));
+    const buffers = bodies.map((b) => Buffer.from(b));
     const t = performance.now();
     let parsed = 0;
     for (let rep = 0; rep < 3; rep++)
@@ -27,8 +28,8 @@ async function main(): Promise<void> {
     const bare: number[] = [];
     const viaExpress: number[] = [];
     for (let round = 0; round < 2; round++) {
-      bare.push(await postAll(transport.ports.bare, bodies, BATCH));
-      viaExpress.push(await postAll(transport.ports.express, bodies, BATCH));
+      bare.push(await postAll(transportUrl(transport.ports.bare), buffers, BATCH));
+      viaExpress.push(await postAll(transportUrl(transport.ports.express), buffers, BATCH));
     }
     const bareRate = Math.max(...bare);
     const expressRate = Math.max(...viaExpress);
