@@ -103,7 +103,9 @@ async function main(): Promise<void> {
 
     // The transport's ceiling: a bare node:http server that only JSON.parses the same bodies.
     const transport = await startTransport();
-    const bareHttpRate = await postAll(transportUrl(transport.ports.bare), buffers, BATCH).finally(transport.stop);
+    const bareHttpRate = await postAll(transportUrl(transport.ports.bare), buffers, BATCH).finally(
+      transport.stop,
+    );
 
     // ---- scrape ----------------------------------------------------------------------
     const r = await postEvents(ex, stateBatch());

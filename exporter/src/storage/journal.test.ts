@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import pino from 'pino';
 import { validateBatch } from '../events/validate';
 import type { TradingEvent } from '../events/schema';
@@ -327,5 +328,34 @@ describe('jsonPieces', () => {
       store: exportStore(store),
     };
     expect([...jsonPieces(value)].join('')).toBe(JSON.stringify(value));
+    // And in more than one piece, each a bounded part of the whole.
+    const pieces = [...jsonPieces(value, 50)];
+    expect(pieces.join('')).toBe(JSON.stringify(value));
+    expect(pieces.length).toBeGreaterThan(10);
+  });
+
+  it('joins to exactly what JSON.stringify writes, for any value and piece size', () => {
+    // Members JSON.stringify leaves out (undefined, functions) or writes as null in arrays,
+    // integer-like keys (which JSON.stringify writes first), -0, nesting deeper than a piece.
+    const member = fc.oneof(
+      fc.jsonValue(),
+      fc.constantFrom(undefined, () => 1, -0, { '1': 'a', b: [undefined] }),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        member,
+        fc.array(tie('node'), { maxLength: 8 }),
+        fc.dictionary(fc.oneof(fc.string({ maxLength: 3 }), fc.nat({ max: 20 }).map(String)), tie('node'), {
+          maxKeys: 8,
+        }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, fc.integer({ min: 1, max: 40 }), (v, pieceValues) => {
+        expect([...jsonPieces(v, pieceValues)].join('')).toBe(JSON.stringify(v) ?? 'null');
+      }),
+      { numRuns: 500 },
+    );
   });
 });
