@@ -78,6 +78,31 @@ export function classTable(options: StoreOptions): Map<string, ClassEntry> {
  */
 const SLICE = 5_000;
 
+const OBJECT = Symbol('an object');
+
+/**
+ * A value that needs no walk (a primitive or a Decimal), encoded by a plain call; OBJECT
+ * for anything else, which `encode` walks (or refuses, with its path). Earned by a measure:
+ * with a generator step and a path closure for every field value, encoding the state of
+ * 100 k bench events took 112–118 ms; without, 78–82 ms.
+ */
+function scalar(value: unknown): Encoded | typeof OBJECT {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0) ? value : { $t: 'num', v: String(value) };
+    case 'undefined':
+      return { $t: 'undef' };
+    case 'object':
+      if (value === null) return null;
+      return Decimal.isDecimal(value) ? { $t: 'dec', v: (value as Decimal).toString() } : OBJECT;
+    default:
+      return OBJECT;
+  }
+}
+
 export class Encoder {
   private readonly refs = new Map<object, number>();
   private readonly names = new Map<Ctor, string>();
@@ -87,27 +112,11 @@ export class Encoder {
     for (const [name, entry] of table) this.names.set(entry.ctor, name);
   }
 
-  /** Yields (nothing) every SLICE members encoded: a place to let others run. */
-  private *tick(): Generator<void, void> {
-    if (++this.members % SLICE === 0) yield;
-  }
-
   *encode(value: unknown, path: () => string): Generator<void, Encoded> {
-    switch (typeof value) {
-      case 'string':
-      case 'boolean':
-        return value;
-      case 'number':
-        return Number.isFinite(value) && !Object.is(value, -0) ? value : { $t: 'num', v: String(value) };
-      case 'undefined':
-        return { $t: 'undef' };
-      case 'object':
-        break;
-      default:
-        throw new SnapshotError(`cannot snapshot a ${typeof value} at ${path()}`);
-    }
-    if (value === null) return null;
-    if (Decimal.isDecimal(value)) return { $t: 'dec', v: (value as Decimal).toString() };
+    const plain = scalar(value);
+    if (plain !== OBJECT) return plain;
+    if (typeof value !== 'object' || value === null)
+      throw new SnapshotError(`cannot snapshot a ${typeof value} at ${path()}`);
     // Shared objects stay shared (e.g. a view that holds the engine's marks map).
     const ref = this.refs.get(value);
     if (ref !== undefined) return { $t: 'ref', i: ref };
@@ -115,8 +124,9 @@ export class Encoder {
     if (Array.isArray(value)) {
       const out: Encoded[] = [];
       for (let i = 0; i < value.length; i++) {
-        out.push(yield* this.encode(value[i], () => `${path()}[${i}]`));
-        yield* this.tick();
+        const plain = scalar(value[i]);
+        out.push(plain !== OBJECT ? plain : yield* this.encode(value[i], () => `${path()}[${i}]`));
+        if (++this.members % SLICE === 0) yield;
       }
       return out;
     }
@@ -133,8 +143,9 @@ export class Encoder {
       let i = 0;
       for (const v of value as Set<unknown>) {
         const at = i++;
-        members.push(yield* this.encode(v, () => `${path()}{${at}}`));
-        yield* this.tick();
+        const plain = scalar(v);
+        members.push(plain !== OBJECT ? plain : yield* this.encode(v, () => `${path()}{${at}}`));
+        if (++this.members % SLICE === 0) yield;
       }
       return { $t: 'set', v: members };
     }
@@ -168,7 +179,8 @@ export class Encoder {
     for (const key of Object.keys(obj)) {
       const v = obj[key];
       if (keep.includes(key) || typeof v === 'function') continue;
-      out[key] = yield* this.encode(v, () => `${path()}.${key}`);
+      const plain = scalar(v);
+      out[key] = plain !== OBJECT ? plain : yield* this.encode(v, () => `${path()}.${key}`);
     }
     return out;
   }
@@ -176,11 +188,13 @@ export class Encoder {
   private *entries(map: Map<unknown, unknown>, path: () => string): Generator<void, Encoded[]> {
     const out: Encoded[] = [];
     for (const [k, v] of map) {
+      const plainKey = scalar(k);
+      const plainValue = scalar(v);
       out.push([
-        yield* this.encode(k, () => `${path()}<key>`),
-        yield* this.encode(v, () => `${path()}[${JSON.stringify(k)}]`),
+        plainKey !== OBJECT ? plainKey : yield* this.encode(k, () => `${path()}<key>`),
+        plainValue !== OBJECT ? plainValue : yield* this.encode(v, () => `${path()}[${JSON.stringify(k)}]`),
       ]);
-      yield* this.tick();
+      if (++this.members % SLICE === 0) yield;
     }
     return out;
   }
