@@ -94,8 +94,10 @@ export function* jsonPieces(value: unknown, pieceValues = PIECE_VALUES): Generat
     return;
   }
   const array = Array.isArray(value);
-  // The members in their order (JSON.stringify's: an object's own enumerable keys).
-  const keys: (string | number)[] = array ? [...value.keys()] : Object.keys(value);
+  // The members in their order (JSON.stringify's: an object's own enumerable keys). An
+  // array's indices are not listed: spreading a million of them held the loop 150–200 ms.
+  const keys = array ? null : Object.keys(value);
+  const count = keys === null ? (value as unknown[]).length : keys.length;
   const at = (k: string | number) => (value as Record<string | number, unknown>)[k];
   yield array ? '[' : '{';
   let first = true;
@@ -116,7 +118,8 @@ export function* jsonPieces(value: unknown, pieceValues = PIECE_VALUES): Generat
     yield (first ? '' : ',') + text;
     first = false;
   }
-  for (const k of keys) {
+  for (let i = 0; i < count; i++) {
+    const k = keys === null ? i : keys[i];
     const member = at(k);
     const size = valuesUpTo(member, pieceValues);
     if (size > pieceValues) {
