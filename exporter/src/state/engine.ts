@@ -8,7 +8,7 @@
  * control-events.ts (risk, strategy, signals, health, alerts), equity-valuation.ts
  * (equity), rows.ts (rows for the feed). See docs/architecture.md.
  */
-import type Decimal from 'decimal.js';
+import type { Decimal } from './decimal';
 import type { MarkEvent, TradingEvent } from '../events/schema';
 import type { AlertRow, Change, FillRow, PositionRow, StatusRow } from './changes';
 import { applyAlert, applyHealth, applyRisk, applySignal, applyStrategy } from './control-events';

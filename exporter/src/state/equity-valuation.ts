@@ -9,8 +9,7 @@
  * Everything held here is derived from the engine's state (a snapshot does not carry it;
  * it rebuilds on the first valuation after a restore).
  */
-import type Decimal from 'decimal.js';
-import { decimalToNumber, NumberOf } from './decimal';
+import { NumberOf, type Decimal } from './decimal';
 import type { EngineState } from './engine';
 import { insertSorted, removeSorted } from './sorted';
 import { quoteOf, splitSymbol } from './symbols';
@@ -66,7 +65,7 @@ export class EquityValuation {
     const p = this.s.positions.get(symbol);
     const mark = this.s.marks.get(symbol);
     if (!p || p.isFlat || !mark) return undefined;
-    return this.s.toValuation(decimalToNumber(p.unrealizedAt(mark.price)), quoteOf(symbol));
+    return this.s.toValuation(p.unrealizedAt(mark.price).toNumber(), quoteOf(symbol));
   }
 
   /** A fresh full valuation that leaves the incremental cache (and its cadence) untouched. */
@@ -177,7 +176,7 @@ export class EquityValuation {
         // legs and fees since, such as the BTC of ETH/BTC fills).
         const besides = amount.sub(this.s.cashInPositions.get(currency) ?? 0);
         if (besides.isZero()) continue;
-        v = this.s.toValuation(decimalToNumber(besides), currency);
+        v = this.s.toValuation(besides.toNumber(), currency);
       } else v = this.s.toValuation(this.cashNumber(currency, amount), currency);
       if (v === undefined) {
         if (!amount.isZero()) gaps.push(currency);

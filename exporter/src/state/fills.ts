@@ -3,10 +3,9 @@
  * round trips), the cash ledger, and its row for the feed. A repeated fill_id is applied
  * once (the caller has checked).
  */
-import Decimal from 'decimal.js';
 import type { FillEvent } from '../events/schema';
 import type { Change, RoundTripRow } from './changes';
-import { decimalToNumber, figureOf } from './decimal';
+import { Decimal, figureOf } from './decimal';
 import type { EngineState } from './engine';
 import { bookFill } from './ledger';
 import type { FillOutcome } from './positions';
@@ -16,7 +15,7 @@ import { outcomeOf } from './statistics';
 import { NO_STRATEGY, splitSymbol } from './symbols';
 
 const RECENT_FILLS = 500;
-const ZERO = new Decimal(0);
+const ZERO = Decimal.from(0);
 
 /** What the position sees of a fill once its fee is accounted for. */
 interface PositionLeg {
@@ -40,8 +39,7 @@ export function applyFill(s: EngineState, e: FillEvent, changes: Change[]): void
   const quantity = figureOf(e.quantity, e.exact?.quantity);
   const notional = price.mul(quantity);
   // A rate of exactly one leaves the (at most 20-digit) notional as it is.
-  if (rate !== null)
-    s.filledNotional.inc(labels, decimalToNumber(rate.eq(1) ? notional : notional.mul(rate)));
+  if (rate !== null) s.filledNotional.inc(labels, (rate.eq(1) ? notional : notional.mul(rate)).toNumber());
   const feeCurrency = e.fee_currency ?? quote;
   if (e.fee > 0) s.feesPaid.inc({ currency: feeCurrency }, e.fee);
 
@@ -66,7 +64,7 @@ export function applyFill(s: EngineState, e: FillEvent, changes: Change[]): void
     s.engine,
     e,
     strategy,
-    outcome.realizedValue === null ? 0 : decimalToNumber(outcome.realizedValue),
+    outcome.realizedValue === null ? 0 : outcome.realizedValue.toNumber(),
   );
   s.recentFills.push(row);
   if (s.recentFills.length > RECENT_FILLS) s.recentFills.shift();
@@ -125,8 +123,8 @@ function endRoundTrip(
 ): RoundTripRow | undefined {
   const trip = outcome.roundTrip;
   if (!trip) return undefined;
-  const pnl = trip.value === null ? 0 : decimalToNumber(trip.value);
-  const result = outcomeOf(trip.value === null ? decimalToNumber(trip.pnl) : pnl);
+  const pnl = trip.value === null ? 0 : trip.value.toNumber();
+  const result = outcomeOf(trip.value === null ? trip.pnl.toNumber() : pnl);
   recordRoundTrip(
     s.trips,
     { ts: e.ts, symbol: e.symbol, strategy, pnl, outcome: result },

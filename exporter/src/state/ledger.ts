@@ -4,9 +4,8 @@
  * notional minus fee); a fill at or before the latest balance's `ts` is taken as already
  * in that balance. The gap between the ledger and a newly reported balance is kept.
  */
-import Decimal from 'decimal.js';
 import type { BalanceEvent } from '../events/schema';
-import { figureOf } from './decimal';
+import { Decimal, figureOf } from './decimal';
 import type { EngineState } from './engine';
 import { splitSymbol } from './symbols';
 
@@ -55,12 +54,12 @@ export function bookFill(
 }
 
 function moveCash(s: EngineState, currency: string, delta: Decimal): void {
-  s.cash.set(currency, (s.cash.get(currency) ?? new Decimal(0)).add(delta));
+  s.cash.set(currency, (s.cash.get(currency) ?? Decimal.from(0)).add(delta));
 }
 
 /** The quantity of `currency` the open positions hold (summed over symbols with it as base). */
 function baseQuantity(s: EngineState, currency: string): Decimal {
-  let sum = new Decimal(0);
+  let sum = Decimal.from(0);
   for (const [symbol, p] of s.positions) if (splitSymbol(symbol)[0] === currency) sum = sum.add(p.quantity);
   return sum;
 }

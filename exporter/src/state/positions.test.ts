@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from './decimal';
 import { Position } from './positions';
 
 const n = (d: Decimal) => d.toNumber();
@@ -58,8 +58,8 @@ describe('Position (average cost, quote currency)', () => {
 
   test('realized PnL in the valuation currency is booked at each fill’s own rate', () => {
     const p = new Position('ETH/BTC');
-    p.applyFill('buy', 2, '0.05', '0.0001', new Decimal(50000)); // fee 0.0001 BTC at 50 000 = 5 USD
-    const close = p.applyFill('sell', 2, '0.06', '0.00012', new Decimal(40000));
+    p.applyFill('buy', 2, '0.05', '0.0001', Decimal.from(50000)); // fee 0.0001 BTC at 50 000 = 5 USD
+    const close = p.applyFill('sell', 2, '0.06', '0.00012', Decimal.from(40000));
     // (0.06 − 0.05)·2 − 0.00012 = 0.01988 BTC at 40 000 = 795.2 USD; trip −5 + 795.2 = 790.2
     expect(n(p.realized)).toBe(0.01978);
     expect(n(p.realizedValue)).toBe(790.2);
@@ -69,7 +69,7 @@ describe('Position (average cost, quote currency)', () => {
   test('without a rate the valuation figures leave the fill out and the trip has no value', () => {
     const p = new Position('ETH/BTC');
     p.applyFill('buy', 1, '0.05', '0.0001', null);
-    const close = p.applyFill('sell', 1, '0.06', 0, new Decimal(40000));
+    const close = p.applyFill('sell', 1, '0.06', 0, Decimal.from(40000));
     expect(close.roundTrip!.value).toBeNull();
     expect(n(close.roundTrip!.pnl)).toBe(0.0099);
     expect(n(p.realizedValue)).toBe(400); // only the closing fill had a rate: 0.01 BTC · 40 000

@@ -7,18 +7,17 @@
  * currency at the rate of the moment each amount was realized (the accountant's answer:
  * a realized amount is booked once, at the rate of its day, and never re-valued).
  */
-import Decimal from 'decimal.js';
 import type { Side } from '../events/schema';
-import { decimalOf, NumberOf } from './decimal';
+import { Decimal, decimalOf, NumberOf, type DecimalValue } from './decimal';
 
-const ZERO = new Decimal(0);
-const ONE = new Decimal(1);
+const ZERO = Decimal.from(0);
+const ONE = Decimal.from(1);
 /**
  * Engines that count in binary floating point send quantities such as 0.30000000000000004;
  * a remainder smaller than this fraction of the fill that leaves it is dust, not a
  * position, so a fill meant to close a position closes it (and ends its round trip).
  */
-export const DUST_RATIO = new Decimal('1e-9');
+export const DUST_RATIO = Decimal.from('1e-9');
 export interface RoundTripEnd {
   /** PnL of the round trip that ended, in the quote currency, fees included. */
   pnl: Decimal;
@@ -105,9 +104,9 @@ export class Position {
    */
   applyFill(
     side: Side,
-    quantity: Decimal.Value,
-    price: Decimal.Value,
-    fee: Decimal.Value = 0,
+    quantity: DecimalValue,
+    price: DecimalValue,
+    fee: DecimalValue = 0,
     rate: Decimal | null = ONE,
     ts = 0,
   ): FillOutcome {
@@ -218,7 +217,7 @@ export class Position {
   }
 
   /** A fee with no quantity moved (a fee in the base asset that cancels the fill's quantity). */
-  chargeFee(fee: Decimal.Value, rate: Decimal | null = ONE): FillOutcome {
+  chargeFee(fee: DecimalValue, rate: Decimal | null = ONE): FillOutcome {
     const feeD = toDecimal(fee);
     this.fees = this.fees.add(feeD);
     this.realized = this.realized.sub(feeD);
@@ -236,14 +235,14 @@ export class Position {
   }
 
   /** Unrealized PnL at a mark, in the quote currency. */
-  unrealizedAt(mark: Decimal.Value): Decimal {
+  unrealizedAt(mark: DecimalValue): Decimal {
     return toDecimal(mark).sub(this.avgPrice).mul(this.quantity);
   }
 
   /** Replaces the position from an engine's snapshot at `ts` (the trip restarts there, at the snapshot's average). */
-  reset(quantity: Decimal.Value, avgPrice: Decimal.Value, ts = 0): void {
-    this.quantity = new Decimal(quantity);
-    this.avgPrice = this.quantity.isZero() ? ZERO : new Decimal(avgPrice);
+  reset(quantity: DecimalValue, avgPrice: DecimalValue, ts = 0): void {
+    this.quantity = Decimal.from(quantity);
+    this.avgPrice = this.quantity.isZero() ? ZERO : Decimal.from(avgPrice);
     this.tripPnl = ZERO;
     this.tripValue = ZERO;
     this.tripValueIncomplete = false;
@@ -254,7 +253,7 @@ export class Position {
 }
 
 /** The value as a decimal; a decimal is used as is (they are immutable, a copy is equal). */
-function toDecimal(v: Decimal.Value): Decimal {
+function toDecimal(v: DecimalValue): Decimal {
   if (v instanceof Decimal) return v;
-  return typeof v === 'number' ? decimalOf(v) : new Decimal(v);
+  return typeof v === 'number' ? decimalOf(v) : Decimal.from(v);
 }

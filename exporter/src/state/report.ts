@@ -4,7 +4,7 @@
  * cannot disagree on the same events. Money is in the valuation currency unless a field
  * says otherwise; ratios are fractions (0.1 for 10 %).
  */
-import type Decimal from 'decimal.js';
+import type { Decimal } from './decimal';
 import type { EngineState } from './engine';
 import { splitSymbol } from './symbols';
 import type { Position } from './positions';

@@ -4,7 +4,6 @@
  */
 import type { AlertEvent, FillEvent } from '../events/schema';
 import type { AlertRow, Change, FillRow, PositionRow, RoundTripRow, StatusRow } from './changes';
-import { decimalToNumber } from './decimal';
 import type { EngineState } from './engine';
 import { isoTime } from './iso-time';
 import type { RoundTripEnd } from './positions';
@@ -23,7 +22,7 @@ export function positionRow(s: EngineState, symbol: string, ts: number): Positio
     avg_price: p.avgPriceNumber,
     mark_price: mark?.price ?? null,
     notional: mark ? qty * mark.price : null,
-    unrealized_pnl: mark ? decimalToNumber(p.unrealizedAt(mark.price)) : null,
+    unrealized_pnl: mark ? p.unrealizedAt(mark.price).toNumber() : null,
     realized_pnl: p.realizedNumber,
     fees: p.feesNumber,
     updated_at: isoTime(ts),
@@ -91,13 +90,13 @@ export function roundTripRow(
     direction: trip.direction,
     opened_at: isoTime(trip.openedAt === 0 ? e.ts : trip.openedAt),
     closed_at: isoTime(e.ts),
-    quantity: decimalToNumber(trip.quantity),
-    entry_price: decimalToNumber(trip.entryPrice),
-    exit_price: decimalToNumber(trip.exitPrice),
-    pnl: trip.value === null ? null : decimalToNumber(trip.value),
-    fees: trip.feesValue === null ? null : decimalToNumber(trip.feesValue),
-    pnl_quote: decimalToNumber(trip.pnl),
-    fees_quote: decimalToNumber(trip.fees),
+    quantity: trip.quantity.toNumber(),
+    entry_price: trip.entryPrice.toNumber(),
+    exit_price: trip.exitPrice.toNumber(),
+    pnl: trip.value === null ? null : trip.value.toNumber(),
+    fees: trip.feesValue === null ? null : trip.feesValue.toNumber(),
+    pnl_quote: trip.pnl.toNumber(),
+    fees_quote: trip.fees.toNumber(),
     outcome,
     close_fill_id: e.fill_id,
   };

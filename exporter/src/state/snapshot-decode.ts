@@ -1,5 +1,5 @@
 /** The snapshot decoder: JSON-compatible data back to state, each class at its current schema (see snapshot.ts). */
-import Decimal from 'decimal.js';
+import { Decimal } from './decimal';
 import type { ClassEntry } from './snapshot-encode';
 import { KEEP, schemaOf, SnapshotError, type Encoded, type Fields } from './snapshot-schemas';
 
@@ -28,7 +28,7 @@ export class Decoder {
       case 'undef':
         return undefined;
       case 'dec':
-        return new Decimal(value.v as string);
+        return Decimal.from(value.v as string);
       case 'ref': {
         const i = value.i as number;
         if (!(i >= 0 && i < this.objects.length))

@@ -2,7 +2,7 @@
  * The snapshot encoder: the state classes (found by walking a fresh Store), and the graph
  * walk that writes each value as JSON-compatible data (see snapshot.ts).
  */
-import Decimal from 'decimal.js';
+import { Decimal } from './decimal';
 import { EngineState } from './engine';
 import { Position } from './positions';
 import { KEEP, schemaOf, SnapshotError, type Encoded } from './snapshot-schemas';

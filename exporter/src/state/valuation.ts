@@ -10,9 +10,9 @@
  * between chains of the same length go to the marks seen first, so a replay of the same
  * events picks the same chain.
  */
-import Decimal from 'decimal.js';
+import { Decimal } from './decimal';
 
-const ONE = new Decimal(1);
+const ONE = Decimal.from(1);
 
 export interface MarkPrice {
   price: number;
