@@ -6,11 +6,9 @@
  * bare — each pair measured in the same run.
  * Run: npm run bench:ingest   (builds nothing; run `npm run build` first)
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Gauge, Registry } from 'prom-client';
+import { startBareRegistry } from './bare-registry';
 import { parseMetrics, postEvents, startExporter } from '../../tests/support/exporter';
-import { postAll, startTransport, transportUrl } from './transport';
+import { getBody, postAll, startTransport, transportUrl } from './transport';
 import { orderFillBatch } from './workload';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 60);
@@ -115,41 +113,21 @@ async function main(): Promise<void> {
     const text = await (await fetch(url)).text();
     const series = [...parseMetrics(text).keys()].filter((k) => k.startsWith('trading_')).length;
 
-    // The same trading_* series in a bare prom-client registry, serialized in this process.
-    const bare = new Registry();
-    const gauges = new Map<string, Gauge>();
-    for (const [key, value] of parseMetrics(text)) {
-      if (!key.startsWith('trading_')) continue;
-      const brace = key.indexOf('{');
-      const name = brace < 0 ? key : key.slice(0, brace);
-      const labels: Record<string, string> = {};
-      if (brace >= 0)
-        for (const m of key.slice(brace + 1, -1).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[m[1]] = m[2];
-      let g = gauges.get(name);
-      if (!g) {
-        g = new Gauge({ name, help: 'bench', labelNames: Object.keys(labels), registers: [bare] });
-        gauges.set(name, g);
-      }
-      g.set(labels, value);
-    }
-    // Served over loopback HTTP like the exporter's, so both figures carry the same transport.
-    const server = createServer((_req, res) => {
-      void bare.metrics().then((body) => res.writeHead(200, { 'Content-Type': bare.contentType }).end(body));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const bareUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    // The same trading_* series in a bare prom-client registry, in a process of its own.
+    const bare = await startBareRegistry(text);
+    const bareUrl = bare.url;
     // Alternating, so a change in the machine's load falls on both figures alike.
     const scrapeTimes: number[] = [];
     const bareTimes: number[] = [];
     for (let i = 0; i < 25; i++) {
       let s = performance.now();
-      await (await fetch(url)).text();
+      await getBody(url);
       scrapeTimes.push(performance.now() - s);
       s = performance.now();
-      await (await fetch(bareUrl)).text();
+      await getBody(bareUrl);
       bareTimes.push(performance.now() - s);
     }
-    server.close();
+    bare.stop();
     const scrapeMs = median(scrapeTimes);
     const bareMs = median(bareTimes);
 

@@ -85,6 +85,20 @@ export function postBody(
   });
 }
 
+/** GETs `url` with the same lean client; resolves once the whole body is read. */
+export function getBody(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve() : reject(new Error(`${url} answered ${res.statusCode}`)),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 /**
  * Events/s posting `bodies` (each `perBody` events) one after the other, as an engine does,
  * after one unmeasured post of `warmUp` (which must not repeat a measured body to a server
