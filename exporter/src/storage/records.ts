@@ -86,7 +86,8 @@ const PIECE_VALUES = 4_000;
  * JSON.stringify; only a member larger than that is descended into. Earned by a measure
  * (bench:durable, 100 k events of the bench workload, a 5.5 MB snapshot): a piece for
  * every value wrote it in 0.87 s, 6.1× encoding and stringifying it in one go; this way
- * 0.23 s, 1.4×. Ingest waits while a snapshot is written (docs/durability.md).
+ * (and the encoder's plain path for scalars) 0.22 s, 1.4–1.6×. Ingest waits while a
+ * snapshot is written (docs/durability.md).
  */
 export function* jsonPieces(value: unknown, pieceValues = PIECE_VALUES): Generator<string> {
   if (value === null || typeof value !== 'object' || valuesUpTo(value, pieceValues) <= pieceValues) {
