@@ -48,7 +48,7 @@ export class Decimal {
   }
 
   /** A decimal.js value, in the short form when it fits. */
-  static fromJs(d: DecimalJs): Decimal {
+  private static fromJs(d: DecimalJs): Decimal {
     const words = d.d as number[] | null;
     // NaN and ±Infinity have no digits; three words or more rarely fit 53 bits.
     if (words === null || words.length > 3) return new Decimal(0, 0, d);
@@ -114,18 +114,6 @@ export class Decimal {
       if (y.isNaN()) return y;
       const k = x.cmp(y);
       if (k === 1 || (k === 0 && x.isPositive())) x = y;
-    }
-    return x;
-  }
-
-  /** As decimal.js's Decimal.max: the first of the largest, 0 before −0. */
-  static max(...values: DecimalValue[]): Decimal {
-    let x = Decimal.from(values[0]);
-    for (let i = 1; i < values.length; i++) {
-      const y = Decimal.from(values[i]);
-      if (y.isNaN()) return y;
-      const k = x.cmp(y);
-      if (k === -1 || (k === 0 && x.isNegative())) x = y;
     }
     return x;
   }
@@ -201,17 +189,8 @@ export class Decimal {
   eq(v: DecimalValue): boolean {
     return this.cmp(v) === 0;
   }
-  lt(v: DecimalValue): boolean {
-    return this.cmp(v) < 0;
-  }
   lte(v: DecimalValue): boolean {
     return this.cmp(v) <= 0;
-  }
-  gt(v: DecimalValue): boolean {
-    return this.cmp(v) > 0;
-  }
-  gte(v: DecimalValue): boolean {
-    return this.cmp(v) >= 0;
   }
 
   isZero(): boolean {
@@ -228,9 +207,6 @@ export class Decimal {
   isNaN(): boolean {
     return this.big !== null && this.big.isNaN();
   }
-  isFinite(): boolean {
-    return this.big === null || this.big.isFinite();
-  }
 
   /** The correctly rounded double, as decimal.js's toNumber (−0 kept). */
   toNumber(): number {
@@ -243,20 +219,13 @@ export class Decimal {
     return this.js().toString();
   }
 
-  toFixed(decimals: number): string {
-    return this.js().toFixed(decimals);
-  }
-
-  /** As decimal.js: unlike toString, writes −0 as "-0". */
+  /** A decimal that reaches JSON is written as decimal.js writes it (−0 as "-0"), not as its fields. */
   toJSON(): string {
     return this.js().toJSON();
   }
-  valueOf(): string {
-    return this.js().valueOf();
-  }
 
   /** The same value as a decimal.js Decimal (for what only decimal.js does). */
-  js(): DecimalJs {
+  private js(): DecimalJs {
     if (this.big !== null) return this.big;
     if (this.m === 0) return new DecimalJs(this.m); // keeps −0
     return new DecimalJs(this.e === 0 ? this.m : `${this.m}e-${this.e}`);
