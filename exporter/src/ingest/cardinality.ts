@@ -26,18 +26,26 @@ const SETTING: Record<Dimension | 'engines', { env: string; what: string; field:
   venues: { env: 'TRADEWATCH_MAX_VENUES', what: 'venues', field: 'venue' },
 };
 
+/**
+ * `before`: batches accepted but not yet in the state (staged for the journal's group commit);
+ * what they add counts against the caps as if they were applied.
+ */
 export function checkCardinality(
   store: Store,
   events: readonly TradingEvent[],
   limits: CardinalityLimits,
+  before: readonly (readonly TradingEvent[])[] = [],
 ): CardinalityProblem | null {
   const newEngines = new Set<string>();
   /** Values the batch adds, per engine and dimension. */
   const added = new Map<string, Map<Dimension, Set<string>>>();
   let problem: CardinalityProblem | null = null;
+  const all = before.length === 0 ? events : [...before.flat(), ...events];
+  const offset = all.length - events.length;
 
-  for (let index = 0; index < events.length && problem === null; index++) {
-    const event = events[index];
+  for (let i = 0; i < all.length && problem === null; i++) {
+    const index = Math.max(0, i - offset);
+    const event = all[i];
     const state = store.engines.get(event.engine);
     if (!state && !newEngines.has(event.engine)) {
       if (store.engines.size + newEngines.size >= limits.engines) {

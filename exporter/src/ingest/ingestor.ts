@@ -5,6 +5,15 @@
  * fill, say) reads it as the previous batch left it, and the journal and the state see
  * batches in the same order. Every answer is atomic: a refusal applies nothing and
  * journals nothing. Controllers (http/, sources/) only translate the result.
+ *
+ * Group commit: a checked batch is staged, not awaited, so the queue checks the next batch
+ * while earlier ones are being made durable. One committer at a time takes every staged
+ * batch, journals them with one write and one sync, then applies them in order and answers
+ * each. A batch is answered 2xx only once its own record is durable; a failed write or sync
+ * refuses exactly the batches it carried, none of them applied. What a staged batch is
+ * checked against is the state plus the batches staged before it (cardinality caps); an
+ * adapter that reads the state (Gal Friday's cumulative fills) first waits until every
+ * staged batch is applied.
  */
 import type { Logger } from 'pino';
 import { decodeEvents } from '../events/decode';
@@ -17,8 +26,31 @@ import { checkCardinality } from './cardinality';
 
 /** Where validated batches are made durable before they are applied (storage/). */
 export interface Journal {
-  append(events: readonly TradingEvent[], receivedAt?: number): Promise<void>;
+  /** Makes every batch durable as its own record, in order, by one write (group commit). */
+  appendAll(batches: readonly { events: readonly TradingEvent[]; receivedAt: number }[]): Promise<void>;
 }
+
+/** What the queue's check of a batch gives: a refusal now, or the answer to come after its commit. */
+type Checked = IngestResult | { pending: Promise<IngestResult> };
+
+/** A checked batch waiting for its group's write and sync, then its apply. */
+interface Staged {
+  events: TradingEvent[];
+  /** The events not already in the state (duplicates are acknowledged, not journaled). */
+  fresh: TradingEvent[];
+  receivedAt: number;
+  source: string;
+  options: IngestOptions;
+  answer: (result: IngestResult) => void;
+  fail: (err: unknown) => void;
+}
+
+/**
+ * Bounds on one group: staging waits for the committer beyond them, so a burst holds a
+ * bounded number of events in memory before its write (the bodies are in memory anyway).
+ */
+const GROUP_MAX_BATCHES = 256;
+const GROUP_MAX_EVENTS = 20_000;
 
 /** Turns a foreign format's decoded values into tradewatch events (run inside the queue). */
 export type Adapter = (raws: unknown[]) =>
@@ -59,6 +91,13 @@ export class Ingestor {
   readonly ingested = new LabeledCounter(); // source
   private readonly adapters = new Map<string, Adapter>();
   private tail: Promise<unknown> = Promise.resolve();
+  private staged: Staged[] = [];
+  private stagedBatches = 0;
+  private stagedEvents = 0;
+  /** The group of the round in flight (written, then applied). */
+  private committing: Staged[] = [];
+  private round: Promise<void> | null = null;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -80,7 +119,7 @@ export class Ingestor {
 
   /** Decodes, adapts, validates and applies one atomic batch. */
   ingest(input: IngestInput, source: string, options: IngestOptions = {}): Promise<IngestResult> {
-    return this.enqueue(() => {
+    return this.enqueue(async (stage) => {
       const count = 'values' in input ? input.values.length : 1;
       let raws: unknown[];
       if ('values' in input) raws = [...input.values];
@@ -109,6 +148,8 @@ export class Ingestor {
             `unknown format ${JSON.stringify(format)}; known: ${this.formats().join(', ')}`,
             [],
           );
+        // An adapter reads the state as the previous batch left it: every staged batch applied.
+        await this.settled();
         const adapted = adapter(raws);
         if (!adapted.ok)
           return this.refuse(
@@ -132,14 +173,15 @@ export class Ingestor {
           `${new Set(batch.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
           batch.problems,
         );
-      const committed = this.commit(batch.events, source, options);
-      return refused.length === 0 ? committed : committed.then((r) => (r.ok ? { ...r, refused } : r));
+      const checked = await stage(batch.events, source, options);
+      if (refused.length === 0 || !('pending' in checked)) return checked;
+      return { pending: checked.pending.then((r) => (r.ok ? { ...r, refused } : r)) };
     });
   }
 
   /** Applies events already validated (NATS and replay sources validate per message or line). */
   ingestValid(events: TradingEvent[], source: string, options: IngestOptions = {}): Promise<IngestResult> {
-    return this.enqueue(() => this.commit(events, source, options));
+    return this.enqueue((stage) => stage(events, source, options));
   }
 
   reject(reason: string, count = 1): void {
@@ -147,13 +189,15 @@ export class Ingestor {
     this.log.debug({ reason, count }, 'events rejected');
   }
 
-  private async commit(
-    events: TradingEvent[],
-    source: string,
-    options: IngestOptions,
-  ): Promise<IngestResult> {
+  /**
+   * Checks a batch against the state and the batches staged before it, then stages it for
+   * the committer. Resolves at once with a refusal, or with the promise of the batch's answer.
+   */
+  private async stage(events: TradingEvent[], source: string, options: IngestOptions): Promise<Checked> {
+    if (this.stagedBatches >= GROUP_MAX_BATCHES || this.stagedEvents >= GROUP_MAX_EVENTS)
+      await this.settled();
     if (this.limits) {
-      const over = checkCardinality(this.store, events, this.limits);
+      const over = checkCardinality(this.store, events, this.limits, this.unapplied());
       if (over)
         return this.refuse(
           422,
@@ -166,29 +210,86 @@ export class Ingestor {
     const now = Date.now();
     for (const e of events) this.lastSeen.set(e.engine, now);
     const fresh = events.filter((e) => !this.store.isDuplicate(e));
-    if (this.journal && fresh.length > 0) {
-      try {
-        await this.journal.append(fresh, now);
-      } catch (err) {
-        this.log.error({ err: (err as Error).message, source }, 'ingest: the journal refused a batch');
-        return this.refuse(
-          500,
-          'journal_failed',
-          events.length,
-          `the batch was not made durable: ${(err as Error).message}`,
-          [],
-        );
+    const pending = new Promise<IngestResult>((answer, fail) => {
+      this.staged.push({ events, fresh, receivedAt: now, source, options, answer, fail });
+    });
+    this.stagedBatches += 1;
+    this.stagedEvents += fresh.length;
+    this.kick();
+    // Boxed: a promise returned bare would be adopted, and the queue would wait for the commit.
+    return { pending };
+  }
+
+  /** Events staged or being committed, not yet in the state (what the caps count beside it). */
+  private unapplied(): TradingEvent[][] {
+    const out: TradingEvent[][] = [];
+    for (const s of this.committing) out.push(s.fresh);
+    for (const s of this.staged) out.push(s.fresh);
+    return out;
+  }
+
+  /** Starts a commit round when none runs and something is staged. */
+  private kick(): void {
+    if (this.round || this.staged.length === 0) return;
+    this.round = this.commitRound().finally(() => {
+      this.round = null;
+      this.kick();
+      if (!this.round) for (const wake of this.idleWaiters.splice(0)) wake();
+    });
+  }
+
+  private async commitRound(): Promise<void> {
+    const group = (this.committing = this.staged);
+    this.staged = [];
+    this.stagedBatches = 0;
+    this.stagedEvents = 0;
+    try {
+      const toJournal = group.filter((s) => s.fresh.length > 0);
+      if (this.journal && toJournal.length > 0) {
+        try {
+          await this.journal.appendAll(toJournal.map((s) => ({ events: s.fresh, receivedAt: s.receivedAt })));
+        } catch (err) {
+          this.log.error(
+            { err: (err as Error).message, batches: group.length },
+            'ingest: the journal refused a group of batches',
+          );
+          for (const s of group)
+            s.answer(
+              this.refuse(
+                500,
+                'journal_failed',
+                s.events.length,
+                `the batch was not made durable: ${(err as Error).message}`,
+                [],
+              ),
+            );
+          return;
+        }
       }
+      for (const s of group) {
+        try {
+          const result = this.store.apply(s.fresh, s.receivedAt);
+          this.ingested.inc({ source: s.source }, result.applied);
+          s.options.charge?.(result.applied);
+          s.answer({
+            ok: true,
+            accepted: s.events.length,
+            applied: result.applied,
+            duplicates: s.events.length - result.applied,
+          });
+        } catch (err) {
+          s.fail(err);
+        }
+      }
+    } finally {
+      this.committing = [];
     }
-    const result = this.store.apply(fresh, now);
-    this.ingested.inc({ source }, result.applied);
-    options.charge?.(result.applied);
-    return {
-      ok: true,
-      accepted: events.length,
-      applied: result.applied,
-      duplicates: events.length - result.applied,
-    };
+  }
+
+  /** Resolves once nothing is staged or being committed. */
+  private settled(): Promise<void> {
+    if (!this.round && this.staged.length === 0) return Promise.resolve();
+    return new Promise((wake) => this.idleWaiters.push(wake));
   }
 
   private refuse(
@@ -202,9 +303,17 @@ export class Ingestor {
     return { ok: false, status, reason, error, problems };
   }
 
-  private enqueue(run: () => IngestResult | Promise<IngestResult>): Promise<IngestResult> {
-    const next = this.tail.then(run, run);
-    this.tail = next.catch(() => undefined);
-    return next;
+  /**
+   * Runs `check` in the one ordering queue. The queue moves on as soon as a batch is checked
+   * and staged; the returned promise settles with the batch's answer, after its commit.
+   */
+  private enqueue(check: (stage: Ingestor['stage']) => Promise<Checked> | Checked): Promise<IngestResult> {
+    const stage = this.stage.bind(this);
+    const checked = this.tail.then(
+      () => check(stage),
+      () => check(stage),
+    );
+    this.tail = checked.catch(() => undefined);
+    return checked.then((c) => ('pending' in c ? c.pending : c));
   }
 }
