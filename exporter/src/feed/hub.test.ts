@@ -35,15 +35,19 @@ const order = (id: string, status = 'new', extra: Record<string, unknown> = {}) 
   ...extra,
 });
 
-function setup(options: Partial<ConstructorParameters<typeof FeedHub>[1]> = {}) {
+function setup(options: Partial<ConstructorParameters<typeof FeedHub>[1]> = {}, now?: () => number) {
   const store = new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 0 } });
-  const hub = new FeedHub(store, {
-    batchMs: 100,
-    lagBytes: 1000,
-    maxBufferedBytes: 10_000,
-    maxOwedKeys: 3,
-    ...options,
-  });
+  const hub = new FeedHub(
+    store,
+    {
+      batchMs: 100,
+      lagBytes: 1000,
+      maxBufferedBytes: 10_000,
+      maxOwedKeys: 3,
+      ...options,
+    },
+    now,
+  );
   store.onChanges(hub.onChanges);
   const apply = (...raws: unknown[]) => {
     const batch = validateBatch(raws);
@@ -183,17 +187,38 @@ test('a snapshot taken between flushes carries the seq the next update follows',
   expect(late.last()).toMatchObject({ type: 'update', seq: 2 });
 });
 
-test('flushes are throttled to one per batch interval, the first at once', () => {
+test('a quiet hub sends each change at once, with no wait for the batch interval', () => {
   jest.useFakeTimers();
-  const { hub, apply } = setup({ batchMs: 100 });
+  const { hub, apply } = setup({ batchMs: 100 }, () => Date.now());
   const p = new FakePeer();
   hub.subscribe(p, 'orders', {}, undefined);
+  for (let i = 0; i < 5; i++) {
+    apply(order(`q${i}`));
+    jest.advanceTimersByTime(1); // the next change comes 5 ms later, as at 200 events/s
+    expect(p.frames).toHaveLength(2 + i);
+    expect(p.last().upserts).toHaveLength(1);
+    jest.advanceTimersByTime(4);
+  }
+  hub.stop();
+});
+
+test('a costly flush spaces the next ones up to the batch interval, coalescing what came meanwhile', () => {
+  jest.useFakeTimers();
+  const { hub, apply } = setup({ batchMs: 100 }, () => Date.now());
+  const p = new FakePeer();
+  // Every frame sent costs this peer 10 ms of the loop (many viewers, big frames).
+  const send = p.send.bind(p);
+  p.send = (frame: Buffer) => {
+    send(frame);
+    jest.setSystemTime(Date.now() + 10);
+  };
+  hub.subscribe(p, 'orders', {}, undefined);
   apply(order('a'));
-  jest.advanceTimersByTime(0);
-  expect(p.frames).toHaveLength(2);
+  jest.advanceTimersByTime(1);
+  expect(p.frames).toHaveLength(2); // the first change after a quiet spell goes at once
   apply(order('b'));
   jest.advanceTimersByTime(50);
-  expect(p.frames).toHaveLength(2);
+  expect(p.frames).toHaveLength(2); // 20 × 10 ms of cost: the gap is the whole batch interval
   apply(order('c'));
   jest.advanceTimersByTime(50);
   expect(p.frames).toHaveLength(3);

@@ -1,7 +1,10 @@
 /**
  * The feed's fan-out, without sockets: changes from the store are routed into topics (one
- * per channel + filter + subscription id); every batch interval each topic with changes
- * serializes ONE update frame and hands the same bytes to all of its members. A member
+ * per channel + filter + subscription id); at each flush each topic with changes
+ * serializes ONE update frame and hands the same bytes to all of its members. Flushes are
+ * Nagle-like: a cheap hub (few viewers, a quiet engine) flushes a change as soon as its
+ * batch is applied; as a flush grows costly the gap between flushes grows with it, up to
+ * the batch interval, so a busy hub coalesces exactly as before. A member
  * whose connection is behind stops receiving frames and is owed a coalesced catch-up
  * (latest state per key, bounded), or a fresh snapshot when it owes too much; a member
  * past the hard limit is closed. Nobody waits for a slow member.
@@ -18,6 +21,16 @@ import {
 import { rowIdentity, rowKey } from './keys';
 import { CLOSE } from './protocol';
 import { STATE_CHANNELS, matches, snapshotRows } from './subscriptions';
+
+/**
+ * Flush pacing (Nagle-like): the gap before the next flush is this many times what a flush
+ * costs, so flushing takes at most ~1/GAP_PER_FLUSH_COST of the loop under load; never
+ * under MIN_GAP_MS, never over the batch interval. The cost remembered decays by
+ * COST_DECAY a flush, so one costly flush does not slow the quiet ones after it for long.
+ */
+const GAP_PER_FLUSH_COST = 20;
+const MIN_GAP_MS = 1;
+const COST_DECAY = 0.8;
 
 /** One connection, as the hub sees it. */
 export interface Peer {
@@ -144,7 +157,9 @@ export class FeedHub {
   /** Bumped on every applied batch: a cached snapshot is valid while it holds. */
   private version = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private lastFlush = 0;
+  private lastFlush = -Infinity;
+  /** What the recent flushes cost (ms, the latest or a decaying earlier peak). */
+  private flushCostMs = 0;
   private stopped = false;
   /** `fills` snapshots being read from the history. */
   loadsRunning = 0;
@@ -159,7 +174,8 @@ export class FeedHub {
   constructor(
     private readonly store: Store,
     private readonly options: HubOptions,
-    private readonly now: () => number = Date.now,
+    /** A monotonic clock in ms (flush gaps and their cost). */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** The store's change listener. */
@@ -220,18 +236,35 @@ export class FeedHub {
     this.timer = null;
   }
 
-  /** At most one flush per batch interval; the first change after a quiet spell goes at once. */
-  private schedule(): void {
+  /**
+   * The next flush, no sooner than `gapMs` after the last one. The gap is the batch interval
+   * only when flushing costs that much: GAP_PER_FLUSH_COST times the recent flush cost, at
+   * least MIN_GAP_MS, at most batchMs.
+   */
+  private schedule(gapMs = this.gap()): void {
     if (this.timer || this.stopped) return;
-    const delay = Math.max(0, this.lastFlush + this.options.batchMs - this.now());
+    const delay = Math.max(0, this.lastFlush + gapMs - this.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush();
     }, delay);
   }
 
+  private gap(): number {
+    return Math.min(this.options.batchMs, Math.max(MIN_GAP_MS, this.flushCostMs * GAP_PER_FLUSH_COST));
+  }
+
   flush(): FlushStats {
-    this.lastFlush = this.now();
+    const started = this.now();
+    this.lastFlush = started;
+    try {
+      return this.flushNow();
+    } finally {
+      this.flushCostMs = Math.max(this.now() - started, this.flushCostMs * COST_DECAY);
+    }
+  }
+
+  private flushNow(): FlushStats {
     const stats: FlushStats = { frames: 0, catchUps: 0, resyncs: 0, closed: 0 };
     for (const topic of this.dirty) {
       const pending = topic.pending;
@@ -277,7 +310,8 @@ export class FeedHub {
         }
       }
     }
-    if (this.lagging.size > 0) this.schedule(); // keep checking whether they drained
+    // Keep checking whether they drained, once per batch interval.
+    if (this.lagging.size > 0) this.schedule(this.options.batchMs);
     this.totals.frames += stats.frames;
     this.totals.catchUps += stats.catchUps;
     this.totals.resyncs += stats.resyncs;
@@ -307,7 +341,7 @@ export class FeedHub {
       m.owed = null;
       m.resync = true;
       this.lagging.add(m);
-      this.schedule();
+      this.schedule(this.options.batchMs);
       return;
     }
     const topic = m.topic;
