@@ -38,7 +38,17 @@ export function decodeEvents(text: string, ndjson: boolean): DecodeResult {
 export function decodeLines(text: string): DecodeResult {
   const values: unknown[] = [];
   const problems: EventProblem[] = [];
-  const lines = text.split('\n');
+  decodeLinesInto(text.split('\n'), 0, values, problems);
+  return linesResult(values, problems);
+}
+
+/** Parses `lines` (the first being line `first` + 1 of the body) into `values`, or notes `problems`. */
+function decodeLinesInto(
+  lines: readonly string[],
+  first: number,
+  values: unknown[],
+  problems: EventProblem[],
+) {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line.length === 0) continue;
@@ -48,12 +58,140 @@ export function decodeLines(text: string): DecodeResult {
       problems.push({
         index: values.length + problems.length,
         field: '',
-        reason: `malformed JSON on line ${i + 1}: ${(err as Error).message}`,
+        reason: `malformed JSON on line ${first + i + 1}: ${(err as Error).message}`,
       });
     }
   }
+}
+
+function linesResult(values: unknown[], problems: EventProblem[]): DecodeResult {
   if (problems.length > 0) return { ok: false, problems };
   if (values.length === 0)
     return { ok: false, problems: [{ index: 0, field: '', reason: 'the body holds no events' }] };
   return { ok: true, values };
+}
+
+/** Bodies from this size on are decoded in slices (below it, one JSON.parse is cheaper). */
+export const SLICED_DECODE_BYTES = 1 << 20;
+const LINES_PER_SLICE = 2048;
+const ELEMENTS_PER_RUN = 2048;
+
+/**
+ * `decodeEvents` for a large body, a slice at a time, pausing between slices so the event
+ * loop turns: the same values and the same refusals (a problem's position within the
+ * array is that of the run of elements it was found in). A JSON array is cut at its
+ * top-level commas into runs of elements, each parsed by JSON.parse.
+ */
+export async function decodeEventsSliced(
+  text: string,
+  ndjson: boolean,
+  pause: () => Promise<void>,
+  sizes: { minBytes: number; elementsPerRun: number } = {
+    minBytes: SLICED_DECODE_BYTES,
+    elementsPerRun: ELEMENTS_PER_RUN,
+  },
+): Promise<DecodeResult> {
+  if (text.length < sizes.minBytes) return decodeEvents(text, ndjson);
+  const trimmed = text.trimStart();
+  if (!ndjson && trimmed.startsWith('['))
+    return decodeArraySliced(text, text.length - trimmed.length, sizes.elementsPerRun, pause);
+  if (!ndjson && !(trimmed.startsWith('{') && text.includes('\n'))) return decodeEvents(text, ndjson);
+  const lines = text.split('\n');
+  const values: unknown[] = [];
+  const problems: EventProblem[] = [];
+  for (let i = 0; i < lines.length; i += LINES_PER_SLICE) {
+    decodeLinesInto(lines.slice(i, i + LINES_PER_SLICE), i, values, problems);
+    await pause();
+  }
+  return linesResult(values, problems);
+}
+
+async function decodeArraySliced(
+  text: string,
+  open: number,
+  perRun: number,
+  pause: () => Promise<void>,
+): Promise<DecodeResult> {
+  const malformed = (reason: string): DecodeResult => ({
+    ok: false,
+    problems: [{ index: 0, field: '', reason: `malformed JSON: ${reason}` }],
+  });
+  const runs = await arrayRuns(text, open, perRun, pause);
+  if (typeof runs === 'string') return malformed(runs);
+  const values: unknown[] = [];
+  for (const [start, end] of runs) {
+    let run: unknown[];
+    try {
+      run = JSON.parse(`[${text.slice(start, end)}]`) as unknown[];
+    } catch (err) {
+      return malformed(`${(err as Error).message} (in the elements from offset ${start})`);
+    }
+    for (const value of run) values.push(value);
+    await pause();
+  }
+  return { ok: true, values };
+}
+
+/**
+ * The [start, end) of runs of `perRun` top-level elements of the array that
+ * opens at `open` (the commas between runs left out), or why it is not a closed array.
+ */
+async function arrayRuns(
+  text: string,
+  open: number,
+  perRun: number,
+  pause: () => Promise<void>,
+): Promise<[number, number][] | string> {
+  const runs: [number, number][] = [];
+  let depth = 0;
+  let elements = 0;
+  let runStart = open + 1;
+  const endRun = (end: number): string | null => {
+    // An empty run other than the whole of `[]` is a stray comma (`[1,]`, `[1,,2]`).
+    if (text.slice(runStart, end).trim().length === 0 && !(runs.length === 0 && elements === 0))
+      return 'Unexpected "," or "]"';
+    runs.push([runStart, end]);
+    return null;
+  };
+  for (let i = open + 1; i < text.length; i++) {
+    if ((i & 0xffff) === 0) await pause();
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const close = stringEnd(text, i);
+      if (close < 0) return 'Unterminated string';
+      i = close;
+    } else if (c === 0x7b || c === 0x5b) depth += 1;
+    else if (c === 0x7d || c === 0x5d) {
+      if (depth > 0) {
+        depth -= 1;
+        continue;
+      }
+      if (c !== 0x5d) return `Unexpected "}" at offset ${i}`;
+      const stray = endRun(i);
+      if (stray) return stray;
+      if (text.slice(i + 1).trim().length > 0)
+        return `Unexpected non-whitespace after the array at offset ${i + 1}`;
+      return runs;
+    } else if (c === 0x2c && depth === 0) {
+      elements += 1;
+      if (elements % perRun === 0) {
+        const stray = endRun(i);
+        if (stray) return stray;
+        runStart = i + 1;
+      }
+    }
+  }
+  return 'Unexpected end of JSON input';
+}
+
+/** The index of the quote that closes the string opening at `open`, or -1. */
+function stringEnd(text: string, open: number): number {
+  for (let from = open + 1; ;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return -1;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes += 1;
+    if (backslashes % 2 === 0) return quote;
+    from = quote + 1;
+  }
 }

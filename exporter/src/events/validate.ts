@@ -52,13 +52,29 @@ export function validateEvent(raw: unknown, index: number): TradingEvent | Event
 export function validateBatch(raws: readonly unknown[]): BatchResult {
   const events: TradingEvent[] = [];
   const problems: EventProblem[] = [];
+  for (let i = 0; i < raws.length; i++) validateInto(raws, i, events, problems);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
+}
+
+/** `validateBatch` a slice at a time, pausing between slices (a large batch: ingest/turns.ts). */
+export async function validateBatchSliced(
+  raws: readonly unknown[],
+  pause: () => Promise<void>,
+): Promise<BatchResult> {
+  const events: TradingEvent[] = [];
+  const problems: EventProblem[] = [];
   for (let i = 0; i < raws.length; i++) {
-    const result = validateEvent(raws[i], i);
-    if (Array.isArray(result)) {
-      if (problems.length < MAX_PROBLEMS) problems.push(...result.slice(0, MAX_PROBLEMS - problems.length));
-    } else {
-      events.push(result);
-    }
+    validateInto(raws, i, events, problems);
+    if ((i & 1023) === 1023) await pause();
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
+}
+
+function validateInto(raws: readonly unknown[], i: number, events: TradingEvent[], problems: EventProblem[]) {
+  const result = validateEvent(raws[i], i);
+  if (Array.isArray(result)) {
+    if (problems.length < MAX_PROBLEMS) problems.push(...result.slice(0, MAX_PROBLEMS - problems.length));
+  } else {
+    events.push(result);
+  }
 }

@@ -284,7 +284,8 @@ export class FeedHub {
     }
     this.dirty.clear();
 
-    for (const m of this.lagging) {
+    // Owed snapshots wait while a batch is half applied (they would show half of it).
+    for (const m of this.store.isHeld ? [] : this.lagging) {
       const buffered = m.peer.bufferedAmount;
       if (buffered > this.options.maxBufferedBytes) {
         m.peer.close(CLOSE.slow.code, CLOSE.slow.reason);
@@ -337,7 +338,8 @@ export class FeedHub {
    * owed snapshot per subscription, never a queue of them.
    */
   private sendSnapshot(m: Member): void {
-    if (m.peer.bufferedAmount > this.options.lagBytes) {
+    // Behind on reading, or a batch half applied (state/store.ts): the snapshot is owed.
+    if (m.peer.bufferedAmount > this.options.lagBytes || this.store.isHeld) {
       m.owed = null;
       m.resync = true;
       this.lagging.add(m);

@@ -130,6 +130,7 @@ export function createApp(deps: AppDeps) {
   const metricsAuth = config.metricsToken ? requireRole('metrics') : requireRole('metrics', true);
   app.get('/metrics', metricsAuth, async (_req, res, next) => {
     try {
+      await deps.store.settled(); // never half of a batch being applied in slices
       const body = await deps.metrics.scrape();
       res.setHeader('Content-Type', deps.metrics.contentType);
       res.send(body);

@@ -8,6 +8,11 @@ import { snapshotRows } from '../feed/subscriptions';
 
 export function readRoutes(store: Store): Router {
   const router = Router();
+  // Never half of a batch being applied in slices (state/store.ts): wait for its end.
+  router.use((_req, _res, next) => {
+    if (!store.isHeld) return next();
+    store.settled().then(() => next(), next);
+  });
 
   /** The same rows the feed's snapshot holds (one service for both), filtered by the query. */
   const listing = (channel: 'orders' | 'positions', key: string) => (req: Request, res: Response) => {

@@ -30,12 +30,14 @@ const SETTING: Record<Dimension | 'engines', { env: string; what: string; field:
  * `before`: batches accepted but not yet in the state (staged for the journal's group commit);
  * what they add counts against the caps as if they were applied.
  */
-export function checkCardinality(
+export async function checkCardinality(
   store: Store,
   events: readonly TradingEvent[],
   limits: CardinalityLimits,
   before: readonly (readonly TradingEvent[])[] = [],
-): CardinalityProblem | null {
+  /** Lets the event loop turn during a large batch (ingest/turns.ts). */
+  pause: () => Promise<void> = async () => undefined,
+): Promise<CardinalityProblem | null> {
   const newEngines = new Set<string>();
   /** Values the batch adds, per engine and dimension. */
   const added = new Map<string, Map<Dimension, Set<string>>>();
@@ -44,6 +46,7 @@ export function checkCardinality(
   const offset = all.length - events.length;
 
   for (let i = 0; i < all.length && problem === null; i++) {
+    if ((i & 1023) === 1023) await pause();
     const index = Math.max(0, i - offset);
     const event = all[i];
     const state = store.engines.get(event.engine);

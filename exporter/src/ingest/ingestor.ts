@@ -16,13 +16,14 @@
  * staged batch is applied.
  */
 import type { Logger } from 'pino';
-import { decodeEvents } from '../events/decode';
-import { validateBatch, type EventProblem } from '../events/validate';
+import { decodeEventsSliced } from '../events/decode';
+import { validateBatchSliced, type EventProblem } from '../events/validate';
 import type { TradingEvent } from '../events/schema';
 import type { CardinalityLimits } from '../config';
 import type { Store } from '../state/store';
 import { LabeledCounter } from '../state/tallies';
 import { checkCardinality } from './cardinality';
+import { breather, type Pause } from './turns';
 
 /** Where validated batches are made durable before they are applied (storage/). */
 export interface Journal {
@@ -51,6 +52,14 @@ interface Staged {
  */
 const GROUP_MAX_BATCHES = 256;
 const GROUP_MAX_EVENTS = 20_000;
+
+/**
+ * Work on one batch between two turns of the event loop: slices of decoding, validating,
+ * journaling and applying last about this long (docs/events.md, "Large batches").
+ */
+const TURN_BUDGET_MS = 20;
+/** A group with more events than this is applied in slices of this many. */
+const APPLY_SLICE_EVENTS = 512;
 
 /** Turns a foreign format's decoded values into tradewatch events (run inside the queue). */
 export type Adapter = (raws: unknown[]) =>
@@ -120,11 +129,13 @@ export class Ingestor {
   /** Decodes, adapts, validates and applies one atomic batch. */
   ingest(input: IngestInput, source: string, options: IngestOptions = {}): Promise<IngestResult> {
     return this.enqueue(async (stage) => {
+      // A large batch is checked a slice at a time, the event loop turning in between.
+      const pause = breather(TURN_BUDGET_MS);
       const count = 'values' in input ? input.values.length : 1;
       let raws: unknown[];
       if ('values' in input) raws = [...input.values];
       else {
-        const decoded = decodeEvents(input.text, input.ndjson);
+        const decoded = await decodeEventsSliced(input.text, input.ndjson, pause);
         if (!decoded.ok)
           return this.refuse(
             400,
@@ -164,7 +175,7 @@ export class Ingestor {
         refused = adapted.refused ?? [];
         if (refused.length > 0) this.reject(`${format}_unusable`, new Set(refused.map((p) => p.index)).size);
       }
-      const batch = validateBatch(raws);
+      const batch = await validateBatchSliced(raws, pause);
       if (!batch.ok)
         return this.refuse(
           400,
@@ -173,7 +184,7 @@ export class Ingestor {
           `${new Set(batch.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
           batch.problems,
         );
-      const checked = await stage(batch.events, source, options);
+      const checked = await stage(batch.events, source, options, pause);
       if (refused.length === 0 || !('pending' in checked)) return checked;
       return { pending: checked.pending.then((r) => (r.ok ? { ...r, refused } : r)) };
     });
@@ -181,7 +192,7 @@ export class Ingestor {
 
   /** Applies events already validated (NATS and replay sources validate per message or line). */
   ingestValid(events: TradingEvent[], source: string, options: IngestOptions = {}): Promise<IngestResult> {
-    return this.enqueue((stage) => stage(events, source, options));
+    return this.enqueue((stage) => stage(events, source, options, breather(TURN_BUDGET_MS)));
   }
 
   reject(reason: string, count = 1): void {
@@ -193,11 +204,16 @@ export class Ingestor {
    * Checks a batch against the state and the batches staged before it, then stages it for
    * the committer. Resolves at once with a refusal, or with the promise of the batch's answer.
    */
-  private async stage(events: TradingEvent[], source: string, options: IngestOptions): Promise<Checked> {
+  private async stage(
+    events: TradingEvent[],
+    source: string,
+    options: IngestOptions,
+    pause: Pause,
+  ): Promise<Checked> {
     if (this.stagedBatches >= GROUP_MAX_BATCHES || this.stagedEvents >= GROUP_MAX_EVENTS)
       await this.settled();
     if (this.limits) {
-      const over = checkCardinality(this.store, events, this.limits, this.unapplied());
+      const over = await checkCardinality(this.store, events, this.limits, this.unapplied(), pause);
       if (over)
         return this.refuse(
           422,
@@ -266,24 +282,50 @@ export class Ingestor {
           return;
         }
       }
-      for (const s of group) {
-        try {
-          const result = this.store.apply(s.fresh, s.receivedAt);
-          this.ingested.inc({ source: s.source }, result.applied);
-          s.options.charge?.(result.applied);
-          s.answer({
-            ok: true,
-            accepted: s.events.length,
-            applied: result.applied,
-            duplicates: s.events.length - result.applied,
-          });
-        } catch (err) {
-          s.fail(err);
-        }
-      }
+      await this.applyGroup(group);
     } finally {
       this.committing = [];
     }
+  }
+
+  /**
+   * Applies a durable group in order and answers each batch. A group too large for one turn
+   * of the event loop is applied in slices under the store's hold: the feed, the history
+   * and readers see it only whole, and its batches are answered once it is.
+   */
+  private async applyGroup(group: readonly Staged[]): Promise<void> {
+    const events = group.reduce((n, s) => n + s.fresh.length, 0);
+    const sliced = events > APPLY_SLICE_EVENTS;
+    const pause = sliced ? breather(TURN_BUDGET_MS) : null;
+    const answers: (() => void)[] = [];
+    if (sliced) this.store.hold();
+    try {
+      for (const s of group) {
+        try {
+          let applied = 0;
+          if (!pause) applied = this.store.apply(s.fresh, s.receivedAt).applied;
+          else
+            for (let i = 0; i < s.fresh.length; i += APPLY_SLICE_EVENTS) {
+              applied += this.store.apply(s.fresh.slice(i, i + APPLY_SLICE_EVENTS), s.receivedAt).applied;
+              await pause();
+            }
+          this.ingested.inc({ source: s.source }, applied);
+          s.options.charge?.(applied);
+          const answer: IngestResult = {
+            ok: true,
+            accepted: s.events.length,
+            applied,
+            duplicates: s.events.length - applied,
+          };
+          answers.push(() => s.answer(answer));
+        } catch (err) {
+          answers.push(() => s.fail(err));
+        }
+      }
+    } finally {
+      if (sliced) this.store.release();
+    }
+    for (const answer of answers) answer();
   }
 
   /** Resolves once nothing is staged or being committed. */

@@ -23,10 +23,10 @@ export type Encoded = null | boolean | number | string | Encoded[] | { [key: str
 /**
  * Fields taken from the running process, never from the snapshot: configuration (so a
  * changed valuation currency or sampling period applies after a restart) and the Store's
- * wiring. Functions (callbacks) are never state and are always kept too.
+ * wiring (listeners, and a batch's hold, which a snapshot never falls inside). Functions (callbacks) are never state and are always kept too.
  */
 export const KEEP: Record<string, readonly string[]> = {
-  Store: ['options', 'listeners'],
+  Store: ['options', 'listeners', 'held', 'settledWaiters'],
   EngineState: ['valuationCurrency', 'options'],
   EquityTracker: ['options'],
 };

@@ -197,7 +197,7 @@ describe('store snapshots', () => {
       EquityTracker: engine.equity,
     };
     const kept: Record<string, string[]> = {
-      Store: ['options', 'listeners'],
+      Store: ['options', 'listeners', 'held', 'settledWaiters'],
       EngineState: ['valuationCurrency'],
       EquityTracker: ['options'],
     };

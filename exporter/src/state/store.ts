@@ -1,6 +1,9 @@
 /**
  * The live state of every engine. A validated batch is applied in order; the changes it
- * made are handed to listeners (the feed) after the whole batch is in.
+ * made are handed to listeners (the feed) after the whole batch is in. A batch too large
+ * to apply in one turn of the event loop is applied in slices under `hold()`: listeners
+ * hear its changes at `release()`, and readers of the state (scrapes, the read API, feed
+ * snapshots) wait for `settled()`, so none of them sees half a batch.
  */
 import type { TradingEvent } from '../events/schema';
 import type { Change } from './changes';
@@ -29,6 +32,9 @@ export class Store {
   readonly engines = new Map<string, EngineState>();
   private readonly eventIds: BoundedSet;
   private readonly listeners = new Set<ChangeListener>();
+  /** Changes kept while held (null: not held). */
+  private held: Change[] | null = null;
+  private settledWaiters: (() => void)[] = [];
 
   constructor(readonly options: StoreOptions) {
     this.eventIds = new BoundedSet(options.rememberedEventIds ?? 1_000_000);
@@ -76,8 +82,33 @@ export class Store {
       this.engine(event.engine).apply(event, changes, receivedAt);
       applied += 1;
     }
-    if (changes.length > 0) for (const listener of this.listeners) listener(changes);
+    if (this.held) for (const change of changes) this.held.push(change);
+    else if (changes.length > 0) for (const listener of this.listeners) listener(changes);
     return { applied, duplicates, changes };
+  }
+
+  /** From now until `release()`, applied changes are kept for the listeners and readers wait. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Hands the kept changes to the listeners in one go and lets the waiting readers in. */
+  release(): void {
+    const changes = this.held;
+    this.held = null;
+    if (changes && changes.length > 0) for (const listener of this.listeners) listener(changes);
+    for (const wake of this.settledWaiters.splice(0)) wake();
+  }
+
+  /** True while a batch is being applied in slices. */
+  get isHeld(): boolean {
+    return this.held !== null;
+  }
+
+  /** Resolves when no batch is half applied (at once, mostly). */
+  settled(): Promise<void> {
+    if (this.held === null) return Promise.resolve();
+    return new Promise((wake) => this.settledWaiters.push(wake));
   }
 
   onChanges(listener: ChangeListener): () => void {

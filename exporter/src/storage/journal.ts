@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { eventTimesInBounds } from '../events/bounds';
 import type { TradingEvent } from '../events/schema';
 import type { Journal } from '../ingest/ingestor';
+import { breather } from '../ingest/turns';
 import { exportStore, exportStoreAsync, importStore, type StoreSnapshot } from '../state/snapshot';
 import type { Store } from '../state/store';
 import { Distribution } from '../state/tallies';
@@ -244,9 +245,10 @@ export class DurableJournal implements Journal {
       // state holds still while the snapshot is written in slices and the event loop turns.
       if (this.eventsSinceSnapshot >= this.options.snapshotEvery) await this.takeSnapshot(true);
       const handle = this.handle ?? (await this.reopen());
-      const frames = batches.map((b, i) =>
-        frame(JSON.stringify({ s: this.nextSeq + i, t: b.receivedAt, e: b.events } satisfies JournalRecord)),
-      );
+      const pause = breather();
+      const frames: Buffer[] = [];
+      for (const [i, b] of batches.entries())
+        frames.push(frame(await recordText({ s: this.nextSeq + i, t: b.receivedAt, e: b.events }, pause)));
       const bytes = frames.length === 1 ? frames[0] : Buffer.concat(frames);
       try {
         let written = 0;
@@ -407,14 +409,18 @@ export class DurableJournal implements Journal {
   }
 }
 
-/** A pause that lets the event loop turn once ~20 ms of work have passed since the last one. */
-function breather(): () => Promise<void> {
-  let since = performance.now();
-  return async () => {
-    if (performance.now() - since < 20) return;
-    await new Promise((resolve) => setImmediate(resolve));
-    since = performance.now();
-  };
+/** Events in a record from which its text is made in pieces, the event loop turning between. */
+const PIECED_RECORD_EVENTS = 4096;
+
+/** A record's JSON text; a large batch's a piece at a time (the same text: records.ts). */
+async function recordText(record: JournalRecord, pause: () => Promise<void>): Promise<string> {
+  if (record.e.length < PIECED_RECORD_EVENTS) return JSON.stringify(record);
+  let text = '';
+  for (const piece of jsonPieces(record)) {
+    text += piece;
+    await pause();
+  }
+  return text;
 }
 
 /**

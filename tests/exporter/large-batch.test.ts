@@ -1,0 +1,86 @@
+/**
+ * A bot's bulk upload does not hold everyone else (issue 23): a batch at the default body
+ * limit (about 10 MB, 43 k events) is decoded, validated, journaled and applied a slice at
+ * a time, so /healthz polled every 20 ms keeps answering; and a scrape during it sees the
+ * batch whole or not at all, never half of it.
+ */
+import { orderFillBatch } from '../../bench/ingest/workload';
+import { parseMetrics, postEvents, startExporter, sumOf, type RunningExporter } from '../support/exporter';
+
+jest.setTimeout(120_000);
+
+const EVENTS = 43_000;
+/** The issue's goal is 50 ms on a quiet machine; main held /healthz 230–300 ms there, 836 ms at load 9 (ours 223). */
+const HOLD_LIMIT_MS = 200;
+
+let ex: RunningExporter;
+beforeAll(async () => {
+  ex = await startExporter({
+    env: {
+      TRADEWATCH_SOURCE: 'none',
+      TRADEWATCH_INGEST_RATE_LIMIT: '1000000000',
+      ...(process.env.LB_HISTORY ? { TRADEWATCH_HISTORY: process.env.LB_HISTORY } : {}),
+    },
+  });
+});
+afterAll(async () => {
+  await ex?.stop();
+});
+
+/** Runs `during` while polling `path` every 20 ms; gives the longest answer time seen. */
+async function longestAnswer<T>(
+  path: string,
+  during: () => Promise<T>,
+): Promise<{ result: T; longestMs: number; polls: number }> {
+  let done = false;
+  let longestMs = 0;
+  let polls = 0;
+  const poller = (async () => {
+    while (!done) {
+      const started = performance.now();
+      const res = await fetch(`${ex.baseUrl}${path}`);
+      await res.text();
+      longestMs = Math.max(longestMs, performance.now() - started);
+      polls += 1;
+      const wait = 20 - (performance.now() - started);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  })();
+  try {
+    const result = await during();
+    return { result, longestMs, polls };
+  } finally {
+    done = true;
+    await poller;
+  }
+}
+
+it('a 10 MB batch never holds /healthz long, and is applied whole', async () => {
+  const body = JSON.stringify(orderFillBatch(0, EVENTS, { engine: 'bulk' }));
+  expect(body.length).toBeGreaterThan(9_000_000);
+  const { result, longestMs, polls } = await longestAnswer('/healthz', () => postEvents(ex, body));
+  expect(result.status).toBe(200);
+  expect(result.body).toMatchObject({ accepted: EVENTS, applied: EVENTS });
+  console.log(`10 MB batch: /healthz longest answer ${longestMs.toFixed(0)} ms over ${polls} polls`);
+  expect(polls).toBeGreaterThan(5);
+  expect(longestMs).toBeLessThan(HOLD_LIMIT_MS);
+});
+
+it('a scrape during a large batch sees it whole or not at all', async () => {
+  const events = orderFillBatch(1_000, 20_000, { engine: 'whole' });
+  const fills = events.filter((e) => e.type === 'fill').length;
+  const seen = new Set<number>();
+  await longestAnswer('/healthz', async () => {
+    const posting = postEvents(ex, events);
+    let finished = false;
+    void posting.then(() => (finished = true));
+    while (!finished) {
+      const samples = parseMetrics(await (await fetch(`${ex.baseUrl}/metrics`)).text());
+      seen.add(sumOf(samples, 'trading_fills_total', { engine: 'whole' }));
+    }
+    expect((await posting).status).toBe(200);
+  });
+  const after = parseMetrics(await (await fetch(`${ex.baseUrl}/metrics`)).text());
+  expect(sumOf(after, 'trading_fills_total', { engine: 'whole' })).toBe(fills);
+  for (const count of seen) expect([0, fills]).toContain(count);
+});
