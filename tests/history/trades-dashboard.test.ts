@@ -160,7 +160,8 @@ describe('an empty history (a fresh stack, a quiet week)', () => {
   });
 
   test('the variables have no options, and every panel answers: tables with no rows, zero totals', async () => {
-    for (const picks of [{}, { engine: pick(), strategy: pick() }]) {
+    const nothing: Record<string, Picked> = { engine: pick(), strategy: pick() };
+    for (const picks of [{}, nothing]) {
       const { variables, rows } = await runPanels(range, picks);
       expect(variables.filter((v) => v.listy).map((v) => [v.name, v.options])).toEqual([
         ['engine', []],
