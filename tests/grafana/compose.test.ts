@@ -11,8 +11,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { allRules } from '../../alerting/src/rules';
 import { loadConfig } from '../../exporter/src/config';
-import { rel } from './grafana-files';
+import { dashboards, rel } from './grafana-files';
 
 interface Service {
   image?: string;
@@ -91,6 +92,20 @@ describe('.env.example', () => {
   });
 });
 
+describe('docs/grafana.md', () => {
+  const docs = readFileSync(rel('docs', 'grafana.md'), 'utf8');
+  test('counts the dashboards and rules there are, and has a section for each dashboard', () => {
+    const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+    const all = Object.values(dashboards());
+    expect(docs).toContain(`ships Grafana as code: ${words[all.length]} dashboards`);
+    expect(docs).toMatch(new RegExp(`\\b${allRules.length} alert rules`));
+    for (const d of all) expect(docs).toContain(`### ${d.title} (uid \`${d.uid}\`)`);
+  });
+  test('names the PostgreSQL data source of the Trades dashboard', () => {
+    expect(docs).toContain('`tradewatch-history`');
+  });
+});
+
 describe('start order by health', () => {
   test('no obsolete `version:` key', () => {
     expect(raw.version).toBeUndefined();
@@ -150,6 +165,20 @@ describe('Grafana reads the history as the SELECT-only role', () => {
       '${HISTORY_DB_READER_USER}',
       '${HISTORY_DB_READER_PASSWORD}',
     ]);
+  });
+});
+
+describe('the history data source is bounded', () => {
+  test("maxOpenConns caps its connections below the role's connection limit", () => {
+    const ds = parse(readFileSync(rel('provisioning/datasources/history.yaml'), 'utf8')).datasources[0];
+    const script = readFileSync(rel('postgres/initdb/10-grafana-reader.sh'), 'utf8');
+    const limit = Number(/CONNECTION LIMIT (\d+)/.exec(script)![1]);
+    const { maxOpenConns, maxIdleConns, connMaxLifetime } = ds.jsonData;
+    expect(Number.isInteger(maxOpenConns)).toBe(true);
+    expect(maxOpenConns).toBeGreaterThan(0);
+    expect(maxOpenConns).toBeLessThan(limit);
+    expect(maxIdleConns).toBeLessThanOrEqual(maxOpenConns);
+    expect(connMaxLifetime).toBeGreaterThan(0);
   });
 });
 
