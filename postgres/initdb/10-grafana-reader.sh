@@ -6,7 +6,7 @@
 # (/docker-entrypoint-initdb.d). The exporter creates its schema and tables later, on its first
 # write, as POSTGRES_USER: default privileges of that role give the reader USAGE on every schema
 # and SELECT on every table it creates from now on. Run it again by hand on a database that exists
-# already (docker compose exec postgres /docker-entrypoint-initdb.d/10-grafana-reader.sh): it is
+# already (docker compose exec postgres bash /docker-entrypoint-initdb.d/10-grafana-reader.sh): it is
 # idempotent, sets the password again and grants on the schemas that exist.
 #
 # Settings (environment): POSTGRES_USER (the exporter's role, owner of the history),

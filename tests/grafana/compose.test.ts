@@ -7,7 +7,7 @@
  * in that image is not run (see docs/grafana.md).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -159,6 +159,8 @@ describe('Grafana reads the history as the SELECT-only role', () => {
     expect(pg.POSTGRES_PASSWORD).toBe('chosen-owner-secret');
     expect(JSON.stringify(gf)).not.toContain('chosen-owner-secret');
     expect(raw.services.postgres.volumes).toContain('./postgres/initdb:/docker-entrypoint-initdb.d:ro');
+    // executable, so the image's entrypoint runs it in its own shell rather than sourcing it
+    expect(statSync(rel('postgres/initdb/10-grafana-reader.sh')).mode & 0o111).toBe(0o111);
     const ds = parse(readFileSync(rel('provisioning/datasources/history.yaml'), 'utf8')).datasources[0];
     expect([ds.uid, ds.user, ds.secureJsonData.password]).toEqual([
       'tradewatch-history',

@@ -50,6 +50,9 @@ let ex: RunningExporter | undefined;
 let as: Client;
 
 beforeAll(async () => {
+  const psql = spawnSync('psql', ['--version'], { encoding: 'utf8' });
+  if (psql.error)
+    throw new Error(`the init script needs psql: apt-get install postgresql-client (${psql.error.message})`);
   admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
   // What the postgres image sets up before running init scripts: POSTGRES_USER, a superuser
