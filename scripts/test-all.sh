@@ -9,9 +9,9 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Debian packages (prometheus, promtool, node_exporter, chromium, docker-compose, python3)"
+step "Debian packages (prometheus, promtool, node_exporter, chromium, docker-compose, python3, psql)"
 need=()
-for pkg in prometheus prometheus-node-exporter chromium docker-compose python3; do
+for pkg in prometheus prometheus-node-exporter chromium docker-compose python3 postgresql-client; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -36,6 +36,12 @@ export interface AlertRule {
   /** The dashboard that explains this alert. */
   dashboard: DashboardKey;
   /**
+   * Title of the panel of that dashboard that shows the alert's figure (the first panel of that
+   * title). Notifications link to it: Grafana builds the link from its root URL and the rule's
+   * dashboardUid and panelId (render/grafana.ts, panels.ts).
+   */
+  panel: string;
+  /**
    * Grafana's state when the query returns no series. The default, OK, fits expressions that
    * only return breaching series.
    */

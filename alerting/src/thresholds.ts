@@ -3,7 +3,7 @@
  *
  * Dashboards (threshold colours) and alert rules (Grafana and Prometheus) both read this
  * module and never hard-code a number. Each entry says when you would change it. After a
- * change, run `npm run generate -w alerting && npm run generate -w dashboards` and commit
+ * change, run `npm run generate -w dashboards && npm run generate -w alerting` and commit
  * the regenerated files (a test fails while they are stale).
  *
  * Ratios are fractions (0.1 = 10 %), durations are Prometheus durations, money is in the
@@ -167,11 +167,6 @@ export const deployment = {
    */
   exporterJob: 'tradewatch',
   /**
-   * Where Grafana is reachable; alert summaries link dashboards under it. Change it to your
-   * Grafana's public URL.
-   */
-  grafanaUrl: 'http://localhost:3000',
-  /**
    * Where the runbook is read; every rule's runbook_url points to an anchor in it. Change it
    * if you host the docs elsewhere (an internal wiki mirror, a fork).
    */
@@ -193,6 +188,11 @@ export const dashboardUids = {
 
 export type DashboardKey = keyof typeof dashboardUids;
 
-export function dashboardUrl(key: DashboardKey): string {
-  return `${deployment.grafanaUrl}/d/${dashboardUids[key]}`;
+/**
+ * A panel's path under Grafana's root URL (`/d/<uid>?viewPanel=<id>`, as Grafana links a rule's
+ * panel). No host: Grafana's own rules carry dashboardUid and panelId and Grafana prefixes its
+ * root URL; a Prometheus Alertmanager template prefixes the Grafana URL it knows.
+ */
+export function panelPath(key: DashboardKey, panelId: number): string {
+  return `/d/${dashboardUids[key]}?viewPanel=${panelId}`;
 }

@@ -50,7 +50,7 @@ export const executionDashboard: DashboardSpec = {
         ],
         [
           p.statPanel('Fees paid (time range)', [{ expr: q.feesRange, legend: '{{engine}} {{currency}}' }], {
-            unit: p.units.money,
+            unit: p.units.amount,
           }),
           4,
         ],
@@ -119,7 +119,7 @@ export const executionDashboard: DashboardSpec = {
         ],
         [
           p.timeseriesPanel('Fees / hour by currency', [{ expr: q.feesRate, legend: '{{currency}}' }], {
-            unit: p.units.money,
+            unit: p.units.amount,
           }),
           7,
         ],

@@ -134,7 +134,7 @@ export const portfolioDashboard: DashboardSpec = {
           p.timeseriesPanel(
             'Cash balance by currency',
             [{ expr: q.cashByCurrency, legend: '{{engine}} {{currency}}' }],
-            { unit: p.units.money },
+            { unit: p.units.amount },
           ),
           12,
         ],

@@ -26,10 +26,35 @@ export const HISTORY_DATASOURCE: common.DataSourceRef = {
   uid: 'tradewatch-history',
 };
 
+/**
+ * What the multi-value variables send when "All" is picked (their `allValue`, which Grafana
+ * inserts as it is, unquoted): one marker instead of every option, so that All means every row
+ * of the range, however many engines and strategies there are. An engine or a strategy named
+ * `__all` would select everything too.
+ */
+export const ALL_VALUE = "'__all'";
+
+/**
+ * `expr` is one of the values of a multi-value variable. Grafana's SQL data source joins the
+ * picked values as `'a','b'`, and sends nothing at all when the variable has no value (a range
+ * with no fills has no options): `IN ($v)` would then be `IN ()`, a syntax error on every
+ * panel. `ANY(ARRAY[…]::text[])` is valid SQL for an empty list too and matches no row, so
+ * such a panel says "No data".
+ */
+export const among = (expr: string, variable: string) =>
+  `(${expr} = ANY (ARRAY[$${variable}]::text[]) OR ${ALL_VALUE} = ANY (ARRAY[$${variable}]::text[]))`;
+
 /** Selection shared by every query: the time range and the engine and strategy variables. */
 const where = (time: string) =>
-  `$__timeFilter(${time}) AND engine IN ($engine) AND coalesce(strategy, 'none') IN ($strategy)`;
+  `$__timeFilter(${time}) AND ${among('engine', 'engine')} AND ${among("coalesce(strategy, 'none')", 'strategy')}`;
 const t = (name: string) => `"\${schema}".${name}`;
+
+/**
+ * The dashboard's time zone as Grafana gives it to queries (`$__timezone`: an IANA name, or
+ * `utc`; "browser" is resolved to the browser's zone), checked against the server's list so
+ * that a name PostgreSQL does not know buckets by UTC instead of failing the panel.
+ */
+const zone = `coalesce((SELECT name FROM pg_timezone_names WHERE lower(name) = lower('\${__timezone}') LIMIT 1), 'UTC')`;
 
 /** Every query of the dashboard, by panel (format: table or time_series, as Grafana reads it). */
 export const tradesQueries = {
@@ -53,7 +78,7 @@ FROM ${t('round_trips')} WHERE ${where('closed_at')} AND pnl IS NOT NULL ORDER B
   },
   pnlByDay: {
     format: 'time_series',
-    sql: `SELECT date_trunc('day', ts) AS time, sum(realized_pnl) AS "Realized PnL"
+    sql: `SELECT date_trunc('day', ts, ${zone}) AS time, sum(realized_pnl) AS "Realized PnL"
 FROM ${t('fills')} WHERE ${where('ts')} GROUP BY 1 ORDER BY 1`,
   },
   pnlByStrategy: {
@@ -111,12 +136,13 @@ function variable(name: string, label: string, sql: string) {
     .sort(dashboard.VariableSort.AlphabeticalAsc)
     .multi(true)
     .includeAll(true)
+    .allValue(ALL_VALUE)
     .current({ selected: true, text: ['All'], value: ['$__all'] });
 }
 
 export const tradesVariableQueries = {
   engine: `SELECT DISTINCT engine FROM ${t('fills')} WHERE $__timeFilter(ts)`,
-  strategy: `SELECT DISTINCT coalesce(strategy, 'none') FROM ${t('fills')} WHERE $__timeFilter(ts) AND engine IN ($engine)`,
+  strategy: `SELECT DISTINCT coalesce(strategy, 'none') FROM ${t('fills')} WHERE $__timeFilter(ts) AND ${among('engine', 'engine')}`,
 };
 
 const money = units.money;
@@ -223,7 +249,9 @@ export function buildTradesDashboard(): dashboard.Dashboard {
         [
           new timeseries.PanelBuilder()
             .title('Realized PnL by day')
-            .description('Σ of the fills’ realized PnL per UTC day.')
+            .description(
+              'Σ of the fills’ realized PnL per day, days as the dashboard’s time zone has them (the browser’s unless the time picker names one).',
+            )
             .datasource(HISTORY_DATASOURCE)
             .unit(money)
             .drawStyle(common.GraphDrawStyle.Bars)

@@ -28,6 +28,17 @@ describe('configuration', () => {
     expect(loadConfig({ file, env: { TRADEWATCH_PORT: '9100' }, flags: { port: '9200' } }).port).toBe(9200);
   });
 
+  it('takes browser origins, a URL with a path (a Grafana root URL) standing for its origin', () => {
+    const c = loadConfig({
+      env: { TRADEWATCH_ALLOWED_ORIGINS: 'https://grafana.example.com/trading/,http://localhost:3000,' },
+    });
+    expect(c.allowedOrigins).toEqual(['https://grafana.example.com', 'http://localhost:3000']);
+    for (const bad of ['https://u:p@grafana.example.com', 'https://g.example.com/?x=1', 'ws://g.example.com'])
+      expect(() => loadConfig({ env: { TRADEWATCH_ALLOWED_ORIGINS: bad } })).toThrow(
+        /TRADEWATCH_ALLOWED_ORIGINS/,
+      );
+  });
+
   it('parses named tokens and keeps secrets apart from names', () => {
     const c = loadConfig({
       env: { TRADEWATCH_INGEST_TOKENS: 'galfriday:abcdefghijklmnop1234, qrstuvwxyzABCDEF5678' },

@@ -148,10 +148,14 @@ const sources = (v: Raw): SourceName[] => {
   if (names.length === 0) throw new Error();
   return names.includes('none') ? [] : [...new Set(names)];
 };
+/**
+ * Browser origins. A URL with a path (Grafana's root URL, https://example.com/grafana/) stands
+ * for its origin, all a browser sends; docker compose passes GRAFANA_ROOT_URL as it is.
+ */
 const origin = (v: Raw): string[] =>
   list(v).map((o) => {
     const u = new URL(o);
-    if (!/^https?:$/.test(u.protocol) || u.origin !== o.replace(/\/$/, '')) throw new Error();
+    if (!/^https?:$/.test(u.protocol) || u.username || u.password || u.search || u.hash) throw new Error();
     return u.origin;
   });
 
@@ -196,7 +200,8 @@ const SCHEMA = {
   allowedOrigins: setting({
     env: 'TRADEWATCH_ALLOWED_ORIGINS',
     flag: 'allowed-origins',
-    accepts: 'comma-separated origins such as https://grafana.example.com',
+    accepts:
+      'comma-separated origins such as https://grafana.example.com (a URL with a path, such as a Grafana root URL, stands for its origin)',
     parse: origin,
   }),
   /** Explicit operator consent to open ingest without a token. */

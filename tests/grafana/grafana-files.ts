@@ -54,6 +54,8 @@ export interface GrafanaRule {
   execErrState?: string;
   annotations?: Record<string, string>;
   labels?: Record<string, string>;
+  dashboardUid?: string;
+  panelId?: number;
   data: Array<{
     refId: string;
     datasourceUid: string;

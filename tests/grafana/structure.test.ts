@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { generatedFiles as alertingFiles } from '../../alerting/src/files';
+import { generatedFiles as generatedAlertingFiles } from '../../alerting/src/files';
+import { panelIndexOf } from '../../alerting/src/panels';
 import { dashboardUids } from '../../alerting/src/thresholds';
 import { generatedFiles as dashboardFiles } from '../../dashboards/src/index';
 import { dashboards, grafanaRules, panels, prometheusRules, rel, yamlFiles } from './grafana-files';
@@ -40,6 +41,12 @@ const CORE_PANELS = new Set([
   'datagrid',
 ]);
 const PLUGIN_PANELS = new Set(['tradewatch-blotter-panel']);
+
+/** The rule files as generated from the dashboards as generated (their panels' ids). */
+const alertingFiles = () => {
+  const fresh = dashboardFiles();
+  return generatedAlertingFiles(panelIndexOf((key) => fresh[`dashboards/generated/${key}.json`]));
+};
 
 const datasourceUids = new Set(
   Object.values(yamlFiles('provisioning/datasources')).flatMap((d: any) =>
@@ -165,9 +172,9 @@ describe('alert rule provisioning', () => {
     expect(['OK', 'Error', 'Alerting', 'KeepLast']).toContain(r.execErrState);
     expect(['critical', 'warning', 'info']).toContain(r.labels!.severity);
     expect(r.annotations!.summary).toBeTruthy();
-    // A link to the dashboard that explains it, and to its runbook section.
-    const uid = /\/d\/([\w-]+)$/.exec(r.annotations!.dashboard_url)![1];
-    expect(Object.values(dashboardUids)).toContain(uid);
+    // A link to the panel that explains it (tests/grafana/alert-links.test.ts), and to its runbook section.
+    expect(Object.values(dashboardUids)).toContain(r.dashboardUid);
+    expect(r.panelId).toBeGreaterThan(0);
     const anchor = r.annotations!.runbook_url.split('#')[1];
     expect(runbook).toMatch(new RegExp(`^## ${r.title}$`, 'm'));
     expect(anchor).toBe(r.title.toLowerCase());

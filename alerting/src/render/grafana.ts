@@ -2,7 +2,8 @@ import type * as alerting from '@grafana/grafana-foundation-sdk/alerting';
 import type * as expr from '@grafana/grafana-foundation-sdk/expr';
 import type * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import type { AlertRule, Area } from '../model';
-import { deployment } from '../thresholds';
+import { panelIdOf, type PanelIndex } from '../panels';
+import { dashboardUids, deployment } from '../thresholds';
 import { annotations, labels, VALUE_REF } from './text';
 
 /** Datasource uid of the provisioned Prometheus (provisioning/datasources/prometheus.yaml). */
@@ -24,7 +25,10 @@ type Node<M> = Omit<alerting.Query, 'model' | 'refId' | 'datasourceUid'> & {
  * A rule as Grafana's provisioning file holds it: foundation-sdk's `Rule` (the HTTP API's shape)
  * without what the file keeps on the group (folder, org, group name) or Grafana sets (id,
  * updated, provenance), with the file's snake_case `missing_series_evals_to_resolve`, and
- * with its three nodes typed by foundation-sdk's Prometheus query and expression types.
+ * with its three nodes typed by foundation-sdk's Prometheus query and expression types, and
+ * with the file's link to a panel (`dashboardUid`, `panelId`: Grafana stores them as the
+ * `__dashboardUid__` and `__panelId__` annotations and builds the dashboard and panel URLs of
+ * notifications from its root URL).
  */
 export type GrafanaFileRule = Omit<
   alerting.Rule,
@@ -39,6 +43,8 @@ export type GrafanaFileRule = Omit<
 > & {
   data: [Node<prometheus.Dataquery>, Node<expr.TypeMath>, Node<expr.TypeThreshold>];
   missing_series_evals_to_resolve: number;
+  dashboardUid: string;
+  panelId: number;
 };
 
 /** Ref ids of the three nodes, as Grafana's Prometheus rule conversion names them. */
@@ -54,7 +60,7 @@ export const REFS = { query: VALUE_REF, math: 'prometheus_math', threshold: 'thr
  * series already, and the summary reads it as `$values.query.Value`. A series that disappears
  * resolves at the next evaluation, as in Prometheus (missing_series_evals_to_resolve: 1).
  */
-export function grafanaRule(rule: AlertRule): GrafanaFileRule {
+export function grafanaRule(rule: AlertRule, panelId: number): GrafanaFileRule {
   return {
     uid: rule.uid,
     title: rule.alert,
@@ -98,14 +104,16 @@ export function grafanaRule(rule: AlertRule): GrafanaFileRule {
     execErrState: 'Error',
     for: rule.for,
     missing_series_evals_to_resolve: 1,
-    annotations: annotations(rule, 'grafana'),
+    dashboardUid: dashboardUids[rule.dashboard],
+    panelId,
+    annotations: annotations(rule, 'grafana', panelId),
     labels: labels(rule),
     isPaused: false,
   };
 }
 
 /** A Grafana alert-rule provisioning file (one rule group per area). */
-export function grafanaRuleFile(area: Area, rules: AlertRule[]): object {
+export function grafanaRuleFile(area: Area, rules: AlertRule[], panels: PanelIndex): object {
   return {
     apiVersion: 1,
     groups: [
@@ -114,7 +122,7 @@ export function grafanaRuleFile(area: Area, rules: AlertRule[]): object {
         name: `tradewatch-${area}`,
         folder: GRAFANA_FOLDER,
         interval: deployment.evaluationInterval,
-        rules: rules.map(grafanaRule),
+        rules: rules.map((rule) => grafanaRule(rule, panelIdOf(panels, rule))),
       },
     ],
   };

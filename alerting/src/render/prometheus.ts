@@ -1,9 +1,10 @@
 import type { AlertRule, Area } from '../model';
+import { panelIdOf, type PanelIndex } from '../panels';
 import { deployment } from '../thresholds';
 import { annotations, labels } from './text';
 
 /** A Prometheus rule file (one group per area). */
-export function prometheusRuleFile(area: Area, rules: AlertRule[]): object {
+export function prometheusRuleFile(area: Area, rules: AlertRule[], panels: PanelIndex): object {
   return {
     groups: [
       {
@@ -14,7 +15,7 @@ export function prometheusRuleFile(area: Area, rules: AlertRule[]): object {
           expr: rule.expr,
           for: rule.for,
           labels: labels(rule),
-          annotations: annotations(rule, 'prometheus'),
+          annotations: annotations(rule, 'prometheus', panelIdOf(panels, rule)),
         })),
       },
     ],

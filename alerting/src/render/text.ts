@@ -1,6 +1,6 @@
 import type { AlertRule, ValueFormat } from '../model';
 import { runbookAnchor } from '../model';
-import { dashboardUrl, deployment } from '../thresholds';
+import { deployment, panelPath } from '../thresholds';
 
 export type Target = 'prometheus' | 'grafana';
 
@@ -25,13 +25,19 @@ export function renderText(text: string, rule: AlertRule, target: Target): strin
     .replace(/\{label:([a-zA-Z_][a-zA-Z0-9_]*)\}/g, (_m, name: string) => `{{ $labels.${name} }}`);
 }
 
-export function annotations(rule: AlertRule, target: Target): Record<string, string> {
-  return {
+/**
+ * Summary, description and runbook link, the same for both targets. The link to the rule's
+ * panel is not a URL here (Grafana's root URL is the deployment's): Grafana rules carry
+ * dashboardUid and panelId and Grafana builds the link (`.PanelURL` in templates); Prometheus
+ * rules carry `dashboard_path`, to be put after the Grafana URL by an Alertmanager template.
+ */
+export function annotations(rule: AlertRule, target: Target, panelId: number): Record<string, string> {
+  const common = {
     summary: renderText(rule.summary, rule, target),
     description: rule.description,
     runbook_url: `${deployment.runbookUrl}#${runbookAnchor(rule)}`,
-    dashboard_url: dashboardUrl(rule.dashboard),
   };
+  return target === 'prometheus' ? { ...common, dashboard_path: panelPath(rule.dashboard, panelId) } : common;
 }
 
 export function labels(rule: AlertRule): Record<string, string> {

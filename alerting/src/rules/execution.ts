@@ -25,6 +25,7 @@ and on (engine)
       'The venue or the engine rejects a large share of orders: bad parameters, insufficient balance, rate limits or a venue problem. Orders that should trade do not.',
     valueFormat: 'percent',
     dashboard: 'execution',
+    panel: 'Rejected share of closed orders',
   };
 }
 

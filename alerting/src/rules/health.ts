@@ -17,6 +17,7 @@ export const healthRules: AlertRule[] = [
       'The exporter process is down, unreachable or refuses the scrape (a wrong metrics token). No other tradewatch alert can fire while it lasts.',
     valueFormat: 'number',
     dashboard: 'health',
+    panel: 'Exporter',
   },
   {
     uid: 'tw-engine-silent',
@@ -30,6 +31,7 @@ export const healthRules: AlertRule[] = [
       'The exporter receives nothing from this engine: the engine, its bridge or the network is stuck, and the dashboards show stale figures.',
     valueFormat: 'seconds',
     dashboard: 'health',
+    panel: 'Event lag (now − last event time)',
   },
   {
     uid: 'tw-venue-latency',
@@ -42,6 +44,7 @@ export const healthRules: AlertRule[] = [
     description: 'Venue API calls are slow; orders and cancels arrive late, and fills may slip.',
     valueFormat: 'seconds',
     dashboard: 'health',
+    panel: 'Venue request latency',
   },
   {
     uid: 'tw-venue-errors',
@@ -57,6 +60,7 @@ sum by (engine, venue) (rate(trading_venue_request_seconds_count[5m]))
     description: 'A large share of venue API calls return errors.',
     valueFormat: 'percent',
     dashboard: 'health',
+    panel: 'Venue error ratio',
   },
   {
     uid: 'tw-component-down',
@@ -69,6 +73,7 @@ sum by (engine, venue) (rate(trading_venue_request_seconds_count[5m]))
     description: 'The engine reported a component (market data, execution, a bridge) as down.',
     valueFormat: 'number',
     dashboard: 'health',
+    panel: 'Components',
   },
   {
     uid: 'tw-events-rejected',
@@ -81,6 +86,7 @@ sum by (engine, venue) (rate(trading_venue_request_seconds_count[5m]))
     description: 'An engine sends events the exporter refuses; their content is missing from every figure.',
     valueFormat: 'number',
     dashboard: 'health',
+    panel: 'Ingest rejections / s by reason',
   },
   {
     uid: 'tw-collector-failing',
@@ -94,5 +100,6 @@ sum by (engine, venue) (rate(trading_venue_request_seconds_count[5m]))
     description: 'One metrics collector throws; the metrics of its area are missing or stale.',
     valueFormat: 'number',
     dashboard: 'health',
+    panel: 'Collector success',
   },
 ];

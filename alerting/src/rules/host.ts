@@ -17,6 +17,7 @@ export const hostRules: AlertRule[] = [
       "The filesystem holding the exporter's journal is filling up; when it is full, ingest fails and engines see errors.",
     valueFormat: 'percent',
     dashboard: 'health',
+    panel: 'Disk free',
   })),
   ...levels.map((level): AlertRule => ({
     uid: `tw-host-memory-${level}`,
@@ -33,5 +34,6 @@ max without (state) (host_memory_bytes{state="total"})
       'The host running the exporter is short of memory; the kernel may kill the exporter or the engine.',
     valueFormat: 'percent',
     dashboard: 'health',
+    panel: 'Memory available',
   })),
 ];

@@ -16,6 +16,7 @@ export const marketRules: AlertRule[] = [
       'No mark price has reached the exporter for this symbol: the market-data feed, the engine or its bridge stalled. The engine may be trading on an old price, and positions are valued at it.',
     valueFormat: 'seconds',
     dashboard: 'execution',
+    panel: 'Market data age by symbol',
   },
   {
     uid: 'tw-slippage-high',
@@ -31,5 +32,6 @@ and on (engine, symbol, side)
       'Fills cost much more than the market price when their orders were created: thin books, orders too large for the market, a slow venue, or an engine trading on stale market data.',
     valueFormat: 'number',
     dashboard: 'execution',
+    panel: 'Slippage p50 / p95 by symbol and side (bps)',
   },
 ];

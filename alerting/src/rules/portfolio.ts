@@ -17,6 +17,7 @@ export const portfolioRules: AlertRule[] = [
       "Equity has fallen from its running peak by more than the warning drawdown. The critical alert (and usually the engine's kill switch) follows if it deepens.",
     valueFormat: 'percent',
     dashboard: 'portfolio',
+    panel: 'Drawdown',
   },
   {
     uid: 'tw-drawdown-critical',
@@ -37,6 +38,7 @@ export const portfolioRules: AlertRule[] = [
       'Drawdown is at or past the level where the engine should stop trading. Check that it halted; if it did not, halt it by hand.',
     valueFormat: 'percent',
     dashboard: 'portfolio',
+    panel: 'Drawdown',
   },
   ...(['warning', 'critical'] as const).map((level): AlertRule => ({
     uid: `tw-daily-loss-${level}`,
@@ -49,5 +51,6 @@ export const portfolioRules: AlertRule[] = [
     description: "Today's PnL (since 00:00 UTC) is a loss larger than the daily loss threshold.",
     valueFormat: 'percent',
     dashboard: 'portfolio',
+    panel: 'Daily PnL',
   })),
 ];

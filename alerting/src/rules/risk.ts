@@ -20,6 +20,7 @@ export const riskRules: AlertRule[] = [
       'The engine reported halted=true. Open orders may still be on the venue. Find the halt reason in the engine log and on the Risk dashboard before resuming.',
     valueFormat: 'number',
     dashboard: 'risk',
+    panel: 'Trading state',
   },
   ...levels.map((level): AlertRule => ({
     uid: `tw-exposure-${level}`,
@@ -32,6 +33,7 @@ export const riskRules: AlertRule[] = [
     description: 'Gross position notional over equity is above the exposure threshold.',
     valueFormat: 'percent',
     dashboard: 'risk',
+    panel: 'Exposure (gross notional / equity)',
   })),
   ...levels.map((level): AlertRule => ({
     uid: `tw-concentration-${level}`,
@@ -44,6 +46,7 @@ export const riskRules: AlertRule[] = [
     description: 'One symbol makes up a larger share of equity than the concentration threshold.',
     valueFormat: 'percent',
     dashboard: 'risk',
+    panel: 'Concentration by symbol',
   })),
   ...levels.map((level): AlertRule => ({
     uid: `tw-consecutive-losses-${level}`,
@@ -56,5 +59,6 @@ export const riskRules: AlertRule[] = [
     description: 'A run of losing round trips: the strategy may no longer fit the market.',
     valueFormat: 'number',
     dashboard: 'risk',
+    panel: 'Consecutive losses',
   })),
 ];

@@ -14,6 +14,7 @@ export const strategyRules: AlertRule[] = [
     description: 'Every strategy the engine reported is inactive, so the engine sends no new signals.',
     valueFormat: 'number',
     dashboard: 'strategy',
+    panel: 'Strategy active',
   },
   {
     uid: 'tw-strategy-flapping',
@@ -26,5 +27,6 @@ export const strategyRules: AlertRule[] = [
     description: 'The strategy selector keeps switching; each switch may cancel orders and reset state.',
     valueFormat: 'number',
     dashboard: 'strategy',
+    panel: 'Strategy transitions (per 5 min)',
   },
 ];

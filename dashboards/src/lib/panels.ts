@@ -12,12 +12,15 @@ import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { GRAFANA_FOLDER, PROMETHEUS_UID } from '@tradewatch/alerting';
+import { moneyUnit, valuationCurrency } from './currency';
 
 export const datasource: common.DataSourceRef = { type: 'prometheus', uid: PROMETHEUS_UID };
 
-/** Units used across dashboards (Grafana unit ids). */
+/** Units used across dashboards (Grafana unit ids); money in the valuation currency (currency.ts). */
 export const units = {
-  money: 'currencyUSD',
+  money: moneyUnit(valuationCurrency()),
+  /** An amount in the currency its series' `currency` label names (fees, cash): no currency unit. */
+  amount: 'short',
   ratio: 'percentunit',
   seconds: 's',
   count: 'short',
