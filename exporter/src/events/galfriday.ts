@@ -46,7 +46,6 @@
 import Decimal from 'decimal.js';
 import type { TradingEventInput } from './schema';
 import { validateEvent, type EventProblem } from './validate';
-import { OldestKey } from '../state/oldest-key';
 
 /** Gal Friday's EventType values (auto() from 1, in declaration order). */
 export const GF = {
@@ -250,14 +249,10 @@ interface Base {
 
 /** An insertion-ordered map that forgets its oldest keys past a size. */
 class Recent<V> extends Map<string, V> {
-  readonly #oldest = new OldestKey();
   override set(key: string, value: V): this {
     super.delete(key);
     super.set(key, value);
-    if (this.size > REMEMBERED) {
-      const oldest = this.#oldest.take(this, () => super.keys());
-      if (oldest !== undefined) super.delete(oldest);
-    }
+    if (this.size > REMEMBERED) super.delete(this.keys().next().value as string);
     return this;
   }
 }

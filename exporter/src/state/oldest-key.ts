@@ -14,15 +14,15 @@
  * it yields is the oldest one present. A ring of keys beside the set would do the same at
  * the cost of a second array as large as the set (8 MB per million ids).
  */
-export class OldestKey {
+export class OldestKey<K = string> {
   #of: object | undefined;
-  #cursor: Iterator<string> | undefined;
+  #cursor: Iterator<K> | undefined;
 
   /**
    * The oldest key of `keys` (which must be the collection `iterate` walks); the caller
    * deletes it before asking again. Undefined when the collection is empty.
    */
-  take(collection: object, iterate: () => Iterator<string>): string | undefined {
+  take(collection: object, iterate: () => Iterator<K>): K | undefined {
     if (this.#of !== collection || this.#cursor === undefined) {
       // A collection replaced under us (a snapshot restore sets the field): start over.
       this.#of = collection;
