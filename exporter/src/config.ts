@@ -441,7 +441,7 @@ const SCHEMA = {
       parse: duration,
     }),
   },
-  /** Distinct values each label may take; one more is refused with 422. Per engine, except `engines`. */
+  /** Distinct values each label may take; one more is refused with 422. Per engine, except `engines` and `series`. */
   limits: {
     engines: setting({
       env: 'TRADEWATCH_MAX_ENGINES',
@@ -484,6 +484,13 @@ const SCHEMA = {
       accepts:
         'an integer from 1 to 100000: distinct risk limit names per engine; an event that would add one more is refused (422)',
       parse: int(1, 100000),
+    }),
+    series: setting({
+      env: 'TRADEWATCH_MAX_SERIES',
+      flag: 'max-series',
+      accepts:
+        'an integer from 1 to 100000000: trading series (strategy x symbol x side or status) across all engines; an event that would add one more is refused (422)',
+      parse: int(1, 100_000_000),
     }),
     venues: setting({
       env: 'TRADEWATCH_MAX_VENUES',
@@ -561,6 +568,7 @@ export function defaults(): Config {
       components: 500,
       riskLimits: 200,
       venues: 500,
+      series: 100_000,
     },
   };
 }

@@ -65,6 +65,16 @@ export class LabeledCounter {
     return (this.#index.get(labels) ?? this.entries.get(labelKey(labels)))?.value ?? 0;
   }
 
+  /** True when the label set has a series (whatever its value). */
+  has(labels: Labels): boolean {
+    return (this.#index.get(labels) ?? this.entries.get(labelKey(labels))) !== undefined;
+  }
+
+  /** Label sets held (series written at a scrape). */
+  get size(): number {
+    return this.entries.size;
+  }
+
   total(): number {
     let sum = 0;
     for (const e of this.entries.values()) sum += e.value;
