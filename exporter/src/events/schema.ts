@@ -111,6 +111,10 @@ JSON_SCHEMA_OF.set(timestamp, {
 });
 
 const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+/** Whether a name (an engine given by a setting, say) is one events may carry as a label value. */
+export function isLabelName(value: string): boolean {
+  return name.safeParse(value).success;
+}
 export const SYMBOL = /^[A-Za-z0-9._-]{1,32}\/[A-Za-z0-9._-]{1,32}$/;
 export const CURRENCY = /^[A-Za-z0-9._-]{1,32}$/;
 const symbol = z
