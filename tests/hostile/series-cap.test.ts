@@ -66,27 +66,30 @@ const rejected = async () =>
   sumOf(await scrape(x.baseUrl), 'tradewatch_events_rejected_total', { reason: 'cardinality_limit' });
 
 test('trading series across engines stop at TRADEWATCH_MAX_SERIES: one more is a 422 naming it, counted, nothing applied', async () => {
-  // Two engines, 10 strategies × 20 symbols each: 2 × 200 × 2 = 800 series.
+  // Two engines, 10 strategies × 20 symbols each: 2 × 200 × 2 = 800 series. A fill in a quote
+  // that cannot be valued yet (no EUR mark) has no notional series, but counts for one.
   expect((await postEvents(x, fills('a', 10, 20))).status).toBe(200);
   expect((await postEvents(x, fills('b', 10, 20))).status).toBe(200);
-  expect(await tradingSeries()).toBe(800);
+  const eurFill = { ...fills('e', 1, 1)[0], symbol: 'X/EUR' };
+  expect((await postEvents(x, [eurFill])).status).toBe(200);
+  expect(await tradingSeries()).toBe(801);
 
-  // 150 new label sets would make 1,100: refused whole, at the event that crosses the bound.
+  // 150 new label sets would make 1,102: refused whole, at the event that crosses the bound.
   const before = await scrape(x.baseUrl);
   const rejectedBefore = await rejected();
   const over = await postEvents(x, fills('b', 10, 15, 20));
   expect(over.status).toBe(422);
   expect(over.body.error).toMatch(/TRADEWATCH_MAX_SERIES/);
-  expect(over.body.problems).toEqual([expect.objectContaining({ index: 100 })]);
+  expect(over.body.problems).toEqual([expect.objectContaining({ index: 99 })]);
   expect((await rejected()) - rejectedBefore).toBe(150);
   const after = await scrape(x.baseUrl);
   expect(sumOf(after, 'trading_fills_total')).toBe(sumOf(before, 'trading_fills_total'));
-  expect(await tradingSeries()).toBe(800);
+  expect(await tradingSeries()).toBe(801);
 
   // Fills on series that exist are not refused; up to the bound is allowed.
   expect((await postEvents(x, fills('a', 10, 20))).status).toBe(200);
-  expect((await postEvents(x, fills('b', 10, 10, 20))).status).toBe(200);
-  expect(await tradingSeries()).toBe(MAX_SERIES);
+  expect((await postEvents(x, fills('b', 9, 11, 20))).status).toBe(200);
+  expect(await tradingSeries()).toBe(MAX_SERIES - 1);
 
   // At the bound: a new engine's first fill, and a new order, are refused; a mark is not.
   const fill = await postEvents(x, fills('c', 1, 1));
@@ -112,5 +115,7 @@ test('trading series across engines stop at TRADEWATCH_MAX_SERIES: one more is a
   expect(
     (await postEvents(x, [{ type: 'mark', ts: T, engine: 'a', symbol: 'S0/USD', price: '1.6' }])).status,
   ).toBe(200);
-  expect(await tradingSeries()).toBe(MAX_SERIES);
+  // A fill on the EUR series is on a series that exists, valued or not.
+  expect((await postEvents(x, [{ ...eurFill, fill_id: 'eur-2', ts: T + 1 }])).status).toBe(200);
+  expect(await tradingSeries()).toBe(MAX_SERIES - 1);
 });
