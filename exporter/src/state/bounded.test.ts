@@ -6,6 +6,7 @@
 import { validateBatch } from '../events/validate';
 import { exportStore, importStore } from './snapshot';
 import { Store } from './store';
+import { OldestKey } from './oldest-key';
 import { BoundedMap, BoundedSet } from './tallies';
 
 const CHUNK = 100_000;
@@ -103,5 +104,22 @@ describe('BoundedMap', () => {
     const median = [...times.slice(3)].sort((a, b) => a - b)[2];
     expect(median / below).toBeLessThan(4);
     expect(m.size).toBe(2 * CHUNK);
+  });
+});
+
+describe('OldestKey', () => {
+  it('starts over on a collection that replaced the one it walked, and after running dry', () => {
+    const oldest = new OldestKey();
+    const a = new Set(['a1', 'a2']);
+    expect(oldest.take(a, () => a.values())).toBe('a1');
+    a.delete('a1');
+    const b = new Set(['b1', 'b2']); // a snapshot restore sets a new member set
+    expect(oldest.take(b, () => b.values())).toBe('b1');
+    b.delete('b1');
+    expect(oldest.take(b, () => b.values())).toBe('b2');
+    b.delete('b2');
+    expect(oldest.take(b, () => b.values())).toBeUndefined();
+    b.add('b3'); // an exhausted iterator would never see it
+    expect(oldest.take(b, () => b.values())).toBe('b3');
   });
 });
