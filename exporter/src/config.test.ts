@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, parseDuration } from './config';
+import { ConfigError, loadConfig, parseDuration, unknownSettings } from './config';
 
 describe('configuration', () => {
   it('has defaults a first run can use', () => {
@@ -139,6 +139,87 @@ describe('configuration', () => {
     writeFileSync(file, 'port: [1, 2\n');
     expect(() => loadConfig({ file })).toThrow(/not valid YAML or JSON/);
     expect(() => loadConfig({ file: path.join(dir, 'missing.yaml') })).toThrow(/cannot read the config file/);
+  });
+
+  // Issue 25, item 10: settings that were accepted and then lost data quietly or never worked.
+  const cannotWork: [string, Record<string, string>, RegExp][] = [
+    [
+      'a Gal Friday engine name longer than events may carry',
+      { TRADEWATCH_GALFRIDAY_ENGINE: 'g'.repeat(200) },
+      /TRADEWATCH_GALFRIDAY_ENGINE = "g+" is not valid: expected the engine name \(1 to 128 characters\)/,
+    ],
+    ['a demo engine name too long', { TRADEWATCH_DEMO_ENGINE: 'd'.repeat(129) }, /TRADEWATCH_DEMO_ENGINE/],
+    [
+      'a history retention that deletes what it writes',
+      { TRADEWATCH_HISTORY_RETENTION: '1ms' },
+      /TRADEWATCH_HISTORY_RETENTION = "1ms" is not valid: expected a duration of at least 1d/,
+    ],
+    ['a retention of hours', { TRADEWATCH_HISTORY_RETENTION: '23h' }, /TRADEWATCH_HISTORY_RETENTION/],
+    [
+      'a system schema',
+      { TRADEWATCH_HISTORY_SCHEMA: 'pg_catalog' },
+      /TRADEWATCH_HISTORY_SCHEMA = "pg_catalog" is not valid: .*not a system schema/,
+    ],
+    ['a pg_ schema', { TRADEWATCH_HISTORY_SCHEMA: 'pg_mine' }, /TRADEWATCH_HISTORY_SCHEMA/],
+    ['information_schema', { TRADEWATCH_HISTORY_SCHEMA: 'information_schema' }, /TRADEWATCH_HISTORY_SCHEMA/],
+    [
+      'a replay file that does not exist',
+      { TRADEWATCH_SOURCE: 'replay', TRADEWATCH_REPLAY_FILE: '/nonexistent/events.jsonl' },
+      /TRADEWATCH_REPLAY_FILE=\/nonexistent\/events.jsonl does not exist/,
+    ],
+    [
+      'a replay file that is a directory',
+      { TRADEWATCH_SOURCE: 'replay', TRADEWATCH_REPLAY_FILE: tmpdir() },
+      /TRADEWATCH_REPLAY_FILE=.* is not a file/,
+    ],
+    [
+      'a stream name with a dot',
+      { TRADEWATCH_NATS_STREAM: 'trade.watch' },
+      /TRADEWATCH_NATS_STREAM = "trade.watch" is not valid: expected a JetStream stream name/,
+    ],
+    ['a stream name with a space', { TRADEWATCH_NATS_STREAM: 'trade watch' }, /TRADEWATCH_NATS_STREAM/],
+    ['a durable name with a wildcard', { TRADEWATCH_NATS_DURABLE: 'exporter-*' }, /TRADEWATCH_NATS_DURABLE/],
+    ['a durable name with a slash', { TRADEWATCH_NATS_DURABLE: 'a/b' }, /TRADEWATCH_NATS_DURABLE/],
+  ];
+  it.each(cannotWork)('refuses %s at start, naming the setting', (_name, env, message) => {
+    expect(() => loadConfig({ env })).toThrow(ConfigError);
+    expect(() => loadConfig({ env })).toThrow(message);
+  });
+
+  it('accepts what does work: an engine of 128 characters, 1d of history, public, a replay file that exists', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tw-config-'));
+    const file = path.join(dir, 'events.jsonl');
+    writeFileSync(file, '');
+    const c = loadConfig({
+      env: {
+        TRADEWATCH_GALFRIDAY_ENGINE: 'g'.repeat(128),
+        TRADEWATCH_HISTORY_RETENTION: '1d',
+        TRADEWATCH_HISTORY_SCHEMA: 'public',
+        TRADEWATCH_SOURCE: 'replay',
+        TRADEWATCH_REPLAY_FILE: file,
+        TRADEWATCH_NATS_STREAM: 'TRADEWATCH_2',
+        TRADEWATCH_NATS_DURABLE: 'exporter-a',
+      },
+    });
+    expect(c.galfriday.engine).toHaveLength(128);
+    expect(c.history).toMatchObject({ retentionMs: 86_400_000, schema: 'public' });
+    expect(c.nats).toMatchObject({ stream: 'TRADEWATCH_2', durable: 'exporter-a' });
+  });
+
+  it('names each unknown TRADEWATCH_* variable with the closest setting', () => {
+    expect(
+      unknownSettings({
+        TRADEWATCH_PORT: '1',
+        TRADEWATCH_MAX_SERIE: '5',
+        TRADEWATCH_HISTORY_RETENTON: '1d',
+        TRADEWATCH_CONFIG: 'x.yaml',
+        TRADEWATCH_ALERT_EMAIL: 'a@b',
+        HOME: '/root',
+      }),
+    ).toEqual([
+      'TRADEWATCH_HISTORY_RETENTON is not a setting of the exporter and is ignored; did you mean TRADEWATCH_HISTORY_RETENTION?',
+      'TRADEWATCH_MAX_SERIE is not a setting of the exporter and is ignored; did you mean TRADEWATCH_MAX_SERIES?',
+    ]);
   });
 
   it('parses durations', () => {

@@ -7,10 +7,11 @@
  * `tradewatch --help` lists it (describeSettings), and each setting's zod schema parses
  * its raw value and gives the error message from what it accepts.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isLabelName } from './events/schema';
 
 export class ConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -159,6 +160,26 @@ const origin = (v: Raw): string[] =>
     return u.origin;
   });
 
+/** An engine name as events carry it (1-128 characters), so that events given it are not refused. */
+const engineName = (v: Raw): string => {
+  const s = str(v);
+  if (!isLabelName(s)) throw new Error();
+  return s;
+};
+/**
+ * A JetStream stream or durable consumer name: NATS refuses whitespace, `.`, `*`, `>` and
+ * path separators in them (they become subjects and directory names), and a refused name
+ * would be retried for ever.
+ */
+const jetStreamName = (v: Raw): string => {
+  const s = str(v);
+  if (s.length > 255 || /[\s.*>/\\]/.test(s) || [...s].some((c) => c < ' ' || c === '\x7f'))
+    throw new Error();
+  return s;
+};
+/** The shortest history retention: a shorter one deletes the history as it is written. */
+export const MIN_HISTORY_RETENTION_MS = 8.64e7;
+
 const SCHEMA = {
   port: setting({
     env: 'TRADEWATCH_PORT',
@@ -274,8 +295,8 @@ const SCHEMA = {
     engine: setting({
       env: 'TRADEWATCH_DEMO_ENGINE',
       flag: 'demo-engine',
-      accepts: 'an engine name',
-      parse: str,
+      accepts: 'an engine name (1 to 128 characters)',
+      parse: engineName,
     }),
   },
   nats: {
@@ -298,14 +319,15 @@ const SCHEMA = {
     stream: setting({
       env: 'TRADEWATCH_NATS_STREAM',
       flag: 'nats-stream',
-      accepts: 'a JetStream stream name',
-      parse: str,
+      accepts: 'a JetStream stream name (at most 255 characters, no whitespace, ., *, >, / or \\)',
+      parse: jetStreamName,
     }),
     durable: setting({
       env: 'TRADEWATCH_NATS_DURABLE',
       flag: 'nats-durable',
-      accepts: 'a durable consumer name (one per exporter replica)',
-      parse: str,
+      accepts:
+        'a durable consumer name, one per exporter replica (at most 255 characters, no whitespace, ., *, >, / or \\)',
+      parse: jetStreamName,
     }),
   },
   replay: {
@@ -409,18 +431,25 @@ const SCHEMA = {
     schema: setting({
       env: 'TRADEWATCH_HISTORY_SCHEMA',
       flag: 'history-schema',
-      accepts: 'a PostgreSQL schema name: lower-case letters, digits and _, not starting with a digit',
+      accepts:
+        'a PostgreSQL schema name: lower-case letters, digits and _, not starting with a digit; not a system schema (pg_*, information_schema)',
       parse: (v: Raw): string => {
         const s = str(v);
         if (!/^[a-z_][a-z0-9_]{0,62}$/.test(s)) throw new Error();
+        // PostgreSQL reserves pg_* and owns information_schema: tables there cannot be made.
+        if (s.startsWith('pg_') || s === 'information_schema') throw new Error();
         return s;
       },
     }),
     retentionMs: setting({
       env: 'TRADEWATCH_HISTORY_RETENTION',
       flag: 'history-retention',
-      accepts: 'a duration such as 400d or 12w (rows older than this are deleted)',
-      parse: (v: Raw): number => parseDuration(String(v)),
+      accepts: 'a duration of at least 1d, such as 400d or 12w (rows older than this are deleted)',
+      parse: (v: Raw): number => {
+        const ms = parseDuration(String(v));
+        if (ms < MIN_HISTORY_RETENTION_MS) throw new Error();
+        return ms;
+      },
     }),
   },
   /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
@@ -428,8 +457,8 @@ const SCHEMA = {
     engine: setting({
       env: 'TRADEWATCH_GALFRIDAY_ENGINE',
       flag: 'galfriday-engine',
-      accepts: 'the engine name given to Gal Friday events that carry none',
-      parse: str,
+      accepts: 'the engine name (1 to 128 characters) given to Gal Friday events that carry none',
+      parse: engineName,
     }),
     fills: setting({
       env: 'TRADEWATCH_GALFRIDAY_FILLS',
@@ -446,7 +475,7 @@ const SCHEMA = {
       parse: duration,
     }),
   },
-  /** Distinct values each label may take; one more is refused with 422. Per engine, except `engines`. */
+  /** Distinct values each label may take; one more is refused with 422. Per engine, except `engines` and `series`. */
   limits: {
     engines: setting({
       env: 'TRADEWATCH_MAX_ENGINES',
@@ -489,6 +518,13 @@ const SCHEMA = {
       accepts:
         'an integer from 1 to 100000: distinct risk limit names per engine; an event that would add one more is refused (422)',
       parse: int(1, 100000),
+    }),
+    series: setting({
+      env: 'TRADEWATCH_MAX_SERIES',
+      flag: 'max-series',
+      accepts:
+        'an integer from 1 to 100000000: trading series (strategy x symbol x side or status) across all engines; an event that would add one more is refused (422)',
+      parse: int(1, 100_000_000),
     }),
     venues: setting({
       env: 'TRADEWATCH_MAX_VENUES',
@@ -566,6 +602,7 @@ export function defaults(): Config {
       components: 500,
       riskLimits: 200,
       venues: 500,
+      series: 100_000,
     },
   };
 }
@@ -628,7 +665,54 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
       'TRADEWATCH_SOURCE includes replay, but TRADEWATCH_REPLAY_FILE is not set: name the JSONL file to replay.',
     );
   }
+  if (config.sources.includes('replay') && config.replay.file) {
+    const problem = fileProblem(config.replay.file);
+    if (problem) throw new ConfigError(`TRADEWATCH_REPLAY_FILE=${config.replay.file} ${problem}.`);
+  }
   return config;
+}
+
+/** Why a path is not a readable file, or null. */
+function fileProblem(file: string): string | null {
+  try {
+    if (!statSync(file).isFile()) return 'is not a file';
+    accessSync(file, constants.R_OK);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`;
+  }
+}
+
+/** Variables of other tradewatch tools that may share the exporter's environment. */
+const OTHER_TOOLS = /^TRADEWATCH_(CONFIG|ALERT_[A-Z0-9_]+|TEST_[A-Z0-9_]+)$/;
+
+/**
+ * TRADEWATCH_* variables the exporter does not know, each with the closest setting it does
+ * (a misspelt setting would otherwise be ignored quietly). Warnings, not errors: the Gal
+ * Friday bridge and the README's examples read TRADEWATCH_INGEST_TOKEN and TRADEWATCH_URL
+ * from the same environment.
+ */
+export function unknownSettings(env: NodeJS.ProcessEnv): string[] {
+  const known = SETTINGS.map(({ setting: s }) => s.env);
+  const out: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith('TRADEWATCH_') || known.includes(name) || OTHER_TOOLS.test(name)) continue;
+    const closest = known.reduce((best, k) => (editDistance(name, k) < editDistance(name, best) ? k : best));
+    out.push(`${name} is not a setting of the exporter and is ignored; did you mean ${closest}?`);
+  }
+  return out;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 /** Equity samples kept per engine for the finite windows (memory: about 50 bytes each). */

@@ -60,7 +60,11 @@ export async function start(
     mkdirSync(config.dataDir, { recursive: true }),
   );
   // One exporter per data dir; refused (naming the holder) before anything is read or written.
-  const lock = settingMustWork(dataDir, 'cannot hold the exporter lock', () => lockDataDir(config.dataDir));
+  const lock = settingMustWork(dataDir, 'cannot hold the exporter lock', () =>
+    lockDataDir(config.dataDir, ({ holder, why }) =>
+      log.warn({ dataDir: config.dataDir, holder }, `took over a stale data-dir lock: ${why}`),
+    ),
+  );
   try {
     return await startLocked(config, options, log, lock);
   } catch (err) {

@@ -10,6 +10,11 @@ import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { ConfigError } from './config';
+import { readDescriptors, socketBudget } from './descriptors';
+import { SocketGuard } from './socket-guard';
+
+export { SocketGuard } from './socket-guard';
 
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 
@@ -18,7 +23,8 @@ export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: B
  * cannot take the file descriptors that /healthz, /metrics, ingest and the feed need.
  * Constants, not settings: generous for every real client (an engine, Prometheus, a
  * reverse proxy in front of the exporter keep a handful of connections each; a feed socket
- * stops counting once upgraded and is bounded by TRADEWATCH_FEED_MAX_CLIENTS).
+ * stops counting once upgraded and is bounded by TRADEWATCH_FEED_MAX_CLIENTS). The total
+ * the descriptor limit allows is read at start (descriptors.ts, socket-guard.ts).
  */
 export const SOCKET_LIMITS = {
   /** Sockets one address may hold open that have not upgraded to the feed (requests, idle keep-alive, TLS handshakes). */
@@ -35,69 +41,12 @@ export const SOCKET_LIMITS = {
   checkEveryMs: 1_000,
 } as const;
 
-/**
- * Counts the sockets each address holds that have not upgraded; past the limit a new one is
- * closed at once, before it costs more than its accept. Keyed by the remote address and
- * port, which the TLS socket an upgrade arrives on shares with the TCP socket under it.
- */
-export class SocketGuard {
-  private readonly perAddress = new Map<string, number>();
-  private readonly byPeer = new Map<string, { address: string; counted: boolean }>();
-  private readonly warned = new Set<string>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly onLimit: (address: string) => void = () => undefined,
-  ) {}
-
-  /** On a new connection: false when its address holds its limit (the caller closes it). */
-  admit(socket: Socket): boolean {
-    const address = socket.remoteAddress;
-    if (address === undefined) return true; // already gone: nothing to count
-    const held = this.perAddress.get(address) ?? 0;
-    if (held >= this.limit) {
-      if (!this.warned.has(address)) {
-        this.warned.add(address);
-        this.onLimit(address);
-      }
-      return false;
-    }
-    this.perAddress.set(address, held + 1);
-    const entry = { address, counted: true };
-    this.byPeer.set(`${address}|${socket.remotePort}`, entry);
-    socket.once('close', () => this.release(entry, `${address}|${socket.remotePort}`));
-    return true;
-  }
-
-  /** A socket that upgraded (to the feed) no longer counts here. */
-  upgraded(socket: { remoteAddress?: string; remotePort?: number }): void {
-    const key = `${socket.remoteAddress}|${socket.remotePort}`;
-    const entry = this.byPeer.get(key);
-    if (entry) this.release(entry, key);
-  }
-
-  held(address: string): number {
-    return this.perAddress.get(address) ?? 0;
-  }
-
-  private release(entry: { address: string; counted: boolean }, key: string): void {
-    if (this.byPeer.get(key) === entry) this.byPeer.delete(key);
-    if (!entry.counted) return;
-    entry.counted = false;
-    const held = (this.perAddress.get(entry.address) ?? 1) - 1;
-    if (held > 0) this.perAddress.set(entry.address, held);
-    else {
-      this.perAddress.delete(entry.address);
-      this.warned.delete(entry.address);
-    }
-  }
-}
-
 export function createServer(
   app: Express,
   config: Config,
   upgrades: Record<string, UpgradeHandler>,
-  log?: Pick<Logger, 'warn'>,
+  log?: Pick<Logger, 'warn' | 'info'>,
+  descriptors = readDescriptors(),
 ): http.Server {
   const options = { connectionsCheckingInterval: SOCKET_LIMITS.checkEveryMs };
   const server =
@@ -112,14 +61,38 @@ export function createServer(
           app,
         )
       : http.createServer(options, app);
-  const guard = new SocketGuard(SOCKET_LIMITS.perAddress, (address) =>
+  const budget = descriptors && socketBudget(descriptors.limit, descriptors.open);
+  if (descriptors && !budget)
+    throw new ConfigError(
+      `the descriptor limit (ulimit -n ${descriptors.limit}, ${descriptors.open} open at start) leaves no room for connections: raise it (LimitNOFILE= under systemd, --ulimit nofile= under Docker)`,
+    );
+  if (budget && budget.maxSockets < config.feed.maxClients)
     log?.warn(
-      { address, limit: SOCKET_LIMITS.perAddress },
-      'connections refused: this address holds too many sockets that have made no request yet',
-    ),
+      { ...budget, feedMaxClients: config.feed.maxClients },
+      'the descriptor limit allows fewer sockets than TRADEWATCH_FEED_MAX_CLIENTS: raise ulimit -n or lower the setting',
+    );
+  const guard = new SocketGuard(
+    SOCKET_LIMITS.perAddress,
+    {
+      onAddressLimit: (address) =>
+        log?.warn(
+          { address, limit: SOCKET_LIMITS.perAddress },
+          'connections refused: this address holds too many sockets that have made no request yet',
+        ),
+      onFull: (maxSockets) =>
+        log?.warn(
+          { maxSockets, descriptorLimit: budget?.limit },
+          'the exporter holds as many sockets as its descriptor limit allows: idle ones are closed for new ones, and new ones refused when none is idle',
+        ),
+    },
+    budget?.maxSockets,
   );
   server.on('connection', (socket: Socket) => {
     if (!guard.admit(socket)) socket.destroy();
+  });
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    guard.requestStarted(req.socket);
+    res.once('close', () => guard.requestEnded(req.socket));
   });
   server.on('upgrade', (req, socket, head) => {
     guard.upgraded(req.socket);

@@ -37,6 +37,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Flags for node itself (a benchmark's `--cpu-prof`). */
   nodeArgs?: string[];
+  /** Run under `ulimit -n` of this (set by bash before it execs node, so it holds from the start). */
+  fdLimit?: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -77,10 +79,18 @@ export async function startExporter(options: StartOptions = {}): Promise<Running
     TRADEWATCH_LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = [...(options.nodeArgs ?? []), CLI, 'serve'];
+  const child =
+    options.fdLimit === undefined
+      ? spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(
+          'bash',
+          ['-c', `ulimit -n ${options.fdLimit} && exec "$@"`, 'bash', process.execPath, ...args],
+          {
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

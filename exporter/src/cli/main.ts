@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `tradewatch` command: `serve` (the exporter) and `replay` (the accounting report of a recorded file). */
 import { Command } from 'commander';
-import { ConfigError, describeSettings, loadConfig } from '../config';
+import { ConfigError, describeSettings, loadConfig, unknownSettings } from '../config';
 import { createLogger } from '../log';
 import { start } from '../main';
 import { DataDirLockedError } from '../storage/data-dir-lock';
@@ -29,6 +29,7 @@ serve.action(async (flags: Record<string, string>) => {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  for (const warning of unknownSettings(process.env)) log.warn(warning);
   const exporter = await start(config, { log }).catch((err: Error) => {
     // A setting that does not work (data dir, lock, TLS files, host, port): named, exit 2.
     if (err instanceof ConfigError || err instanceof DataDirLockedError) {

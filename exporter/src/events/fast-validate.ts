@@ -6,7 +6,16 @@
  * object that is not plain — is left to zod, so every error message still comes from the
  * schema. `fast-validate.test.ts` checks it against zod on generated events.
  */
-import { CURRENCY, DECIMAL_STRING, ORDER_STATUSES, ORDER_TYPES, RFC3339, SIDES, SYMBOL } from './schema';
+import {
+  CURRENCY,
+  DECIMAL_STRING,
+  MAX_AMOUNT,
+  ORDER_STATUSES,
+  ORDER_TYPES,
+  RFC3339,
+  SIDES,
+  SYMBOL,
+} from './schema';
 import type { FillEvent, MarkEvent, OrderEvent } from './schema';
 import { isTimeInBounds } from './bounds';
 
@@ -36,7 +45,7 @@ const currency: Check = (v) => (typeof v === 'string' && CURRENCY.test(v) ? v : 
 function number(v: unknown): number | undefined {
   const n =
     typeof v === 'number' ? v : typeof v === 'string' && DECIMAL_STRING.test(v) ? Number(v) : undefined;
-  return n !== undefined && Number.isFinite(n) ? n : undefined;
+  return n !== undefined && Number.isFinite(n) && Math.abs(n) <= MAX_AMOUNT ? n : undefined;
 }
 const positive: Check = (v) => {
   const n = number(v);

@@ -453,6 +453,84 @@ describe('Gal Friday adapter', () => {
     expect(r.ok && r.events).toEqual([]);
   });
 
+  it('refuses a report whose cumulative notional falls while its quantity rises; the next report books the quantity at a sane price', () => {
+    // Issue 25: 100 @ 0.5, then 200 with an average of 0.1 (the notional falls from 50 to 20),
+    // then 300 @ 0.5: the rise was booked at 0.1 and the next part at 13.1, 26x the limit.
+    const { post, engine } = setup();
+    const report = (ms: number, filled: string, avg: string, status = 'PARTIALLY_FILLED') =>
+      executionReport({
+        timestamp: iso(T0 + ms),
+        order_status: status,
+        quantity_filled: filled,
+        average_fill_price: avg,
+        limit_price: '0.5',
+      });
+    expect(post([report(1000, '100', '0.5')]).refused).toEqual([]);
+    expect(post([report(2000, '200', '0.1')]).refused).toEqual([
+      {
+        index: 0,
+        field: 'average_fill_price',
+        reason: expect.stringContaining(
+          'cumulative notional fell from 50 to 20 while quantity_filled rose to 200',
+        ),
+      },
+    ]);
+    expect(post([report(3000, '300', '0.5', 'FILLED')]).refused).toEqual([]);
+    const s = engine();
+    expect(s.recentFills.map((f) => [f.quantity, f.price])).toEqual([
+      [100, 0.5],
+      [200, 0.5],
+    ]);
+    expect(s.positions.get('XRP/USD')!.avgPrice.toNumber()).toBe(0.5);
+  });
+
+  it('still books a tiny part whose rounded average implies a price of zero, at the average', () => {
+    const { post, engine } = setup();
+    post([
+      executionReport({
+        order_status: 'PARTIALLY_FILLED',
+        quantity_filled: '100',
+        average_fill_price: '0.51230',
+      }),
+    ]);
+    // 100.001 at an average rounded down by one in the fifth digit: the notional falls by 0.00087.
+    const r = post([
+      executionReport({
+        timestamp: iso(T0 + 1000),
+        order_status: 'PARTIALLY_FILLED',
+        quantity_filled: '100.001',
+        average_fill_price: '0.51229',
+      }),
+    ]);
+    expect(r.refused).toEqual([]);
+    expect(engine().recentFills.map((f) => [f.quantity, f.price])).toEqual([
+      [100, 0.5123],
+      [0.001, 0.51229],
+    ]);
+  });
+
+  it('refuses a report that fills more than the order, naming quantity_filled', () => {
+    const { post, engine } = setup();
+    post([executionReport()]);
+    const r = post([
+      executionReport({
+        timestamp: iso(T0 + 1000),
+        order_status: 'FILLED',
+        quantity_filled: '400',
+        average_fill_price: '0.5123',
+      }),
+    ]);
+    expect(r.refused).toEqual([
+      {
+        index: 0,
+        field: 'quantity_filled',
+        reason: expect.stringContaining("400 exceeds the order's quantity 300"),
+      },
+    ]);
+    expect(engine().fills.total()).toBe(0);
+    expect(engine().orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({ status: 'new', filled_quantity: 0 });
+  });
+
   it('refuses each unusable dictionary alone, by index and Gal Friday field; the rest of the batch applies', () => {
     const { post, engine } = setup();
     const r = post([

@@ -229,6 +229,8 @@ const REMEMBERED = 10_000;
 /** A Kraken error as Gal Friday passes it on (str() of the response's error list). */
 const KRAKEN_ERROR = /^\[?\s*['"]?E[A-Z][A-Za-z]*:/;
 const D40 = Decimal.clone({ precision: 40 });
+/** How far an order's cumulative notional may fall, relative, for averages rounded to about five digits. */
+const NOTIONAL_ROUNDING = 1e-4;
 
 /** A Gal Friday field of the wrong shape: reported with the dictionary's own field name. */
 class FieldProblem extends Error {
@@ -653,6 +655,11 @@ export function createGalFridayAdapter(
               : undefined;
       if (!quantity) throw new FieldProblem('quantity_ordered', 'is required');
       const cum = decimal(d, 'quantity_filled') ?? new Decimal(0);
+      if (cum.gt(quantity))
+        throw new FieldProblem(
+          'quantity_filled',
+          `${plain(cum)} exceeds the order's quantity ${plain(quantity)}: a venue fills no more than the order`,
+        );
       const avg = decimal(d, 'average_fill_price');
       const cost = decimal(d, 'cost');
       const commission = decimal(d, 'commission');
@@ -738,8 +745,20 @@ export function createGalFridayAdapter(
             `quantity_filled rose to ${plain(cum)} but the report carries no average_fill_price (nor cost, nor a limit price): the fill has no price; the next report with its price carries it`,
           );
         let price = new D40(notional).div(delta);
-        // Kraken's rounded averages can imply a price of zero or less for a tiny part: take the average then.
-        if (!price.gt(0)) price = new D40(avgOut ?? limit ?? 0);
+        if (!price.gt(0)) {
+          // Kraken's rounded averages can imply a price of zero or less for a tiny part: take the
+          // average then. A cumulative notional that falls by more than rounding while the
+          // quantity rises contradicts the last report: booked, it made this part's price the
+          // new average and the next part's a multiple of the limit (issue 25). Refused alone,
+          // the next consistent report books the quantity against the last consistent one.
+          const fell = new D40(notional).neg();
+          if (before && fell.gt(new D40(before).mul(NOTIONAL_ROUNDING)))
+            throw new FieldProblem(
+              cost ? 'cost' : 'average_fill_price',
+              `the order's cumulative notional fell from ${before.toSignificantDigits(12).toFixed()} to ${before.sub(fell).toSignificantDigits(12).toFixed()} while quantity_filled rose to ${plain(cum)}: this report contradicts the last one`,
+            );
+          price = new D40(avgOut ?? limit ?? 0);
+        }
         if (!price.gt(0)) throw new FieldProblem('average_fill_price', 'the fill has no positive price');
         out.push({
           type: 'fill',

@@ -16,6 +16,15 @@ export const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
  */
 export const JSON_SCHEMA_OF = new WeakMap<z.ZodType, Record<string, unknown>>();
 
+/**
+ * The largest magnitude of an amount (price, quantity, fee, balance, limit): far beyond any
+ * market's figures, so a larger one is a unit mistake; and it keeps every product and sum
+ * the state forms finite (1e300 × 1e300 made equity −Infinity, drawdown and Sharpe NaN for
+ * good, issue 25).
+ */
+export const MAX_AMOUNT = 1e18;
+export const AMOUNT_TOO_LARGE = 'must be at most 1e18 in magnitude (a unit mistake?)';
+
 type NumberRule = { min?: number; exclusiveMin?: number; message?: string };
 function decimalOf(rule: NumberRule = {}) {
   const schema = z.unknown().transform((v, ctx): number => {
@@ -32,6 +41,10 @@ function decimalOf(rule: NumberRule = {}) {
     }
     if (!Number.isFinite(n)) {
       ctx.issues.push({ code: 'custom', input: v, message: 'must be a finite number' });
+      return z.NEVER;
+    }
+    if (Math.abs(n) > MAX_AMOUNT) {
+      ctx.issues.push({ code: 'custom', input: v, message: AMOUNT_TOO_LARGE });
       return z.NEVER;
     }
     if (
@@ -51,10 +64,18 @@ function decimalOf(rule: NumberRule = {}) {
         : {};
   JSON_SCHEMA_OF.set(schema, {
     anyOf: [
-      { type: 'number', ...bound },
+      {
+        type: 'number',
+        ...(rule.min === undefined && rule.exclusiveMin === undefined ? { minimum: -MAX_AMOUNT } : {}),
+        ...bound,
+        maximum: MAX_AMOUNT,
+      },
       { type: 'string', pattern: DECIMAL_STRING.source },
     ],
-    description: 'a JSON number or a decimal string' + (rule.message ? ` that ${rule.message}` : ''),
+    description:
+      'a JSON number or a decimal string' +
+      (rule.message ? ` that ${rule.message}` : '') +
+      ', at most 1e18 in magnitude',
   });
   return schema;
 }
@@ -111,6 +132,10 @@ JSON_SCHEMA_OF.set(timestamp, {
 });
 
 const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+/** Whether a name (an engine given by a setting, say) is one events may carry as a label value. */
+export function isLabelName(value: string): boolean {
+  return name.safeParse(value).success;
+}
 export const SYMBOL = /^[A-Za-z0-9._-]{1,32}\/[A-Za-z0-9._-]{1,32}$/;
 export const CURRENCY = /^[A-Za-z0-9._-]{1,32}$/;
 const symbol = z

@@ -8,6 +8,7 @@ import type { CardinalityLimits } from '../config';
 import type { TradingEvent } from '../events/schema';
 import { visitLabelValues, type Dimension } from '../state/label-values';
 import type { Store } from '../state/store';
+import { TradingSeriesTally, tradingSeriesInStore } from '../state/trading-series';
 
 export interface CardinalityProblem {
   index: number;
@@ -16,7 +17,12 @@ export interface CardinalityProblem {
   message: string;
 }
 
-const SETTING: Record<Dimension | 'engines', { env: string; what: string; field: string }> = {
+const SETTING: Record<Dimension | 'engines' | 'series', { env: string; what: string; field: string }> = {
+  series: {
+    env: 'TRADEWATCH_MAX_SERIES',
+    what: 'trading series (strategy x symbol x side, across all engines)',
+    field: 'symbol',
+  },
   engines: { env: 'TRADEWATCH_MAX_ENGINES', what: 'engines', field: 'engine' },
   symbols: { env: 'TRADEWATCH_MAX_SYMBOLS', what: 'symbols', field: 'symbol' },
   strategies: { env: 'TRADEWATCH_MAX_STRATEGIES', what: 'strategies', field: 'strategy' },
@@ -44,11 +50,22 @@ export async function checkCardinality(
   let problem: CardinalityProblem | null = null;
   const all = before.length === 0 ? events : [...before.flat(), ...events];
   const offset = all.length - events.length;
+  const series = new TradingSeriesTally(store);
+  let seriesHeld: number | undefined;
 
   for (let i = 0; i < all.length && problem === null; i++) {
     if ((i & 1023) === 1023) await pause();
     const index = Math.max(0, i - offset);
     const event = all[i];
+    const more = series.add(event);
+    if (more > 0) {
+      seriesHeld ??= tradingSeriesInStore(store);
+      seriesHeld += more;
+      if (seriesHeld > limits.series) {
+        problem = over(index, 'series', limits.series, '');
+        break;
+      }
+    }
     const state = store.engines.get(event.engine);
     if (!state && !newEngines.has(event.engine)) {
       if (store.engines.size + newEngines.size >= limits.engines) {
@@ -78,12 +95,12 @@ export async function checkCardinality(
 
 function over(
   index: number,
-  dimension: Dimension | 'engines',
+  dimension: Dimension | 'engines' | 'series',
   limit: number,
   where: string,
 ): CardinalityProblem {
   const s = SETTING[dimension];
-  const scope = dimension === 'engines' ? '' : ` for ${where}`;
+  const scope = dimension === 'engines' || dimension === 'series' ? '' : ` for ${where}`;
   return {
     index,
     field: s.field,

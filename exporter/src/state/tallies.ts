@@ -1,3 +1,5 @@
+import { OldestKey } from './oldest-key';
+
 /**
  * Counting structures the domain keeps for itself (no prom-client here): a counter per
  * label set and a bucketed distribution. Metrics collectors read them at scrape.
@@ -63,6 +65,16 @@ export class LabeledCounter {
     return (this.#index.get(labels) ?? this.entries.get(labelKey(labels)))?.value ?? 0;
   }
 
+  /** True when the label set has a series (whatever its value). */
+  has(labels: Labels): boolean {
+    return (this.#index.get(labels) ?? this.entries.get(labelKey(labels))) !== undefined;
+  }
+
+  /** Label sets held (series written at a scrape). */
+  get size(): number {
+    return this.entries.size;
+  }
+
   total(): number {
     let sum = 0;
     for (const e of this.entries.values()) sum += e.value;
@@ -125,6 +137,8 @@ function labelKey(labels: Labels): string {
 /** A set that forgets its oldest members past a capacity (for idempotency keys). */
 export class BoundedSet {
   private readonly items = new Set<string>();
+  // Derived, not carried by a snapshot (a # field): restarts on a restored `items`.
+  readonly #oldest = new OldestKey();
   constructor(private readonly capacity: number) {}
 
   has(key: string): boolean {
@@ -135,8 +149,9 @@ export class BoundedSet {
     if (this.items.has(key)) return;
     this.items.add(key);
     if (this.items.size > this.capacity) {
-      const oldest = this.items.values().next().value as string;
-      this.items.delete(oldest);
+      const items = this.items;
+      const oldest = this.#oldest.take(items, () => items.values());
+      if (oldest !== undefined) items.delete(oldest);
     }
   }
 
@@ -151,13 +166,17 @@ export class BoundedSet {
 
 /** A map that forgets its least recently inserted entries past a capacity. */
 export class BoundedMap<V> extends Map<string, V> {
+  readonly #oldest = new OldestKey();
   constructor(private readonly capacity: number) {
     super();
   }
   override set(key: string, value: V): this {
     if (super.has(key)) super.delete(key);
     super.set(key, value);
-    if (this.size > this.capacity) super.delete(this.keys().next().value as string);
+    if (this.size > this.capacity) {
+      const oldest = this.#oldest.take(this, () => super.keys());
+      if (oldest !== undefined) super.delete(oldest);
+    }
     return this;
   }
 }

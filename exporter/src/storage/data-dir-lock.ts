@@ -7,6 +7,12 @@
  * and no longer alive (or is this very process: a container restarted as pid 1). The
  * takeover renames the stale file away first, so of two exporters starting at once on a
  * stale lock exactly one wins the exclusive create; the other is refused.
+ *
+ * After a reboot (or long enough for pids to wrap) the holder's pid may belong to another,
+ * unrelated process: alive, but not the holder. So the lock also records the boot id and the
+ * holder's start time as the kernel counts it (/proc/<pid>/stat), and a pid whose boot or
+ * start time differs from the recorded ones is not the holder. Where /proc is missing, or in
+ * a lock written before these were recorded, a live pid is taken as the holder.
  */
 import { hostname } from 'node:os';
 import { openSync, readFileSync, renameSync, rmSync, writeSync, closeSync } from 'node:fs';
@@ -18,6 +24,16 @@ export interface LockHolder {
   pid: number;
   host: string;
   started: string;
+  /** /proc/sys/kernel/random/boot_id when the lock was taken. */
+  boot?: string;
+  /** The holder's start time in clock ticks since boot (field 22 of /proc/<pid>/stat). */
+  pidStart?: string;
+}
+
+/** Why a stale lock was taken over (for the log line). */
+export interface Takeover {
+  holder: LockHolder | null;
+  why: string;
 }
 
 export class DataDirLockedError extends Error {
@@ -46,26 +62,72 @@ function isAlive(pid: number): boolean {
   }
 }
 
+function readProc(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** This boot's id; undefined without /proc. */
+export function bootId(): string | undefined {
+  return readProc('/proc/sys/kernel/random/boot_id')?.trim() || undefined;
+}
+
+/** A process's start time in clock ticks since boot, from /proc/<pid>/stat; undefined if unknown. */
+export function processStart(pid: number): string | undefined {
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
+  // The command name (field 2) is in parentheses and may hold spaces: count after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const start = fields[22 - 3];
+  return start && /^\d+$/.test(start) ? start : undefined;
+}
+
 function readHolder(file: string): LockHolder | null {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
     if (typeof parsed.pid === 'number' && typeof parsed.host === 'string')
-      return { pid: parsed.pid, host: parsed.host, started: String(parsed.started ?? 'unknown') };
+      return {
+        pid: parsed.pid,
+        host: parsed.host,
+        started: String(parsed.started ?? 'unknown'),
+        ...(typeof parsed.boot === 'string' ? { boot: parsed.boot } : {}),
+        ...(typeof parsed.pidStart === 'string' ? { pidStart: parsed.pidStart } : {}),
+      };
   } catch {
     // Unreadable or half written: judged below as a lock without a known holder.
   }
   return null;
 }
 
-function isStale(holder: LockHolder | null): boolean {
-  if (holder === null) return true;
-  if (holder.host !== hostname()) return false; // another host's process cannot be checked: assume alive
-  return holder.pid === process.pid || !isAlive(holder.pid);
+/** Why the lock is stale, or null when its holder may still be running. */
+function staleBecause(holder: LockHolder | null): string | null {
+  if (holder === null) return 'the lock file names no holder';
+  if (holder.host !== hostname()) return null; // another host's process cannot be checked: assume alive
+  if (holder.pid === process.pid) return 'the lock names this very process (a restarted container)';
+  if (!isAlive(holder.pid)) return `its holder (pid ${holder.pid}) is not running`;
+  const boot = bootId();
+  if (holder.boot !== undefined && boot !== undefined && holder.boot !== boot)
+    return `it was taken before the machine restarted; pid ${holder.pid} is now another process`;
+  const start = processStart(holder.pid);
+  if (holder.pidStart !== undefined && start !== undefined && holder.pidStart !== start)
+    return `pid ${holder.pid} is now another process (it started after the lock was taken)`;
+  return null;
 }
 
-export function lockDataDir(dir: string): DataDirLock {
+export function lockDataDir(dir: string, onTakeover: (t: Takeover) => void = () => undefined): DataDirLock {
   const file = path.join(dir, LOCK_FILE);
-  const me: LockHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+  const boot = bootId();
+  const pidStart = processStart(process.pid);
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    started: new Date().toISOString(),
+    ...(boot !== undefined ? { boot } : {}),
+    ...(pidStart !== undefined ? { pidStart } : {}),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o644);
@@ -87,7 +149,8 @@ export function lockDataDir(dir: string): DataDirLock {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = readHolder(file);
-    if (!isStale(holder)) throw new DataDirLockedError(dir, holder as LockHolder);
+    const why = staleBecause(holder);
+    if (why === null) throw new DataDirLockedError(dir, holder as LockHolder);
     // Move the stale lock aside; only then try the exclusive create again.
     const aside = `${file}.stale-${process.pid}-${attempt}`;
     try {
@@ -96,12 +159,13 @@ export function lockDataDir(dir: string): DataDirLock {
       continue; // someone else moved it first: race for the create
     }
     const moved = readHolder(aside);
-    if (moved && !isStale(moved)) {
+    if (moved && staleBecause(moved) === null) {
       // A live holder's fresh lock was moved by mistake (it won the race): put it back.
       renameSync(aside, file);
       throw new DataDirLockedError(dir, moved);
     }
     rmSync(aside, { force: true });
+    onTakeover({ holder: moved ?? holder, why });
   }
   const holder = readHolder(file);
   throw new DataDirLockedError(dir, holder ?? { pid: -1, host: 'unknown', started: 'unknown' });
