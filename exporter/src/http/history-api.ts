@@ -12,6 +12,7 @@
 import { Router, type Request, type Response } from 'express';
 import { decodeCursor, encodeCursor, type HistoryQuery, type HistoryStore } from '../history/store';
 import { TABLES, type HistoryTable, type TableSpec } from '../history/tables';
+import { isStorableText } from '../events/storable-text';
 
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 10_000;
@@ -40,17 +41,20 @@ function fieldsOf(spec: TableSpec): string[] {
   return spec.columns.map((c) => (c.name === 'alert_key' ? 'key' : c.name));
 }
 
+/** The latest time a JavaScript Date (and so either store's driver) can hold: 275760-09-13. */
+export const MAX_TIME_MS = 8.64e15;
+
 function parseTime(name: string, value: string): number {
   if (/^-?\d+$/.test(value)) {
     const n = Number(value);
-    if (Number.isSafeInteger(n) && n >= 0) return n;
+    if (Number.isSafeInteger(n) && n >= 0 && n <= MAX_TIME_MS) return n;
   } else if (RFC3339.test(value)) {
     const n = Date.parse(value);
-    if (Number.isFinite(n)) return n;
+    if (Number.isFinite(n) && n >= 0) return n;
   }
   throw new ParameterError(
     name,
-    `${name} must be an RFC 3339 time (2026-01-05T00:00:00Z) or epoch milliseconds; got ${JSON.stringify(value)}`,
+    `${name} must be an RFC 3339 time (2026-01-05T00:00:00Z) or epoch milliseconds up to ${MAX_TIME_MS}; got ${JSON.stringify(value)}`,
   );
 }
 
@@ -78,6 +82,9 @@ export function parseHistoryQuery(
     const v = values[name];
     if (v === undefined) continue;
     if (v === '' || v.length > 128) throw new ParameterError(name, `${name} must be 1 to 128 characters`);
+    // Text no event can hold (docs/events.md, "Text"): PostgreSQL would refuse the query (a 503).
+    if (!isStorableText(v))
+      throw new ParameterError(name, `${name} must not hold a NUL character or an unpaired surrogate`);
     q[name] = v;
   }
   if (values.from !== undefined) q.from = parseTime('from', values.from);
@@ -97,7 +104,8 @@ export function parseHistoryQuery(
   }
   if (values.cursor !== undefined) {
     const c = decodeCursor(values.cursor);
-    if (!c) throw new ParameterError('cursor', 'cursor is not one this API gave (use next_cursor as it is)');
+    if (!c || c.ts < 0 || c.ts > MAX_TIME_MS || !isStorableText(c.engine) || !isStorableText(c.id))
+      throw new ParameterError('cursor', 'cursor is not one this API gave (use next_cursor as it is)');
     q.after = c;
   }
   let csv = false;
