@@ -92,21 +92,25 @@ async function startLocked(
   }
   if (config.metricsToken) tokens.add('metrics', [config.metricsToken]);
 
-  const store = new Store({
+  const stateOptions = {
     valuationCurrency: config.valuationCurrency,
     equity: {
       periodMs: config.returnsPeriodMs,
       retainMs: Math.max(0, ...config.windows.map((w) => w.ms ?? 0)),
     },
+  };
+  const store = new Store({
+    ...stateOptions,
     onNotice: (n) =>
       log.warn({ engine: n.engine, kind: n.kind, subject: n.subject }, `accounting incomplete: ${n.message}`),
   });
+  const journaled = !options.journal && config.journal.enabled;
   // The history listens before the journal replays, so rows the store lacks are written again.
-  const history = openHistory(config, log)?.attach(store) ?? null;
+  const history = openHistory(config, log, { journaled })?.attach(store) ?? null;
   // The state is restored (snapshot + journal) before anything listens or ingests.
   const lastSeen = new Map<string, number>();
   let durable: DurableJournal | null = null;
-  if (!options.journal && config.journal.enabled) {
+  if (journaled) {
     durable = await DurableJournal.open(store, {
       dir: path.join(config.dataDir, 'journal'),
       fsync: config.journal.fsync,
@@ -114,9 +118,11 @@ async function startLocked(
       log,
       version: VERSION,
       lastSeen,
-      // A snapshot waits at most 2 s for the history (the ingest queue waits with it).
-      beforeSnapshot: history ? () => history.drain(2000) : undefined,
+      // The journal keeps what the history lacks; a restart tells it where it was.
+      follower: history ?? undefined,
     });
+    // Rows the history let go are derived again from the journal, on a state of their own.
+    history?.follow({ journal: durable, newState: () => new Store(stateOptions) });
   } else if (!options.journal) {
     log.warn('TRADEWATCH_JOURNAL is off: acknowledged events are not kept across restarts');
   }
@@ -231,6 +237,8 @@ async function startLocked(
         ready = false;
         for (const s of stoppers.reverse()) await s.stop();
         await closeServer(server);
+        // What is queued reaches the store first, so the final snapshot finds nothing lacking.
+        await history?.drain(5000);
         await durable?.close();
         await history?.close();
         lock.release();

@@ -28,12 +28,21 @@ export function openHistoryStore(config: Pick<Config, 'history' | 'dataDir'>, lo
 }
 
 /** The writer for `config.history`, or null when the history is off. */
-export function openHistory(config: Pick<Config, 'history' | 'dataDir'>, log?: Logger): HistoryWriter | null {
+export function openHistory(
+  config: Pick<Config, 'history' | 'dataDir'>,
+  log?: Logger,
+  { journaled = false }: { journaled?: boolean } = {},
+): HistoryWriter | null {
   if (!config.history.enabled) return null;
   const store = openHistoryStore(config, log);
   log?.info(
     { store: store.kind, schema: store.kind === 'postgres' ? config.history.schema : undefined },
     'history: keeping fills, closed orders, round trips and alerts',
   );
-  return new HistoryWriter(store, { retentionMs: config.history.retentionMs, log });
+  return new HistoryWriter(store, {
+    retentionMs: config.history.retentionMs,
+    maxPending: config.history.maxPending,
+    journaled,
+    log,
+  });
 }
