@@ -30,6 +30,12 @@ export interface CatchUpSource {
 
 export interface CatchUpSteps {
   batchRows: number;
+  /**
+   * True while the store is known down: the slice is written at once (however small), so the
+   * pass waits there, with backoff, until the store is back, instead of deriving rows no store
+   * takes (and starting over from the snapshot each time the records run out).
+   */
+  storeDown(): boolean;
   /** Writes a slice, retrying with backoff until it is stored; throws only when the writer closes. */
   write(batch: HistoryBatch, rows: number): Promise<void>;
   /** The records ran out: the partial slice (its rows from records `from` on) goes to the live queue. */
@@ -52,7 +58,7 @@ export async function catchUp(source: CatchUpSource, from: number, steps: CatchU
       shadow,
       async (applied) => {
         seq = applied + 1;
-        if (rows >= steps.batchRows) {
+        if (rows >= steps.batchRows || (rows > 0 && steps.storeDown())) {
           const full = slice;
           const n = rows;
           slice = emptyBatch();

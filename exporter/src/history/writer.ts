@@ -201,6 +201,7 @@ export class HistoryWriter {
         try {
           await catchUp(source, from, {
             batchRows: this.batchRows,
+            storeDown: () => this.stats.down,
             write: async (batch, rows) => {
               await this.writeRetrying(batch);
               this.stats.caughtUp += rows;
