@@ -95,8 +95,8 @@ async function everyFillOnce(schema: string, acked: Set<string>): Promise<number
   await waitFor(
     'every acknowledged fill in PostgreSQL',
     async () => {
-      const stored = await pgFills(schema);
-      return stored.length >= acked.size && [...acked].every((k) => stored.includes(k));
+      const stored = new Set(await pgFills(schema));
+      return stored.size >= acked.size && [...acked].every((k) => stored.has(k));
     },
     90_000,
     250,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { PostgresHistory } from './postgres';
-import { SqliteHistory } from './sqlite';
+import { openSqliteHistory } from './sqlite-file';
 import type { HistoryStore } from './store';
 import { HistoryWriter } from './writer';
 
@@ -24,7 +24,7 @@ export function openHistoryStore(config: Pick<Config, 'history' | 'dataDir'>, lo
       onError: (err) => log?.warn({ err: err.message }, 'history: a PostgreSQL connection broke'),
     });
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteHistory(path.join(config.dataDir, SQLITE_FILE));
+  return openSqliteHistory(path.join(config.dataDir, SQLITE_FILE), log);
 }
 
 /** The writer for `config.history`, or null when the history is off. */

@@ -9,6 +9,12 @@ import { insertSql, migrations, selectSql, toPage, type Dialect } from './sql';
 import type { HistoryBatch, HistoryQuery, HistoryStore, Page } from './store';
 import { HISTORY_TABLES, TABLES, type Cell, type HistoryTable, type RowOfTable } from './tables';
 
+/** SQLite's answers for a file that is not (or no longer) a sound database. */
+export function isDamage(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+}
+
 const dialect: Dialect = {
   param: () => '?',
   type: (t) => (t === 'text' ? 'TEXT' : t === 'real' ? 'REAL' : 'INTEGER'),
@@ -18,18 +24,56 @@ const dialect: Dialect = {
 
 export class SqliteHistory implements HistoryStore {
   readonly kind = 'sqlite';
-  private readonly db: Database.Database;
-  private readonly inserts: { [T in HistoryTable]: Database.Statement };
-  private readonly writeAll: (batch: HistoryBatch) => void;
+  private db!: Database.Database;
+  private inserts!: { [T in HistoryTable]: Database.Statement };
+  private writeAll!: (batch: HistoryBatch) => void;
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only a
-    // power loss may take the last ones back, and the journal brings those again.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+  /**
+   * Opens (or creates) the file and checks it is a sound tradewatch history; throws, naming
+   * what is wrong, when it is not (sqlite-file.ts moves such a file aside).
+   * `onDamage`: a write that finds the file damaged later calls it with the error, to move
+   * the damaged file aside (or throw); a fresh file is then opened in its place.
+   */
+  constructor(
+    readonly file: string,
+    private readonly onDamage?: (err: Error) => void,
+  ) {
+    this.open();
+  }
+
+  private open(): void {
+    this.db = new Database(this.file);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only a
+      // power loss may take the last ones back, and the journal brings those again.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      // Pages overwritten in mid-file open fine and fail every later write: found here, at start.
+      const check = this.db.pragma('quick_check(1)', { simple: true });
+      if (check !== 'ok') throw new Error(`the file is damaged (quick_check: ${String(check)})`);
+      this.migrate();
+      this.checkColumns();
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    this.prepare();
+  }
+
+  /** A table of the same name made by something else (other columns) is not ours to write. */
+  private checkColumns(): void {
+    for (const name of HISTORY_TABLES) {
+      const have = (this.db.pragma(`table_info("${name}")`) as { name: string }[]).map((c) => c.name);
+      const want = TABLES[name].columns.map((c) => c.name);
+      if (have.join(',') !== want.join(','))
+        throw new Error(
+          `its table ${name} is not tradewatch's (columns ${have.join(', ')}; expected ${want.join(', ')})`,
+        );
+    }
+  }
+
+  private prepare(): void {
     this.inserts = {
       fills: this.db.prepare(insertSql(dialect, 'fills')),
       orders: this.db.prepare(insertSql(dialect, 'orders')),
@@ -70,6 +114,16 @@ export class SqliteHistory implements HistoryStore {
       this.writeAll(batch);
       return Promise.resolve();
     } catch (err) {
+      if (isDamage(err) && this.onDamage) {
+        // The file went bad under us: it is moved aside and a fresh one opened; the writer retries.
+        try {
+          this.db.close();
+          this.onDamage(err as Error);
+          this.open();
+        } catch (again) {
+          return Promise.reject(again as Error);
+        }
+      }
       return Promise.reject(err as Error);
     }
   }
