@@ -21,6 +21,7 @@ import { NatsSource } from './sources/nats';
 import { ReplaySource } from './sources/replay';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
+import { ReadGate } from './http/read-gate';
 
 export interface Exporter {
   port: number;
@@ -48,6 +49,8 @@ export interface ExtensionContext {
   feedClients: { count: () => number };
   /** The trade history's store (null when TRADEWATCH_HISTORY is off). */
   history: HistoryStore | null;
+  /** The bound on concurrent history reads (the API and the feed share it). */
+  historyReads: ReadGate;
 }
 
 export async function start(
@@ -154,6 +157,7 @@ async function startLocked(
   });
 
   let ready = false;
+  const historyReads = new ReadGate();
   const app = createApp({
     config,
     store,
@@ -165,6 +169,7 @@ async function startLocked(
     blotterDir: path.resolve(__dirname, '..', '..', 'grafana-plugin', 'dist-standalone'),
     isReady: () => ready,
     history: history?.store ?? null,
+    historyReads,
   });
   const upgrades: Record<string, UpgradeHandler> = {};
   const server = settingMustWork(
@@ -185,6 +190,7 @@ async function startLocked(
       upgrades,
       feedClients,
       history: history?.store ?? null,
+      historyReads,
     });
     if (s) stoppers.push(s);
   }

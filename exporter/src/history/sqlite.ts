@@ -2,10 +2,13 @@
  * The embedded history store: one SQLite file in the data dir (better-sqlite3, WAL mode).
  * Times are INTEGER epoch milliseconds. better-sqlite3 is synchronous: a write runs on the
  * event loop, so the writer hands it batches (thousands of rows per transaction), never
- * one statement per event.
+ * one statement per event; reads run on a worker thread (read-pool.ts).
  */
 import Database from 'better-sqlite3';
-import { insertSql, migrations, selectSql, toPage, type Dialect } from './sql';
+import type { EncodedPage } from './encode';
+import { ReadPool } from './read-pool';
+import { insertSql, migrations } from './sql';
+import { dialect, type FillFilter } from './sqlite-read';
 import type { HistoryBatch, HistoryQuery, HistoryStore, Page } from './store';
 import { HISTORY_TABLES, TABLES, type Cell, type HistoryTable, type RowOfTable } from './tables';
 
@@ -15,16 +18,10 @@ export function isDamage(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
 }
 
-const dialect: Dialect = {
-  param: () => '?',
-  type: (t) => (t === 'text' ? 'TEXT' : t === 'real' ? 'REAL' : 'INTEGER'),
-  table: (name) => `"${name}"`,
-  index: (name) => `"${name}"`,
-};
-
 export class SqliteHistory implements HistoryStore {
   readonly kind = 'sqlite';
   private db!: Database.Database;
+  private reader!: ReadPool;
   private inserts!: { [T in HistoryTable]: Database.Statement };
   private writeAll!: (batch: HistoryBatch) => void;
 
@@ -59,6 +56,9 @@ export class SqliteHistory implements HistoryStore {
       throw err;
     }
     this.prepare();
+    // Reads run on a worker thread with a read-only handle of their own (a fresh one after a reopen).
+    void this.reader?.close();
+    this.reader = new ReadPool(this.file);
   }
 
   /** A table of the same name made by something else (other columns) is not ours to write. */
@@ -128,72 +128,26 @@ export class SqliteHistory implements HistoryStore {
     }
   }
 
+  /** Read on the worker thread (read-pool.ts): a long read never holds the event loop. */
   read<T extends HistoryTable>(table: T, query: HistoryQuery): Promise<Page<RowOfTable[T]>> {
-    const { sql, params } = selectSql(dialect, table, query, (ms) => ms);
-    const cells = this.db.prepare(sql).all(...params) as Record<string, Cell>[];
-    return Promise.resolve(toPage(table, cells, query.limit));
+    return this.reader.run({ kind: 'page', table, query }) as Promise<Page<RowOfTable[T]>>;
+  }
+
+  /** A page encoded for the viewer API on the worker thread: the event loop only passes the text on. */
+  readEncoded(table: HistoryTable, query: HistoryQuery, csv: boolean): Promise<EncodedPage> {
+    return this.reader.run({ kind: 'encoded', table, query, csv }) as Promise<EncodedPage>;
   }
 
   /**
    * The newest `limit` fills passing the filters, newest first, for the feed's `fills`
-   * snapshot. better-sqlite3 runs on the event loop, and a filter the indexes do not serve
-   * (a symbol or strategy with few fills) would scan the whole table in one go (about 100 ms
-   * at 300,000 fills): so the time index is walked in slices of at most `slice` rows, with a
-   * turn of the event loop between slices, and the walk stops at `until` (epoch ms) with
-   * what it found.
+   * snapshot (sqlite-read.ts), on the worker thread; the walk stops at `until` (epoch ms).
    */
-  async readNewestFills(
-    filter: { engine?: string; strategy?: string; symbol?: string },
+  readNewestFills(
+    filter: FillFilter,
     limit: number,
     { slice = 10_000, until = Infinity }: { slice?: number; until?: number } = {},
   ): Promise<RowOfTable['fills'][]> {
-    const spec = TABLES.fills;
-    const cols = spec.columns.map((c) => c.name).join(', ');
-    const scope = filter.engine !== undefined ? 'engine = ? AND ' : '';
-    const scopeParams = filter.engine !== undefined ? [filter.engine] : [];
-    const order = 'ORDER BY ts DESC, engine DESC, fill_id DESC';
-    const rest: string[] = [];
-    const restParams: string[] = [];
-    if (filter.strategy !== undefined) {
-      rest.push('strategy = ?');
-      restParams.push(filter.strategy);
-    }
-    if (filter.symbol !== undefined) {
-      rest.push('symbol = ?');
-      restParams.push(filter.symbol);
-    }
-    if (rest.length === 0) {
-      // The indexes serve it (time, or engine and time): one short read.
-      const cells = this.db
-        .prepare(
-          `SELECT ${cols} FROM "fills"${filter.engine !== undefined ? ' WHERE engine = ?' : ''} ${order} LIMIT ?`,
-        )
-        .all(...scopeParams, limit) as Record<string, Cell>[];
-      return cells.map((c) => spec.fromCells(c));
-    }
-    const where = ` WHERE ${rest.join(' AND ')}`;
-    const rows: RowOfTable['fills'][] = [];
-    let after: [number, string, string] | null = null;
-    for (;;) {
-      const cursor = after ? '(ts, engine, fill_id) < (?, ?, ?)' : '1 = 1';
-      const cursorParams = after ?? [];
-      const need = limit - rows.length;
-      const cells = this.db
-        .prepare(
-          `SELECT ${cols} FROM (SELECT * FROM "fills" WHERE ${scope}${cursor} ${order} LIMIT ?)${where} ${order} LIMIT ?`,
-        )
-        .all(...scopeParams, ...cursorParams, slice, ...restParams, need) as Record<string, Cell>[];
-      for (const c of cells) rows.push(spec.fromCells(c));
-      if (rows.length >= limit) return rows;
-      // Where this slice ended (its last row, filtered or not); none: the table is read.
-      const last = this.db
-        .prepare(`SELECT ts, engine, fill_id FROM "fills" WHERE ${scope}${cursor} ${order} LIMIT 1 OFFSET ?`)
-        .get(...scopeParams, ...cursorParams, slice - 1) as
-        { ts: number; engine: string; fill_id: string } | undefined;
-      if (!last || Date.now() >= until) return rows;
-      after = [last.ts, last.engine, last.fill_id];
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    return this.reader.run({ kind: 'newest', filter, limit, slice, until }) as Promise<RowOfTable['fills'][]>;
   }
 
   prune(before: number): Promise<number> {
@@ -207,8 +161,8 @@ export class SqliteHistory implements HistoryStore {
     return Promise.resolve(deleted);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.reader.close();
     if (this.db.open) this.db.close();
-    return Promise.resolve();
   }
 }

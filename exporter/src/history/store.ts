@@ -53,6 +53,12 @@ export interface HistoryStore {
   /** Writes a batch in one transaction, idempotent on each row's identity. */
   write(batch: HistoryBatch): Promise<void>;
   read<T extends HistoryTable>(table: T, query: HistoryQuery): Promise<Page<RowOfTable[T]>>;
+  /** A page already encoded for the viewer API (history/encode.ts), where a store can do it off the event loop. */
+  readEncoded?(
+    table: HistoryTable,
+    query: HistoryQuery,
+    csv: boolean,
+  ): Promise<{ body: string; next: string | null }>;
   /** Deletes rows older than `before` (epoch ms) from every table; returns how many. */
   prune(before: number): Promise<number>;
   close(): Promise<void>;

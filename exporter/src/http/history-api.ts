@@ -10,9 +10,14 @@
  * `X-Next-Cursor` header (CSV) continues it. A bad parameter is a 400 naming it.
  */
 import { Router, type Request, type Response } from 'express';
-import { decodeCursor, encodeCursor, type HistoryQuery, type HistoryStore } from '../history/store';
-import { TABLES, type HistoryTable, type TableSpec } from '../history/tables';
+import { decodeCursor, type HistoryQuery, type HistoryStore } from '../history/store';
+import { TABLES, type HistoryTable } from '../history/tables';
+import { encodePage, type EncodedPage } from '../history/encode';
+
+export { toCsv } from '../history/encode';
 import { isStorableText } from '../events/storable-text';
+import type { Principal } from '../auth/tokens';
+import { ReadGate } from './read-gate';
 
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 10_000;
@@ -34,11 +39,6 @@ export class ParameterError extends Error {
   ) {
     super(message);
   }
-}
-
-/** The API's field names, in CSV column order (the stored column names, but for alerts' key). */
-function fieldsOf(spec: TableSpec): string[] {
-  return spec.columns.map((c) => (c.name === 'alert_key' ? 'key' : c.name));
 }
 
 /** The latest time a JavaScript Date (and so either store's driver) can hold: 275760-09-13. */
@@ -119,24 +119,7 @@ export function parseHistoryQuery(
   return { query: q, csv };
 }
 
-/** One CSV field (RFC 4180); text that a spreadsheet would run as a formula is prefixed with '. */
-function csvField(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  let s = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(fields: readonly string[], rows: readonly object[]): string {
-  const lines = [fields.join(',')];
-  for (const row of rows) {
-    const r = row as Record<string, unknown>;
-    lines.push(fields.map((f) => csvField(r[f])).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-export function historyRoutes(history: HistoryStore | null): Router {
+export function historyRoutes(history: HistoryStore | null, gate = new ReadGate()): Router {
   const router = Router();
   for (const route of ROUTES) {
     router.get(route.path, async (req: Request, res: Response) => {
@@ -152,22 +135,34 @@ export function historyRoutes(history: HistoryStore | null): Router {
         res.status(400).json({ error: err.message, parameter: err.parameter });
         return;
       }
-      let page;
+      // A bounded number of reads at once, per token and in all: beyond, 429 (nothing queued).
+      const client = (res.locals.principal as Principal | undefined)?.name ?? 'anonymous';
+      const release = gate.tryAcquire(`token:${client}`);
+      if (!release) {
+        res.setHeader('Retry-After', '1');
+        res.status(429).json({
+          error: `too many history reads at once (at most ${gate.maxPerClient} per token, ${gate.maxTotal} in all); retry shortly`,
+        });
+        return;
+      }
+      let page: EncodedPage;
       try {
-        page = await history.read(route.table, parsed.query);
+        page = history.readEncoded
+          ? await history.readEncoded(route.table, parsed.query, parsed.csv)
+          : encodePage(route.table, await history.read(route.table, parsed.query), parsed.csv);
       } catch (err) {
         res.status(503).json({ error: `the history store cannot be read now: ${(err as Error).message}` });
         return;
+      } finally {
+        release();
       }
-      const next = page.next ? encodeCursor(page.next) : null;
       if (parsed.csv) {
-        if (next) res.setHeader('X-Next-Cursor', next);
+        if (page.next) res.setHeader('X-Next-Cursor', page.next);
         res.type('text/csv; charset=utf-8');
         res.setHeader('Content-Disposition', `attachment; filename="${route.key}.csv"`);
-        res.send(toCsv(fieldsOf(TABLES[route.table]), page.rows));
-        return;
-      }
-      res.json({ [route.key]: page.rows, next_cursor: next });
+      } else res.type('application/json; charset=utf-8');
+      // Written as it is: res.send would hash the whole page for an ETag on the event loop (megabytes).
+      res.end(page.body);
     });
   }
   return router;
