@@ -13,6 +13,8 @@ export { HistoryWriter } from './writer';
 export { TABLES, HISTORY_TABLES, type HistoryTable } from './tables';
 
 export const SQLITE_FILE = 'history.sqlite';
+/** Rows the history store refused, one JSON line each (docs/history.md). */
+export const DEAD_LETTER_FILE = 'history-dead-letter.jsonl';
 
 /** The store of `config.history`: PostgreSQL at its URL, or SQLite in the data dir. */
 export function openHistoryStore(config: Pick<Config, 'history' | 'dataDir'>, log?: Logger): HistoryStore {
@@ -43,6 +45,7 @@ export function openHistory(
     retentionMs: config.history.retentionMs,
     maxPending: config.history.maxPending,
     journaled,
+    deadLetterFile: path.join(config.dataDir, DEAD_LETTER_FILE),
     log,
   });
 }

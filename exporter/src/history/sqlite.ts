@@ -128,6 +128,14 @@ export class SqliteHistory implements HistoryStore {
     }
   }
 
+  refuses(err: unknown): boolean {
+    const code = (err as { code?: unknown }).code;
+    return (
+      typeof code === 'string' &&
+      (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG')
+    );
+  }
+
   /** Read on the worker thread (read-pool.ts): a long read never holds the event loop. */
   read<T extends HistoryTable>(table: T, query: HistoryQuery): Promise<Page<RowOfTable[T]>> {
     return this.reader.run({ kind: 'page', table, query }) as Promise<Page<RowOfTable[T]>>;

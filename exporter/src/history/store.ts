@@ -59,6 +59,12 @@ export interface HistoryStore {
     query: HistoryQuery,
     csv: boolean,
   ): Promise<{ body: string; next: string | null }>;
+  /**
+   * True when `err` (from `write`) is the store refusing a row's content (PostgreSQL's data
+   * or integrity errors, SQLite's constraint errors), not the store being unreachable: the
+   * writer then finds the row and sets it aside instead of retrying for ever.
+   */
+  refuses?(err: unknown): boolean;
   /** Deletes rows older than `before` (epoch ms) from every table; returns how many. */
   prune(before: number): Promise<number>;
   close(): Promise<void>;

@@ -17,6 +17,7 @@
  *
  * A failed write is retried after a backoff (250 ms doubling to 15 s) however many rows wait.
  */
+import { appendFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Change } from '../state/changes';
 import type { Store } from '../state/store';
@@ -38,6 +39,8 @@ export interface WriterOptions {
    * (TRADEWATCH_JOURNAL=false), rows past `maxPending` are lost, counted and logged.
    */
   journaled?: boolean;
+  /** Where rows the store refuses are set aside, one JSON line each (the data dir's history-dead-letter.jsonl). */
+  deadLetterFile?: string;
   log?: Logger;
 }
 
@@ -53,6 +56,8 @@ export interface WriterStats {
   caughtUp: number;
   /** Rows lost for want of a journal (only with TRADEWATCH_JOURNAL=false). */
   lost: number;
+  /** Rows the store refused, set aside in the dead-letter file (the rows behind them go on). */
+  setAside: number;
   lastError: string | null;
 }
 
@@ -76,6 +81,7 @@ export class HistoryWriter {
     catchingUp: false,
     caughtUp: 0,
     lost: 0,
+    setAside: 0,
     lastError: null,
   };
   private pending: Pending[] = [];
@@ -247,13 +253,52 @@ export class HistoryWriter {
         await this.sleep(this.nextTryAt - Date.now());
       if (this.closed) throw new Error('the history writer is closed');
       try {
-        await this.store.write(batch);
-        this.wrote(batchSize(batch));
+        this.wrote(batchSize(batch) - (await this.writeSorting(batch)));
         return;
       } catch (err) {
         this.failed(err as Error);
       }
     }
+  }
+
+  /**
+   * Writes `batch`; when the store refuses a row's content, halves the batch until the
+   * refused rows stand alone, writes the rest and sets those aside (`setAsideRow`). Throws
+   * when the store cannot be written (down); returns how many rows were set aside.
+   */
+  private async writeSorting(batch: HistoryBatch): Promise<number> {
+    try {
+      await this.store.write(batch);
+      return 0;
+    } catch (err) {
+      if (!this.store.refuses?.(err)) throw err;
+      if (batchSize(batch) === 1) {
+        this.setAsideRow(batch, err as Error);
+        return 1;
+      }
+      const [a, b] = halves(batch);
+      return (await this.writeSorting(a)) + (await this.writeSorting(b));
+    }
+  }
+
+  private setAsideRow(batch: HistoryBatch, err: Error): void {
+    const table = (['fills', 'round_trips', 'orders', 'alerts'] as const).find((t) => batch[t].length > 0);
+    const row = table ? batch[table][0] : null;
+    const line = JSON.stringify({ at: new Date().toISOString(), table, error: err.message, row });
+    try {
+      if (this.options.deadLetterFile) appendFileSync(this.options.deadLetterFile, `${line}\n`);
+    } catch (writeErr) {
+      this.options.log?.error(
+        { file: this.options.deadLetterFile, err: (writeErr as Error).message, row: line },
+        'history: a refused row cannot be written to the dead-letter file; it is in this log line',
+      );
+    }
+    this.stats.setAside += 1;
+    if (this.stats.setAside === 1 || Number.isInteger(Math.log10(this.stats.setAside)))
+      this.options.log?.error(
+        { table, err: err.message, file: this.options.deadLetterFile, setAside: this.stats.setAside },
+        'history: the store refused a row; it is set aside in the dead-letter file and the rows behind it are written',
+      );
   }
 
   private wrote(rows: number): void {
@@ -317,8 +362,7 @@ export class HistoryWriter {
     this.flushing = (async () => {
       const batch = merged(taken);
       try {
-        await this.store.write(batch);
-        this.wrote(batchSize(batch));
+        this.wrote(batchSize(batch) - (await this.writeSorting(batch)));
       } catch (err) {
         // Unless the catch-up now covers them (the writer let go from an older record meanwhile).
         if (this.behind === null || taken[0].seq < this.behind) this.putBack(taken);
@@ -411,6 +455,19 @@ export class HistoryWriter {
     this.pending.unshift(...taken);
     for (const p of taken) this.stats.queued += p.rows;
   }
+}
+
+/** The rows of `batch` in two batches of about half each (table by table). */
+function halves(batch: HistoryBatch): [HistoryBatch, HistoryBatch] {
+  const a = emptyBatch();
+  const b = emptyBatch();
+  let left = Math.floor(batchSize(batch) / 2);
+  for (const name of ['fills', 'round_trips', 'orders', 'alerts'] as const)
+    for (const row of batch[name] as unknown[]) {
+      ((left > 0 ? a : b)[name] as unknown[]).push(row);
+      left -= 1;
+    }
+  return [a, b];
 }
 
 function appendBatch(into: HistoryBatch, from: HistoryBatch): void {

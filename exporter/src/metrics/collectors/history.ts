@@ -27,6 +27,11 @@ const CAUGHT_UP = family(
   'counter',
   'Rows written to the trade history store after being derived again from the journal.',
 );
+const SET_ASIDE = family(
+  'tradewatch_history_rows_set_aside_total',
+  'counter',
+  "Rows the trade history store refused, set aside in the data dir's history-dead-letter.jsonl.",
+);
 const UP = family(
   'tradewatch_history_store_up',
   'gauge',
@@ -35,7 +40,7 @@ const UP = family(
 
 export class HistoryCollector implements Collector {
   readonly name = 'history';
-  readonly families = [WRITTEN, QUEUED, FAILURES, UP, CATCHING_UP, CAUGHT_UP];
+  readonly families = [WRITTEN, QUEUED, FAILURES, UP, CATCHING_UP, CAUGHT_UP, SET_ASIDE];
 
   constructor(private readonly stats: WriterStats) {}
 
@@ -46,5 +51,6 @@ export class HistoryCollector implements Collector {
     sink.add(UP, {}, this.stats.down ? 0 : 1);
     sink.add(CATCHING_UP, {}, this.stats.catchingUp ? 1 : 0);
     sink.add(CAUGHT_UP, {}, this.stats.caughtUp);
+    sink.add(SET_ASIDE, {}, this.stats.setAside);
   }
 }
