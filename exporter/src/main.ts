@@ -21,7 +21,7 @@ import { NatsSource } from './sources/nats';
 import { ReplaySource } from './sources/replay';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
-import { ReadGate } from './http/read-gate';
+import { ReadGate } from './history/read-gate';
 
 export interface Exporter {
   port: number;

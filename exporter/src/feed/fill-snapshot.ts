@@ -9,7 +9,7 @@ import type { SqliteHistory } from '../history/sqlite';
 import type { HistoryStore } from '../history/store';
 import type { Change, FillRow } from '../state/changes';
 import { RECENT_FILLS } from '../state/fills';
-import type { ReadGate } from '../http/read-gate';
+import type { ReadGate } from '../history/read-gate';
 import { rowKey } from './keys';
 import { matches } from './subscriptions';
 

@@ -1,6 +1,6 @@
 /**
  * Runs the SQLite history's reads on a worker thread (read-worker.ts), one job at a time in
- * arrival order; how many may wait is bounded by the callers (the read gate, http/read-gate.ts).
+ * arrival order; how many may wait is bounded by the callers (the read gate, read-gate.ts).
  * A worker that dies fails its jobs and is started again for the next one.
  */
 import path from 'node:path';

@@ -14,7 +14,7 @@ import { landingPage } from './landing';
 import { feedAuthProbe, readRoutes } from './read-api';
 import { historyRoutes } from './history-api';
 import type { HistoryStore } from '../history/store';
-import type { ReadGate } from './read-gate';
+import type { ReadGate } from '../history/read-gate';
 
 export interface AppDeps {
   config: Config;

@@ -17,7 +17,7 @@ import { encodePage, type EncodedPage } from '../history/encode';
 export { toCsv } from '../history/encode';
 import { isStorableText } from '../events/storable-text';
 import type { Principal } from '../auth/tokens';
-import { ReadGate } from './read-gate';
+import { ReadGate } from '../history/read-gate';
 
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 10_000;
