@@ -17,7 +17,7 @@ const T0 = Date.parse('2026-03-02T00:00:00Z');
 const FILLS = Number(process.env.TW_FLOOD_FILLS ?? 40_000);
 const STRATEGIES = 20;
 /** The slowest /healthz answer allowed (TW_HEALTHZ_LIMIT_MS=200 on a machine of one's own). */
-const HEALTHZ_LIMIT_MS = Number(process.env.TW_HEALTHZ_LIMIT_MS ?? 500);
+const HEALTHZ_LIMIT_MS = Number(process.env.TW_HEALTHZ_LIMIT_MS ?? 750);
 let ex: RunningExporter;
 
 /** GET from a given local address on a fresh connection; resolves with the status once the body is read. */
