@@ -451,6 +451,13 @@ const SCHEMA = {
         return ms;
       },
     }),
+    maxPending: setting({
+      env: 'TRADEWATCH_HISTORY_MAX_PENDING',
+      flag: 'history-max-pending',
+      accepts:
+        'rows kept in memory for the history store, 100 to 100000000 (beyond, they are derived from the journal again)',
+      parse: int(100, 1e8),
+    }),
   },
   /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
   galfriday: {
@@ -593,7 +600,14 @@ export function defaults(): Config {
     },
     journal: { enabled: true, fsync: 'batch', snapshotEvery: 100_000 },
     galfriday: { engine: 'galfriday', fills: 'execution_report', markIntervalMs: 1000 },
-    history: { enabled: true, url: null, schema: 'tradewatch', retentionMs: 400 * 8.64e7 },
+    history: {
+      enabled: true,
+      url: null,
+      schema: 'tradewatch',
+      retentionMs: 400 * 8.64e7,
+      // About 0.8 KB a row: 100,000 rows hold about 80 MB while the store is down (docs/history.md).
+      maxPending: 100_000,
+    },
     limits: {
       engines: 100,
       symbols: 5_000,

@@ -21,6 +21,7 @@ import { NatsSource } from './sources/nats';
 import { ReplaySource } from './sources/replay';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
+import { ReadGate } from './history/read-gate';
 
 export interface Exporter {
   port: number;
@@ -48,6 +49,8 @@ export interface ExtensionContext {
   feedClients: { count: () => number };
   /** The trade history's store (null when TRADEWATCH_HISTORY is off). */
   history: HistoryStore | null;
+  /** The bound on concurrent history reads (the API and the feed share it). */
+  historyReads: ReadGate;
 }
 
 export async function start(
@@ -96,21 +99,25 @@ async function startLocked(
   }
   if (config.metricsToken) tokens.add('metrics', [config.metricsToken]);
 
-  const store = new Store({
+  const stateOptions = {
     valuationCurrency: config.valuationCurrency,
     equity: {
       periodMs: config.returnsPeriodMs,
       retainMs: Math.max(0, ...config.windows.map((w) => w.ms ?? 0)),
     },
+  };
+  const store = new Store({
+    ...stateOptions,
     onNotice: (n) =>
       log.warn({ engine: n.engine, kind: n.kind, subject: n.subject }, `accounting incomplete: ${n.message}`),
   });
+  const journaled = !options.journal && config.journal.enabled;
   // The history listens before the journal replays, so rows the store lacks are written again.
-  const history = openHistory(config, log)?.attach(store) ?? null;
+  const history = openHistory(config, log, { journaled })?.attach(store) ?? null;
   // The state is restored (snapshot + journal) before anything listens or ingests.
   const lastSeen = new Map<string, number>();
   let durable: DurableJournal | null = null;
-  if (!options.journal && config.journal.enabled) {
+  if (journaled) {
     durable = await DurableJournal.open(store, {
       dir: path.join(config.dataDir, 'journal'),
       fsync: config.journal.fsync,
@@ -118,9 +125,11 @@ async function startLocked(
       log,
       version: VERSION,
       lastSeen,
-      // A snapshot waits at most 2 s for the history (the ingest queue waits with it).
-      beforeSnapshot: history ? () => history.drain(2000) : undefined,
+      // The journal keeps what the history lacks; a restart tells it where it was.
+      follower: history ?? undefined,
     });
+    // Rows the history let go are derived again from the journal, on a state of their own.
+    history?.follow({ journal: durable, newState: () => new Store(stateOptions) });
   } else if (!options.journal) {
     log.warn('TRADEWATCH_JOURNAL is off: acknowledged events are not kept across restarts');
   }
@@ -152,6 +161,7 @@ async function startLocked(
   });
 
   let ready = false;
+  const historyReads = new ReadGate();
   const app = createApp({
     config,
     store,
@@ -163,6 +173,7 @@ async function startLocked(
     blotterDir: path.resolve(__dirname, '..', '..', 'grafana-plugin', 'dist-standalone'),
     isReady: () => ready,
     history: history?.store ?? null,
+    historyReads,
   });
   const upgrades: Record<string, UpgradeHandler> = {};
   const server = settingMustWork(
@@ -183,6 +194,7 @@ async function startLocked(
       upgrades,
       feedClients,
       history: history?.store ?? null,
+      historyReads,
     });
     if (s) stoppers.push(s);
   }
@@ -235,6 +247,8 @@ async function startLocked(
         ready = false;
         for (const s of stoppers.reverse()) await s.stop();
         await closeServer(server);
+        // What is queued reaches the store first, so the final snapshot finds nothing lacking.
+        await history?.drain(5000);
         await durable?.close();
         await history?.close();
         lock.release();

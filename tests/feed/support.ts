@@ -120,7 +120,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface HealthWatch {
   /** Stops polling; the slowest answer (ms, a failure counts as Infinity) and how many were made. */
-  stop(): Promise<{ slowestMs: number; failures: string[]; samples: number }>;
+  stop(): Promise<{ slowestMs: number; failures: string[]; samples: number; latenciesMs: number[] }>;
 }
 
 /**
@@ -134,12 +134,14 @@ export function watchHealth(baseUrl: string, everyMs = 200, limitMs = 1000): Hea
     const http = require('node:http');
     const [url, everyMs, limitMs] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
     let running = true, slowestMs = 0, samples = 0;
+    const latenciesMs = [];
     const failures = [];
     const probe = () => new Promise((resolve) => {
       const started = Date.now();
       const done = (failure) => {
         if (failure) failures.push(failure);
         slowestMs = Math.max(slowestMs, Date.now() - started);
+        latenciesMs.push(Date.now() - started);
         samples += 1;
         resolve();
       };
@@ -156,7 +158,7 @@ export function watchHealth(baseUrl: string, everyMs = 200, limitMs = 1000): Hea
         await probe();
         await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - started))));
       }
-      process.stdout.write(JSON.stringify({ slowestMs, failures, samples }));
+      process.stdout.write(JSON.stringify({ slowestMs, failures, samples, latenciesMs }));
     })();
     process.stdin.on('end', () => (running = false));
     process.stdin.resume();
@@ -171,7 +173,12 @@ export function watchHealth(baseUrl: string, everyMs = 200, limitMs = 1000): Hea
     async stop() {
       child.stdin.end();
       await exited;
-      return JSON.parse(out) as { slowestMs: number; failures: string[]; samples: number };
+      return JSON.parse(out) as {
+        slowestMs: number;
+        failures: string[];
+        samples: number;
+        latenciesMs: number[];
+      };
     },
   };
 }

@@ -322,7 +322,15 @@ export function registerReplayCommand(program: Command): void {
     try {
       const history =
         flags.history === true
-          ? openHistory({ ...config, history: { ...config.history, enabled: true } })
+          ? openHistory({
+              ...config,
+              // No journal here to derive let-go rows from: a file's rows wait in memory (as before, up to 1 M).
+              history: {
+                ...config.history,
+                enabled: true,
+                maxPending: Math.max(config.history.maxPending, 1e6),
+              },
+            })
           : null;
       try {
         report = await replayFile(file, config, {

@@ -231,3 +231,20 @@ describe('docs/events.md', () => {
     expect(r.ok ? [] : r.problems).toEqual([]);
   });
 });
+
+describe('text the history stores cannot keep (storable-text.ts)', () => {
+  test('a NUL or an unpaired surrogate in any string, value or key, is refused naming the field', () => {
+    for (const [raw, field] of [
+      [{ ...VALID.alert, message: 'a\u0000b' }, 'message'],
+      [{ ...VALID.alert, labels: { 'k\u0000': 'v' } }, 'labels.k\u0000'],
+      [{ ...VALID.fill, strategy: '\udc00x' }, 'strategy'],
+      [{ ...VALID.order, reason: 'x\ud800' }, 'reason'],
+    ] as const) {
+      const result = validateEvent(raw, 3);
+      expect(result).toEqual([expect.objectContaining({ index: 3, field })]);
+    }
+  });
+  test('a whole surrogate pair is ordinary text', () => {
+    expect(Array.isArray(validateEvent({ ...VALID.alert, message: 'ok \ud83d\ude80' }, 0))).toBe(false);
+  });
+});

@@ -5,6 +5,7 @@
 import { EVENT_TYPES, tradingEvent, type TradingEvent } from './schema';
 import { fastValidate } from './fast-validate';
 import { withExact } from './exact';
+import { UNSTORABLE_TEXT_REASON, unstorableTextPath } from './storable-text';
 
 export interface EventProblem {
   /** Index of the event in the batch (or line number - 1 for NDJSON). */
@@ -39,14 +40,20 @@ export function validateEvent(raw: unknown, index: number): TradingEvent | Event
   }
   // The common, clean events skip zod (same result); zod judges the rest and words the problems.
   const fast = fastValidate(raw);
-  if (fast !== undefined) return withExact(raw, fast);
+  if (fast !== undefined) return storable(fast, index) ?? withExact(raw, fast);
   const parsed = tradingEvent.safeParse(raw);
-  if (parsed.success) return withExact(raw, parsed.data);
+  if (parsed.success) return storable(parsed.data, index) ?? withExact(raw, parsed.data);
   return parsed.error.issues.map((issue) => ({
     index,
     field: issue.path.join('.'),
     reason: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
   }));
+}
+
+/** The problem of an event holding text the history stores cannot keep (storable-text.ts), or null. */
+function storable(event: object, index: number): EventProblem[] | null {
+  const field = unstorableTextPath(event);
+  return field === null ? null : [{ index, field, reason: UNSTORABLE_TEXT_REASON }];
 }
 
 export function validateBatch(raws: readonly unknown[]): BatchResult {

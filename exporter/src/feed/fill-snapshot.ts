@@ -7,7 +7,9 @@
 import type { FeedFilter } from '@tradewatch/feed-client';
 import type { SqliteHistory } from '../history/sqlite';
 import type { HistoryStore } from '../history/store';
-import type { FillRow } from '../state/changes';
+import type { Change, FillRow } from '../state/changes';
+import { RECENT_FILLS } from '../state/fills';
+import type { ReadGate } from '../history/read-gate';
 import { rowKey } from './keys';
 import { matches } from './subscriptions';
 
@@ -27,9 +29,26 @@ export type FillHistoryReader = (filter: FeedFilter, limit: number) => Promise<r
 export function fillHistoryReader(
   store: Pick<HistoryStore, 'read'> | Pick<SqliteHistory, 'readNewestFills'>,
   timeoutMs = FILL_SNAPSHOT_TIMEOUT_MS,
+  gate?: ReadGate,
 ): FillHistoryReader {
-  if ('readNewestFills' in store)
-    return (filter, limit) => store.readNewestFills(filter, limit, { until: Date.now() + timeoutMs });
+  const read: FillHistoryReader =
+    'readNewestFills' in store
+      ? (filter, limit) => store.readNewestFills(filter, limit, { until: Date.now() + timeoutMs })
+      : postgresRead(store);
+  if (!gate) return read;
+  // The same bound as the history API: the feed (one client) waits for a slot within its timeout.
+  return async (filter, limit) => {
+    const release = await gate.acquire('feed', timeoutMs);
+    if (!release) throw new Error('no history read slot within the snapshot timeout');
+    try {
+      return await read(filter, limit);
+    } finally {
+      release();
+    }
+  };
+}
+
+function postgresRead(store: Pick<HistoryStore, 'read'>): FillHistoryReader {
   return async (filter, limit) =>
     (
       await store.read('fills', {
@@ -57,4 +76,55 @@ export function mergeFills(filter: FeedFilter, limit: number, ...sources: Iterab
     }
   const all = [...byKey.values()].sort((a, b) => a.t - b.t || a.n - b.n);
   return all.slice(Math.max(0, all.length - limit)).map((e) => e.row);
+}
+
+/** How long a filter's history read may serve later snapshots (ms), fills permitting (below). */
+export const FILL_SNAPSHOT_CACHE_MS = 10_000;
+const CACHE_ENTRIES = 1000;
+
+/**
+ * The history's fills per filter, read once and reused: viewers that subscribe and
+ * unsubscribe again and again (or many at once with one filter) cost one read, not one each.
+ * A cached read stays exact while fewer than RECENT_FILLS fills were applied since it began:
+ * every fill newer than it is then among the fills the state keeps in memory per engine,
+ * which the snapshot merges in (mergeFills). Past that, or after FILL_SNAPSHOT_CACHE_MS, the
+ * history is read again. At most CACHE_ENTRIES filters are kept (the oldest go first).
+ */
+export class FillSnapshotCache {
+  private applied = 0;
+  private readonly entries = new Map<
+    string,
+    { rows: Promise<readonly FillRow[]>; appliedAt: number; at: number; limit: number }
+  >();
+
+  constructor(
+    private readonly read: FillHistoryReader,
+    private readonly ttlMs = FILL_SNAPSHOT_CACHE_MS,
+  ) {}
+
+  /** The state's change listener: counts the fills applied. */
+  readonly observe = (changes: readonly Change[]): void => {
+    for (const c of changes) if (c.channel === 'fills' && c.row) this.applied += 1;
+  };
+
+  readonly reader: FillHistoryReader = (filter, limit) => {
+    const key = JSON.stringify([filter.engine ?? null, filter.strategy ?? null, filter.symbol ?? null]);
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.limit >= limit && now - hit.at < this.ttlMs && this.applied - hit.appliedAt < RECENT_FILLS)
+      return hit.rows;
+    const rows = this.read(filter, limit);
+    const entry = { rows, appliedAt: this.applied, at: now, limit };
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    // A failed read is not kept: the next snapshot tries again.
+    rows.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    if (this.entries.size > CACHE_ENTRIES) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    return rows;
+  };
 }

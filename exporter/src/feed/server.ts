@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Channel } from '@tradewatch/feed-client';
 import type { Extension, ExtensionContext } from '../main';
-import { fillHistoryReader } from './fill-snapshot';
+import { FILL_SNAPSHOT_TIMEOUT_MS, FillSnapshotCache, fillHistoryReader } from './fill-snapshot';
 import { decide, readProtocols } from './gate';
 import { FeedHub, type Member, type Peer } from './hub';
 import { CLOSE, PROTOCOL, errorFrame, normalizeFilter, parseClientMessage, type ClientOp } from './protocol';
@@ -118,19 +118,29 @@ export class FeedServer {
   constructor(
     private readonly ctx: Pick<ExtensionContext, 'store' | 'tokens' | 'log'> & {
       history?: ExtensionContext['history'];
+      historyReads?: ExtensionContext['historyReads'];
     },
     private readonly options: FeedServerOptions,
   ) {
+    // With a trade history, a `fills` snapshot is the last fills it holds (with their PnL),
+    // read within the history's read bound and reused per filter.
+    const fills = ctx.history
+      ? new FillSnapshotCache(fillHistoryReader(ctx.history, FILL_SNAPSHOT_TIMEOUT_MS, ctx.historyReads))
+      : null;
     this.lagBytes = Math.max(16 * 1024, Math.min(256 * 1024, Math.floor(options.maxBufferedBytes / 4)));
     this.hub = new FeedHub(ctx.store, {
       batchMs: options.batchMs,
       maxBufferedBytes: options.maxBufferedBytes,
       lagBytes: this.lagBytes,
       maxOwedKeys: 5_000,
-      // With a trade history, a `fills` snapshot is the last fills it holds (with their PnL).
-      fillHistory: ctx.history ? fillHistoryReader(ctx.history) : undefined,
+      fillHistory: fills?.reader,
     });
-    this.unlisten = ctx.store.onChanges(this.hub.onChanges);
+    const unlistenHub = ctx.store.onChanges(this.hub.onChanges);
+    const unlistenFills = fills ? ctx.store.onChanges(fills.observe) : () => undefined;
+    this.unlisten = () => {
+      unlistenHub();
+      unlistenFills();
+    };
     this.wss = new WebSocketServer({
       noServer: true,
       // Past our own limit (answered with an error message) a frame this big closes the connection (1009).

@@ -7,6 +7,7 @@ describe('history settings', () => {
       url: null,
       schema: 'tradewatch',
       retentionMs: 400 * 86_400_000,
+      maxPending: 100_000,
     });
   });
 
@@ -30,6 +31,7 @@ describe('history settings', () => {
     ['TRADEWATCH_HISTORY_SCHEMA', 'Trades; DROP TABLE x'],
     ['TRADEWATCH_HISTORY_RETENTION', 'forever'],
     ['TRADEWATCH_HISTORY', 'maybe'],
+    ['TRADEWATCH_HISTORY_MAX_PENDING', '10'],
   ])('a bad %s stops the start naming the setting', (name, value) => {
     expect(() => loadConfig({ env: { [name]: value } })).toThrow(new RegExp(`^${name} = `));
   });

@@ -138,6 +138,12 @@ export class PostgresHistory implements HistoryStore {
     return sql;
   }
 
+  /** SQLSTATE classes 22 (data exception: a NUL in text, a value out of range) and 23 (integrity). */
+  refuses(err: unknown): boolean {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' && /^2[23]/.test(code);
+  }
+
   async read<T extends HistoryTable>(table: T, query: HistoryQuery): Promise<Page<RowOfTable[T]>> {
     await this.ready();
     const { sql, params } = selectSql(this.dialect, table, query, (ms) => new Date(ms));

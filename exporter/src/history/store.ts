@@ -53,6 +53,18 @@ export interface HistoryStore {
   /** Writes a batch in one transaction, idempotent on each row's identity. */
   write(batch: HistoryBatch): Promise<void>;
   read<T extends HistoryTable>(table: T, query: HistoryQuery): Promise<Page<RowOfTable[T]>>;
+  /** A page already encoded for the viewer API (history/encode.ts), where a store can do it off the event loop. */
+  readEncoded?(
+    table: HistoryTable,
+    query: HistoryQuery,
+    csv: boolean,
+  ): Promise<{ body: string; next: string | null }>;
+  /**
+   * True when `err` (from `write`) is the store refusing a row's content (PostgreSQL's data
+   * or integrity errors, SQLite's constraint errors), not the store being unreachable: the
+   * writer then finds the row and sets it aside instead of retrying for ever.
+   */
+  refuses?(err: unknown): boolean;
   /** Deletes rows older than `before` (epoch ms) from every table; returns how many. */
   prune(before: number): Promise<number>;
   close(): Promise<void>;

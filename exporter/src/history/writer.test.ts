@@ -49,6 +49,15 @@ function applyFills(store: Store, from: number, count: number): void {
   store.apply(batch.events);
 }
 
+/** Waits (polling every 10 ms) until `ok()` holds; fails after `timeoutMs`. */
+async function until(ok: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 const newStore = () => new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 0 } });
 
 describe('HistoryWriter', () => {
@@ -77,11 +86,39 @@ describe('HistoryWriter', () => {
     applyFills(state, 3, 1);
     // Known down: a snapshot does not wait for a retry (ingest would wait with it)…
     expect(await writer.drain()).toBe(false);
-    // …the retry finds the store back, and then everything is written.
-    await writer.flush();
+    // …the retry (after its backoff) finds the store back, and then everything is written.
+    await until(() => !writer.stats.down);
     expect(await writer.drain()).toBe(true);
     expect(fake.fills).toEqual(['f0', 'f1', 'f2', 'f3']);
     expect(writer.stats).toMatchObject({ down: false, queued: 0, written: 6 });
+    await writer.close();
+  });
+
+  test('while the store is down, retries keep their backoff however long the queue grows', async () => {
+    const state = newStore();
+    const fake = new FakeStore();
+    let attempts = 0;
+    const write = fake.write.bind(fake);
+    fake.write = (b) => {
+      attempts += 1;
+      return write(b);
+    };
+    const writer = new HistoryWriter(fake, { batchRows: 10, flushMs: 1 }).attach(state);
+    fake.down = true;
+    const t0 = Date.now();
+    // 200 batches, each past batchRows in the queue: each once asked for an immediate write.
+    for (let i = 0; i < 200; i++) {
+      applyFills(state, i * 4, 4);
+      // Long enough for a timer to fire between batches (an ingest batch takes about this long).
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    await until(() => Date.now() - t0 >= 1000);
+    // 250 ms doubling: tries at about 0, 0.25, 0.75 s (a loaded machine may add one).
+    expect(attempts).toBeLessThanOrEqual(4);
+    expect(writer.stats.queued).toBe(1200);
+    fake.down = false;
+    await until(() => writer.stats.queued === 0, 10_000);
+    expect(new Set(fake.fills).size).toBe(800);
     await writer.close();
   });
 
@@ -97,14 +134,14 @@ describe('HistoryWriter', () => {
     await writer.close(100);
   });
 
-  test('beyond maxQueued rows are left to the journal: drain stays false, so no snapshot passes them', async () => {
+  test('without a journal, rows beyond maxPending are lost, counted, and drain says so', async () => {
     const state = newStore();
     const fake = new FakeStore();
-    const writer = new HistoryWriter(fake, { maxQueued: 5 }).attach(state);
+    const writer = new HistoryWriter(fake, { maxPending: 5 }).attach(state);
     fake.down = true;
     applyFills(state, 0, 10);
     fake.down = false;
-    expect(writer.stats.overflowed).toBe(true);
+    expect(writer.stats.lost).toBeGreaterThan(0);
     expect(await writer.drain()).toBe(false);
     await writer.close();
   });

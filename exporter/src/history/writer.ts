@@ -2,28 +2,45 @@
  * Feeds the history store from the state's change listener, off the ingest path.
  *
  * Durability follows the journal. A change reaches the writer only after its batch was
- * journaled; the writer queues its rows in memory and writes them in batches, without
- * ever making ingest wait. What is queued and not yet written is covered by the journal:
- * the journal's snapshot hook (`beforeSnapshot`) first writes everything queued, and when
- * it cannot (the store is down), the snapshot is put off, so the journal keeps every record
- * whose rows are not in the store. After a kill -9 the restart replays those records, the
- * state emits the same rows again, and the store keeps each identity once.
+ * journaled; the writer queues its rows in memory, each batch's rows under the journal
+ * record they came from, and writes them in batches without ever making ingest wait. The
+ * journal asks the writer what it still lacks (`needsFrom`, the oldest record whose rows
+ * are not in the store) and keeps that record, the snapshot before it and everything after,
+ * while it keeps taking snapshots on schedule; a snapshot records the same, so a start from
+ * it (after a kill -9) catches up from there.
+ *
+ * Memory is bounded (`maxPending` rows, TRADEWATCH_HISTORY_MAX_PENDING): past it, the rows
+ * in memory are let go and the writer stops queueing; the rows of those records are derived
+ * again from the journal (catch-up.ts), slice by slice, as fast as the store takes them,
+ * then the writer follows the live state again. Nothing acknowledged is dropped: only a
+ * writer without a journal (TRADEWATCH_JOURNAL=false) has nowhere to find them again.
+ *
+ * A failed write is retried after a backoff (250 ms doubling to 15 s) however many rows wait.
  */
+import { appendFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { Change, FillRow, RoundTripRow } from '../state/changes';
+import type { Change } from '../state/changes';
 import type { Store } from '../state/store';
+import { catchUp, type CatchUpSource } from './catch-up';
+import { addRows } from './rows';
 import { batchSize, emptyBatch, type HistoryBatch, type HistoryStore } from './store';
-import type { AlertRow, OrderRow } from './tables';
 
 export interface WriterOptions {
   /** Rows per write (one transaction). */
   batchRows?: number;
   /** How long rows may wait for a fuller batch (ms). */
   flushMs?: number;
-  /** Rows kept in memory while the store is down; beyond, the journal alone holds them (caught up at the next start). */
-  maxQueued?: number;
+  /** Rows kept in memory; beyond, they are derived from the journal again (TRADEWATCH_HISTORY_MAX_PENDING). */
+  maxPending?: number;
   /** Retention: rows older than this (ms, against the wall clock) are deleted hourly. */
   retentionMs?: number;
+  /**
+   * Whether a journal will be there to derive let-go rows from (`follow`). Without one
+   * (TRADEWATCH_JOURNAL=false), rows past `maxPending` are lost, counted and logged.
+   */
+  journaled?: boolean;
+  /** Where rows the store refuses are set aside, one JSON line each (the data dir's history-dead-letter.jsonl). */
+  deadLetterFile?: string;
   log?: Logger;
 }
 
@@ -33,9 +50,22 @@ export interface WriterStats {
   failures: number;
   /** True while the last write failed (the store is down or refusing). */
   down: boolean;
-  /** Rows dropped from memory while the store was down (the journal keeps them). */
-  overflowed: boolean;
+  /** True while rows the writer let go are derived from the journal again. */
+  catchingUp: boolean;
+  /** Rows written by the catch-up (derived from the journal). */
+  caughtUp: number;
+  /** Rows lost for want of a journal (only with TRADEWATCH_JOURNAL=false). */
+  lost: number;
+  /** Rows the store refused, set aside in the dead-letter file (the rows behind them go on). */
+  setAside: number;
   lastError: string | null;
+}
+
+/** A journal record's rows, waiting for the store. */
+interface Pending {
+  seq: number;
+  batch: HistoryBatch;
+  rows: number;
 }
 
 const RETRY_MIN_MS = 250;
@@ -48,18 +78,30 @@ export class HistoryWriter {
     queued: 0,
     failures: 0,
     down: false,
-    overflowed: false,
+    catchingUp: false,
+    caughtUp: 0,
+    lost: 0,
+    setAside: 0,
     lastError: null,
   };
-  private queue: HistoryBatch = emptyBatch();
+  private pending: Pending[] = [];
+  private inFlight: Pending[] | null = null;
+  /** The first record whose rows the writer let go (derived from the journal again); null: none. */
+  private behind: number | null = null;
+  /** The journal record being applied (its changes come next). */
+  private seq = 0;
+  private source: CatchUpSource | null = null;
+  private catching: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private retryMs = RETRY_MIN_MS;
+  /** While the store is down, no write (live or catch-up) is tried before this time (epoch ms). */
+  private nextTryAt = 0;
   private pruneTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly batchRows: number;
   private readonly flushMs: number;
-  private readonly maxQueued: number;
+  private readonly maxPending: number;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -68,7 +110,7 @@ export class HistoryWriter {
   ) {
     this.batchRows = options.batchRows ?? 5000;
     this.flushMs = options.flushMs ?? 200;
-    this.maxQueued = options.maxQueued ?? 1_000_000;
+    this.maxPending = options.maxPending ?? 100_000;
   }
 
   /** Listens to the state's changes (attach before the journal replays, so recovery feeds it too). */
@@ -83,42 +125,214 @@ export class HistoryWriter {
     return this;
   }
 
+  /**
+   * Where rows the writer lets go are found again (the journal, once it is open); without
+   * one (no journal), rows past `maxPending` are lost, and logged so.
+   */
+  follow(source: CatchUpSource | null): this {
+    this.source = source;
+    this.startCatchUp();
+    return this;
+  }
+
+  // The journal's follower (storage/journal.ts, JournalFollower).
+  applying(seq: number): void {
+    this.seq = seq;
+  }
+  needsFrom(): number | null {
+    let from = this.behind;
+    for (const p of [this.inFlight?.[0], this.pending[0]])
+      if (p && (from === null || p.seq < from)) from = p.seq;
+    return from;
+  }
+  lacksFrom(seq: number): void {
+    this.options.log?.info(
+      { from: seq },
+      'history: the snapshot says the store lacked rows from this journal record on; they are derived from the journal again',
+    );
+    this.letGo(seq);
+  }
+
   /** The rows a batch of changes leaves for the history (synchronous: the ingest path). */
   take(changes: readonly Change[]): void {
-    if (this.closed) return;
-    const q = this.queue;
-    let added = 0;
-    for (const c of changes) {
-      if (c.channel === 'fills' && c.row) {
-        q.fills.push(c.row as FillRow);
-        added += 1;
-        if (c.roundTrip) {
-          q.round_trips.push(c.roundTrip as RoundTripRow);
-          added += 1;
-        }
-      } else if (c.channel === 'orders' && c.row === null && c.final) {
-        q.orders.push(c.final as OrderRow);
-        added += 1;
-      } else if (c.channel === 'alerts' && c.row) {
-        q.alerts.push(c.row as AlertRow);
-        added += 1;
-      }
-    }
-    if (added === 0) return;
-    this.stats.queued += added;
-    if (this.stats.queued > this.maxQueued) {
-      // The journal holds these (no snapshot is taken while rows are missing): the next start writes them.
-      if (!this.stats.overflowed)
-        this.options.log?.error(
-          { queued: this.stats.queued },
-          'history: the store has been down too long; queued rows are dropped from memory and will be written from the journal at the next start',
+    if (this.closed || this.behind !== null) return; // the catch-up derives these from the journal
+    const batch = emptyBatch();
+    const rows = addRows(batch, changes);
+    if (rows === 0) return;
+    if (this.stats.queued + rows > this.maxPending) {
+      if (this.options.journaled) {
+        this.options.log?.warn(
+          { rows: this.stats.queued + rows, maxPending: this.maxPending },
+          'history: more rows than TRADEWATCH_HISTORY_MAX_PENDING wait for the store; they are derived from the journal again as the store takes them',
         );
-      this.stats.overflowed = true;
-      this.queue = emptyBatch();
-      this.stats.queued = 0;
+        this.letGo(this.pending[0]?.seq ?? this.seq);
+        return;
+      }
+      if (this.stats.lost === 0)
+        this.options.log?.error(
+          { maxPending: this.maxPending },
+          'history: more rows than TRADEWATCH_HISTORY_MAX_PENDING wait for the store and there is no journal (TRADEWATCH_JOURNAL=false) to find them again: new rows are lost until the store takes writes',
+        );
+      this.stats.lost += rows;
       return;
     }
-    this.schedule(this.stats.queued >= this.batchRows ? 0 : this.flushMs);
+    // One entry per journal record (a record's rows may come in several change batches).
+    let last: Pending | undefined = this.pending[this.pending.length - 1];
+    if (last?.seq === this.seq) appendBatch(last.batch, batch);
+    else this.pending.push((last = { seq: this.seq, batch, rows: 0 }));
+    last.rows += rows;
+    this.stats.queued += rows;
+    // While the store is down the backoff holds whatever the queue's length.
+    this.schedule(
+      this.stats.down ? this.backoffLeft() : this.stats.queued >= this.batchRows ? 0 : this.flushMs,
+    );
+  }
+
+  /** Lets go of the rows in memory from record `seq` on; the catch-up derives them again. */
+  private letGo(seq: number): void {
+    if (this.behind === null || seq < this.behind) this.behind = seq;
+    this.pending = [];
+    this.stats.queued = 0;
+    this.stats.catchingUp = true;
+    this.startCatchUp();
+  }
+
+  private startCatchUp(): void {
+    if (this.catching || this.closed || this.behind === null) return;
+    if (!this.source) return; // at start, before the journal is open: follow() starts it
+    const source = this.source;
+    this.catching = (async () => {
+      while (this.behind !== null && !this.closed) {
+        const from = this.behind;
+        try {
+          await catchUp(source, from, {
+            batchRows: this.batchRows,
+            storeDown: () => this.stats.down,
+            write: async (batch, rows) => {
+              await this.writeRetrying(batch);
+              this.stats.caughtUp += rows;
+            },
+            atEnd: (rest, rows, restFrom) => {
+              // Synchronous with the journal's last record: live changes are queued from here on.
+              if (this.behind !== from) return; // let go further back meanwhile: go round again
+              this.behind = null;
+              this.stats.catchingUp = false;
+              if (rows > 0) {
+                this.stats.caughtUp += rows;
+                this.pending.unshift({ seq: restFrom, batch: rest, rows });
+                this.stats.queued += rows;
+                this.schedule(this.backoffLeft());
+              }
+            },
+          });
+          if (this.behind === null)
+            this.options.log?.info(
+              { from, rows: this.stats.caughtUp },
+              'history: caught up from the journal; following the live state again',
+            );
+        } catch (err) {
+          if (this.closed) break;
+          // Not the store (writes are retried inside): the journal could not be read. Try again later.
+          this.options.log?.error(
+            { err: (err as Error).message, from },
+            'history: the catch-up from the journal failed; retried',
+          );
+          await this.sleep(RETRY_MAX_MS);
+        }
+      }
+    })().finally(() => {
+      this.catching = null;
+    });
+  }
+
+  /** Writes `batch`, retrying after a backoff until it is stored; throws only when the writer closes. */
+  private async writeRetrying(batch: HistoryBatch): Promise<void> {
+    for (;;) {
+      // One backoff for every writer of the store: the live queue and the catch-up alike.
+      while (this.stats.down && !this.closed && Date.now() < this.nextTryAt)
+        await this.sleep(this.nextTryAt - Date.now());
+      if (this.closed) throw new Error('the history writer is closed');
+      try {
+        this.wrote(batchSize(batch) - (await this.writeSorting(batch)));
+        return;
+      } catch (err) {
+        this.failed(err as Error);
+      }
+    }
+  }
+
+  /**
+   * Writes `batch`; when the store refuses a row's content, halves the batch until the
+   * refused rows stand alone, writes the rest and sets those aside (`setAsideRow`). Throws
+   * when the store cannot be written (down); returns how many rows were set aside.
+   */
+  private async writeSorting(batch: HistoryBatch): Promise<number> {
+    try {
+      await this.store.write(batch);
+      return 0;
+    } catch (err) {
+      if (!this.store.refuses?.(err)) throw err;
+      if (batchSize(batch) === 1) {
+        this.setAsideRow(batch, err as Error);
+        return 1;
+      }
+      const [a, b] = halves(batch);
+      return (await this.writeSorting(a)) + (await this.writeSorting(b));
+    }
+  }
+
+  private setAsideRow(batch: HistoryBatch, err: Error): void {
+    const table = (['fills', 'round_trips', 'orders', 'alerts'] as const).find((t) => batch[t].length > 0);
+    const row = table ? batch[table][0] : null;
+    const line = JSON.stringify({ at: new Date().toISOString(), table, error: err.message, row });
+    try {
+      if (this.options.deadLetterFile) appendFileSync(this.options.deadLetterFile, `${line}\n`);
+    } catch (writeErr) {
+      this.options.log?.error(
+        { file: this.options.deadLetterFile, err: (writeErr as Error).message, row: line },
+        'history: a refused row cannot be written to the dead-letter file; it is in this log line',
+      );
+    }
+    this.stats.setAside += 1;
+    if (this.stats.setAside === 1 || Number.isInteger(Math.log10(this.stats.setAside)))
+      this.options.log?.error(
+        { table, err: err.message, file: this.options.deadLetterFile, setAside: this.stats.setAside },
+        'history: the store refused a row; it is set aside in the dead-letter file and the rows behind it are written',
+      );
+  }
+
+  private wrote(rows: number): void {
+    this.stats.written += rows;
+    if (this.stats.down)
+      this.options.log?.info(
+        { store: this.store.kind },
+        'history: the store is reachable again; catching up',
+      );
+    this.stats.down = false;
+    this.retryMs = RETRY_MIN_MS;
+    this.nextTryAt = 0;
+  }
+
+  private failed(err: Error): void {
+    this.stats.failures += 1;
+    this.stats.lastError = err.message;
+    if (!this.stats.down)
+      this.options.log?.error(
+        { store: this.store.kind, err: err.message },
+        'history: cannot write to the store; rows stay queued (and in the journal) and are retried',
+      );
+    this.stats.down = true;
+    this.nextTryAt = Date.now() + this.retryMs;
+    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
+  }
+
+  /** How long the next write must wait (the backoff while the store is down). */
+  private backoffLeft(): number {
+    return this.stats.down ? Math.max(0, this.nextTryAt - Date.now()) : 0;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms).unref());
   }
 
   private schedule(ms: number): void {
@@ -139,53 +353,45 @@ export class HistoryWriter {
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     if (this.stats.queued === 0) return Promise.resolve();
-    const batch = this.takeBatch();
+    if (this.backoffLeft() > 0) {
+      this.schedule(this.backoffLeft());
+      return Promise.resolve();
+    }
+    const taken = this.takeBatch();
+    this.inFlight = taken;
     this.flushing = (async () => {
+      const batch = merged(taken);
       try {
-        await this.store.write(batch);
-        this.stats.written += batchSize(batch);
-        if (this.stats.down)
-          this.options.log?.info(
-            { store: this.store.kind },
-            'history: the store is reachable again; catching up',
-          );
-        this.stats.down = false;
-        this.retryMs = RETRY_MIN_MS;
+        this.wrote(batchSize(batch) - (await this.writeSorting(batch)));
       } catch (err) {
-        this.putBack(batch);
-        this.stats.failures += 1;
-        this.stats.lastError = (err as Error).message;
-        if (!this.stats.down)
-          this.options.log?.error(
-            { store: this.store.kind, err: (err as Error).message },
-            'history: cannot write to the store; rows stay queued (and in the journal) and are retried',
-          );
-        this.stats.down = true;
+        // Unless the catch-up now covers them (the writer let go from an older record meanwhile).
+        if (this.behind === null || taken[0].seq < this.behind) this.putBack(taken);
+        this.failed(err as Error);
       } finally {
+        this.inFlight = null;
         this.flushing = null;
       }
-      if (this.stats.queued > 0 && !this.closed) {
-        const wait = this.stats.down ? this.retryMs : this.stats.queued >= this.batchRows ? 0 : this.flushMs;
-        if (this.stats.down) this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
-        this.schedule(wait);
-      }
+      if (this.stats.queued > 0 && !this.closed)
+        this.schedule(
+          this.stats.down ? this.backoffLeft() : this.stats.queued >= this.batchRows ? 0 : this.flushMs,
+        );
     })();
     return this.flushing;
   }
 
   /**
    * Writes everything queued now. True when the store holds every row the state has
-   * emitted so far (the journal may then snapshot past them); false when it could not.
+   * emitted so far; false when it could not (the journal keeps what it lacks).
    */
   async drain(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    // While the store is known down, the retry timer tries it; a snapshot does not wait (ingest would).
+    // While the store is known down, the retry timer tries it; a caller does not wait for it.
     if (this.stats.down && !this.flushing && this.stats.queued > 0) return false;
     for (;;) {
-      if (this.stats.overflowed) return false;
+      if (this.behind !== null || this.stats.lost > 0) return false;
       // A store that hangs (not refusing, not answering) never holds the caller past the deadline.
       if (this.flushing && !(await settlesBy(this.flushing, deadline))) return false;
-      if (this.stats.queued === 0) return true;
+      if (this.stats.queued === 0) return this.behind === null;
       if (Date.now() > deadline) return false;
       if (!(await settlesBy(this.flush(), deadline))) return false;
       if (this.stats.down) return false;
@@ -215,33 +421,65 @@ export class HistoryWriter {
     if (this.timer) clearTimeout(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     if (this.flushing) await settlesBy(this.flushing, Date.now() + timeoutMs);
+    if (this.catching) await settlesBy(this.catching, Date.now() + timeoutMs);
     await this.store.close();
   }
 
-  private takeBatch(): HistoryBatch {
-    const q = this.queue;
-    if (this.stats.queued <= this.batchRows) {
-      this.queue = emptyBatch();
-      this.stats.queued = 0;
-      return q;
-    }
-    // A prefix of each table, up to batchRows in all (fills first: they are most of it).
-    const batch = emptyBatch();
+  /** Rows from the front of the queue, up to `batchRows` (a record's rows split if need be, keeping its seq). */
+  private takeBatch(): Pending[] {
+    const taken: Pending[] = [];
     let room = this.batchRows;
-    for (const name of ['fills', 'round_trips', 'orders', 'alerts'] as const) {
-      const taken = (q[name] as unknown[]).splice(0, room);
-      (batch[name] as unknown[]).push(...taken);
-      room -= taken.length;
+    while (this.pending.length > 0 && room > 0) {
+      const p = this.pending[0];
+      if (p.rows <= room) {
+        taken.push(this.pending.shift() as Pending);
+        room -= p.rows;
+        continue;
+      }
+      // A prefix of each table of this record's rows (fills first: they are most of it).
+      const part: Pending = { seq: p.seq, batch: emptyBatch(), rows: 0 };
+      for (const name of ['fills', 'round_trips', 'orders', 'alerts'] as const) {
+        const moved = (p.batch[name] as unknown[]).splice(0, room - part.rows);
+        for (const row of moved) (part.batch[name] as unknown[]).push(row);
+        part.rows += moved.length;
+      }
+      p.rows -= part.rows;
+      taken.push(part);
+      room = 0;
     }
-    this.stats.queued -= batchSize(batch);
-    return batch;
+    for (const p of taken) this.stats.queued -= p.rows;
+    return taken;
   }
 
-  private putBack(batch: HistoryBatch): void {
-    for (const name of ['fills', 'round_trips', 'orders', 'alerts'] as const)
-      (this.queue[name] as unknown[]).unshift(...(batch[name] as unknown[]));
-    this.stats.queued += batchSize(batch);
+  private putBack(taken: Pending[]): void {
+    this.pending.unshift(...taken);
+    for (const p of taken) this.stats.queued += p.rows;
   }
+}
+
+/** The rows of `batch` in two batches of about half each (table by table). */
+function halves(batch: HistoryBatch): [HistoryBatch, HistoryBatch] {
+  const a = emptyBatch();
+  const b = emptyBatch();
+  let left = Math.floor(batchSize(batch) / 2);
+  for (const name of ['fills', 'round_trips', 'orders', 'alerts'] as const)
+    for (const row of batch[name] as unknown[]) {
+      ((left > 0 ? a : b)[name] as unknown[]).push(row);
+      left -= 1;
+    }
+  return [a, b];
+}
+
+function appendBatch(into: HistoryBatch, from: HistoryBatch): void {
+  for (const name of ['fills', 'round_trips', 'orders', 'alerts'] as const)
+    for (const row of from[name] as unknown[]) (into[name] as unknown[]).push(row);
+}
+
+function merged(parts: readonly Pending[]): HistoryBatch {
+  if (parts.length === 1) return parts[0].batch;
+  const out = emptyBatch();
+  for (const p of parts) appendBatch(out, p.batch);
+  return out;
 }
 
 /** True when `p` settles before `deadline` (epoch ms); false when the deadline comes first. */

@@ -14,6 +14,7 @@ import { landingPage } from './landing';
 import { feedAuthProbe, readRoutes } from './read-api';
 import { historyRoutes } from './history-api';
 import type { HistoryStore } from '../history/store';
+import type { ReadGate } from '../history/read-gate';
 
 export interface AppDeps {
   config: Config;
@@ -28,6 +29,8 @@ export interface AppDeps {
   isReady: () => boolean;
   /** The trade history (GET /api/v1/fills, …); null or absent when it is off. */
   history?: HistoryStore | null;
+  /** The bound on concurrent history reads, shared with the feed's `fills` snapshots. */
+  historyReads?: ReadGate;
 }
 
 const EVENT_CONTENT_TYPES = [
@@ -200,7 +203,12 @@ export function createApp(deps: AppDeps) {
 
   // Before the viewer check: the probe answers 401/403 itself, with CORS, for the feed client.
   app.use('/api/v1', feedAuthProbe({ tokens: deps.tokens, allowedOrigins: config.allowedOrigins }));
-  app.use('/api/v1', requireRole('viewer'), readRoutes(deps.store), historyRoutes(deps.history ?? null));
+  app.use(
+    '/api/v1',
+    requireRole('viewer'),
+    readRoutes(deps.store),
+    historyRoutes(deps.history ?? null, deps.historyReads),
+  );
 
   if (deps.blotterDir && existsSync(deps.blotterDir)) {
     app.use('/blotter', express.static(deps.blotterDir, { index: 'index.html', maxAge: 0 }));

@@ -10,8 +10,14 @@
  * `X-Next-Cursor` header (CSV) continues it. A bad parameter is a 400 naming it.
  */
 import { Router, type Request, type Response } from 'express';
-import { decodeCursor, encodeCursor, type HistoryQuery, type HistoryStore } from '../history/store';
-import { TABLES, type HistoryTable, type TableSpec } from '../history/tables';
+import { decodeCursor, type HistoryQuery, type HistoryStore } from '../history/store';
+import { TABLES, type HistoryTable } from '../history/tables';
+import { encodePage, type EncodedPage } from '../history/encode';
+
+export { toCsv } from '../history/encode';
+import { isStorableText } from '../events/storable-text';
+import type { Principal } from '../auth/tokens';
+import { ReadGate } from '../history/read-gate';
 
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 10_000;
@@ -35,22 +41,20 @@ export class ParameterError extends Error {
   }
 }
 
-/** The API's field names, in CSV column order (the stored column names, but for alerts' key). */
-function fieldsOf(spec: TableSpec): string[] {
-  return spec.columns.map((c) => (c.name === 'alert_key' ? 'key' : c.name));
-}
+/** The latest time a JavaScript Date (and so either store's driver) can hold: 275760-09-13. */
+export const MAX_TIME_MS = 8.64e15;
 
 function parseTime(name: string, value: string): number {
   if (/^-?\d+$/.test(value)) {
     const n = Number(value);
-    if (Number.isSafeInteger(n) && n >= 0) return n;
+    if (Number.isSafeInteger(n) && n >= 0 && n <= MAX_TIME_MS) return n;
   } else if (RFC3339.test(value)) {
     const n = Date.parse(value);
-    if (Number.isFinite(n)) return n;
+    if (Number.isFinite(n) && n >= 0) return n;
   }
   throw new ParameterError(
     name,
-    `${name} must be an RFC 3339 time (2026-01-05T00:00:00Z) or epoch milliseconds; got ${JSON.stringify(value)}`,
+    `${name} must be an RFC 3339 time (2026-01-05T00:00:00Z) or epoch milliseconds up to ${MAX_TIME_MS}; got ${JSON.stringify(value)}`,
   );
 }
 
@@ -78,6 +82,9 @@ export function parseHistoryQuery(
     const v = values[name];
     if (v === undefined) continue;
     if (v === '' || v.length > 128) throw new ParameterError(name, `${name} must be 1 to 128 characters`);
+    // Text no event can hold (docs/events.md, "Text"): PostgreSQL would refuse the query (a 503).
+    if (!isStorableText(v))
+      throw new ParameterError(name, `${name} must not hold a NUL character or an unpaired surrogate`);
     q[name] = v;
   }
   if (values.from !== undefined) q.from = parseTime('from', values.from);
@@ -97,7 +104,8 @@ export function parseHistoryQuery(
   }
   if (values.cursor !== undefined) {
     const c = decodeCursor(values.cursor);
-    if (!c) throw new ParameterError('cursor', 'cursor is not one this API gave (use next_cursor as it is)');
+    if (!c || c.ts < 0 || c.ts > MAX_TIME_MS || !isStorableText(c.engine) || !isStorableText(c.id))
+      throw new ParameterError('cursor', 'cursor is not one this API gave (use next_cursor as it is)');
     q.after = c;
   }
   let csv = false;
@@ -111,24 +119,7 @@ export function parseHistoryQuery(
   return { query: q, csv };
 }
 
-/** One CSV field (RFC 4180); text that a spreadsheet would run as a formula is prefixed with '. */
-function csvField(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  let s = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(fields: readonly string[], rows: readonly object[]): string {
-  const lines = [fields.join(',')];
-  for (const row of rows) {
-    const r = row as Record<string, unknown>;
-    lines.push(fields.map((f) => csvField(r[f])).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-export function historyRoutes(history: HistoryStore | null): Router {
+export function historyRoutes(history: HistoryStore | null, gate = new ReadGate()): Router {
   const router = Router();
   for (const route of ROUTES) {
     router.get(route.path, async (req: Request, res: Response) => {
@@ -144,22 +135,34 @@ export function historyRoutes(history: HistoryStore | null): Router {
         res.status(400).json({ error: err.message, parameter: err.parameter });
         return;
       }
-      let page;
+      // A bounded number of reads at once, per token and in all: beyond, 429 (nothing queued).
+      const client = (res.locals.principal as Principal | undefined)?.name ?? 'anonymous';
+      const release = gate.tryAcquire(`token:${client}`);
+      if (!release) {
+        res.setHeader('Retry-After', '1');
+        res.status(429).json({
+          error: `too many history reads at once (at most ${gate.maxPerClient} per token, ${gate.maxTotal} in all); retry shortly`,
+        });
+        return;
+      }
+      let page: EncodedPage;
       try {
-        page = await history.read(route.table, parsed.query);
+        page = history.readEncoded
+          ? await history.readEncoded(route.table, parsed.query, parsed.csv)
+          : encodePage(route.table, await history.read(route.table, parsed.query), parsed.csv);
       } catch (err) {
         res.status(503).json({ error: `the history store cannot be read now: ${(err as Error).message}` });
         return;
+      } finally {
+        release();
       }
-      const next = page.next ? encodeCursor(page.next) : null;
       if (parsed.csv) {
-        if (next) res.setHeader('X-Next-Cursor', next);
+        if (page.next) res.setHeader('X-Next-Cursor', page.next);
         res.type('text/csv; charset=utf-8');
         res.setHeader('Content-Disposition', `attachment; filename="${route.key}.csv"`);
-        res.send(toCsv(fieldsOf(TABLES[route.table]), page.rows));
-        return;
-      }
-      res.json({ [route.key]: page.rows, next_cursor: next });
+      } else res.type('application/json; charset=utf-8');
+      // Written as it is: res.send would hash the whole page for an ETag on the event loop (megabytes).
+      res.end(page.body);
     });
   }
   return router;

@@ -14,7 +14,8 @@ import { fillRow, positionChange, roundTripRow } from './rows';
 import { outcomeOf } from './statistics';
 import { NO_STRATEGY, splitSymbol } from './symbols';
 
-const RECENT_FILLS = 500;
+/** Fills the state keeps in memory per engine (the feed's snapshots rely on it: feed/fill-snapshot.ts). */
+export const RECENT_FILLS = 500;
 const ZERO = Decimal.from(0);
 
 /** What the position sees of a fill once its fee is accounted for. */

@@ -21,7 +21,7 @@ import { validateBatch } from '../events/validate';
 import type { TradingEvent } from '../events/schema';
 import { DemoEngine } from '../sources/demo';
 import { Store, type StoreOptions } from '../state/store';
-import { DurableJournal, type FsyncPolicy } from './journal';
+import { DurableJournal, type FsyncPolicy, type JournalFollower } from './journal';
 import { jsonPieces } from './records';
 import { exportStore } from '../state/snapshot';
 
@@ -83,6 +83,7 @@ async function openAt(
     snapshotEvery?: number;
     log?: pino.Logger;
     lastSeen?: Map<string, number>;
+    follower?: JournalFollower;
   } = {},
 ) {
   return DurableJournal.open(store, {
@@ -92,6 +93,7 @@ async function openAt(
     log: opts.log ?? pino({ level: 'silent' }),
     version: 'test',
     lastSeen: opts.lastSeen ?? new Map(),
+    follower: opts.follower,
   });
 }
 
@@ -357,5 +359,66 @@ describe('jsonPieces', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('a follower that lags (the trade history)', () => {
+  /** A follower that lacks everything from `needs` on (null: nothing), and notes what it is told. */
+  function follower(needs: number | null) {
+    const f = {
+      needs,
+      applied: [] as number[],
+      lacks: [] as number[],
+      applying: (seq: number) => void f.applied.push(seq),
+      needsFrom: () => f.needs,
+      lacksFrom: (seq: number) => void f.lacks.push(seq),
+    };
+    return f;
+  }
+
+  it('snapshots go on; the journal keeps the snapshot before what it lacks and every record after; a restart says where it was', async () => {
+    const f = follower(3);
+    const store = new Store(OPTIONS);
+    const journal = await openAt(store, { snapshotEvery: 20, follower: f });
+    const batches = demoBatches(60);
+    await ingest(journal, store, batches);
+    expect(f.applied).toEqual(batches.map((_, i) => i + 1));
+    const snapshots = readdirSync(dir).filter((n) => n.startsWith('snapshot-'));
+    expect(snapshots.length).toBeGreaterThanOrEqual(2); // taken on schedule, not put off
+    // Every record from the first one is kept (no snapshot before record 3 exists).
+    const segments = readdirSync(dir)
+      .filter((n) => n.startsWith('segment-'))
+      .sort();
+    expect(segments[0]).toBe('segment-0000000000000001.log');
+
+    // replayFor derives the state again from the journal, to its end.
+    const shadow = new Store(OPTIONS);
+    let through = -1;
+    await journal.replayFor(
+      3,
+      shadow,
+      () => Promise.resolve(),
+      (t) => (through = t),
+    );
+    expect(through).toBe(60);
+    expect(picture(shadow)).toBe(picture(store));
+    await journal.close();
+
+    const again = follower(null);
+    await openAt(new Store(OPTIONS), { follower: again }).then((j) => j.close());
+    expect(again.lacks).toEqual([3]);
+
+    // Once it lacks nothing, the next snapshots let the old records go.
+    f.needs = null;
+    const restored = new Store(OPTIONS);
+    const reopened = await openAt(restored, { snapshotEvery: 20, follower: f });
+    await ingest(reopened, restored, demoBatches(110).slice(60));
+    await reopened.snapshot();
+    expect(
+      readdirSync(dir)
+        .filter((n) => n.startsWith('segment-'))
+        .sort()[0],
+    ).not.toBe('segment-0000000000000001.log');
+    await reopened.close();
   });
 });

@@ -23,19 +23,22 @@ import { eventTimesInBounds } from '../events/bounds';
 import type { TradingEvent } from '../events/schema';
 import type { Journal } from '../ingest/ingestor';
 import { breather } from '../ingest/turns';
-import { exportStore, exportStoreAsync, importStore, type StoreSnapshot } from '../state/snapshot';
+import { exportStore, exportStoreAsync, importStore } from '../state/snapshot';
 import type { Store } from '../state/store';
 import { Distribution } from '../state/tallies';
 import { crc32 } from 'node:zlib';
+import { frame, jsonPieces, scanLines, unfinished, type BadRecord, type GoodRecord } from './records';
 import {
-  frame,
-  jsonPieces,
-  scanAll,
-  scanLines,
-  unfinished,
-  type BadRecord,
-  type GoodRecord,
-} from './records';
+  followRecords,
+  listByNumber,
+  readSnapshot,
+  SEGMENT,
+  segmentName,
+  SNAPSHOT,
+  snapshotName,
+  type JournalRecord,
+  type SnapshotFile,
+} from './journal-files';
 
 export type FsyncPolicy = 'always' | 'batch' | 'never';
 
@@ -49,12 +52,24 @@ export interface DurabilityOptions {
   version: string;
   /** Wall-clock time each engine was last heard from (kept across restarts). */
   lastSeen: Map<string, number>;
-  /**
-   * Asked before each snapshot: true when every consumer of the state's changes (the trade
-   * history) has what the state emitted so far. False puts the snapshot off, so the journal
-   * keeps the records whose rows a consumer still lacks, and a restart emits them again.
-   */
-  beforeSnapshot?: () => Promise<boolean>;
+  /** A consumer of the state's changes that may fall behind the journal (the trade history). */
+  follower?: JournalFollower;
+}
+
+/**
+ * What the journal keeps for a consumer of the state's changes that may lag (the trade
+ * history). Snapshots are taken on schedule whatever it lacks; the journal keeps, besides
+ * the newest snapshots, the newest snapshot before the first record whose rows the follower
+ * lacks and every record from there, so the follower can derive those rows again
+ * (`replayFor`), and a restart tells it where it was.
+ */
+export interface JournalFollower {
+  /** The record whose events are applied next (at start and live): its changes follow. */
+  applying(seq: number): void;
+  /** The lowest sequence number whose rows the follower may lack, or null when it lacks none. */
+  needsFrom(): number | null;
+  /** At start: the snapshot restored says the follower lacked the rows from `seq` on. */
+  lacksFrom(seq: number): void;
 }
 
 export interface RecoveryReport {
@@ -80,39 +95,9 @@ export interface JournalBatch {
   receivedAt: number;
 }
 
-/** One journal record as written: sequence number, wall-clock receipt time, events. */
-interface JournalRecord {
-  s: number;
-  t: number;
-  e: readonly TradingEvent[];
-}
-
-interface SnapshotFile {
-  format: 1;
-  seq: number;
-  at: number;
-  version: string;
-  lastSeen: Record<string, number>;
-  store: StoreSnapshot;
-}
-
-const SEGMENT = /^segment-(\d{16})\.log$/;
-const SNAPSHOT = /^snapshot-(\d{16})\.json$/;
 const KEPT_SNAPSHOTS = 2;
 const READ_CHUNK = 8 * 1024 * 1024;
 export const SYNC_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
-
-const pad = (n: number) => String(n).padStart(16, '0');
-const segmentName = (start: number) => `segment-${pad(start)}.log`;
-const snapshotName = (seq: number) => `snapshot-${pad(seq)}.json`;
-
-function listByNumber(dir: string, pattern: RegExp): { n: number; file: string }[] {
-  return readdirSync(dir)
-    .map((name) => ({ m: pattern.exec(name), name }))
-    .filter((x): x is { m: RegExpExecArray; name: string } => x.m !== null)
-    .map((x) => ({ n: Number(x.m[1]), file: path.join(dir, x.name) }))
-    .sort((a, b) => a.n - b.n);
-}
 
 async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
@@ -185,6 +170,8 @@ export class DurableJournal implements Journal {
         for (const [engine, at] of Object.entries(restored.lastSeen)) options.lastSeen.set(engine, at);
         lastSeq = restored.seq;
         report.snapshotSeq = restored.seq;
+        if (restored.historyFrom !== undefined && restored.historyFrom <= restored.seq)
+          options.follower?.lacksFrom(restored.historyFrom);
         break;
       } catch (err) {
         options.log.error(
@@ -272,6 +259,10 @@ export class DurableJournal implements Journal {
       this.stats.journalBytes += bytes.length;
       this.stats.groups += 1;
       this.stats.records += batches.length;
+      // The ingest service applies this group next, as one, before it journals another: the
+      // follower counts its rows from the group's first record (a restart derives them from
+      // there; the history writes a row once however often it is derived).
+      this.options.follower?.applying(this.nextSeq);
       this.nextSeq += batches.length;
       for (const b of batches) this.eventsSinceSnapshot += b.events.length;
     });
@@ -331,15 +322,8 @@ export class DurableJournal implements Journal {
       this.eventsSinceSnapshot = 0;
       return;
     }
-    if (this.options.beforeSnapshot && !(await this.options.beforeSnapshot())) {
-      this.eventsSinceSnapshot = 0;
-      this.options.log.warn(
-        { seq },
-        'journal: snapshot put off until the history store has caught up (the journal keeps the records it lacks)',
-      );
-      return;
-    }
     const started = Date.now();
+    const historyFrom = this.options.follower?.needsFrom() ?? null;
     try {
       const pause = sliced ? breather() : async () => undefined;
       const file: SnapshotFile = {
@@ -349,6 +333,7 @@ export class DurableJournal implements Journal {
         version: this.options.version,
         lastSeen: Object.fromEntries(this.options.lastSeen),
         store: sliced ? await exportStoreAsync(this.store, pause) : exportStore(this.store),
+        ...(historyFrom !== null && historyFrom <= seq ? { historyFrom } : {}),
       };
       // The journal moves to a new segment first, so older segments hold only records
       // the snapshot covers and can be deleted whole.
@@ -373,8 +358,11 @@ export class DurableJournal implements Journal {
       this.stats.snapshots.ok += 1;
       this.stats.lastSnapshotAt = Date.now();
       this.stats.lastSnapshotBytes = bytes;
-      await this.compact();
-      this.options.log.info({ seq, bytes, ms: Date.now() - started }, 'journal: snapshot written');
+      await this.compact(historyFrom);
+      this.options.log.info(
+        { seq, bytes, ms: Date.now() - started, historyFrom: historyFrom ?? undefined },
+        'journal: snapshot written',
+      );
     } catch (err) {
       // The journal still holds everything; only compaction waits for the next try.
       this.stats.snapshots.failed += 1;
@@ -388,11 +376,22 @@ export class DurableJournal implements Journal {
     }
   }
 
-  /** Deletes what the second newest snapshot covers (the newest one has a fallback). */
-  private async compact(): Promise<void> {
+  /**
+   * Deletes what the second newest snapshot covers (the newest one has a fallback), but
+   * for what the follower still needs: the newest snapshot before its first lacking record
+   * (none: from the very first record) and every record after it.
+   */
+  private async compact(historyFrom: number | null): Promise<void> {
     const snapshots = listByNumber(this.options.dir, SNAPSHOT);
     if (snapshots.length < KEPT_SNAPSHOTS) return;
-    const oldestKept = snapshots[snapshots.length - KEPT_SNAPSHOTS].n;
+    let oldestKept = snapshots[snapshots.length - KEPT_SNAPSHOTS].n;
+    // What the newest snapshot says the follower lacks (a restart from it catches up from there), or less.
+    const now = this.options.follower?.needsFrom() ?? null;
+    const needs = historyFrom === null ? now : now === null ? historyFrom : Math.min(now, historyFrom);
+    if (needs !== null) {
+      const base = snapshots.filter((s) => s.n < needs).pop();
+      oldestKept = Math.min(oldestKept, base ? base.n : 0);
+    }
     for (const s of snapshots) if (s.n < oldestKept) await unlink(s.file);
     const segments = listByNumber(this.options.dir, SEGMENT);
     for (let i = 0; i + 1 < segments.length; i++) {
@@ -400,6 +399,52 @@ export class DurableJournal implements Journal {
       if (segments[i + 1].n <= oldestKept + 1) await unlink(segments[i].file);
     }
     this.stats.journalBytes = await this.measureJournal();
+  }
+
+  /** The last record journaled (its batch is applied, or next to be). */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /**
+   * For a follower that lacks the rows of the records from `from` on: restores `into` (an
+   * empty state) from the newest snapshot before `from` and applies every record after it,
+   * up to the journal's end, calling `each` after each record (where the caller writes its
+   * rows in slices) and `atEnd` synchronously when the end is reached (docs/durability.md).
+   */
+  async replayFor(
+    from: number,
+    into: Store,
+    each: (seq: number) => Promise<void>,
+    atEnd: (through: number) => void,
+  ): Promise<void> {
+    let base = 0;
+    for (const snap of listByNumber(this.options.dir, SNAPSHOT).reverse()) {
+      if (snap.n >= from) continue;
+      try {
+        importStore(into, (await readSnapshot(snap.file)).store);
+        base = snap.n;
+        break;
+      } catch (err) {
+        this.options.log.error(
+          { file: snap.file, err: (err as Error).message },
+          'journal: cannot read a snapshot for the history catch-up; trying an older one',
+        );
+      }
+    }
+    await followRecords(
+      this.options.dir,
+      base,
+      () => this.lastSeq,
+      async (record) => {
+        into.apply(
+          record.e.filter((e) => eventTimesInBounds(e)),
+          record.t,
+        );
+        await each(record.s);
+      },
+      atEnd,
+    );
   }
 
   private async measureJournal(): Promise<number> {
@@ -455,24 +500,6 @@ async function writeFramed(handle: FileHandle, value: unknown, pause: () => Prom
   return position + 1;
 }
 
-async function readSnapshot(file: string): Promise<SnapshotFile> {
-  const handle = await open(file, 'r');
-  let buf: Buffer;
-  try {
-    buf = await handle.readFile();
-  } finally {
-    await handle.close();
-  }
-  const lines = scanAll(buf);
-  const first = lines[0];
-  if (lines.length !== 1 || first.kind !== 'record') {
-    throw new Error(first?.kind === 'bad' ? first.reason : 'the file is empty');
-  }
-  const parsed = JSON.parse(first.json) as SnapshotFile;
-  if (parsed.format !== 1 || !Number.isInteger(parsed.seq)) throw new Error('not a tradewatch snapshot');
-  return parsed;
-}
-
 /** Applies a segment's records after `afterSeq`; returns the last sequence number seen. */
 async function replaySegment(
   file: string,
@@ -513,6 +540,7 @@ async function replaySegment(
       options.log.error({ file, from: lastSeq + 1, to: record.s - 1 }, 'journal: records are missing');
     }
     lastSeq = record.s;
+    options.follower?.applying(record.s);
     // A journal written before time fields were bounded may hold a poison time (epoch ns):
     // it is left out, never applied, so it cannot crash-loop the exporter.
     const events = record.e.filter((e) => eventTimesInBounds(e));

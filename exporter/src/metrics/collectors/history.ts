@@ -17,6 +17,21 @@ const FAILURES = family(
   'counter',
   'Writes to the trade history store that failed (and were retried).',
 );
+const CATCHING_UP = family(
+  'tradewatch_history_catching_up',
+  'gauge',
+  'Whether rows the writer could not hold in memory are being derived again from the journal (1) or not (0).',
+);
+const CAUGHT_UP = family(
+  'tradewatch_history_rows_caught_up_total',
+  'counter',
+  'Rows written to the trade history store after being derived again from the journal.',
+);
+const SET_ASIDE = family(
+  'tradewatch_history_rows_set_aside_total',
+  'counter',
+  "Rows the trade history store refused, set aside in the data dir's history-dead-letter.jsonl.",
+);
 const UP = family(
   'tradewatch_history_store_up',
   'gauge',
@@ -25,7 +40,7 @@ const UP = family(
 
 export class HistoryCollector implements Collector {
   readonly name = 'history';
-  readonly families = [WRITTEN, QUEUED, FAILURES, UP];
+  readonly families = [WRITTEN, QUEUED, FAILURES, UP, CATCHING_UP, CAUGHT_UP, SET_ASIDE];
 
   constructor(private readonly stats: WriterStats) {}
 
@@ -33,6 +48,9 @@ export class HistoryCollector implements Collector {
     sink.add(WRITTEN, {}, this.stats.written);
     sink.add(QUEUED, {}, this.stats.queued);
     sink.add(FAILURES, {}, this.stats.failures);
-    sink.add(UP, {}, this.stats.down || this.stats.overflowed ? 0 : 1);
+    sink.add(UP, {}, this.stats.down ? 0 : 1);
+    sink.add(CATCHING_UP, {}, this.stats.catchingUp ? 1 : 0);
+    sink.add(CAUGHT_UP, {}, this.stats.caughtUp);
+    sink.add(SET_ASIDE, {}, this.stats.setAside);
   }
 }

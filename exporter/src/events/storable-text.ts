@@ -1,0 +1,42 @@
+/**
+ * Text both history stores keep as it was sent (docs/events.md, "Text"): no NUL character
+ * (PostgreSQL's `text` refuses 0x00, so one NUL once blocked every later write) and well-formed
+ * UTF-16 (a lone surrogate has no UTF-8 form: a store would keep U+FFFD instead). An event
+ * holding other text is refused at ingest, naming the field, so SQLite and PostgreSQL keep
+ * the same characters and no acknowledged row is one the store cannot take.
+ */
+
+/** A NUL, or a surrogate half without its other half (the NUL is what the rule is about). */
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isStorableText(s: string): boolean {
+  return !UNSTORABLE.test(s);
+}
+
+export const UNSTORABLE_TEXT_REASON =
+  'must not hold a NUL character (\\u0000) or an unpaired surrogate (text the history stores cannot keep)';
+
+/**
+ * The dotted path of the first string in `value` (a value or an object key, at any depth)
+ * that is not storable, or null when all are. Paths name keys as the batch's problems do
+ * (`labels.host`, `orders.0.reason`).
+ */
+export function unstorableTextPath(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return isStorableText(value) ? null : path;
+  if (typeof value !== 'object' || value === null) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unstorableTextPath(value[i], path === '' ? String(i) : `${path}.${i}`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  for (const key of Object.keys(value)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (!isStorableText(key)) return at;
+    const found = unstorableTextPath((value as Record<string, unknown>)[key], at);
+    if (found !== null) return found;
+  }
+  return null;
+}
