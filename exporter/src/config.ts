@@ -24,7 +24,7 @@ export interface NamedToken {
   secret: string;
 }
 
-export type SourceName = 'demo' | 'nats' | 'replay' | 'none';
+export type SourceName = 'demo' | 'nats' | 'replay' | 'freqtrade' | 'none';
 
 type Raw = string | number | boolean | string[];
 
@@ -38,12 +38,21 @@ class Setting<T> {
   readonly env: string;
   readonly flag: string;
   readonly accepts: string;
+  /** A credential (or a value that may hold one): an error about it never repeats the value. */
+  readonly secret: boolean | ((value: Raw) => boolean);
   readonly schema: z.ZodType<T, Raw>;
 
-  constructor(spec: { env: string; flag: string; accepts: string; parse: (value: Raw) => T }) {
+  constructor(spec: {
+    env: string;
+    flag: string;
+    accepts: string;
+    secret?: boolean | ((value: Raw) => boolean);
+    parse: (value: Raw) => T;
+  }) {
     this.env = spec.env;
     this.flag = spec.flag;
     this.accepts = spec.accepts;
+    this.secret = spec.secret ?? false;
     const { parse } = spec;
     this.schema = z.custom<Raw>().transform((value, ctx): T => {
       try {
@@ -60,6 +69,7 @@ function setting<T>(spec: {
   env: string;
   flag: string;
   accepts: string;
+  secret?: boolean | ((value: Raw) => boolean);
   parse: (value: Raw) => T;
 }): Setting<T> {
   return new Setting(spec);
@@ -144,9 +154,19 @@ const windows = (v: Raw) => {
   return parsed;
 };
 const sources = (v: Raw): SourceName[] => {
-  const names = list(v).map((s) => oneOf(['demo', 'nats', 'replay', 'none'] as const)(s));
+  const names = list(v).map((s) => oneOf(['demo', 'nats', 'replay', 'freqtrade', 'none'] as const)(s));
   if (names.length === 0) throw new Error();
   return names.includes('none') ? [] : [...new Set(names)];
+};
+/** freqtrade API base URLs: http(s), no credentials in them, no query; the trailing slash dropped. */
+const apiUrls = (v: Raw): string[] => {
+  const urls = list(v).map((o) => {
+    const u = new URL(o);
+    if (!/^https?:$/.test(u.protocol) || u.username || u.password || u.search || u.hash) throw new Error();
+    return u.href.replace(/\/+$/, '');
+  });
+  if (new Set(urls).size !== urls.length) throw new Error();
+  return urls;
 };
 const origin = (v: Raw): string[] =>
   list(v).map((o) => {
@@ -172,7 +192,7 @@ const SCHEMA = {
   sources: setting({
     env: 'TRADEWATCH_SOURCE',
     flag: 'source',
-    accepts: 'a comma-separated list of demo, nats, replay, or none',
+    accepts: 'a comma-separated list of demo, nats, replay, freqtrade, or none',
     parse: sources,
   }),
   ingestTokens: setting({
@@ -418,6 +438,48 @@ const SCHEMA = {
       parse: (v: Raw): number => parseDuration(String(v)),
     }),
   },
+  /** freqtrade bots polled over their REST API (TRADEWATCH_SOURCE=freqtrade; docs/integrations/freqtrade.md). */
+  freqtrade: {
+    urls: setting({
+      env: 'TRADEWATCH_FREQTRADE_URL',
+      flag: 'freqtrade-url',
+      accepts:
+        'comma-separated, distinct freqtrade API base URLs such as http://127.0.0.1:8080 (no credentials in them: use TRADEWATCH_FREQTRADE_USERNAME and _PASSWORD)',
+      secret: (v) => String(v).includes('@'),
+      parse: apiUrls,
+    }),
+    username: setting({
+      env: 'TRADEWATCH_FREQTRADE_USERNAME',
+      flag: 'freqtrade-username',
+      accepts: "the api_server's username",
+      parse: optionalStr,
+    }),
+    password: setting({
+      env: 'TRADEWATCH_FREQTRADE_PASSWORD',
+      flag: 'freqtrade-password',
+      accepts: "the api_server's password",
+      secret: true,
+      parse: optionalStr,
+    }),
+    wsToken: setting({
+      env: 'TRADEWATCH_FREQTRADE_WS_TOKEN',
+      flag: 'freqtrade-ws-token',
+      accepts: "one of the api_server's ws_token values (empty: poll only, no message WebSocket)",
+      secret: true,
+      parse: optionalStr,
+    }),
+    pollMs: setting({
+      env: 'TRADEWATCH_FREQTRADE_POLL_INTERVAL',
+      flag: 'freqtrade-poll-interval',
+      accepts:
+        'a duration from 3s to 5m between polls of /status (freqtrade allows /status 20 times a minute)',
+      parse: (v: Raw): number => {
+        const ms = parseDuration(String(v));
+        if (ms < 3000 || ms > 300_000) throw new Error();
+        return ms;
+      },
+    }),
+  },
   /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
   galfriday: {
     engine: setting({
@@ -551,6 +613,7 @@ export function defaults(): Config {
       maxBufferedBytes: 4 * 1024 * 1024,
     },
     journal: { enabled: true, fsync: 'batch', snapshotEvery: 100_000 },
+    freqtrade: { urls: [], username: null, password: null, wsToken: null, pollMs: 5000 },
     galfriday: { engine: 'galfriday', fills: 'execution_report', markIntervalMs: 1000 },
     history: { enabled: true, url: null, schema: 'tradewatch', retentionMs: 400 * 8.64e7 },
     limits: {
@@ -580,7 +643,9 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
   const assign = (s: Setting<unknown>, value: Raw, origin: string) => {
     const parsed = s.schema.safeParse(value);
     if (!parsed.success)
-      throw new ConfigError(`${origin} = ${JSON.stringify(value)} is not valid: expected ${s.accepts}.`);
+      throw new ConfigError(
+        `${origin} = ${(typeof s.secret === 'function' ? s.secret(value) : s.secret) ? '(hidden: it may hold a credential)' : JSON.stringify(value)} is not valid: expected ${s.accepts}.`,
+      );
     given.set(s.env, parsed.data);
   };
 
@@ -622,6 +687,16 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
     throw new ConfigError(
       'TRADEWATCH_SOURCE includes replay, but TRADEWATCH_REPLAY_FILE is not set: name the JSONL file to replay.',
     );
+  }
+  if (config.sources.includes('freqtrade')) {
+    if (config.freqtrade.urls.length === 0)
+      throw new ConfigError(
+        'TRADEWATCH_SOURCE includes freqtrade, but TRADEWATCH_FREQTRADE_URL is not set: name the API base URL of each bot, e.g. http://127.0.0.1:8080.',
+      );
+    if (!config.freqtrade.username || !config.freqtrade.password)
+      throw new ConfigError(
+        'TRADEWATCH_SOURCE includes freqtrade, but TRADEWATCH_FREQTRADE_USERNAME and TRADEWATCH_FREQTRADE_PASSWORD are not both set: give the api_server credentials.',
+      );
   }
   return config;
 }

@@ -18,6 +18,8 @@ import { DurableJournal } from './storage/journal';
 import { openHistory, type HistoryStore, type HistoryWriter } from './history';
 import { galFridayAdapterFor } from './ingest/galfriday';
 import { NatsSource } from './sources/nats';
+import { FreqtradeSource, freqtradeAdapterFor, activeTradeIdsOf } from './adapters/freqtrade';
+import { LabeledCounter } from './state/tallies';
 import { ReplaySource } from './sources/replay';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
@@ -130,6 +132,8 @@ async function startLocked(
       markIntervalMs: config.galfriday.markIntervalMs,
     }),
   );
+  ingestor.addAdapter('freqtrade', freqtradeAdapterFor(store));
+  const sourceErrors = new LabeledCounter(); // source, reason
   const feedClients = { count: () => 0 };
   let nats: NatsSource | null = null;
   const metrics = buildMetrics({
@@ -144,6 +148,7 @@ async function startLocked(
     dataDir: config.dataDir,
     durability: { lastSeen, journal: durable, nats: () => nats },
     history: history?.stats,
+    sourceErrors,
     onError: (collector, err) => log.error({ collector, err }, 'metrics collector failed'),
   });
 
@@ -216,6 +221,23 @@ async function startLocked(
     const replay = new ReplaySource({ file: config.replay.file, speed: config.replay.speed }, ingestor, log);
     void replay.start();
     stoppers.push({ stop: () => replay.stop() });
+  }
+  if (config.sources.includes('freqtrade')) {
+    const source = new FreqtradeSource(
+      {
+        urls: config.freqtrade.urls,
+        username: config.freqtrade.username ?? '',
+        password: config.freqtrade.password ?? '',
+        wsToken: config.freqtrade.wsToken,
+        pollMs: config.freqtrade.pollMs,
+      },
+      ingestor,
+      sourceErrors,
+      (engine) => activeTradeIdsOf(store, engine),
+      log,
+    );
+    source.start();
+    stoppers.push({ stop: () => source.stop() });
   }
   ready = true;
 
