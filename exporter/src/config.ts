@@ -472,10 +472,20 @@ const SCHEMA = {
       env: 'TRADEWATCH_FREQTRADE_POLL_INTERVAL',
       flag: 'freqtrade-poll-interval',
       accepts:
-        'a duration from 3s to 5m between polls of /status (freqtrade allows /status 20 times a minute)',
+        'a duration from 5s to 5m between polls of /status and /health (freqtrade allows /status 20 times a minute; the source keeps 15 and leaves the rest to polls the message socket asks for)',
       parse: (v: Raw): number => {
         const ms = parseDuration(String(v));
-        if (ms < 3000 || ms > 300_000) throw new Error();
+        if (ms < 5000 || ms > 300_000) throw new Error();
+        return ms;
+      },
+    }),
+    balanceMs: setting({
+      env: 'TRADEWATCH_FREQTRADE_BALANCE_INTERVAL',
+      flag: 'freqtrade-balance-interval',
+      accepts: 'a duration from 4s to 1h between polls of /balance and /profit',
+      parse: (v: Raw): number => {
+        const ms = parseDuration(String(v));
+        if (ms < 4000 || ms > 3_600_000) throw new Error();
         return ms;
       },
     }),
@@ -613,7 +623,7 @@ export function defaults(): Config {
       maxBufferedBytes: 4 * 1024 * 1024,
     },
     journal: { enabled: true, fsync: 'batch', snapshotEvery: 100_000 },
-    freqtrade: { urls: [], username: null, password: null, wsToken: null, pollMs: 5000 },
+    freqtrade: { urls: [], username: null, password: null, wsToken: null, pollMs: 5000, balanceMs: 30_000 },
     galfriday: { engine: 'galfriday', fills: 'execution_report', markIntervalMs: 1000 },
     history: { enabled: true, url: null, schema: 'tradewatch', retentionMs: 400 * 8.64e7 },
     limits: {

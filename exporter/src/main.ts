@@ -230,6 +230,7 @@ async function startLocked(
         password: config.freqtrade.password ?? '',
         wsToken: config.freqtrade.wsToken,
         pollMs: config.freqtrade.pollMs,
+        balanceMs: config.freqtrade.balanceMs,
       },
       ingestor,
       sourceErrors,

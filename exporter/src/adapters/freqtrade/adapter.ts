@@ -8,7 +8,8 @@
  * - trade_gone: an open trade that freqtrade deleted (an entry cancelled before anything
  *   filled): its orders still active here become `canceled`.
  * - balance (/balance): a `balance` event of each currency's total (positions of a futures
- *   account are positions, not cash), and the bot's own equity (`total`, in the stake
+ *   account are positions, not cash; a futures wallet is margin, so its stake currency is
+ *   booked less the open positions' entry value, the way the ledger sees a spot fill), and the bot's own equity (`total`, in the stake
  *   currency) as the risk figure `engine_reported_equity`.
  * - profit (/profit): freqtrade's realized profit, `profit_closed_coin` plus the
  *   `realized_profit` of open trades (partial exits), as `engine_reported_realized_pnl`.
@@ -158,6 +159,17 @@ function recordEvents(
         if (c.is_position) continue;
         const code = c.currency.toUpperCase();
         balances[code] = plain(dec(c.balance).add(balances[code] ?? 0));
+      }
+      // tradewatch's ledger books a fill's notional as cash (a short sale receives it); a
+      // futures wallet holds only margin: its cash is the wallet less the positions' entry value.
+      if (r.futures_positions) {
+        const stake = b.data.stake.toUpperCase();
+        let cash = dec(0).add(balances[stake] ?? 0);
+        for (const p of r.futures_positions) {
+          const value = dec(p.amount).mul(dec(p.open_rate));
+          cash = p.is_short ? cash.add(value) : cash.sub(value);
+        }
+        balances[stake] = plain(cash);
       }
       const out: TradingEventInput[] = [];
       if (Object.keys(balances).length > 0) out.push({ type: 'balance', ts: at, engine, balances });

@@ -47,13 +47,23 @@ export interface BotDeps {
   log: Logger;
 }
 
-/** Requests a minute and burst per endpoint: under freqtrade's limits (status 20/min, trades 10/min). */
+/**
+ * Requests a minute (and burst) per endpoint, under freqtrade's limits (/status 20 a
+ * minute, /trades 10 a minute). A bucket starts with one token, so in any minute, even
+ * across a restart of the exporter, /status sees at most 15 + 2 + 1 = 18 requests and
+ * /trades 7 + 2 + 1 = 10. The poll interval (at least 5 s) takes 12 /status a minute; the
+ * other 3 (and the burst) are for the polls the message socket asks for.
+ */
 export const BUDGETS = {
-  status: { perMinute: 15, burst: 3 },
-  trades: { perMinute: 8, burst: 2 },
-  trade: { perMinute: 10, burst: 5 },
-  other: { perMinute: 30, burst: 6 },
+  status: { perMinute: 15, burst: 2 },
+  trades: { perMinute: 7, burst: 2 },
+  trade: { perMinute: 10, burst: 3 },
+  health: { perMinute: 15, burst: 2 },
+  balance: { perMinute: 15, burst: 2 },
+  profit: { perMinute: 15, burst: 2 },
+  show_config: { perMinute: 6, burst: 2 },
 } as const;
+type Endpoint = keyof typeof BUDGETS;
 
 const PAGE = 500;
 const BACKOFF_MIN_MS = 1000;
@@ -64,12 +74,10 @@ const ftStatus = z.array(z.unknown()).max(10_000);
 export class FreqtradeBot {
   readonly client: FreqtradeClient;
   engine: string | null = null;
-  private readonly budgets = {
-    status: new Budget(BUDGETS.status.perMinute, BUDGETS.status.burst),
-    trades: new Budget(BUDGETS.trades.perMinute, BUDGETS.trades.burst),
-    trade: new Budget(BUDGETS.trade.perMinute, BUDGETS.trade.burst),
-    other: new Budget(BUDGETS.other.perMinute, BUDGETS.other.burst),
-  };
+  private futures = false;
+  private readonly budgets = Object.fromEntries(
+    Object.entries(BUDGETS).map(([k, b]) => [k, new Budget(b.perMinute, b.burst)]),
+  ) as Record<Endpoint, Budget>;
   private stopped = false;
   private wake: (() => void) | null = null;
   private triggered = false;
@@ -214,6 +222,7 @@ export class FreqtradeBot {
     const status = await this.client.get('/status', ftStatus);
     const open = new Set<number>();
     const openRealized: number[] = [];
+    const positions: { amount: number; open_rate: number; is_short: boolean }[] = [];
     for (const raw of status) {
       const t = ftTrade.safeParse(raw);
       if (!t.success) {
@@ -223,6 +232,9 @@ export class FreqtradeBot {
       }
       open.add(t.data.trade_id);
       if (t.data.realized_profit) openRealized.push(t.data.realized_profit);
+      const rate = (raw as { open_rate?: unknown }).open_rate;
+      if (typeof rate === 'number' && Number.isFinite(rate))
+        positions.push({ amount: t.data.amount, open_rate: rate, is_short: t.data.is_short ?? false });
       records.push({ kind: 'trade', bot: engine, at: at(), trade: raw });
     }
     // Trades that left /status, or that still have active orders here: read once each.
@@ -241,7 +253,7 @@ export class FreqtradeBot {
       if (this.closedSeen >= 0) this.closedSeen += 1;
     }
 
-    await this.spend(this.budgets.other);
+    await this.spend(this.budgets.health);
     const health = await this.client.get('/health', ftHealth);
     if (health.last_process_ts !== this.lastHealthTs && health.last_process_ts) {
       records.push({ kind: 'health', bot: engine, at: at(), health });
@@ -250,13 +262,20 @@ export class FreqtradeBot {
     const slow = Date.now() - this.lastSlow >= this.options.slowMs;
     let profitSeen: z.output<typeof ftProfit> | null = null;
     if (slow) {
-      await this.spend(this.budgets.other);
+      await this.spend(this.budgets.balance);
       const balance = await this.client.get('/balance', ftBalance);
-      await this.spend(this.budgets.other);
+      await this.spend(this.budgets.profit);
       const profit = await this.client.get('/profit', ftProfit);
       profitSeen = profit;
-      const b = JSON.stringify(balance);
-      if (b !== this.lastBalance) records.push({ kind: 'balance', bot: engine, at: at(), balance });
+      const b = JSON.stringify([balance, this.futures ? positions : null]);
+      if (b !== this.lastBalance)
+        records.push({
+          kind: 'balance',
+          bot: engine,
+          at: at(),
+          balance,
+          ...(this.futures ? { futures_positions: positions } : {}),
+        });
       const p = JSON.stringify([profit.profit_closed_coin, openRealized]);
       if (p !== this.lastProfit)
         records.push({ kind: 'profit', bot: engine, at: at(), profit, open_realized: openRealized });
@@ -280,7 +299,7 @@ export class FreqtradeBot {
   }
 
   private async identify(): Promise<void> {
-    await this.spend(this.budgets.other);
+    await this.spend(this.budgets.show_config);
     const config = await this.client.get('/show_config', ftShowConfig);
     const fallback = new URL(this.options.url).host;
     let name = (config.bot_name ?? '').trim() || fallback;
@@ -293,6 +312,7 @@ export class FreqtradeBot {
       name = `${name}@${fallback}`;
     }
     this.options.taken.add(name);
+    this.futures = config.trading_mode === 'futures' || config.trading_mode === 'margin';
     this.engine = name.slice(0, 128);
     this.deps.log.info(
       { source: 'freqtrade', bot: this.engine, url: this.options.url, stake: config.stake_currency },

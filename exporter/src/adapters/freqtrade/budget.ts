@@ -10,9 +10,14 @@ export class Budget {
   constructor(
     readonly perMinute: number,
     readonly burst: number,
+    /**
+     * Tokens at start. One, not the burst: a restarted exporter must not add a full burst to
+     * the requests its previous process made in the same minute.
+     */
+    initial = 1,
     private readonly now: () => number = Date.now,
   ) {
-    this.tokens = burst;
+    this.tokens = Math.min(initial, burst);
     this.last = now();
   }
 

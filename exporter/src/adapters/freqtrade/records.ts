@@ -144,6 +144,14 @@ export const freqtradeRecord = z.discriminatedUnion('kind', [
     bot: z.string().min(1).max(128),
     at: z.number(),
     balance: z.unknown(),
+    /**
+     * A futures bot's open trades (/status, same cycle): its wallet is margin, not spent
+     * notional, so the stake currency's cash is the wallet less the open positions' entry value.
+     */
+    futures_positions: z
+      .array(z.object({ amount: z.number().finite(), open_rate: z.number().finite(), is_short: z.boolean() }))
+      .max(10_000)
+      .optional(),
   }),
   z.object({
     kind: z.literal('profit'),

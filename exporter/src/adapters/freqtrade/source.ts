@@ -17,6 +17,7 @@ export interface FreqtradeSourceOptions {
   password: string;
   wsToken: string | null;
   pollMs: number;
+  balanceMs: number;
 }
 
 export class FreqtradeSource {
@@ -45,7 +46,7 @@ export class FreqtradeSource {
           username: this.options.username,
           password: this.options.password,
           pollMs: this.options.pollMs,
-          slowMs: 30_000,
+          slowMs: this.options.balanceMs,
           timeoutMs: 10_000,
           maxBodyBytes: 64 * 1024 * 1024,
           taken,
