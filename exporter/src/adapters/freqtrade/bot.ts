@@ -219,7 +219,7 @@ export class FreqtradeBot {
     const at = () => Date.now();
 
     await this.spend(this.budgets.status);
-    const status = await this.client.get('/status', ftStatus);
+    const status = await this.client.get('/status', ftStatus, () => this.spend(this.budgets.status));
     const open = new Set<number>();
     const openRealized: number[] = [];
     const positions: { amount: number; open_rate: number; is_short: boolean }[] = [];
@@ -244,7 +244,9 @@ export class FreqtradeBot {
     for (const id of gone) {
       await this.spend(this.budgets.trade);
       try {
-        const trade = await this.client.get(`/trade/${id}`, z.unknown());
+        const trade = await this.client.get(`/trade/${id}`, z.unknown(), () =>
+          this.spend(this.budgets.trade),
+        );
         records.push({ kind: 'trade', bot: engine, at: at(), trade });
       } catch (err) {
         if (!(err instanceof FreqtradeError) || err.reason !== 'not_found') throw err;
@@ -254,7 +256,7 @@ export class FreqtradeBot {
     }
 
     await this.spend(this.budgets.health);
-    const health = await this.client.get('/health', ftHealth);
+    const health = await this.client.get('/health', ftHealth, () => this.spend(this.budgets.health));
     if (health.last_process_ts !== this.lastHealthTs && health.last_process_ts) {
       records.push({ kind: 'health', bot: engine, at: at(), health });
     }
@@ -263,9 +265,9 @@ export class FreqtradeBot {
     let profitSeen: z.output<typeof ftProfit> | null = null;
     if (slow) {
       await this.spend(this.budgets.balance);
-      const balance = await this.client.get('/balance', ftBalance);
+      const balance = await this.client.get('/balance', ftBalance, () => this.spend(this.budgets.balance));
       await this.spend(this.budgets.profit);
-      const profit = await this.client.get('/profit', ftProfit);
+      const profit = await this.client.get('/profit', ftProfit, () => this.spend(this.budgets.profit));
       profitSeen = profit;
       const b = JSON.stringify([balance, this.futures ? positions : null]);
       if (b !== this.lastBalance)
@@ -300,7 +302,9 @@ export class FreqtradeBot {
 
   private async identify(): Promise<void> {
     await this.spend(this.budgets.show_config);
-    const config = await this.client.get('/show_config', ftShowConfig);
+    const config = await this.client.get('/show_config', ftShowConfig, () =>
+      this.spend(this.budgets.show_config),
+    );
     const fallback = new URL(this.options.url).host;
     let name = (config.bot_name ?? '').trim() || fallback;
     // Two bots with one bot_name would be one engine: the second is told apart by its address.
@@ -326,7 +330,9 @@ export class FreqtradeBot {
     let total: number;
     do {
       await this.spend(this.budgets.trades);
-      const page = await this.client.get(`/trades?limit=${PAGE}&offset=${offset}`, ftTradesPage);
+      const page = await this.client.get(`/trades?limit=${PAGE}&offset=${offset}`, ftTradesPage, () =>
+        this.spend(this.budgets.trades),
+      );
       total = page.total_trades;
       const records: FreqtradeRecord[] = page.trades.map((trade) => ({
         kind: 'trade',

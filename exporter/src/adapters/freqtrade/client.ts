@@ -45,15 +45,24 @@ export interface ClientOptions {
 
 export class FreqtradeClient {
   private access: string | null = null;
+  private renewAt = Infinity;
   private refresh: string | null = null;
   /** Requests sent, by endpoint (the poll budget is checked against it in tests). */
   readonly sent = new Map<string, number>();
 
   constructor(private readonly options: ClientOptions) {}
 
-  /** GET an endpoint under /api/v1 and parse its answer with `schema`. */
-  async get<T extends z.ZodType>(endpoint: string, schema: T): Promise<z.output<T>> {
-    const body = await this.authorized('GET', endpoint);
+  /**
+   * GET an endpoint under /api/v1 and parse its answer with `schema`. `again` is awaited
+   * before a request is sent a second time (after a 401 and a new token), so that the
+   * retry is paid from the endpoint's budget like any request.
+   */
+  async get<T extends z.ZodType>(
+    endpoint: string,
+    schema: T,
+    again: () => Promise<void> = async () => undefined,
+  ): Promise<z.output<T>> {
+    const body = await this.authorized('GET', endpoint, again);
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -65,8 +74,10 @@ export class FreqtradeClient {
     return parsed.data;
   }
 
-  private async authorized(method: string, endpoint: string): Promise<unknown> {
+  private async authorized(method: string, endpoint: string, again: () => Promise<void>): Promise<unknown> {
     if (!this.access) await this.login();
+    // Renewed before it expires (a 401 would cost the request twice).
+    else if (Date.now() >= this.renewAt) await this.renew();
     try {
       return await this.request(method, endpoint, `Bearer ${this.access}`);
     } catch (err) {
@@ -74,7 +85,26 @@ export class FreqtradeClient {
     }
     // The access token expired (or the bot restarted with a new secret): refresh, else log in again.
     await this.renew();
+    await again();
     return this.request(method, endpoint, `Bearer ${this.access}`);
+  }
+
+  /** Keeps the access token and when to renew it: a fifth of its life (at most a minute) before `exp`. */
+  private setAccess(token: string): void {
+    this.access = token;
+    this.renewAt = Infinity;
+    try {
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+        exp?: unknown;
+        iat?: unknown;
+      };
+      if (typeof claims.exp === 'number') {
+        const life = typeof claims.iat === 'number' ? claims.exp - claims.iat : 900;
+        this.renewAt = (claims.exp - Math.min(60, Math.max(1, life / 5))) * 1000;
+      }
+    } catch {
+      // Not a JWT we can read: renewed on a 401 only.
+    }
   }
 
   private async renew(): Promise<void> {
@@ -82,7 +112,7 @@ export class FreqtradeClient {
       try {
         const t = ftTokens.safeParse(await this.request('POST', '/token/refresh', `Bearer ${this.refresh}`));
         if (t.success) {
-          this.access = t.data.access_token;
+          this.setAccess(t.data.access_token);
           return;
         }
       } catch (err) {
@@ -98,7 +128,7 @@ export class FreqtradeClient {
     const answer = await this.request('POST', '/token/login', `Basic ${basic}`);
     const t = ftTokens.safeParse(answer);
     if (!t.success) throw new FreqtradeError('schema', '/token/login answered no access_token');
-    this.access = t.data.access_token;
+    this.setAccess(t.data.access_token);
     this.refresh = t.data.refresh_token ?? null;
   }
 
