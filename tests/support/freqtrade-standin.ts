@@ -390,8 +390,9 @@ export class FreqtradeStandin {
       if (fault.fault === '429')
         return this.send(res, 429, { detail: 'Rate limit exceeded' }, { 'retry-after': '1' });
       if (fault.fault === 'html') {
-        res.writeHead(502, { 'content-type': 'text/html' });
-        return void res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+        // What a URL pointing at FreqUI or at a proxy's login page answers: 200, a page.
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return void res.end('<!DOCTYPE html><html><head><title>FreqUI</title></head><body></body></html>');
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"trades": [{"trade_id": 1, "pair": "XRP/US');
