@@ -48,7 +48,7 @@ describe('configuration', () => {
     [
       'an unknown source',
       { TRADEWATCH_SOURCE: 'demo,kafka' },
-      /TRADEWATCH_SOURCE = "demo,kafka" is not valid: expected a comma-separated list of demo, nats, replay, or none/,
+      /TRADEWATCH_SOURCE = "demo,kafka" is not valid: expected a comma-separated list of demo, nats, replay, freqtrade, or none/,
     ],
     [
       'a bad duration',
@@ -128,6 +128,44 @@ describe('configuration', () => {
     writeFileSync(file, 'port: [1, 2\n');
     expect(() => loadConfig({ file })).toThrow(/not valid YAML or JSON/);
     expect(() => loadConfig({ file: path.join(dir, 'missing.yaml') })).toThrow(/cannot read the config file/);
+  });
+
+  it('takes freqtrade bots: URLs without credentials, a username and password, a poll interval under the rate limit', () => {
+    const env = {
+      TRADEWATCH_SOURCE: 'demo,freqtrade',
+      TRADEWATCH_FREQTRADE_URL: 'http://127.0.0.1:8080/, https://bots.example/ft2',
+      TRADEWATCH_FREQTRADE_USERNAME: 'freqtrader',
+      TRADEWATCH_FREQTRADE_PASSWORD: 'pa55',
+    };
+    const config = loadConfig({ env });
+    expect(config.sources).toEqual(['demo', 'freqtrade']);
+    expect(config.freqtrade).toEqual({
+      urls: ['http://127.0.0.1:8080', 'https://bots.example/ft2'],
+      username: 'freqtrader',
+      password: 'pa55',
+      wsToken: null,
+      pollMs: 5000,
+      balanceMs: 30_000,
+    });
+    expect(() => loadConfig({ env: { TRADEWATCH_SOURCE: 'freqtrade' } })).toThrow(
+      /TRADEWATCH_FREQTRADE_URL is not set/,
+    );
+    expect(() => loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_PASSWORD: '' } })).toThrow(
+      /TRADEWATCH_FREQTRADE_USERNAME and TRADEWATCH_FREQTRADE_PASSWORD are not both set/,
+    );
+    expect(() => loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_POLL_INTERVAL: '2s' } })).toThrow(
+      /TRADEWATCH_FREQTRADE_POLL_INTERVAL = "2s" is not valid: expected a duration from 5s/,
+    );
+    expect(() =>
+      loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_URL: 'http://a:8080,http://a:8080' } }),
+    ).toThrow(/TRADEWATCH_FREQTRADE_URL/);
+    // A URL with credentials in it is refused without repeating them.
+    const withSecret = () =>
+      loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_URL: 'http://freqtrader:hunter2@127.0.0.1:8080' } });
+    expect(withSecret).toThrow(
+      /TRADEWATCH_FREQTRADE_URL = \(hidden: it may hold a credential\) is not valid/,
+    );
+    expect(withSecret).not.toThrow(/hunter2/);
   });
 
   it('parses durations', () => {
