@@ -62,6 +62,15 @@ export const thresholds = {
   engineSilentSeconds: 120,
 
   /**
+   * Seconds since the engine last ran its loop, by its own clock
+   * (`trading_engine_last_process_timestamp_seconds`: freqtrade's /health `last_process_ts`).
+   * freqtrade loops every few seconds (`internals.process_throttle_secs`, 5 by default), so
+   * two minutes means it is stuck while its API may still answer. Raise it if you throttle
+   * the loop on purpose.
+   */
+  engineNotProcessingSeconds: 120,
+
+  /**
    * 95th percentile of venue request latency in seconds (`trading_venue_request_seconds`).
    * Lower it for latency-sensitive strategies (market making); raise it for venues that are
    * slow by nature.

@@ -122,6 +122,12 @@ test('closed trades from before tradewatch looked are read from /trades; two bot
   );
   expect(await metric('trading_engine_reported_equity', { engine: 'beta' })).toBe(1009.75);
   expect(await metric('trading_component_up', { engine: 'alpha', component: 'freqtrade_api' })).toBe(1);
+  // The heartbeat: /health's last_process_ts.
+  await until(
+    'trading_engine_last_process_timestamp_seconds',
+    { engine: 'alpha' },
+    alpha.lastProcessTs as number,
+  );
 });
 
 test('a fill whenever filled rises, at the exact average of the rise; the WebSocket brings it at once', async () => {

@@ -174,6 +174,10 @@ test('the heartbeat is the bot’s last loop; reported figures are the bot’s o
   });
   expect(events[1]).toMatchObject({
     type: 'risk',
+    limits: { engine_last_process_timestamp_seconds: { value: '1772614800' } },
+  });
+  expect(events[2]).toMatchObject({
+    type: 'risk',
     limits: { engine_reported_realized_pnl: { value: '19.36092' } },
   });
 });

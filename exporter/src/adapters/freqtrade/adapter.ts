@@ -14,7 +14,8 @@
  * - profit (/profit): freqtrade's realized profit, `profit_closed_coin` plus the
  *   `realized_profit` of open trades (partial exits), as `engine_reported_realized_pnl`.
  * - health (/health): `last_process_ts` (the bot's last loop) as a heartbeat: a `health`
- *   event of component `freqtrade_bot` at that time.
+ *   event of component `freqtrade_bot` at that time, and the time as the figure
+ *   `engine_last_process_timestamp_seconds`.
  * - api: the source reached the API (ok) or not (down, with its cause): component `freqtrade_api`.
  * - message (the message WebSocket): `warning` and `exception` become engine alerts,
  *   `protection_trigger(_global)` a warning alert (a pair or the bot locked), `strategy_msg`
@@ -65,6 +66,7 @@ const QUIET_MESSAGES: ReadonlySet<string> = new Set([
 
 export const ENGINE_REPORTED_EQUITY = 'engine_reported_equity';
 export const ENGINE_REPORTED_REALIZED_PNL = 'engine_reported_realized_pnl';
+export const ENGINE_LAST_PROCESS = 'engine_last_process_timestamp_seconds';
 
 type Problem = { field: string; reason: string };
 
@@ -207,8 +209,19 @@ function recordEvents(
       const last = h.data.last_process_ts;
       // A bot that has not run its loop yet (null) has no heartbeat to give.
       if (last === null || last === undefined) return { events: [] };
+      // The time itself as a figure too: polls keep marks (and so the engine's last event)
+      // fresh while the bot's loop may have stopped; this one stops with the loop.
+      const seconds = String(last);
       return {
-        events: [{ type: 'health', ts: last * 1000, engine, component: 'freqtrade_bot', status: 'ok' }],
+        events: [
+          { type: 'health', ts: last * 1000, engine, component: 'freqtrade_bot', status: 'ok' },
+          {
+            type: 'risk',
+            ts: last * 1000,
+            engine,
+            limits: { [ENGINE_LAST_PROCESS]: { value: seconds, limit: seconds } },
+          },
+        ],
       };
     }
     case 'api':
