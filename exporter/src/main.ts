@@ -16,7 +16,7 @@ import { closeServer, createServer, listen, type UpgradeHandler } from './server
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
 import { openHistory, type HistoryStore, type HistoryWriter } from './history';
-import { galFridayAdapterFor } from './ingest/galfriday';
+import { galFridayAdapterFor } from './adapters/galfriday/wiring';
 import { NatsSource } from './sources/nats';
 import { FreqtradeSource, freqtradeAdapterFor, activeTradeIdsOf } from './adapters/freqtrade';
 import { LabeledCounter } from './state/tallies';
