@@ -212,6 +212,23 @@ test('an entry cancelled before it fills: freqtrade deletes the trade, the order
   expect(await metric('trading_fills_total', { engine: 'alpha' })).toBe(9);
 });
 
+test('a protection locks every pair: the bot is halted until the lock ends', async () => {
+  alpha.locks = [
+    { pair: '*', reason: 'StoplossGuard: 4 stoplosses in 60 min', until: Date.now() + 3_600_000 },
+  ];
+  alpha.publish({
+    type: 'protection_trigger_global',
+    pair: '*',
+    reason: 'StoplossGuard',
+    lock_end_time: 'soon',
+  });
+  await until('trading_halted', { engine: 'alpha' }, 1);
+  expect(await metric('trading_halted', { engine: 'beta' })).toBe(0);
+  alpha.locks = [];
+  await until('trading_halted', { engine: 'alpha' }, 0);
+  expect(await metric('trading_halts_total', { engine: 'alpha' })).toBe(1);
+});
+
 test('the hand-worked figures, exactly, and freqtrade’s own profit beside them', async () => {
   await until('trading_engine_reported_realized_pnl', { engine: 'alpha' }, 19.36092);
   await until('trading_engine_reported_equity', { engine: 'alpha' }, 1024.76122);

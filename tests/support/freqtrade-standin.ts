@@ -10,7 +10,8 @@
  *   Every other endpoint takes Basic or a Bearer access token, else 401.
  * - `/show_config`, `/status` (open trades with `current_rate`), `/trades?limit&offset`
  *   (closed trades ordered by id, `{trades, trades_count, offset, total_trades}`),
- *   `/trade/{id}` (404 "Trade not found." once deleted), `/balance`, `/profit`, `/health`.
+ *   `/trade/{id}` (404 "Trade not found." once deleted), `/balance`, `/profit`, `/health`,
+ *   `/locks`.
  * - Rate limits per endpoint and minute (a newer freqtrade's: /status 20, /trades 10):
  *   over them, 429 with Retry-After.
  * - `/api/v1/message/ws?token=`: a ws_token or an access JWT, else closed with 1008;
@@ -232,6 +233,8 @@ export class FreqtradeStandin {
   /** The bot's own /balance total (stake currency). */
   total = 0;
   lastProcessTs: number | null = Math.trunc(Date.now() / 1000);
+  /** Pair locks (`*` locks every pair), in the shape of LockModel. */
+  locks: { pair: string; reason: string; until: number }[] = [];
   /** Requests by endpoint (path without /api/v1 and query), with their times. */
   readonly requests = new Map<string, number[]>();
   port = 0;
@@ -521,6 +524,20 @@ export class FreqtradeStandin {
         winning_trades: closed.filter((t) => (t.profit_abs ?? 0) > 0).length,
         losing_trades: closed.filter((t) => (t.profit_abs ?? 0) < 0).length,
       });
+    }
+    if (path === '/locks') {
+      const locks = this.locks.map((l, i) => ({
+        id: i + 1,
+        active: l.until > Date.now(),
+        lock_end_time: iso(l.until),
+        lock_end_timestamp: l.until,
+        lock_time: iso(now),
+        lock_timestamp: now,
+        pair: l.pair,
+        side: '*',
+        reason: l.reason,
+      }));
+      return this.send(res, 200, { lock_count: locks.length, locks });
     }
     if (path === '/health')
       return this.send(res, 200, {

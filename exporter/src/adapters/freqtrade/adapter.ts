@@ -16,6 +16,8 @@
  * - health (/health): `last_process_ts` (the bot's last loop) as a heartbeat: a `health`
  *   event of component `freqtrade_bot` at that time, and the time as the figure
  *   `engine_last_process_timestamp_seconds`.
+ * - locks (/locks): an active lock on every pair (`*`, a global protection) halts the engine
+ *   (`trading_halted`) until it ends, its reason the halt reason.
  * - api: the source reached the API (ok) or not (down, with its cause): component `freqtrade_api`.
  * - message (the message WebSocket): `warning` and `exception` become engine alerts,
  *   `protection_trigger(_global)` a warning alert (a pair or the bot locked), `strategy_msg`
@@ -29,7 +31,7 @@ import type { Adapter } from '../../ingest/ingestor';
 import type { TradingEventInput } from '../../events/schema';
 import { validateEvent, type EventProblem } from '../../events/validate';
 import { dec, plain, tradeEvents, tradeKey, type KnownFtOrder } from './orders';
-import { freqtradeRecord, ftBalance, ftHealth, ftMessage, ftProfit, ftTrade } from './records';
+import { freqtradeRecord, ftBalance, ftHealth, ftLocks, ftMessage, ftProfit, ftTrade } from './records';
 
 /** An order still active here that belongs to a trade (found by its client order id). */
 export interface ActiveFtOrder extends KnownFtOrder {
@@ -220,6 +222,27 @@ function recordEvents(
             ts: last * 1000,
             engine,
             limits: { [ENGINE_LAST_PROCESS]: { value: seconds, limit: seconds } },
+          },
+        ],
+      };
+    }
+    case 'locks': {
+      const l = ftLocks.safeParse(r.locks);
+      if (!l.success) return { problem: problemOf(l.error.issues, 'locks') };
+      // A lock on every pair (`*`: a global protection such as StoplossGuard) stops all
+      // entries: the bot is halted until it ends. Pair locks are named in the alerts.
+      const global = l.data.locks.find((x) => x.active && x.pair === '*');
+      const reason = global
+        ? `all pairs locked${global.lock_end_time ? ` until ${global.lock_end_time}` : ''}: ${global.reason ?? 'protection'}`
+        : '';
+      return {
+        events: [
+          {
+            type: 'risk',
+            ts: at,
+            engine,
+            halted: global !== undefined,
+            ...(global ? { halt_reason: reason.slice(0, 1024) } : {}),
           },
         ],
       };

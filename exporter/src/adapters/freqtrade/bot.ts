@@ -6,7 +6,8 @@
  * - a trade that left /status, or that still has orders active here (after a restart of
  *   either side), is read once with /trade/{id}: closed, it gives its exit fills; unknown
  *   (404), freqtrade deleted it (an entry cancelled before it filled);
- * - every `slowMs`: /balance and /profit (the bot's own equity and realized profit);
+ * - every `slowMs`: /balance, /profit (the bot's own equity and realized profit) and /locks
+ *   (a lock on every pair halts the engine);
  * - /trades, page by page (500 a page, ordered by id), at start and whenever /profit
  *   counts more closed trades than were seen: closed trades missed while either side was
  *   down. Applying a trade again changes nothing (fills are derived from what the store
@@ -22,7 +23,7 @@ import type { Logger } from '../../log';
 import { Budget } from './budget';
 import { FreqtradeClient, FreqtradeError } from './client';
 import type { FreqtradeRecord } from './records';
-import { ftBalance, ftHealth, ftProfit, ftShowConfig, ftTrade, ftTradesPage } from './records';
+import { ftBalance, ftHealth, ftLocks, ftProfit, ftShowConfig, ftTrade, ftTradesPage } from './records';
 import { z } from 'zod';
 
 export interface BotOptions {
@@ -61,6 +62,7 @@ export const BUDGETS = {
   health: { perMinute: 15, burst: 2 },
   balance: { perMinute: 15, burst: 2 },
   profit: { perMinute: 15, burst: 2 },
+  locks: { perMinute: 15, burst: 2 },
   show_config: { perMinute: 6, burst: 2 },
 } as const;
 type Endpoint = keyof typeof BUDGETS;
@@ -89,6 +91,7 @@ export class FreqtradeBot {
   private lastHealthTs: number | null = null;
   private lastBalance = '';
   private lastProfit = '';
+  private lastLocks = '';
   private apiUp: boolean | null = null;
   private failing: string | null = null;
   private failures = 0;
@@ -123,8 +126,12 @@ export class FreqtradeBot {
     await this.running;
   }
 
-  /** Something happened (a WebSocket message): poll as soon as the budget allows. */
-  trigger(): void {
+  /**
+   * Something happened (a WebSocket message): poll as soon as the budget allows; `slow`
+   * also reads /balance, /profit and /locks in that poll (a protection just locked pairs).
+   */
+  trigger(slow = false): void {
+    if (slow) this.lastSlow = 0;
     this.triggered = true;
     this.lastTriggerAt = Date.now();
     this.wake?.();
@@ -269,6 +276,12 @@ export class FreqtradeBot {
       await this.spend(this.budgets.profit);
       const profit = await this.client.get('/profit', ftProfit, () => this.spend(this.budgets.profit));
       profitSeen = profit;
+      await this.spend(this.budgets.locks);
+      const locks = await this.client.get('/locks', ftLocks, () => this.spend(this.budgets.locks));
+      // Only whether every pair is locked, and why, is news (a lock's end time is in its reason).
+      const global = locks.locks.find((x) => x.active && x.pair === '*');
+      const k = JSON.stringify(global ?? null);
+      if (k !== this.lastLocks) records.push({ kind: 'locks', bot: engine, at: at(), locks });
       const b = JSON.stringify([balance, this.futures ? positions : null]);
       if (b !== this.lastBalance)
         records.push({
@@ -284,6 +297,7 @@ export class FreqtradeBot {
       if (await this.deps.ingest(records)) {
         this.lastBalance = b;
         this.lastProfit = p;
+        this.lastLocks = k;
         this.commit(open, health.last_process_ts ?? null);
         this.lastSlow = Date.now();
       }

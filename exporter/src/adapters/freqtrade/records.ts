@@ -87,6 +87,22 @@ export const ftProfit = z.object({
 });
 export type FtProfit = z.output<typeof ftProfit>;
 
+/** GET /api/v1/locks (Locks): pair locks set by protections or by hand; pair `*` locks every pair. */
+export const ftLocks = z.object({
+  locks: z
+    .array(
+      z.object({
+        pair: z.string().max(128),
+        active: z.boolean(),
+        reason: z.string().max(1024).nullish(),
+        lock_end_time: z.string().max(64).nullish(),
+        side: z.string().max(16).nullish(),
+      }),
+    )
+    .max(10_000),
+});
+export type FtLocks = z.output<typeof ftLocks>;
+
 /** GET /api/v1/health: `last_process_ts` is epoch seconds (int(datetime.timestamp())). */
 export const ftHealth = z.object({ last_process_ts: z.number().int().nonnegative().nullish() });
 export type FtHealth = z.output<typeof ftHealth>;
@@ -167,6 +183,7 @@ export const freqtradeRecord = z.discriminatedUnion('kind', [
     at: z.number(),
     health: z.unknown(),
   }),
+  z.object({ kind: z.literal('locks'), bot: z.string().min(1).max(128), at: z.number(), locks: z.unknown() }),
   /** The API answered (ok) or did not (down, with the cause): the bot's `freqtrade_api` component. */
   z.object({
     kind: z.literal('api'),

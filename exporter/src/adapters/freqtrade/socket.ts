@@ -42,7 +42,7 @@ const RETRY_MAX_MS = 30_000;
 
 export interface SocketDeps {
   engine(): string | null;
-  trigger(): void;
+  trigger(slow?: boolean): void;
   ingest(records: FreqtradeRecord[]): Promise<boolean>;
   error(reason: string): void;
   log: Logger;
@@ -144,6 +144,8 @@ export class MessageSocket {
       );
       return;
     }
+    // A protection locked pairs: read /locks now (a lock on every pair halts the engine).
+    if (type.startsWith('protection_trigger')) this.deps.trigger(true);
     const engine = this.deps.engine();
     if (!engine) return;
     void this.deps.ingest([{ kind: 'message', bot: engine, at: Date.now(), message: msg }]);

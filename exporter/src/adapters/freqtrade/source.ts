@@ -59,7 +59,7 @@ export class FreqtradeSource {
         const b = bot;
         const socket = new MessageSocket(url, this.options.wsToken, {
           engine: () => b.engine,
-          trigger: () => b.trigger(),
+          trigger: (slow?: boolean) => b.trigger(slow),
           ingest,
           error,
           log: this.log,
