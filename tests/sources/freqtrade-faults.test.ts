@@ -5,6 +5,8 @@
  * bot's name, backed off; the exporter never crashes, counts nothing twice and recovers;
  * credentials never reach the logs.
  */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { FreqtradeStandin } from '../support/freqtrade-standin';
 import { scrape, startExporter, sumOf, waitFor, type RunningExporter } from '../support/exporter';
 import { alphaHistory } from './freqtrade-session';
@@ -17,6 +19,9 @@ const WS_TOKEN = 'wstoken-Secret-faults-77';
 let gamma: FreqtradeStandin;
 let locked: FreqtradeStandin;
 let ex: RunningExporter;
+/** A bot that accepts connections and never answers. */
+let hanging: Server;
+const hangingSockets = new Set<Socket>();
 
 async function errors(reason: string): Promise<number> {
   return sumOf(await scrape(ex.baseUrl), 'tradewatch_source_errors_total', { source: 'freqtrade', reason });
@@ -41,10 +46,16 @@ beforeAll(async () => {
   locked = new FreqtradeStandin({ botName: 'locked', username: 'ft', password: 'another-one', wsToken: 'x' });
   await gamma.start();
   await locked.start();
+  hanging = createServer((socket) => {
+    hangingSockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', () => resolve()));
+  const hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
   ex = await startExporter({
     env: {
       TRADEWATCH_SOURCE: 'freqtrade',
-      TRADEWATCH_FREQTRADE_URL: `${gamma.url},${locked.url}`,
+      TRADEWATCH_FREQTRADE_URL: `${gamma.url},${locked.url},${hangingUrl}`,
       TRADEWATCH_FREQTRADE_USERNAME: 'ft',
       TRADEWATCH_FREQTRADE_PASSWORD: PASSWORD,
       TRADEWATCH_FREQTRADE_WS_TOKEN: WS_TOKEN,
@@ -63,6 +74,8 @@ afterAll(async () => {
   await ex?.stop();
   await gamma?.stop();
   await locked?.stop();
+  for (const socket of hangingSockets) socket.destroy();
+  await new Promise((resolve) => hanging?.close(resolve));
 });
 
 test('refused credentials: counted, one line naming the bot, no password anywhere', async () => {
@@ -151,4 +164,14 @@ test('the exporter lived through it all and never logged a credential', async ()
   expect(ex.output()).not.toContain(PASSWORD);
   expect(ex.output()).not.toContain(WS_TOKEN);
   expect(ex.output()).not.toContain('another-one');
+});
+
+test('a bot that never answers: each request times out after 10 s, counted, one line naming it', async () => {
+  await errorsReach('timeout', 1);
+  const lines = linesWith('timeout');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(
+    `freqtrade 127.0.0.1:${(hanging.address() as AddressInfo).port}: /token/login: no answer within 10000 ms`,
+  );
+  expect(ex.process.exitCode).toBeNull();
 });

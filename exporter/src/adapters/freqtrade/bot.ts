@@ -122,6 +122,7 @@ export class FreqtradeBot {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.client.close();
     this.wake?.();
     await this.running;
   }

@@ -47,8 +47,8 @@ export class FreqtradeClient {
   private access: string | null = null;
   private renewAt = Infinity;
   private refresh: string | null = null;
-  /** Requests sent, by endpoint (the poll budget is checked against it in tests). */
-  readonly sent = new Map<string, number>();
+  /** Requests under way, aborted by `close()` (a stopping exporter does not wait for a slow bot). */
+  private readonly inflight = new Set<AbortController>();
 
   constructor(private readonly options: ClientOptions) {}
 
@@ -140,8 +140,8 @@ export class FreqtradeClient {
 
   private async request(method: string, endpoint: string, authorization: string): Promise<unknown> {
     const url = `${this.options.baseUrl}/api/v1${endpoint}`;
-    this.sent.set(endpoint.split('?')[0], (this.sent.get(endpoint.split('?')[0]) ?? 0) + 1);
     const ctl = new AbortController();
+    this.inflight.add(ctl);
     const timer = setTimeout(() => ctl.abort(), this.options.timeoutMs);
     let res: Response;
     try {
@@ -152,6 +152,7 @@ export class FreqtradeClient {
       });
     } catch (err) {
       clearTimeout(timer);
+      this.inflight.delete(ctl);
       if (ctl.signal.aborted)
         throw new FreqtradeError('timeout', `${endpoint}: no answer within ${this.options.timeoutMs} ms`);
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
@@ -188,7 +189,13 @@ export class FreqtradeClient {
       }
     } finally {
       clearTimeout(timer);
+      this.inflight.delete(ctl);
     }
+  }
+
+  /** Aborts the requests under way. */
+  close(): void {
+    for (const ctl of this.inflight) ctl.abort();
   }
 
   private async readBounded(res: Response, endpoint: string): Promise<string> {
