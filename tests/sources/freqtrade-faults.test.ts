@@ -9,7 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { FreqtradeStandin } from '../support/freqtrade-standin';
 import { scrape, startExporter, sumOf, waitFor, type RunningExporter } from '../support/exporter';
-import { alphaHistory } from './freqtrade-session';
+import { adaPartialEntry, alphaHistory, linkEntry } from './freqtrade-session';
 
 jest.setTimeout(180_000);
 
@@ -156,6 +156,49 @@ test('the message socket: garbage and unknown types are counted and logged once;
     name: 'freqtrade_warning',
     message: 'Bot is stopping: exchange unreachable',
   });
+});
+
+test('schemas of other releases: new fields pass; a trade without orders[] is left out alone, counted, logged once', async () => {
+  const now = Date.now();
+  adaPartialEntry(gamma, now);
+  linkEntry(gamma, now);
+  // A newer release: fields tradewatch does not know.
+  gamma.statusShape = (t) => ({ ...t, funding_fee_running: 0.1, orders_v3: [] });
+  await waitFor(
+    'both open trades read',
+    async () => sumOf(await scrape(ex.baseUrl), 'trading_orders_active', { engine: 'gamma' }) === 2,
+    30_000,
+  );
+  const before = await errors('schema');
+  // An older release: no orders[] in the LINK trade; ADA's entry fills meanwhile.
+  gamma.statusShape = (t) => {
+    if (t.trade_id !== 5) return t;
+    const { orders: _dropped, ...rest } = t;
+    return rest;
+  };
+  const ada = gamma.trades.get(3)!;
+  ada.orders = ada.orders.map((o) => ({
+    ...o,
+    filled: 200,
+    average: 0.995,
+    cost: 199,
+    status: 'closed',
+    is_open: false,
+  }));
+  await waitFor(
+    "ADA's fill applied while LINK is left out",
+    async () =>
+      sumOf(await scrape(ex.baseUrl), 'trading_position_quantity', {
+        engine: 'gamma',
+        symbol: 'ADA/USDT',
+      }) === 200,
+    30_000,
+  );
+  await errorsReach('schema', before + 2);
+  const lines = linesWith('schema');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain('freqtrade gamma: /status: a trade this release does not know (orders');
+  gamma.statusShape = (t) => t;
 });
 
 test('the exporter lived through it all and never logged a credential', async () => {

@@ -233,6 +233,8 @@ export class FreqtradeStandin {
   /** The bot's own /balance total (stake currency). */
   total = 0;
   lastProcessTs: number | null = Math.trunc(Date.now() / 1000);
+  /** Reshapes each trade of /status (an older or newer release's schema). */
+  statusShape: (trade: Record<string, unknown>) => Record<string, unknown> = (t) => t;
   /** Pair locks (`*` locks every pair), in the shape of LockModel. */
   locks: { pair: string; reason: string; until: number }[] = [];
   /** Requests by endpoint (path without /api/v1 and query), with their times. */
@@ -462,7 +464,7 @@ export class FreqtradeStandin {
       return this.send(
         res,
         200,
-        [...this.trades.values()].filter((t) => t.is_open).map((t) => tradeJson(t)),
+        [...this.trades.values()].filter((t) => t.is_open).map((t) => this.statusShape(tradeJson(t))),
       );
     if (path === '/trades') {
       const lim = Math.min(Number(url.searchParams.get('limit') ?? 500), 500);
