@@ -141,8 +141,8 @@ describe('configuration', () => {
     expect(config.sources).toEqual(['demo', 'freqtrade']);
     expect(config.freqtrade).toEqual({
       urls: ['http://127.0.0.1:8080', 'https://bots.example/ft2'],
-      username: 'freqtrader',
-      password: 'pa55',
+      usernames: ['freqtrader'],
+      passwords: ['pa55'],
       wsToken: null,
       pollMs: 5000,
       balanceMs: 30_000,
@@ -159,6 +159,29 @@ describe('configuration', () => {
     expect(() =>
       loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_URL: 'http://a:8080,http://a:8080' } }),
     ).toThrow(/TRADEWATCH_FREQTRADE_URL/);
+    // A password may hold a comma: a string is never split.
+    expect(loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_PASSWORD: 'a,b' } }).freqtrade.passwords).toEqual(
+      ['a,b'],
+    );
+    // Per bot, from the config file: one per URL, in the same order.
+    const dir = mkdtempSync(path.join(tmpdir(), 'tw-ft-'));
+    const file = path.join(dir, 'c.yaml');
+    writeFileSync(
+      file,
+      'source: freqtrade\nfreqtrade_url: [http://127.0.0.1:8080, http://127.0.0.1:8081]\n' +
+        'freqtrade_username: [alice, bob]\nfreqtrade_password: [pw-a, pw-b]\n',
+    );
+    expect(loadConfig({ file }).freqtrade).toMatchObject({
+      usernames: ['alice', 'bob'],
+      passwords: ['pw-a', 'pw-b'],
+    });
+    writeFileSync(
+      file,
+      'source: freqtrade\nfreqtrade_url: [http://a:1, http://b:2, http://c:3]\nfreqtrade_username: u\nfreqtrade_password: [x, y]\n',
+    );
+    expect(() => loadConfig({ file })).toThrow(
+      /TRADEWATCH_FREQTRADE_PASSWORD lists 2 values for 3 TRADEWATCH_FREQTRADE_URL entries/,
+    );
     // A URL with credentials in it is refused without repeating them.
     const withSecret = () =>
       loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_URL: 'http://freqtrader:hunter2@127.0.0.1:8080' } });

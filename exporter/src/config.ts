@@ -158,6 +158,16 @@ const sources = (v: Raw): SourceName[] => {
   if (names.length === 0) throw new Error();
   return names.includes('none') ? [] : [...new Set(names)];
 };
+/**
+ * Credentials: one string for every bot, or (a YAML list in the config file) one per bot.
+ * A string is never split: a password may hold a comma.
+ */
+const credentials = (v: Raw): string[] => {
+  if (!Array.isArray(v)) return String(v).trim() === '' ? [] : [String(v)];
+  const values = v.map((x) => String(x));
+  if (values.length === 0 || values.some((x) => x.trim() === '')) throw new Error();
+  return values;
+};
 /** freqtrade API base URLs: http(s), no credentials in them, no query; the trailing slash dropped. */
 const apiUrls = (v: Raw): string[] => {
   const urls = list(v).map((o) => {
@@ -448,18 +458,20 @@ const SCHEMA = {
       secret: (v) => String(v).includes('@'),
       parse: apiUrls,
     }),
-    username: setting({
+    usernames: setting({
       env: 'TRADEWATCH_FREQTRADE_USERNAME',
       flag: 'freqtrade-username',
-      accepts: "the api_server's username",
-      parse: optionalStr,
+      accepts:
+        "the api_server's username (one for all bots; in a config file, a list gives one per URL, in the same order)",
+      parse: credentials,
     }),
-    password: setting({
+    passwords: setting({
       env: 'TRADEWATCH_FREQTRADE_PASSWORD',
       flag: 'freqtrade-password',
-      accepts: "the api_server's password",
+      accepts:
+        "the api_server's password (one for all bots; in a config file, a list gives one per URL, in the same order)",
       secret: true,
-      parse: optionalStr,
+      parse: credentials,
     }),
     wsToken: setting({
       env: 'TRADEWATCH_FREQTRADE_WS_TOKEN',
@@ -623,7 +635,7 @@ export function defaults(): Config {
       maxBufferedBytes: 4 * 1024 * 1024,
     },
     journal: { enabled: true, fsync: 'batch', snapshotEvery: 100_000 },
-    freqtrade: { urls: [], username: null, password: null, wsToken: null, pollMs: 5000, balanceMs: 30_000 },
+    freqtrade: { urls: [], usernames: [], passwords: [], wsToken: null, pollMs: 5000, balanceMs: 30_000 },
     galfriday: { engine: 'galfriday', fills: 'execution_report', markIntervalMs: 1000 },
     history: { enabled: true, url: null, schema: 'tradewatch', retentionMs: 400 * 8.64e7 },
     limits: {
@@ -703,7 +715,15 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
       throw new ConfigError(
         'TRADEWATCH_SOURCE includes freqtrade, but TRADEWATCH_FREQTRADE_URL is not set: name the API base URL of each bot, e.g. http://127.0.0.1:8080.',
       );
-    if (!config.freqtrade.username || !config.freqtrade.password)
+    for (const [name, list] of [
+      ['TRADEWATCH_FREQTRADE_USERNAME', config.freqtrade.usernames],
+      ['TRADEWATCH_FREQTRADE_PASSWORD', config.freqtrade.passwords],
+    ] as const)
+      if (list.length > 1 && list.length !== config.freqtrade.urls.length)
+        throw new ConfigError(
+          `${name} lists ${list.length} values for ${config.freqtrade.urls.length} TRADEWATCH_FREQTRADE_URL entries: give one for all bots, or one per URL in the same order.`,
+        );
+    if (config.freqtrade.usernames.length === 0 || config.freqtrade.passwords.length === 0)
       throw new ConfigError(
         'TRADEWATCH_SOURCE includes freqtrade, but TRADEWATCH_FREQTRADE_USERNAME and TRADEWATCH_FREQTRADE_PASSWORD are not both set: give the api_server credentials.',
       );

@@ -226,8 +226,8 @@ async function startLocked(
     const source = new FreqtradeSource(
       {
         urls: config.freqtrade.urls,
-        username: config.freqtrade.username ?? '',
-        password: config.freqtrade.password ?? '',
+        usernames: config.freqtrade.usernames,
+        passwords: config.freqtrade.passwords,
         wsToken: config.freqtrade.wsToken,
         pollMs: config.freqtrade.pollMs,
         balanceMs: config.freqtrade.balanceMs,

@@ -13,8 +13,9 @@ import type { FreqtradeRecord } from './records';
 
 export interface FreqtradeSourceOptions {
   urls: string[];
-  username: string;
-  password: string;
+  /** One for all bots, or one per URL (same order). */
+  usernames: string[];
+  passwords: string[];
   wsToken: string | null;
   pollMs: number;
   balanceMs: number;
@@ -36,15 +37,16 @@ export class FreqtradeSource {
 
   start(): void {
     const taken = new Set<string>();
-    for (const url of this.options.urls) {
+    const pick = (list: string[], i: number) => (list.length === 1 ? list[0] : list[i]);
+    for (const [i, url] of this.options.urls.entries()) {
       const error = (reason: string) => this.errors.inc({ source: 'freqtrade', reason });
       let bot: FreqtradeBot | null = null;
       const ingest = (records: FreqtradeRecord[]) => this.ingest(records, bot?.label ?? url);
       bot = new FreqtradeBot(
         {
           url,
-          username: this.options.username,
-          password: this.options.password,
+          username: pick(this.options.usernames, i),
+          password: pick(this.options.passwords, i),
           pollMs: this.options.pollMs,
           slowMs: this.options.balanceMs,
           timeoutMs: 10_000,
