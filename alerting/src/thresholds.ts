@@ -62,6 +62,15 @@ export const thresholds = {
   engineSilentSeconds: 120,
 
   /**
+   * Seconds since the engine last ran its loop, by its own clock
+   * (`trading_engine_last_process_timestamp_seconds`: freqtrade's /health `last_process_ts`).
+   * freqtrade loops every few seconds (`internals.process_throttle_secs`, 5 by default), so
+   * two minutes means it is stuck while its API may still answer. Raise it if you throttle
+   * the loop on purpose.
+   */
+  engineNotProcessingSeconds: 120,
+
+  /**
    * 95th percentile of venue request latency in seconds (`trading_venue_request_seconds`).
    * Lower it for latency-sensitive strategies (market making); raise it for venues that are
    * slow by nature.
@@ -134,6 +143,18 @@ export const thresholds = {
   eventsRejectedPerSecond: 0.1,
 
   /**
+   * Largest difference, in the valuation currency, between tradewatch's figure and the
+   * engine's own (`trading_realized_pnl` summed against `trading_engine_reported_realized_pnl`,
+   * `trading_equity` against `trading_engine_reported_equity`) before
+   * TradingEngineReconciliationDrift fires. The two accountings differ by design by small
+   * amounts (freqtrade charges an open trade's entry fee pro rata to what it exits, and its
+   * fee rate on the amount after a fee taken in the base asset: docs/integrations/freqtrade.md),
+   * so keep it above the entry fees of the open trades; raise it for large accounts, lower it
+   * for small ones. It must be in the valuation currency, which should be the stake currency.
+   */
+  reconciliationDrift: 1,
+
+  /**
    * Win rate under which the win-rate stat turns red and above which it turns green (panels
    * only). Change it to the strategy's expected win rate; trend followers win less often.
    */
@@ -157,6 +178,11 @@ export const pendingFor = {
   noisy: '5m',
   /** Instant facts (a halt, the exporter gone). */
   instant: '0s',
+  /**
+   * A gap between our figures and the engine's own: the two read at different moments (a
+   * poll apart), so a gap must last before it means the accountings disagree.
+   */
+  reconciliation: '15m',
 } as const;
 
 /** Selectors and links that tie the rules to a deployment. */

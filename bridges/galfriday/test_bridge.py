@@ -272,7 +272,7 @@ class BridgeEndToEnd(unittest.TestCase):
         self.assertEqual(get_json(f"/api/v1/orders?engine={engine}")["orders"], [])  # filled: not active
 
     def test_real_shapes_give_the_hand_worked_figures(self) -> None:
-        """Issue 11's session, in the shapes Gal Friday's real code publishes (see galfriday-real.test.ts).
+        """Issue 11's session, in the shapes Gal Friday's real code publishes (see adapters/galfriday/adapter-real.test.ts).
 
         XRP: bought 100 @ 0.500 and 100 @ 0.501 (Kraken averages 0.50000, 0.50050), sold 200 at
         0.50550: 1.00 gross, fees 0.05 + 0.06 + 0.11044 = 0.22044 (asset ZUSD), realized 0.77956.

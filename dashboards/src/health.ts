@@ -1,7 +1,7 @@
 import { thresholds as t } from '@tradewatch/alerting';
 import type { DashboardSpec } from './lib/dashboard';
 import * as p from './lib/panels';
-import { health as q } from './queries';
+import { health as q, producers } from './queries';
 
 export const healthDashboard: DashboardSpec = {
   key: 'health',
@@ -74,6 +74,44 @@ export const healthDashboard: DashboardSpec = {
             mappings: p.boolMapping('down', 'up', 'red', 'green'),
           }),
           8,
+        ],
+      ],
+    },
+    {
+      title: 'Producers polled natively (freqtrade)',
+      height: 7,
+      panels: [
+        [
+          p.statPanel('freqtrade API', [{ expr: producers.apiUp, legend: '{{engine}}' }], {
+            mappings: p.boolMapping('DOWN', 'UP', 'red', 'green'),
+            thresholds: p.falling(1, 1),
+            text: 'name',
+            description:
+              'Whether the last poll of each bot’s REST API was answered (component freqtrade_api).',
+          }),
+          6,
+        ],
+        [
+          p.timeseriesPanel(
+            'Bot heartbeat age (now − its last loop)',
+            [{ expr: producers.heartbeatAge, legend: '{{engine}}' }],
+            {
+              unit: p.units.seconds,
+              thresholds: p.rising(t.engineNotProcessingSeconds / 2, t.engineNotProcessingSeconds),
+              min: 0,
+              description:
+                "freqtrade's /health last_process_ts; TradingEngineNotProcessing fires past the red line.",
+            },
+          ),
+          9,
+        ],
+        [
+          p.timeseriesPanel(
+            'Source errors / s by cause',
+            [{ expr: producers.sourceErrors, legend: '{{source}} {{reason}}' }],
+            { unit: p.units.perSecond, stack: true, min: 0 },
+          ),
+          9,
         ],
       ],
     },

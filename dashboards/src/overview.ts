@@ -2,7 +2,7 @@ import { thresholds as t } from '@tradewatch/alerting';
 import type { DashboardSpec } from './lib/dashboard';
 import * as p from './lib/panels';
 import { priceChartPanel } from './market';
-import { overview as q } from './queries';
+import { bots, overview as q } from './queries';
 
 export const overviewDashboard: DashboardSpec = {
   key: 'overview',
@@ -59,6 +59,41 @@ export const overviewDashboard: DashboardSpec = {
           3,
         ],
         [p.statPanel('Active orders', [{ expr: q.activeOrders, legend: '{{engine}}' }]), 3],
+      ],
+    },
+    {
+      title: 'Bots',
+      height: 6,
+      panels: [
+        [
+          p.statPanel('Bots up', [{ expr: bots.up(t.engineSilentSeconds), legend: '{{engine}}' }], {
+            mappings: p.boolMapping('DOWN', 'UP', p.colors.bad, p.colors.ok),
+            thresholds: p.falling(1, 1),
+            text: 'name',
+            description: `Each engine (each freqtrade bot) heard from within ${t.engineSilentSeconds} s: UP, else DOWN. Pick bots with the Engine selector.`,
+          }),
+          6,
+        ],
+        [
+          p.tablePanel(
+            'Bots',
+            ['engine'],
+            [
+              { expr: bots.openPositions, legend: 'Open positions' },
+              { expr: bots.activeOrders, legend: 'Active orders' },
+              { expr: bots.dailyPnl, legend: 'PnL today' },
+              { expr: bots.realized, legend: 'Realized PnL' },
+              { expr: bots.equity, legend: 'Equity' },
+              { expr: bots.heartbeatAge, legend: 'Last heartbeat (s ago)' },
+            ],
+            {
+              decimals: 2,
+              description:
+                "One row per engine. The heartbeat is the engine's own last loop where it reports one (freqtrade's /health), else its latest event.",
+            },
+          ),
+          18,
+        ],
       ],
     },
     {

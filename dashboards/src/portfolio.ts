@@ -1,7 +1,7 @@
 import { thresholds as t } from '@tradewatch/alerting';
 import type { DashboardSpec } from './lib/dashboard';
 import * as p from './lib/panels';
-import { portfolio as q } from './queries';
+import { portfolio as q, producers } from './queries';
 
 export const portfolioDashboard: DashboardSpec = {
   key: 'portfolio',
@@ -142,6 +142,37 @@ export const portfolioDashboard: DashboardSpec = {
           p.timeseriesPanel(
             'Position notional by symbol (signed)',
             [{ expr: q.notionalBySymbol, legend: '{{symbol}}' }],
+            { unit: p.units.money },
+          ),
+          12,
+        ],
+      ],
+    },
+    {
+      title: 'Reconciliation: ours beside the engine’s own',
+      height: 8,
+      panels: [
+        [
+          p.timeseriesPanel(
+            'Realized PnL: tradewatch vs the engine',
+            [
+              { expr: producers.realizedOurs, legend: '{{engine}} tradewatch' },
+              { expr: producers.realizedTheirs, legend: '{{engine}} engine' },
+            ],
+            {
+              unit: p.units.money,
+              description: `TradingEngineReconciliationDrift fires when they differ by more than ${t.reconciliationDrift} for 15 minutes (docs/integrations/freqtrade.md says where they differ by design).`,
+            },
+          ),
+          12,
+        ],
+        [
+          p.timeseriesPanel(
+            'Equity: tradewatch vs the engine',
+            [
+              { expr: producers.equityOurs, legend: '{{engine}} tradewatch' },
+              { expr: producers.equityTheirs, legend: '{{engine}} engine' },
+            ],
             { unit: p.units.money },
           ),
           12,

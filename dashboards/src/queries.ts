@@ -26,6 +26,33 @@ export const overview = {
   pnlTotal: `sum by (engine) (trading_realized_pnl{${E}}) + sum by (engine) (trading_unrealized_pnl{${E}})`,
 };
 
+/**
+ * The table of bots on the Overview: one row per engine (each freqtrade bot is one). Up is
+ * "heard from within the silence threshold"; the heartbeat is the engine's own last loop
+ * where it reports one (freqtrade), else its latest event.
+ */
+export const bots = {
+  up: (silentSeconds: number) =>
+    `max by (engine) (time() - tradewatch_engine_last_seen_timestamp_seconds{${E}} < bool ${silentSeconds})`,
+  openPositions: `count by (engine) (trading_position_quantity{${E}} != 0) or 0 * max by (engine) (trading_equity{${E}})`,
+  activeOrders: `sum by (engine) (trading_orders_active{${E}})`,
+  dailyPnl: byEngine('trading_daily_pnl'),
+  realized: `sum by (engine) (trading_realized_pnl{${E}})`,
+  equity: byEngine('trading_equity'),
+  heartbeatAge: `time() - (max by (engine) (trading_engine_last_process_timestamp_seconds{${E}}) or max by (engine) (trading_last_event_timestamp_seconds{${E}}))`,
+};
+
+/** Producers polled natively (freqtrade): their API, their own heartbeat and figures beside ours. */
+export const producers = {
+  apiUp: `max by (engine) (trading_component_up{${E},component="freqtrade_api"})`,
+  heartbeatAge: `time() - max by (engine) (trading_engine_last_process_timestamp_seconds{${E}})`,
+  sourceErrors: `sum by (source, reason) (rate(tradewatch_source_errors_total[${RI}])) or vector(0)`,
+  realizedOurs: `sum by (engine) (trading_realized_pnl{${E}}) and on (engine) max by (engine) (trading_engine_reported_realized_pnl{${E}})`,
+  realizedTheirs: byEngine('trading_engine_reported_realized_pnl'),
+  equityOurs: `max by (engine) (trading_equity{${E}}) and on (engine) max by (engine) (trading_engine_reported_equity{${E}})`,
+  equityTheirs: byEngine('trading_engine_reported_equity'),
+};
+
 const closedBy = (status: string) =>
   `sum by (engine) (increase(trading_orders_closed_total{${ESY}${status}}[$__range]))`;
 

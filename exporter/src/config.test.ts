@@ -59,7 +59,7 @@ describe('configuration', () => {
     [
       'an unknown source',
       { TRADEWATCH_SOURCE: 'demo,kafka' },
-      /TRADEWATCH_SOURCE = "demo,kafka" is not valid: expected a comma-separated list of demo, nats, replay, or none/,
+      /TRADEWATCH_SOURCE = "demo,kafka" is not valid: expected a comma-separated list of demo, nats, replay, freqtrade, or none/,
     ],
     [
       'a bad duration',
@@ -220,6 +220,67 @@ describe('configuration', () => {
       'TRADEWATCH_HISTORY_RETENTON is not a setting of the exporter and is ignored; did you mean TRADEWATCH_HISTORY_RETENTION?',
       'TRADEWATCH_MAX_SERIE is not a setting of the exporter and is ignored; did you mean TRADEWATCH_MAX_SERIES?',
     ]);
+  });
+
+  it('takes freqtrade bots: URLs without credentials, a username and password, a poll interval under the rate limit', () => {
+    const env = {
+      TRADEWATCH_SOURCE: 'demo,freqtrade',
+      TRADEWATCH_FREQTRADE_URL: 'http://127.0.0.1:8080/, https://bots.example/ft2',
+      TRADEWATCH_FREQTRADE_USERNAME: 'freqtrader',
+      TRADEWATCH_FREQTRADE_PASSWORD: 'pa55',
+    };
+    const config = loadConfig({ env });
+    expect(config.sources).toEqual(['demo', 'freqtrade']);
+    expect(config.freqtrade).toEqual({
+      urls: ['http://127.0.0.1:8080', 'https://bots.example/ft2'],
+      usernames: ['freqtrader'],
+      passwords: ['pa55'],
+      wsToken: null,
+      pollMs: 5000,
+      balanceMs: 30_000,
+    });
+    expect(() => loadConfig({ env: { TRADEWATCH_SOURCE: 'freqtrade' } })).toThrow(
+      /TRADEWATCH_FREQTRADE_URL is not set/,
+    );
+    expect(() => loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_PASSWORD: '' } })).toThrow(
+      /TRADEWATCH_FREQTRADE_USERNAME and TRADEWATCH_FREQTRADE_PASSWORD are not both set/,
+    );
+    expect(() => loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_POLL_INTERVAL: '2s' } })).toThrow(
+      /TRADEWATCH_FREQTRADE_POLL_INTERVAL = "2s" is not valid: expected a duration from 5s/,
+    );
+    expect(() =>
+      loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_URL: 'http://a:8080,http://a:8080' } }),
+    ).toThrow(/TRADEWATCH_FREQTRADE_URL/);
+    // A password may hold a comma: a string is never split.
+    expect(loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_PASSWORD: 'a,b' } }).freqtrade.passwords).toEqual(
+      ['a,b'],
+    );
+    // Per bot, from the config file: one per URL, in the same order.
+    const dir = mkdtempSync(path.join(tmpdir(), 'tw-ft-'));
+    const file = path.join(dir, 'c.yaml');
+    writeFileSync(
+      file,
+      'source: freqtrade\nfreqtrade_url: [http://127.0.0.1:8080, http://127.0.0.1:8081]\n' +
+        'freqtrade_username: [alice, bob]\nfreqtrade_password: [pw-a, pw-b]\n',
+    );
+    expect(loadConfig({ file }).freqtrade).toMatchObject({
+      usernames: ['alice', 'bob'],
+      passwords: ['pw-a', 'pw-b'],
+    });
+    writeFileSync(
+      file,
+      'source: freqtrade\nfreqtrade_url: [http://a:1, http://b:2, http://c:3]\nfreqtrade_username: u\nfreqtrade_password: [x, y]\n',
+    );
+    expect(() => loadConfig({ file })).toThrow(
+      /TRADEWATCH_FREQTRADE_PASSWORD lists 2 values for 3 TRADEWATCH_FREQTRADE_URL entries/,
+    );
+    // A URL with credentials in it is refused without repeating them.
+    const withSecret = () =>
+      loadConfig({ env: { ...env, TRADEWATCH_FREQTRADE_URL: 'http://freqtrader:hunter2@127.0.0.1:8080' } });
+    expect(withSecret).toThrow(
+      /TRADEWATCH_FREQTRADE_URL = \(hidden: it may hold a credential\) is not valid/,
+    );
+    expect(withSecret).not.toThrow(/hunter2/);
   });
 
   it('parses durations', () => {

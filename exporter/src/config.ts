@@ -25,7 +25,7 @@ export interface NamedToken {
   secret: string;
 }
 
-export type SourceName = 'demo' | 'nats' | 'replay' | 'none';
+export type SourceName = 'demo' | 'nats' | 'replay' | 'freqtrade' | 'none';
 
 type Raw = string | number | boolean | string[];
 
@@ -39,12 +39,21 @@ class Setting<T> {
   readonly env: string;
   readonly flag: string;
   readonly accepts: string;
+  /** A credential (or a value that may hold one): an error about it never repeats the value. */
+  readonly secret: boolean | ((value: Raw) => boolean);
   readonly schema: z.ZodType<T, Raw>;
 
-  constructor(spec: { env: string; flag: string; accepts: string; parse: (value: Raw) => T }) {
+  constructor(spec: {
+    env: string;
+    flag: string;
+    accepts: string;
+    secret?: boolean | ((value: Raw) => boolean);
+    parse: (value: Raw) => T;
+  }) {
     this.env = spec.env;
     this.flag = spec.flag;
     this.accepts = spec.accepts;
+    this.secret = spec.secret ?? false;
     const { parse } = spec;
     this.schema = z.custom<Raw>().transform((value, ctx): T => {
       try {
@@ -61,6 +70,7 @@ function setting<T>(spec: {
   env: string;
   flag: string;
   accepts: string;
+  secret?: boolean | ((value: Raw) => boolean);
   parse: (value: Raw) => T;
 }): Setting<T> {
   return new Setting(spec);
@@ -145,9 +155,29 @@ const windows = (v: Raw) => {
   return parsed;
 };
 const sources = (v: Raw): SourceName[] => {
-  const names = list(v).map((s) => oneOf(['demo', 'nats', 'replay', 'none'] as const)(s));
+  const names = list(v).map((s) => oneOf(['demo', 'nats', 'replay', 'freqtrade', 'none'] as const)(s));
   if (names.length === 0) throw new Error();
   return names.includes('none') ? [] : [...new Set(names)];
+};
+/**
+ * Credentials: one string for every bot, or (a YAML list in the config file) one per bot.
+ * A string is never split: a password may hold a comma.
+ */
+const credentials = (v: Raw): string[] => {
+  if (!Array.isArray(v)) return String(v).trim() === '' ? [] : [String(v)];
+  const values = v.map((x) => String(x));
+  if (values.length === 0 || values.some((x) => x.trim() === '')) throw new Error();
+  return values;
+};
+/** freqtrade API base URLs: http(s), no credentials in them, no query; the trailing slash dropped. */
+const apiUrls = (v: Raw): string[] => {
+  const urls = list(v).map((o) => {
+    const u = new URL(o);
+    if (!/^https?:$/.test(u.protocol) || u.username || u.password || u.search || u.hash) throw new Error();
+    return u.href.replace(/\/+$/, '');
+  });
+  if (new Set(urls).size !== urls.length) throw new Error();
+  return urls;
 };
 /**
  * Browser origins. A URL with a path (Grafana's root URL, https://example.com/grafana/) stands
@@ -197,7 +227,7 @@ const SCHEMA = {
   sources: setting({
     env: 'TRADEWATCH_SOURCE',
     flag: 'source',
-    accepts: 'a comma-separated list of demo, nats, replay, or none',
+    accepts: 'a comma-separated list of demo, nats, replay, freqtrade, or none',
     parse: sources,
   }),
   ingestTokens: setting({
@@ -459,6 +489,60 @@ const SCHEMA = {
       parse: int(100, 1e8),
     }),
   },
+  /** freqtrade bots polled over their REST API (TRADEWATCH_SOURCE=freqtrade; docs/integrations/freqtrade.md). */
+  freqtrade: {
+    urls: setting({
+      env: 'TRADEWATCH_FREQTRADE_URL',
+      flag: 'freqtrade-url',
+      accepts:
+        'comma-separated, distinct freqtrade API base URLs such as http://127.0.0.1:8080 (no credentials in them: use TRADEWATCH_FREQTRADE_USERNAME and _PASSWORD)',
+      secret: (v) => String(v).includes('@'),
+      parse: apiUrls,
+    }),
+    usernames: setting({
+      env: 'TRADEWATCH_FREQTRADE_USERNAME',
+      flag: 'freqtrade-username',
+      accepts:
+        "the api_server's username (one for all bots; in a config file, a list gives one per URL, in the same order)",
+      parse: credentials,
+    }),
+    passwords: setting({
+      env: 'TRADEWATCH_FREQTRADE_PASSWORD',
+      flag: 'freqtrade-password',
+      accepts:
+        "the api_server's password (one for all bots; in a config file, a list gives one per URL, in the same order)",
+      secret: true,
+      parse: credentials,
+    }),
+    wsToken: setting({
+      env: 'TRADEWATCH_FREQTRADE_WS_TOKEN',
+      flag: 'freqtrade-ws-token',
+      accepts: "one of the api_server's ws_token values (empty: poll only, no message WebSocket)",
+      secret: true,
+      parse: optionalStr,
+    }),
+    pollMs: setting({
+      env: 'TRADEWATCH_FREQTRADE_POLL_INTERVAL',
+      flag: 'freqtrade-poll-interval',
+      accepts:
+        'a duration from 5s to 5m between polls of /status and /health (freqtrade allows /status 20 times a minute; the source keeps 15 and leaves the rest to polls the message socket asks for)',
+      parse: (v: Raw): number => {
+        const ms = parseDuration(String(v));
+        if (ms < 5000 || ms > 300_000) throw new Error();
+        return ms;
+      },
+    }),
+    balanceMs: setting({
+      env: 'TRADEWATCH_FREQTRADE_BALANCE_INTERVAL',
+      flag: 'freqtrade-balance-interval',
+      accepts: 'a duration from 4s to 1h between polls of /balance and /profit',
+      parse: (v: Raw): number => {
+        const ms = parseDuration(String(v));
+        if (ms < 4000 || ms > 3_600_000) throw new Error();
+        return ms;
+      },
+    }),
+  },
   /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
   galfriday: {
     engine: setting({
@@ -599,6 +683,7 @@ export function defaults(): Config {
       maxBufferedBytes: 4 * 1024 * 1024,
     },
     journal: { enabled: true, fsync: 'batch', snapshotEvery: 100_000 },
+    freqtrade: { urls: [], usernames: [], passwords: [], wsToken: null, pollMs: 5000, balanceMs: 30_000 },
     galfriday: { engine: 'galfriday', fills: 'execution_report', markIntervalMs: 1000 },
     history: {
       enabled: true,
@@ -636,7 +721,9 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
   const assign = (s: Setting<unknown>, value: Raw, origin: string) => {
     const parsed = s.schema.safeParse(value);
     if (!parsed.success)
-      throw new ConfigError(`${origin} = ${JSON.stringify(value)} is not valid: expected ${s.accepts}.`);
+      throw new ConfigError(
+        `${origin} = ${(typeof s.secret === 'function' ? s.secret(value) : s.secret) ? '(hidden: it may hold a credential)' : JSON.stringify(value)} is not valid: expected ${s.accepts}.`,
+      );
     given.set(s.env, parsed.data);
   };
 
@@ -682,6 +769,24 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
   if (config.sources.includes('replay') && config.replay.file) {
     const problem = fileProblem(config.replay.file);
     if (problem) throw new ConfigError(`TRADEWATCH_REPLAY_FILE=${config.replay.file} ${problem}.`);
+  }
+  if (config.sources.includes('freqtrade')) {
+    if (config.freqtrade.urls.length === 0)
+      throw new ConfigError(
+        'TRADEWATCH_SOURCE includes freqtrade, but TRADEWATCH_FREQTRADE_URL is not set: name the API base URL of each bot, e.g. http://127.0.0.1:8080.',
+      );
+    for (const [name, list] of [
+      ['TRADEWATCH_FREQTRADE_USERNAME', config.freqtrade.usernames],
+      ['TRADEWATCH_FREQTRADE_PASSWORD', config.freqtrade.passwords],
+    ] as const)
+      if (list.length > 1 && list.length !== config.freqtrade.urls.length)
+        throw new ConfigError(
+          `${name} lists ${list.length} values for ${config.freqtrade.urls.length} TRADEWATCH_FREQTRADE_URL entries: give one for all bots, or one per URL in the same order.`,
+        );
+    if (config.freqtrade.usernames.length === 0 || config.freqtrade.passwords.length === 0)
+      throw new ConfigError(
+        'TRADEWATCH_SOURCE includes freqtrade, but TRADEWATCH_FREQTRADE_USERNAME and TRADEWATCH_FREQTRADE_PASSWORD are not both set: give the api_server credentials.',
+      );
   }
   return config;
 }

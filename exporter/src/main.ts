@@ -16,8 +16,10 @@ import { closeServer, createServer, listen, type UpgradeHandler } from './server
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
 import { openHistory, type HistoryStore, type HistoryWriter } from './history';
-import { galFridayAdapterFor } from './ingest/galfriday';
+import { galFridayAdapterFor } from './adapters/galfriday/wiring';
 import { NatsSource } from './sources/nats';
+import { FreqtradeSource, freqtradeAdapterFor, activeTradeIdsOf } from './adapters/freqtrade';
+import { LabeledCounter } from './state/tallies';
 import { ReplaySource } from './sources/replay';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
@@ -143,6 +145,8 @@ async function startLocked(
       markIntervalMs: config.galfriday.markIntervalMs,
     }),
   );
+  ingestor.addAdapter('freqtrade', freqtradeAdapterFor(store));
+  const sourceErrors = new LabeledCounter(); // source, reason
   const feedClients = { count: () => 0 };
   let nats: NatsSource | null = null;
   const metrics = buildMetrics({
@@ -157,6 +161,7 @@ async function startLocked(
     dataDir: config.dataDir,
     durability: { lastSeen, journal: durable, nats: () => nats },
     history: history?.stats,
+    sourceErrors,
     onError: (collector, err) => log.error({ collector, err }, 'metrics collector failed'),
   });
 
@@ -232,6 +237,24 @@ async function startLocked(
     const replay = new ReplaySource({ file: config.replay.file, speed: config.replay.speed }, ingestor, log);
     void replay.start();
     stoppers.push({ stop: () => replay.stop() });
+  }
+  if (config.sources.includes('freqtrade')) {
+    const source = new FreqtradeSource(
+      {
+        urls: config.freqtrade.urls,
+        usernames: config.freqtrade.usernames,
+        passwords: config.freqtrade.passwords,
+        wsToken: config.freqtrade.wsToken,
+        pollMs: config.freqtrade.pollMs,
+        balanceMs: config.freqtrade.balanceMs,
+      },
+      ingestor,
+      sourceErrors,
+      (engine) => activeTradeIdsOf(store, engine),
+      log,
+    );
+    source.start();
+    stoppers.push({ stop: () => source.stop() });
   }
   ready = true;
 

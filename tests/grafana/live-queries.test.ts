@@ -7,6 +7,7 @@
 import { postEvents, startExporter, type RunningExporter } from '../support/exporter';
 import { startPrometheus, type RunningPrometheus, type Sample } from '../support/prometheus';
 import { dashboards, grafanaRules, panels, prometheusRuleFiles, substitute } from './grafana-files';
+import { orderJson, tradeJson } from '../support/freqtrade-standin';
 
 jest.setTimeout(180_000);
 
@@ -22,6 +23,79 @@ beforeAll(async () => {
   // One refused batch, so the ingest-rejection series exist as they would in production.
   const refused = await postEvents(exporter, [{ type: 'no_such_type', ts: Date.now() }]);
   expect(refused.status).toBe(400);
+  // A freqtrade bot's records (what the freqtrade source posts to the ingest service), so the
+  // producers' panels (API, heartbeat, the engine's own figures) have their series.
+  const now = Date.now();
+  const ft = (kind: string, extra: Record<string, unknown>) => ({ kind, bot: 'ft-live', at: now, ...extra });
+  const closed = tradeJson({
+    trade_id: 1,
+    pair: 'XRP/USD',
+    base_currency: 'XRP',
+    quote_currency: 'USD',
+    is_open: false,
+    is_short: false,
+    amount: 100,
+    stake_amount: 50,
+    strategy: 'S',
+    enter_tag: 'e',
+    exit_reason: 'roi',
+    fee_open: 0.001,
+    fee_open_cost: 0.05,
+    fee_open_currency: 'USD',
+    fee_close: 0.001,
+    fee_close_cost: 0.06,
+    fee_close_currency: 'USD',
+    open_timestamp: now - 60_000,
+    close_timestamp: now - 1000,
+    open_rate: 0.5,
+    close_rate: 0.6,
+    profit_abs: 9.89,
+    realized_profit: 9.89,
+    leverage: 1,
+    current_rate: 0.6,
+    trading_mode: 'spot',
+    orders: [
+      orderJson({
+        order_id: 'ft-b',
+        pair: 'XRP/USD',
+        side: 'buy',
+        entry: true,
+        amount: 100,
+        filled: 100,
+        average: 0.5,
+        status: 'closed',
+        at: now - 60_000,
+        filledAt: now - 59_000,
+      }),
+      orderJson({
+        order_id: 'ft-s',
+        pair: 'XRP/USD',
+        side: 'sell',
+        entry: false,
+        amount: 100,
+        filled: 100,
+        average: 0.6,
+        status: 'closed',
+        at: now - 2000,
+        filledAt: now - 1000,
+      }),
+    ],
+  });
+  const posted = await postEvents(
+    exporter,
+    [
+      ft('trade', { trade: closed }),
+      ft('balance', {
+        balance: { currencies: [{ currency: 'USD', balance: 1009.89 }], total: 1009.89, stake: 'USD' },
+      }),
+      ft('profit', { profit: { profit_closed_coin: 9.89 }, open_realized: [] }),
+      ft('health', { health: { last_process_ts: Math.trunc(now / 1000) } }),
+      ft('api', { status: 'ok' }),
+    ],
+    { query: '?format=freqtrade' },
+  );
+  expect(posted.status).toBe(200);
+  expect(posted.body.refused).toBeUndefined();
   // Every area live, and rates with at least a few samples in their window (one bound for all:
   // the demo is slower when the machine is busy with other suites).
   const deadline = Date.now() + 120_000;

@@ -34,6 +34,20 @@ export const healthRules: AlertRule[] = [
     panel: 'Event lag (now − last event time)',
   },
   {
+    uid: 'tw-engine-not-processing',
+    alert: 'TradingEngineNotProcessing',
+    area: 'health',
+    expr: `time() - max by (engine) (trading_engine_last_process_timestamp_seconds) > ${t.engineNotProcessingSeconds}`,
+    for: pendingFor.instant,
+    severity: 'critical',
+    summary: `Engine {label:engine} last ran its loop {value} ago (limit ${t.engineNotProcessingSeconds} s).`,
+    description:
+      "The engine's own heartbeat (freqtrade's /health) has stopped: its API still answers, but it no longer processes candles, orders or exits.",
+    valueFormat: 'seconds',
+    dashboard: 'health',
+    panel: 'Bot heartbeat age (now − its last loop)',
+  },
+  {
     uid: 'tw-venue-latency',
     alert: 'TradingVenueLatencyHigh',
     area: 'health',

@@ -53,4 +53,29 @@ export const portfolioRules: AlertRule[] = [
     dashboard: 'portfolio',
     panel: 'Daily PnL',
   })),
+  {
+    uid: 'tw-engine-reconciliation-drift',
+    alert: 'TradingEngineReconciliationDrift',
+    area: 'portfolio',
+    // Each figure the engine reports beside ours, labelled by which it is.
+    expr: `label_replace(
+    abs(sum by (engine) (trading_realized_pnl) - on (engine) max by (engine) (trading_engine_reported_realized_pnl))
+  > ${t.reconciliationDrift},
+  "figure", "realized_pnl", "", ""
+)
+or
+label_replace(
+    abs(max by (engine) (trading_equity) - on (engine) max by (engine) (trading_engine_reported_equity))
+  > ${t.reconciliationDrift},
+  "figure", "equity", "", ""
+)`,
+    for: pendingFor.reconciliation,
+    severity: 'warning',
+    summary: `Engine {label:engine}'s {label:figure} differs from the engine's own by {value} (more than ${t.reconciliationDrift}).`,
+    description:
+      "tradewatch's figure and the one the engine reports itself have disagreed for 15 minutes: a fill, a fee or a balance was missed or counted differently.",
+    valueFormat: 'number',
+    dashboard: 'portfolio',
+    panel: 'Realized PnL: tradewatch vs the engine',
+  },
 ];

@@ -4,10 +4,10 @@
  * str(); None as null; event_type as the enum's integer), applied to a real Store through
  * the adapter, exactly as POST /api/v1/events?format=galfriday does.
  */
-import { validateBatch } from './validate';
-import { GF, normalizePair, parseIsoTime, type GalFridayOptions } from './galfriday';
-import { Store } from '../state/store';
-import { galFridayAdapterFor } from '../ingest/galfriday';
+import { validateBatch } from '../../events/validate';
+import { GF, normalizePair, parseIsoTime, type GalFridayOptions } from './adapter';
+import { Store } from '../../state/store';
+import { galFridayAdapterFor } from './wiring';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 let uuidCounter = 0;

@@ -4,9 +4,9 @@
  * complete a WebSocket report) comes from the store's order book, which is durable, so a
  * restart never double counts a fill.
  */
-import { createGalFridayAdapter, type GalFridayOptions, type KnownOrder } from '../events/galfriday';
-import type { OrderRow } from '../state/orders';
-import type { Store } from '../state/store';
+import { createGalFridayAdapter, type GalFridayOptions, type KnownOrder } from './adapter';
+import type { OrderRow } from '../../state/orders';
+import type { Store } from '../../state/store';
 
 function knownOf(row: OrderRow): KnownOrder {
   return {

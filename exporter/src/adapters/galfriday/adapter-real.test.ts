@@ -8,11 +8,11 @@
  * them (nested Decimals as str(), Kraken's own asset codes as Gal Friday passes them on).
  */
 import fc from 'fast-check';
-import { validateBatch } from './validate';
-import { GF, commonCurrency, normalizePair } from './galfriday';
-import { Store } from '../state/store';
-import { engineReport } from '../state/report';
-import { galFridayAdapterFor } from '../ingest/galfriday';
+import { validateBatch } from '../../events/validate';
+import { GF, commonCurrency, normalizePair } from './adapter';
+import { Store } from '../../state/store';
+import { engineReport } from '../../state/report';
+import { galFridayAdapterFor } from './wiring';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 let counter = 0;

@@ -44,8 +44,8 @@
  * and the rest of the batch goes on.
  */
 import Decimal from 'decimal.js';
-import type { TradingEventInput } from './schema';
-import { validateEvent, type EventProblem } from './validate';
+import type { TradingEventInput } from '../../events/schema';
+import { validateEvent, type EventProblem } from '../../events/validate';
 
 /** Gal Friday's EventType values (auto() from 1, in declaration order). */
 export const GF = {
