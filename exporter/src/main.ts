@@ -12,7 +12,7 @@ import { Ingestor, type Journal } from './ingest/ingestor';
 import { buildMetrics } from './metrics/collectors';
 import { TokenRegistry, loadOrCreateTokens } from './auth/tokens';
 import { createApp } from './http/app';
-import { closeServer, createServer, listen, type UpgradeHandler } from './server';
+import { closeServer, createServer, listen, type StreamHandler, type UpgradeHandler } from './server';
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
 import { openHistory, type HistoryStore, type HistoryWriter } from './history';
@@ -45,6 +45,8 @@ export interface ExtensionContext {
   tokens: TokenRegistry;
   log: Logger;
   upgrades: Record<string, UpgradeHandler>;
+  /** Long-lived streamed responses by path, served before the express app (server.ts). */
+  streams: Record<string, StreamHandler>;
   feedClients: { count: () => number };
   /** The trade history's store (null when TRADEWATCH_HISTORY is off). */
   history: HistoryStore | null;
@@ -161,10 +163,11 @@ async function startLocked(
     history: history?.store ?? null,
   });
   const upgrades: Record<string, UpgradeHandler> = {};
+  const streams: Record<string, StreamHandler> = {};
   const server = settingMustWork(
     `TRADEWATCH_TLS_CERT=${config.tls.cert} and TRADEWATCH_TLS_KEY=${config.tls.key}`,
     'cannot be loaded',
-    () => createServer(app, config, upgrades, log),
+    () => createServer(app, config, upgrades, log, streams),
   );
 
   const stoppers: { stop(): Promise<void> }[] = [];
@@ -177,6 +180,7 @@ async function startLocked(
       tokens,
       log,
       upgrades,
+      streams,
       feedClients,
       history: history?.store ?? null,
     });

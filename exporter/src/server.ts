@@ -12,6 +12,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+/** A long-lived streamed response (the feed's NDJSON stream), served before the express app. */
+export type StreamHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /**
  * What a client may hold before it has made its request, so that slow or idle sockets
@@ -98,8 +100,23 @@ export function createServer(
   config: Config,
   upgrades: Record<string, UpgradeHandler>,
   log?: Pick<Logger, 'warn'>,
+  streams: Record<string, StreamHandler> = {},
 ): http.Server {
   const options = { connectionsCheckingInterval: SOCKET_LIMITS.checkEveryMs };
+  /**
+   * A stream is to the per-address count what an upgraded feed socket is: it lives as long
+   * as the client reads, and TRADEWATCH_FEED_MAX_CLIENTS bounds it, so it stops counting
+   * here (its response closes the socket when it ends). Everything else goes to express.
+   */
+  const dispatch = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const handler = streams[(req.url ?? '/').split('?')[0]];
+    if (!handler) {
+      app(req, res);
+      return;
+    }
+    guard.upgraded(req.socket);
+    handler(req, res);
+  };
   const server =
     config.tls.cert && config.tls.key
       ? https.createServer(
@@ -109,9 +126,9 @@ export function createServer(
             key: readFileSync(config.tls.key),
             handshakeTimeout: SOCKET_LIMITS.tlsHandshakeTimeoutMs,
           },
-          app,
+          dispatch,
         )
-      : http.createServer(options, app);
+      : http.createServer(options, dispatch);
   const guard = new SocketGuard(SOCKET_LIMITS.perAddress, (address) =>
     log?.warn(
       { address, limit: SOCKET_LIMITS.perAddress },
