@@ -293,6 +293,10 @@ describe.each(ENDS)('Grafana %s', (end, version, reactMajor) => {
       expect((await postEvents(exporter, [order(orderId)])).status).toBe(200);
       const acknowledgedAt = Date.now();
       const [a, b] = await Promise.all([waitSeen(live, orderId), waitSeen(refused, orderId)]);
+      const firstRow = Math.min(...Object.values(b.seen)) - b.subscribedAt!;
+      figures.push(
+        `grafana-load ${end}: subscribe to first row ${firstRow} ms through the refused upgrade and the stream`,
+      );
       expect(a.transport).toBe('websocket');
       expect(b.transport).toBe('http-stream');
       const latency = b.seen[orderId] - acknowledgedAt;

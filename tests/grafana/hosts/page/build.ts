@@ -62,8 +62,19 @@ export async function buildHostPage(
       {
         name: 'commonjs-default-as-grafana-bundles-it',
         setup(b) {
-          const cjs = path.join(host.modules, 'react-custom-scrollbars-2', 'lib', 'index.js');
-          if (!existsSync(cjs)) return; // a release that no longer uses it
+          const cjs = [
+            path.join(
+              host.modules,
+              '@grafana',
+              'ui',
+              'node_modules',
+              'react-custom-scrollbars-2',
+              'lib',
+              'index.js',
+            ),
+            path.join(host.modules, 'react-custom-scrollbars-2', 'lib', 'index.js'),
+          ].find((p) => existsSync(p));
+          if (!cjs) return; // a release that no longer uses it
           b.onResolve({ filter: /^react-custom-scrollbars-2$/ }, () => ({
             path: path.join(__dirname, 'shims', 'react-custom-scrollbars-2.js'),
           }));

@@ -99,6 +99,7 @@ const replaceVariables: data.InterpolateFunction = (value) => interpolate(value)
 function Panels({ ds, panel }: { ds: data.DataSourceApi; panel: data.PanelPlugin }) {
   const [series, setSeries] = useState<data.DataFrame[]>([]);
   const [state, setState] = useState<data.LoadingState>(data.LoadingState.Loading);
+  const [errors, setErrors] = useState<data.DataQueryError[]>([]);
   useEffect(() => {
     const timeRange = data.getDefaultTimeRange();
     const request = {
@@ -118,6 +119,9 @@ function Panels({ ds, panel }: { ds: data.DataSourceApi; panel: data.PanelPlugin
       next: (response) => {
         report.states.push(String(response.state));
         for (const e of response.errors ?? []) report.errors.push(String(e.message));
+        // as Grafana's query runner: the response's errors reach the panel in data.errors
+        setErrors(response.errors ?? []);
+        setState(response.state ?? data.LoadingState.Done);
         const frames = response.data as data.DataFrame[];
         if (frames.length === 0) return;
         const frame = frames[0];
@@ -171,7 +175,7 @@ function Panels({ ds, panel }: { ds: data.DataSourceApi; panel: data.PanelPlugin
           <h2 style={{ margin: 0, fontSize: 14 }}>Order blotter (tradewatch feed data source)</h2>
           <Blotter
             id={1}
-            data={{ series, state, timeRange }}
+            data={{ series, state, timeRange, ...(errors.length > 0 ? { errors } : {}) }}
             timeRange={timeRange}
             timeZone={timeZone}
             options={{ density: 'compact' }}
