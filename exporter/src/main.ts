@@ -10,7 +10,7 @@ import { createLogger, type Logger } from './log';
 import { Store } from './state/store';
 import { Ingestor, type Journal } from './ingest/ingestor';
 import { buildMetrics } from './metrics/collectors';
-import { TokenRegistry, loadOrCreateTokens } from './auth/tokens';
+import { TokenRegistry, grafanaViewerToken, loadOrCreateTokens } from './auth/tokens';
 import { createApp } from './http/app';
 import { closeServer, createServer, listen, type StreamHandler, type UpgradeHandler } from './server';
 import { DemoSource } from './sources/demo';
@@ -93,6 +93,17 @@ async function startLocked(
     tokens.add('viewer', config.viewerTokens);
   }
   if (config.metricsToken) tokens.add('metrics', [config.metricsToken]);
+  // Grafana's feed data source: its viewer token, kept in a file its provisioning reads.
+  if (config.grafana.tokenFile) {
+    const file = config.grafana.tokenFile;
+    const grafana = settingMustWork(
+      `TRADEWATCH_GRAFANA_TOKEN_FILE=${file}`,
+      'cannot hold the Grafana viewer token',
+      () => grafanaViewerToken(file, config.grafana.viewerToken),
+    );
+    tokens.add('viewer', [grafana]);
+    log.info({ file, token_name: grafana.name }, 'the viewer token for Grafana is in its file');
+  }
 
   const store = new Store({
     valuationCurrency: config.valuationCurrency,
