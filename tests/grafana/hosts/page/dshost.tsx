@@ -72,6 +72,8 @@ const theme = data.createTheme({ colors: { mode } });
 const timeZone = params.get('tz') ?? 'browser';
 const vars: Record<string, string[]> = JSON.parse(params.get('vars') ?? '{}');
 const target = JSON.parse(params.get('target') ?? '{"refId":"A","channel":"orders"}');
+/** table=0 leaves the Table out (the blotter benchmark measures the blotter alone). */
+const showTable = params.get('table') !== '0';
 document.body.style.margin = '0';
 document.body.style.background = theme.colors.background.canvas;
 
@@ -144,13 +146,15 @@ function Panels({ ds, panel }: { ds: data.DataSourceApi; panel: data.PanelPlugin
   }, [ds]);
 
   const timeRange = data.getDefaultTimeRange();
-  const tableFrames = data.applyFieldOverrides({
-    data: series,
-    fieldConfig: { defaults: {}, overrides: [] },
-    replaceVariables,
-    theme,
-    timeZone,
-  });
+  const tableFrames = !showTable
+    ? []
+    : data.applyFieldOverrides({
+        data: series,
+        fieldConfig: { defaults: {}, overrides: [] },
+        replaceVariables,
+        theme,
+        timeZone,
+      });
   const Blotter = panel.panel!;
   const box = {
     width: PANEL.width,
@@ -194,7 +198,7 @@ function Panels({ ds, panel }: { ds: data.DataSourceApi; panel: data.PanelPlugin
         </section>
         <section data-testid="host-table" style={box}>
           <h2 style={{ margin: 0, fontSize: 14 }}>Table (stock panel component, same query)</h2>
-          {tableFrames.length > 0 ? (
+          {showTable && tableFrames.length > 0 ? (
             <ui.Table data={tableFrames[0]} width={PANEL.width - 16} height={PANEL.height} />
           ) : null}
         </section>
