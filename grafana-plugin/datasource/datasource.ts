@@ -17,7 +17,7 @@ import {
 import { getTemplateSrv } from '@grafana/runtime';
 import {
   FeedClient,
-  type ChannelView,
+  rowKey,
   type FeedClientApi,
   type FeedClientOptions,
   type FeedProblem,
@@ -26,7 +26,7 @@ import { Observable, merge } from 'rxjs';
 
 import { matchesResolved } from '../src/utils/rows';
 import { resolveFilter, toFeedFilter, type ReplaceVariables } from '../src/utils/variables';
-import { rowsToFrame } from './frames';
+import { FrameColumns } from './frames';
 import { judgeProbe } from './health';
 import { proxySocketFactory, proxyUrls, type TransportChoice } from './transport/proxySocket';
 import type { StreamFetch } from './transport/streamSocket';
@@ -87,36 +87,49 @@ export class FeedDataSource extends DataSourceApi<FeedQuery, FeedSettings> {
     const refId = target.refId;
     return new Observable<DataQueryResponse>((subscriber) => {
       const client = this.acquire();
-      let latest: ChannelView<unknown> | null = null;
+      const columns = new FrameColumns(channel);
+      const passes = (row: unknown) => matchesResolved(row as Parameters<typeof matchesResolved>[0], resolved);
       let closed: unknown[] = [];
+      let seq = 0;
       let timer: ReturnType<typeof setTimeout> | null = null;
       let lastSent = 0;
       const emit = () => {
         timer = null;
-        if (!latest) {
-          return;
-        }
         lastSent = Date.now();
-        const rows = [...latest.rows.values()].filter((r) =>
-          matchesResolved(r as Parameters<typeof matchesResolved>[0], resolved)
-        );
-        const frame = rowsToFrame(refId, rows, {
+        const frame = columns.frame(refId, {
           channel,
           transport: this.transport.current ?? 'websocket',
-          seq: latest.seq,
+          seq,
           closed,
         });
         closed = [];
         subscriber.next({ data: [frame], key: refId, state: LoadingState.Streaming });
       };
       const off = client.subscribe<unknown>(channel, filter, (view) => {
-        latest = view;
+        seq = view.seq;
         if (view.fromSnapshot) {
+          columns.reset([...view.rows].filter(([, row]) => passes(row)));
           closed = [];
-        }
-        for (const r of view.removed) {
-          if (r.finalRow !== undefined) {
-            closed.push(r.finalRow);
+        } else {
+          for (const row of view.upserts) {
+            const key = rowKey(channel, row);
+            if (passes(row)) {
+              columns.upsert(key, row);
+            } else {
+              columns.remove(key);
+            }
+          }
+          // fills and alerts only grow; FeedClient keeps the newest of them (maxAppendRows) and
+          // so does the frame: past that, the frame is rebuilt from what the client holds
+          if (columns.length > view.rows.size) {
+            columns.reset([...view.rows].filter(([, row]) => passes(row)));
+          }
+          for (const r of view.removed) {
+            if (columns.remove(r.key)) {
+              if (r.finalRow !== undefined) {
+                closed.push(r.finalRow);
+              }
+            }
           }
         }
         if (timer === null) {

@@ -1,6 +1,6 @@
 import { FieldType } from '@grafana/data';
 
-import { rowsToFrame } from './frames';
+import { FrameColumns, rowsToFrame } from './frames';
 
 test('orders become a typed frame: identity first, times as epoch ms, quantities and prices as numbers', () => {
   const frame = rowsToFrame(
@@ -40,4 +40,33 @@ test('orders become a typed frame: identity first, times as epoch ms, quantities
     seq: 9,
     closed: [{ engine: 'e1', order_id: 'o-0' }],
   });
+});
+
+test('FrameColumns keeps one row per key through upserts and removals, and hands out frames that never change', () => {
+  const cols = new FrameColumns('orders');
+  const o = (id: string, quantity: number) => ({
+    engine: 'e1',
+    order_id: id,
+    quantity,
+    created_at: '2024-06-01T00:00:00Z',
+  });
+  cols.reset([
+    ['a', o('a', 1)],
+    ['b', o('b', 2)],
+    ['c', o('c', 3)],
+  ]);
+  const first = cols.frame('A', { channel: 'orders', transport: 'websocket', seq: 1 });
+  cols.remove('a'); // the last row takes its place
+  cols.upsert('b', o('b', 20));
+  cols.upsert('d', o('d', 4));
+  const second = cols.frame('A', { channel: 'orders', transport: 'websocket', seq: 2 });
+  const byId = (f: typeof first) => {
+    const ids = f.fields.find((x) => x.name === 'order_id')!.values;
+    const qty = f.fields.find((x) => x.name === 'quantity')!.values;
+    return Object.fromEntries(ids.map((id, i) => [id, qty[i]]));
+  };
+  expect(byId(first)).toEqual({ a: 1, b: 2, c: 3 });
+  expect(byId(second)).toEqual({ c: 3, b: 20, d: 4 });
+  expect(cols.length).toBe(3);
+  expect(cols.remove('zzz')).toBe(false);
 });

@@ -115,6 +115,93 @@ export function rowsToFrame(refId: string, rows: Iterable<unknown>, meta: FrameM
       values[i].push(cell(columns[i], r[columns[i].name]));
     }
   }
+  return frameOf(refId, meta, values);
+}
+
+/**
+ * One query's columns kept up to date row by row (a changed order costs one row's cells, not
+ * the whole frame's): a row's place by its key, a removed row's place taken by the last row.
+ * Each frame gets copies of the columns, so a frame handed out never changes.
+ */
+export class FrameColumns {
+  private readonly columns: readonly Column[];
+  private values: unknown[][];
+  private keys: string[] = [];
+  private index = new Map<string, number>();
+
+  constructor(channel: FeedChannel) {
+    this.columns = COLUMNS[channel];
+    this.values = this.columns.map(() => []);
+  }
+
+  get length(): number {
+    return this.keys.length;
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  reset(rows: Iterable<[string, unknown]>): void {
+    this.values = this.columns.map(() => []);
+    this.keys = [];
+    this.index = new Map();
+    for (const [key, row] of rows) {
+      this.upsert(key, row);
+    }
+  }
+
+  upsert(key: string, row: unknown): void {
+    const r = row as Record<string, unknown>;
+    let at = this.index.get(key);
+    if (at === undefined) {
+      at = this.keys.length;
+      this.keys.push(key);
+      this.index.set(key, at);
+    }
+    for (let i = 0; i < this.columns.length; i++) {
+      this.values[i][at] = cell(this.columns[i], r[this.columns[i].name]);
+    }
+  }
+
+  remove(key: string): boolean {
+    const at = this.index.get(key);
+    if (at === undefined) {
+      return false;
+    }
+    const last = this.keys.length - 1;
+    if (at !== last) {
+      const moved = this.keys[last];
+      this.keys[at] = moved;
+      this.index.set(moved, at);
+      for (const column of this.values) {
+        column[at] = column[last];
+      }
+    }
+    this.keys.pop();
+    this.index.delete(key);
+    for (const column of this.values) {
+      column.pop();
+    }
+    return true;
+  }
+
+  frame(refId: string, meta: FrameMeta): DataFrame {
+    return frameOf(
+      refId,
+      meta,
+      this.values.map((v) => v.slice()),
+      this.keys.slice()
+    );
+  }
+}
+
+/**
+ * `keys` (meta.custom.keys, when given): each row's identity key (feed-client's rowKey), so a
+ * panel that follows the frames need not rebuild 10,000 keys from the identity columns.
+ */
+function frameOf(refId: string, meta: FrameMeta, values: unknown[][], keys?: string[]): DataFrame {
+  const columns = COLUMNS[meta.channel];
   return createDataFrame({
     refId,
     name: meta.channel,
@@ -126,6 +213,7 @@ export function rowsToFrame(refId: string, rows: Iterable<unknown>, meta: FrameM
         transport: meta.transport,
         seq: meta.seq,
         ...(meta.closed && meta.closed.length > 0 ? { closed: meta.closed } : {}),
+        ...(keys ? { keys } : {}),
       },
     },
     fields: columns.map((c, i) => ({ name: c.name, type: c.type, values: values[i], config: c.config ?? {} })),

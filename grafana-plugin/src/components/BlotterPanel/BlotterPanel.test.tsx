@@ -121,6 +121,25 @@ describe('BlotterPanel fed by the data source (data.series)', () => {
     expect(JSON.stringify(migrated)).not.toContain('legacy-secret');
   });
 
+  it('a frame skipped on the way costs nothing: the next whole frame is compared with the last one seen', async () => {
+    const a = order({ order_id: 'sa' });
+    const b = order({ order_id: 'sb' });
+    const { rerender } = render(<BlotterPanel {...props(data([ordersFrame([a, b], [], 1)]))} />);
+    await waitFor(() => expect(rowIds().sort()).toEqual(['sa', 'sb']));
+    // frames 2 and 3 never reach the panel; frame 4 has sa changed, sb gone (filled), sc new
+    const f4 = ordersFrame(
+      [{ ...a, filled_quantity: 10, status: 'partially_filled' }, order({ order_id: 'sc' })],
+      [],
+      4
+    );
+    rerender(<BlotterPanel {...props(data([f4]))} />);
+    await waitFor(() => expect(rowIds().sort()).toEqual(['sa', 'sb', 'sc']));
+    const row = (id: string) =>
+      screen.getAllByTestId(TEST_IDS.blotter.row).find((r) => r.getAttribute('data-order-id') === id)!;
+    expect(row('sb')).toHaveAttribute('data-closed', 'true');
+    expect(row('sa')).toHaveTextContent(/partial/i);
+  });
+
   it('applies a burst of frames without losing the last one', async () => {
     const { rerender } = render(<BlotterPanel {...props(data([ordersFrame([order({ order_id: 'x0' })])]))} />);
     for (let i = 1; i <= 20; i++) {
