@@ -17,8 +17,6 @@ import { chromium } from 'playwright-core';
 
 import { DataProxy, SESSION_COOKIE } from '../../tests/grafana/hosts/page/data-proxy';
 import { serveHostPage } from '../../tests/grafana/hosts/page/build';
-import { startFeedServer } from './feed-server.mjs';
-import { f, measure, stats, table } from './measure.mjs';
 
 const browser = JSON.parse(readFileSync(path.join(__dirname, '../../tests/support/chromium.json'), 'utf8'));
 const arg = (name: string, def: number) => {
@@ -33,6 +31,9 @@ const TOKEN = 'bench-viewer-token';
 const plugin = path.resolve(__dirname, '../../grafana-plugin');
 
 async function main() {
+  // ES modules shared with bench.mjs (this file is CommonJS, as the root tsconfig compiles it)
+  const { startFeedServer } = await import('./feed-server.mjs');
+  const { f, measure, stats, table } = await import('./measure.mjs');
   const feed = await startFeedServer({
     staticDir: path.join(plugin, 'dist-standalone'),
     token: TOKEN,

@@ -257,7 +257,10 @@ export function alertListPanel(title: string) {
  * grafana-plugin/src/constants.ts), so the dashboard never keeps a drifting copy of it.
  */
 /** The feed data source (grafana-plugin/datasource), provisioned with this uid. */
-export const FEED_DATASOURCE: common.DataSourceRef = { type: 'tradewatch-feed-datasource', uid: 'tradewatch-feed' };
+export const FEED_DATASOURCE: common.DataSourceRef = {
+  type: 'tradewatch-feed-datasource',
+  uid: 'tradewatch-feed',
+};
 
 /** A live query on the feed data source: a channel and the dashboard's filters. */
 export function feedTarget(channel: 'orders' | 'fills' | 'positions' | 'alerts'): cog.Builder<cog.Dataquery> {
