@@ -156,7 +156,12 @@ async function open(
   const requests: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => {
-    void r.allHeaders().then((h) => requests.push(`${r.url()} ${JSON.stringify(h)}`));
+    requests.push(`${r.url()} ${JSON.stringify(r.headers())}`);
+    // the full headers (cookies included) when the page still lives to give them
+    r.allHeaders().then(
+      (h) => requests.push(`${r.url()} ${JSON.stringify(h)}`),
+      () => undefined,
+    );
   });
   page.on('websocket', (ws) => requests.push(`websocket ${ws.url()}`));
   const vars = { engine: ['demo', ENGINE], strategy: ['$__all'], symbol: ['$__all'] };
