@@ -38,6 +38,8 @@ interface Report {
   fields?: Array<{ name: string; type: string }>;
   /** order id (or fill id) → Date.now() when a frame first held it. */
   seen: Record<string, number>;
+  /** The ids the latest frame holds. */
+  ids?: string[];
   test?: { status: string; message: string };
   /** Test hook: runs the data source's Save & test. */
   runTest?: () => Promise<void>;
@@ -134,6 +136,7 @@ function Panels({ ds, panel }: { ds: data.DataSourceApi; panel: data.PanelPlugin
         const ids = frame.fields.find((f) => f.name === 'order_id' || f.name === 'fill_id');
         const now = Date.now();
         for (const id of ids?.values ?? []) if (!(id in report.seen)) report.seen[String(id)] = now;
+        report.ids = (ids?.values ?? []).map(String);
         setSeries(frames);
         setState(response.state ?? data.LoadingState.Done);
       },
