@@ -412,6 +412,34 @@ describe.each(ENDS)('Grafana %s', (end, version, reactMajor) => {
   });
 });
 
+test.each(ENDS)(
+  'Grafana %s: the panel’s options editor (PanelOptionsEditorBuilder) offers display options only, and with no query the panel says what to add',
+  async (end) => {
+    const page = await serveHostPage(end, PANEL_DIST); // host.tsx: the panel alone, no data
+    const tab = await context.newPage();
+    try {
+      const options = { viewerToken: 'legacy-token-in-old-dashboard-0001', feedUrl: 'ws://old/feed' };
+      await tab.goto(`${page.origin}/?${new URLSearchParams({ options: JSON.stringify(options) })}`);
+      await tab.waitForFunction(() => ['ok', 'error'].includes((window as any).__tw?.status), undefined, {
+        timeout: 60_000,
+      });
+      const report = (await tab.evaluate(() => (window as any).__tw)) as {
+        status: string;
+        options: string[];
+      };
+      expect(report.status).toBe('ok');
+      expect(report.options).toEqual(['columns', 'density', 'flash', 'closedRetentionSeconds', 'maxRows']);
+      await tab.waitForSelector(id(TEST_IDS.editors.columns));
+      await tab.waitForSelector(id(TEST_IDS.state.unconfigured));
+      // an old dashboard's token option is never shown
+      expect(await tab.content()).not.toContain('legacy-token-in-old-dashboard-0001');
+    } finally {
+      await tab.close();
+      await page.close();
+    }
+  },
+);
+
 test('no dashboard holds a token option any more, and the provisioned data source reads its token from a file', () => {
   const dir = path.join(REPO, 'dashboards', 'generated');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
