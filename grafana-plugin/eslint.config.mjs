@@ -24,6 +24,7 @@ export default defineConfig([
       '**/coverage',
       '**/dist/',
       '**/dist-standalone/',
+      '**/dist-datasource/',
       '**/artifacts/',
       '**/work/',
       '**/ci/',
@@ -37,4 +38,11 @@ export default defineConfig([
     ],
   },
   ...baseConfig,
+  {
+    // the data source (datasource/) under the same rules as the panel's src/
+    files: ['datasource/**/*.{ts,tsx}'],
+    ignores: ['datasource/webpack.config.ts'],
+    languageOptions: { parserOptions: { project: './tsconfig.json' } },
+    rules: { '@typescript-eslint/no-deprecated': 'warn' },
+  },
 ]);

@@ -20,5 +20,7 @@ module.exports = {
     // d3-color and friends ship .mjs now (see NOTES.md)
     '^.+\\.mjs$': swc,
   },
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/dist-standalone/'],
+  // the data source's tests sit beside its code in datasource/ (README there says why it is here)
+  testMatch: [...base.testMatch, '<rootDir>/datasource/**/*.test.{ts,tsx}'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/dist-standalone/', '/dist-datasource/'],
 };

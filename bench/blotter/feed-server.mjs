@@ -128,7 +128,12 @@ export async function startFeedServer({ staticDir, token, active, updatesPerSeco
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
-    if (new URL(req.url, 'http://x').pathname !== '/feed' || !offered.includes(`tradewatch.token.${token}`)) {
+    // the token as a browser offers it (subprotocol) or as Grafana's data proxy adds it (bearer)
+    const bearer = req.headers.authorization === `Bearer ${token}`;
+    if (
+      new URL(req.url, 'http://x').pathname !== '/feed' ||
+      !(bearer || offered.includes(`tradewatch.token.${token}`))
+    ) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }

@@ -8,7 +8,7 @@ export const overviewDashboard: DashboardSpec = {
   key: 'overview',
   title: 'tradewatch / Overview',
   description: 'For traders: equity, PnL, drawdown, risk state, performance, live orders and firing alerts.',
-  variables: ['engine', 'strategy', 'symbol', 'feed_url'],
+  variables: ['engine', 'strategy', 'symbol'],
   rows: [
     {
       height: 4,

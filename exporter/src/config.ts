@@ -248,6 +248,22 @@ const SCHEMA = {
     accepts: 'one token (16+ characters A-Z a-z 0-9 . _ ~ -), or empty for an open /metrics',
     parse: (v) => (String(v).trim() === '' ? null : tokens(v)[0]),
   }),
+  grafana: {
+    /** Where the exporter keeps the viewer token Grafana's feed data source reads ($__file{…}). */
+    tokenFile: setting({
+      env: 'TRADEWATCH_GRAFANA_TOKEN_FILE',
+      flag: 'grafana-token-file',
+      accepts: 'a file path (a volume Grafana also mounts), or empty for none',
+      parse: optionalStr,
+    }),
+    /** That token, when the operator picks it (e.g. from .env); generated at first start otherwise. */
+    viewerToken: setting({
+      env: 'TRADEWATCH_GRAFANA_VIEWER_TOKEN',
+      flag: 'grafana-viewer-token',
+      accepts: 'one token (16+ characters A-Z a-z 0-9 . _ ~ -), or empty to generate one',
+      parse: (v) => (String(v).trim() === '' ? null : tokens(`grafana:${String(v).trim()}`)[0].secret),
+    }),
+  },
   allowedOrigins: setting({
     env: 'TRADEWATCH_ALLOWED_ORIGINS',
     flag: 'allowed-origins',
@@ -652,6 +668,7 @@ export function defaults(): Config {
     ingestTokens: [],
     viewerTokens: [],
     metricsToken: null,
+    grafana: { tokenFile: null, viewerToken: null },
     allowedOrigins: [],
     allowAnonymousIngest: false,
     valuationCurrency: 'USD',

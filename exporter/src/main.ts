@@ -10,9 +10,9 @@ import { createLogger, type Logger } from './log';
 import { Store } from './state/store';
 import { Ingestor, type Journal } from './ingest/ingestor';
 import { buildMetrics } from './metrics/collectors';
-import { TokenRegistry, loadOrCreateTokens } from './auth/tokens';
+import { TokenRegistry, grafanaViewerToken, loadOrCreateTokens } from './auth/tokens';
 import { createApp } from './http/app';
-import { closeServer, createServer, listen, type UpgradeHandler } from './server';
+import { closeServer, createServer, listen, type StreamHandler, type UpgradeHandler } from './server';
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
 import { openHistory, type HistoryStore, type HistoryWriter } from './history';
@@ -48,6 +48,8 @@ export interface ExtensionContext {
   tokens: TokenRegistry;
   log: Logger;
   upgrades: Record<string, UpgradeHandler>;
+  /** Long-lived streamed responses by path, served before the express app (server.ts). */
+  streams: Record<string, StreamHandler>;
   feedClients: { count: () => number };
   /** The trade history's store (null when TRADEWATCH_HISTORY is off). */
   history: HistoryStore | null;
@@ -100,6 +102,17 @@ async function startLocked(
     tokens.add('viewer', config.viewerTokens);
   }
   if (config.metricsToken) tokens.add('metrics', [config.metricsToken]);
+  // Grafana's feed data source: its viewer token, kept in a file its provisioning reads.
+  if (config.grafana.tokenFile) {
+    const file = config.grafana.tokenFile;
+    const grafana = settingMustWork(
+      `TRADEWATCH_GRAFANA_TOKEN_FILE=${file}`,
+      'cannot hold the Grafana viewer token',
+      () => grafanaViewerToken(file, config.grafana.viewerToken),
+    );
+    tokens.add('viewer', [grafana]);
+    log.info({ file, token_name: grafana.name }, 'the viewer token for Grafana is in its file');
+  }
 
   const stateOptions = {
     valuationCurrency: config.valuationCurrency,
@@ -181,10 +194,11 @@ async function startLocked(
     historyReads,
   });
   const upgrades: Record<string, UpgradeHandler> = {};
+  const streams: Record<string, StreamHandler> = {};
   const server = settingMustWork(
     `TRADEWATCH_TLS_CERT=${config.tls.cert} and TRADEWATCH_TLS_KEY=${config.tls.key}`,
     'cannot be loaded',
-    () => createServer(app, config, upgrades, log),
+    () => createServer(app, config, upgrades, log, streams),
   );
 
   const stoppers: { stop(): Promise<void> }[] = [];
@@ -197,6 +211,7 @@ async function startLocked(
       tokens,
       log,
       upgrades,
+      streams,
       feedClients,
       history: history?.store ?? null,
       historyReads,

@@ -17,6 +17,8 @@ import { SocketGuard } from './socket-guard';
 export { SocketGuard } from './socket-guard';
 
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+/** A long-lived streamed response (the feed's NDJSON stream), served before the express app. */
+export type StreamHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /**
  * What a client may hold before it has made its request, so that slow or idle sockets
@@ -46,9 +48,24 @@ export function createServer(
   config: Config,
   upgrades: Record<string, UpgradeHandler>,
   log?: Pick<Logger, 'warn' | 'info'>,
+  streams: Record<string, StreamHandler> = {},
   descriptors = readDescriptors(),
 ): http.Server {
   const options = { connectionsCheckingInterval: SOCKET_LIMITS.checkEveryMs };
+  /**
+   * A stream is to the per-address count what an upgraded feed socket is: it lives as long
+   * as the client reads, and TRADEWATCH_FEED_MAX_CLIENTS bounds it, so it stops counting
+   * here (its response closes the socket when it ends). Everything else goes to express.
+   */
+  const dispatch = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const handler = streams[(req.url ?? '/').split('?')[0]];
+    if (!handler) {
+      app(req, res);
+      return;
+    }
+    guard.upgraded(req.socket);
+    handler(req, res);
+  };
   const server =
     config.tls.cert && config.tls.key
       ? https.createServer(
@@ -58,9 +75,9 @@ export function createServer(
             key: readFileSync(config.tls.key),
             handshakeTimeout: SOCKET_LIMITS.tlsHandshakeTimeoutMs,
           },
-          app,
+          dispatch,
         )
-      : http.createServer(options, app);
+      : http.createServer(options, dispatch);
   const budget = descriptors && socketBudget(descriptors.limit, descriptors.open);
   if (descriptors && !budget)
     throw new ConfigError(

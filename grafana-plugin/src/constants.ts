@@ -57,7 +57,6 @@ export const TEST_IDS = {
   },
   editors: {
     columns: 'editor-columns',
-    token: 'editor-token',
   },
 } as const;
 
@@ -116,12 +115,6 @@ export const EMPTY_FILTERS: RowFilters = {
 };
 
 export const DEFAULT_OPTIONS: BlotterOptions = {
-  feedUrl: 'ws://localhost:9478/feed',
-  viewerToken: '',
-  channel: 'orders',
-  engineFilter: '$engine',
-  strategyFilter: '$strategy',
-  symbolFilter: '$symbol',
   columns: ALL_COLUMNS,
   density: 'normal',
   flash: true,

@@ -34,18 +34,11 @@ export type ColumnId =
 
 export type Density = 'compact' | 'normal' | 'comfortable';
 
-/** The panel options, as saved in the dashboard JSON. */
+/**
+ * The panel options, as saved in the dashboard JSON: display only. The rows come from the
+ * panel's query on the tradewatch feed data source; the panel holds no URL and no token.
+ */
 export interface BlotterOptions {
-  /** ws:// or wss:// URL of the exporter's /feed; dashboard variables allowed. */
-  feedUrl: string;
-  /** Read-only viewer token. Visible to everyone who can edit the dashboard. */
-  viewerToken: string;
-  /** The mode, by the feed channel it renders: active orders, or the fills tape. */
-  channel: BlotterMode;
-  /** Subscription filters sent to the server; dashboard variables allowed ($engine …). */
-  engineFilter: string;
-  strategyFilter: string;
-  symbolFilter: string;
   columns: ColumnId[];
   density: Density;
   flash: boolean;
@@ -54,6 +47,20 @@ export interface BlotterOptions {
   /** At most this many rows are rendered (after sorting). */
   maxRows: number;
 }
+
+/**
+ * Options of dashboards saved before the data source (plugin 0.1.0): dropped by the
+ * migration handler (module.ts) and never read; the token was visible to anyone who could
+ * read the dashboard JSON, so it must go at the next save.
+ */
+export const LEGACY_OPTIONS = [
+  'feedUrl',
+  'viewerToken',
+  'channel',
+  'engineFilter',
+  'strategyFilter',
+  'symbolFilter',
+] as const;
 
 /** One row of the blotter: an order plus what the blotter knows about its life here. */
 export interface BlotterRow {

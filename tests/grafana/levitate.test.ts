@@ -1,5 +1,6 @@
 /**
- * @grafana/levitate on the blotter plugin: does src/module.ts (and what it imports) use an API
+ * @grafana/levitate on both plugins: does src/module.ts (the panel) or datasource/module.ts (the
+ * feed data source), and what they import, use an API
  * of @grafana/data, @grafana/ui or @grafana/runtime that was removed or changed between the
  * version the plugin is built with and the oldest or the newest supported Grafana? Levitate
  * fetches the packages it compares from the npm registry as it runs, so this needs the registry
@@ -32,18 +33,25 @@ function isCompatible(cwd: string, file: string, targets: string[]): { compatibl
   return { compatible, report };
 }
 
-test.each(['oldest', 'newest'] as GrafanaEnd[])(
-  'the plugin uses only APIs that @grafana/data, ui and runtime of the %s supported Grafana have',
-  (end) => {
-    const { version } = grafanaHost(end);
-    const { compatible, report } = isCompatible(
-      rel('grafana-plugin'),
-      'src/module.ts',
-      PACKAGES.map((p) => `${p}@${version}`),
-    );
-    if (!compatible) throw new Error(`levitate, against Grafana ${version}:\n${report}`);
-  },
-);
+const PLUGINS: Array<[string, string]> = [
+  ['the blotter panel', 'src/module.ts'],
+  ['the feed data source', 'datasource/module.ts'],
+];
+
+describe.each(PLUGINS)('%s', (_name, entry) => {
+  test.each(['oldest', 'newest'] as GrafanaEnd[])(
+    'uses only APIs that @grafana/data, ui and runtime of the %s supported Grafana have',
+    (end) => {
+      const { version } = grafanaHost(end);
+      const { compatible, report } = isCompatible(
+        rel('grafana-plugin'),
+        entry,
+        PACKAGES.map((p) => `${p}@${version}`),
+      );
+      if (!compatible) throw new Error(`levitate on ${entry}, against Grafana ${version}:\n${report}`);
+    },
+  );
+});
 
 test('negative control: a module using @grafana/ui Graph is reported incompatible with 13', () => {
   const newest = grafanaHost('newest').version;

@@ -126,11 +126,16 @@ describe('dashboards', () => {
       expect(refs.length).toBeGreaterThan(0);
       for (const r of refs) expect(datasourceUids.has(r.uid)).toBe(true);
     });
-    test('every query panel has a target with an expr (or SQL, for the history) and a unique refId', () => {
+    test('every query panel has a target with an expr (or SQL for the history, a channel for the feed) and a unique refId', () => {
       for (const p of ps.filter((p) => p.targets)) {
         const ids = p.targets!.map((t) => t.refId);
         expect(new Set(ids).size).toBe(ids.length);
-        for (const t of p.targets!) expect(t.expr ?? (t as { rawSql?: string }).rawSql).toBeTruthy();
+        for (const t of p.targets!) {
+          const q = t as { expr?: string; rawSql?: string; channel?: string; datasource?: { uid?: string } };
+          if (q.datasource?.uid === 'tradewatch-feed')
+            expect(['orders', 'fills', 'positions', 'alerts']).toContain(q.channel);
+          else expect(q.expr ?? q.rawSql).toBeTruthy();
+        }
       }
     });
   });

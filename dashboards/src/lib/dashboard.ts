@@ -3,7 +3,7 @@ import { dashboardUids, type DashboardKey } from '@tradewatch/alerting';
 import { datasource } from './panels';
 import { place, type Row } from './layout';
 
-export type Variable = 'engine' | 'strategy' | 'symbol' | 'feed_url';
+export type Variable = 'engine' | 'strategy' | 'symbol';
 
 function queryVariable(name: string, label: string, query: string) {
   return new dashboard.QueryVariableBuilder(name)
@@ -29,12 +29,6 @@ const variables: Record<Variable, () => { build(): dashboard.VariableModel }> = 
     ),
   symbol: () =>
     queryVariable('symbol', 'Symbol', 'label_values(trading_position_quantity{engine=~"$engine"}, symbol)'),
-  feed_url: () =>
-    new dashboard.TextBoxVariableBuilder('feed_url')
-      .label('Feed URL')
-      .description("WebSocket URL of the exporter's /feed, used by the blotter")
-      .defaultValue('ws://localhost:9478/feed')
-      .current({ selected: false, text: 'ws://localhost:9478/feed', value: 'ws://localhost:9478/feed' }),
 };
 
 export interface DashboardSpec {

@@ -259,20 +259,39 @@ export function alertListPanel(title: string) {
  * `columns`: Grafana fills a missing option with the plugin's default (DEFAULT_OPTIONS in
  * grafana-plugin/src/constants.ts), so the dashboard never keeps a drifting copy of it.
  */
+/** The feed data source (grafana-plugin/datasource), provisioned with this uid. */
+export const FEED_DATASOURCE: common.DataSourceRef = {
+  type: 'tradewatch-feed-datasource',
+  uid: 'tradewatch-feed',
+};
+
+/** A live query on the feed data source: a channel and the dashboard's filters. */
+export function feedTarget(channel: 'orders' | 'fills' | 'positions' | 'alerts'): cog.Builder<cog.Dataquery> {
+  const query = {
+    refId: 'A',
+    datasource: FEED_DATASOURCE,
+    channel,
+    engine: '$engine',
+    strategy: '$strategy',
+    symbol: '$symbol',
+  };
+  return { build: () => query as unknown as cog.Dataquery };
+}
+
+/**
+ * The live blotter: its rows come from a query on the feed data source, which reaches the
+ * exporter through Grafana's data proxy with the token kept server-side. No URL, no token here.
+ */
 export function blotterPanel(title: string) {
   return new dashboard.PanelBuilder()
     .type('tradewatch-blotter-panel')
     .title(title)
     .description(
-      'Active orders, live from the exporter feed ($feed_url). Set the viewer token in the panel options.',
+      'Active orders, live from the exporter feed through the tradewatch feed data source (filtered by $engine, $strategy and $symbol).',
     )
+    .datasource(FEED_DATASOURCE)
+    .withTarget(feedTarget('orders'))
     .options({
-      feedUrl: '$feed_url',
-      viewerToken: '',
-      channel: 'orders',
-      engineFilter: '$engine',
-      strategyFilter: '$strategy',
-      symbolFilter: '$symbol',
       density: 'compact',
       flash: true,
       closedRetentionSeconds: 5,

@@ -3,7 +3,7 @@
  * so neither content nor length leaks); logs name the token, never its secret.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NamedToken } from '../config';
 
@@ -123,6 +123,33 @@ export function loadOrCreateTokens(dataDir: string): GeneratedTokens {
     ingest: { name: 'generated-ingest', secret: ingest },
     viewer: { name: 'generated-viewer', secret: viewer },
   };
+}
+
+/**
+ * The viewer token of Grafana's feed data source: the one the operator gave, else the one
+ * kept in `file`, else a new one. It is written to `file` (atomically, mode 0644: the file
+ * sits in a volume only the exporter and Grafana mount, and Grafana runs as another user),
+ * where Grafana's provisioning reads it with $__file{…}; so no token is in any repository
+ * file or dashboard.
+ */
+export function grafanaViewerToken(file: string, given: string | null): NamedToken {
+  let secret = given;
+  if (!secret && existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (!/^[A-Za-z0-9._~-]{16,}$/.test(kept))
+      throw new Error(
+        `the Grafana viewer token file ${file} does not hold a token: delete it to generate a new one`,
+      );
+    secret = kept;
+  }
+  secret ??= generateSecret();
+  if (!existsSync(file) || readFileSync(file, 'utf8').trim() !== secret) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, secret + '\n', { mode: 0o644 });
+    renameSync(tmp, file);
+  }
+  return { name: 'grafana', secret };
 }
 
 /** Counts failed authentications per address and refuses past a limit for a while. */

@@ -3,7 +3,7 @@
  * upgrade is authorized before the handshake (401/403/429/503 as plain HTTP answers); each
  * connection's messages are parsed at the edge; fan-out and slow clients are the hub's.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Channel } from '@tradewatch/feed-client';
@@ -12,9 +12,13 @@ import { FILL_SNAPSHOT_TIMEOUT_MS, FillSnapshotCache, fillHistoryReader } from '
 import { decide, readProtocols } from './gate';
 import { FeedHub, type Member, type Peer } from './hub';
 import { CLOSE, PROTOCOL, errorFrame, normalizeFilter, parseClientMessage, type ClientOp } from './protocol';
+import { StreamConnection } from './stream';
+import { parseStreamRequest } from './stream-request';
 import { channelFilter } from './subscriptions';
 
 export const FEED_PATH = '/feed';
+/** The same feed as a streamed HTTP response (NDJSON), for paths that refuse upgrades. */
+export const FEED_STREAM_PATH = '/feed/stream';
 
 /** Bad messages tolerated per connection within a minute before it is closed (1008). */
 const STRIKES = 10;
@@ -30,6 +34,7 @@ const MAX_SUBSCRIPTIONS = 20;
 const MAX_SUBSCRIBES_BEHIND = MAX_SUBSCRIPTIONS * 2;
 
 class Connection implements Peer {
+  readonly kind = 'ws';
   readonly members = new Map<string, Member>();
   lastHeard: number;
   /** Subscribes received since the client was last seen caught up. */
@@ -108,7 +113,7 @@ export interface FeedServerOptions {
 export class FeedServer {
   readonly hub: FeedHub;
   private readonly wss: WebSocketServer;
-  private readonly connections = new Set<Connection>();
+  private readonly connections = new Set<Connection | StreamConnection>();
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly unlisten: () => void;
   private pendingUpgrades = 0;
@@ -218,6 +223,93 @@ export class FeedServer {
       release();
       socket.destroy();
       this.ctx.log.warn({ address, err: (err as Error).message }, 'feed upgrade failed');
+    }
+  };
+
+  /**
+   * GET /feed/stream: the same gate as the upgrade (origin, then the viewer token, which
+   * comes as `Authorization: Bearer`), the same connection limit, the same hub and
+   * slow-client rules; the subscriptions come from the query string (stream-request.ts).
+   */
+  readonly handleStream = (req: IncomingMessage, res: ServerResponse): void => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    // The response ends the connection: a socket released from the per-address count
+    // (server.ts) never carries another request.
+    res.shouldKeepAlive = false;
+    if (req.method !== 'GET') return answer(res, 405, `${FEED_STREAM_PATH} is read with GET`);
+    const decision = decide(
+      {
+        address,
+        origin,
+        host: req.headers.host,
+        protocols: undefined,
+        authorization: req.headers.authorization,
+      },
+      { tokens: this.ctx.tokens, allowedOrigins: this.options.allowedOrigins },
+    );
+    if (!decision.ok) {
+      this.ctx.log.warn(
+        { address, origin, status: decision.status, reason: decision.reason },
+        `feed stream refused: ${decision.error}`,
+      );
+      return answer(res, decision.status, decision.error);
+    }
+    const request = parseStreamRequest(new URL(req.url ?? '/', 'http://stream.invalid').searchParams);
+    if (!request.ok) return answer(res, 400, request.error);
+    if (this.stopping) return answer(res, 503, 'the exporter is shutting down');
+    if (this.connections.size + this.pendingUpgrades >= this.options.maxClients) {
+      return answer(
+        res,
+        503,
+        `the feed is at its limit of ${this.options.maxClients} connections (TRADEWATCH_FEED_MAX_CLIENTS)`,
+      );
+    }
+    res.writeHead(200, {
+      'Content-Type': 'application/x-ndjson; charset=utf-8',
+      'Cache-Control': 'no-cache, no-store',
+      'X-Content-Type-Options': 'nosniff',
+      // nginx and the like would otherwise hold the lines back.
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    const conn = new StreamConnection(
+      res,
+      address,
+      decision.tokenName,
+      this.options.maxBufferedBytes,
+      (code, reason) =>
+        this.ctx.log.warn(
+          { token_name: decision.tokenName, address, code, transport: 'stream' },
+          `feed stream ended by the server: ${reason}`,
+        ),
+    );
+    this.connections.add(conn);
+    this.ctx.log.info(
+      {
+        token_name: decision.tokenName,
+        address,
+        origin,
+        clients: this.connections.size,
+        transport: 'stream',
+      },
+      'feed client connected',
+    );
+    res.on('close', () => {
+      this.connections.delete(conn);
+      for (const m of conn.members.values()) this.hub.unsubscribe(m);
+      conn.members.clear();
+      this.ctx.log.info(
+        { token_name: decision.tokenName, address, clients: this.connections.size, transport: 'stream' },
+        'feed client disconnected',
+      );
+    });
+    for (const op of request.subscriptions) {
+      const filter = channelFilter(op.channel, normalizeFilter(op.filter));
+      conn.members.set(
+        subscriptionId(op.channel, op.sub),
+        this.hub.subscribe(conn, op.channel, filter, op.sub),
+      );
     }
   };
 
@@ -331,6 +423,11 @@ export class FeedServer {
     const now = Date.now();
     const frame = Buffer.from(JSON.stringify({ type: 'heartbeat', ts: now }));
     for (const conn of this.connections) {
+      if (conn.kind === 'stream') {
+        // A stream cannot answer; a dead one is seen by its socket closing.
+        conn.send(frame);
+        continue;
+      }
       if (now - conn.lastHeard > this.options.heartbeatMs * 2.5) {
         this.ctx.log.info({ token_name: conn.tokenName, address: conn.address }, 'feed client timed out');
         conn.close(CLOSE.heartbeat.code, CLOSE.heartbeat.reason);
@@ -354,7 +451,9 @@ export class FeedServer {
     // Give close frames a moment to go out; the HTTP server's close then ends the rest.
     const deadline = Date.now() + 1000;
     while (this.connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    for (const conn of this.connections) conn.ws.terminate();
+    for (const conn of this.connections) {
+      if (conn.kind === 'ws') conn.ws.terminate();
+    }
   }
 }
 
@@ -369,6 +468,18 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
+
+/** Answers a refused stream request: its status and a JSON body naming the problem. */
+function answer(res: ServerResponse, status: number, error: string): void {
+  const body = JSON.stringify({ error });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    ...(status === 401 ? { 'WWW-Authenticate': 'Bearer realm="tradewatch"' } : {}),
+    ...(status === 429 || status === 503 ? { 'Retry-After': '10' } : {}),
+  });
+  res.end(body);
+}
 
 /** Answers a refused upgrade with a plain HTTP status and a JSON body naming the problem. */
 function refuse(socket: Duplex, status: number, error: string): void {
@@ -387,12 +498,13 @@ function refuse(socket: Duplex, status: number, error: string): void {
   socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
 }
 
-/** The feed as an exporter extension: registers /feed and reports the client count. */
+/** The feed as an exporter extension: registers /feed and /feed/stream and reports the client count. */
 export function feedExtension(): Extension {
   return {
     async start(ctx) {
       const server = new FeedServer(ctx, { ...ctx.config.feed, allowedOrigins: ctx.config.allowedOrigins });
       ctx.upgrades[FEED_PATH] = server.handleUpgrade;
+      ctx.streams[FEED_STREAM_PATH] = server.handleStream;
       ctx.feedClients.count = () => server.clientCount;
       return { stop: () => server.stop() };
     },

@@ -15,6 +15,7 @@ import * as data from '@grafana/data';
 import * as ui from '@grafana/ui';
 import * as runtime from '@grafana/runtime';
 import * as emotion from '@emotion/css';
+import * as rxjs from 'rxjs';
 import 'systemjs/dist/system.js';
 import 'systemjs/dist/extras/amd.js';
 
@@ -63,6 +64,7 @@ const shared: Record<string, object> = {
   '@grafana/ui': ui,
   '@grafana/runtime': runtime,
   '@emotion/css': emotion,
+  rxjs,
 };
 for (const [name, ns] of Object.entries(shared)) {
   // the AMD extra hands a plugin `default` when __useDefault is set: the CommonJS export of

@@ -42,11 +42,8 @@ export const FeedState = ({ state, onClearFilters, onChangeToken }: FeedStatePro
         <div className={styles.box} data-testid={TEST_IDS.state.unconfigured}>
           <p className={styles.title}>No feed to connect to</p>
           <p className={styles.text}>
-            {state.rawUrl
-              ? `“${state.rawUrl}” is not a ws:// or wss:// URL.`
-              : 'Set the feed URL of the tradewatch exporter.'}{' '}
-            {state.hint ??
-              'In the panel options, set Feed URL, for example ws://exporter:9478/feed, and a viewer token.'}
+            {state.rawUrl ? `“${state.rawUrl}” is not a ws:// or wss:// URL. ` : ''}
+            {state.hint ?? 'Set the feed URL of the tradewatch exporter, for example ws://exporter:9478/feed.'}
           </p>
         </div>
       );

@@ -1,1 +1,0 @@
-export { TokenEditor, TOKEN_WARNING } from './TokenEditor';
