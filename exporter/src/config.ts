@@ -24,7 +24,7 @@ export interface NamedToken {
   secret: string;
 }
 
-export type SourceName = 'demo' | 'nats' | 'replay' | 'none';
+export type SourceName = 'demo' | 'nats' | 'replay' | 'nautilus' | 'none';
 
 type Raw = string | number | boolean | string[];
 
@@ -38,12 +38,21 @@ class Setting<T> {
   readonly env: string;
   readonly flag: string;
   readonly accepts: string;
+  /** A credential (or a value that may hold one): an error about it never repeats the value. */
+  readonly secret: boolean | ((value: Raw) => boolean);
   readonly schema: z.ZodType<T, Raw>;
 
-  constructor(spec: { env: string; flag: string; accepts: string; parse: (value: Raw) => T }) {
+  constructor(spec: {
+    env: string;
+    flag: string;
+    accepts: string;
+    secret?: boolean | ((value: Raw) => boolean);
+    parse: (value: Raw) => T;
+  }) {
     this.env = spec.env;
     this.flag = spec.flag;
     this.accepts = spec.accepts;
+    this.secret = spec.secret ?? false;
     const { parse } = spec;
     this.schema = z.custom<Raw>().transform((value, ctx): T => {
       try {
@@ -60,6 +69,7 @@ function setting<T>(spec: {
   env: string;
   flag: string;
   accepts: string;
+  secret?: boolean | ((value: Raw) => boolean);
   parse: (value: Raw) => T;
 }): Setting<T> {
   return new Setting(spec);
@@ -144,7 +154,7 @@ const windows = (v: Raw) => {
   return parsed;
 };
 const sources = (v: Raw): SourceName[] => {
-  const names = list(v).map((s) => oneOf(['demo', 'nats', 'replay', 'none'] as const)(s));
+  const names = list(v).map((s) => oneOf(['demo', 'nats', 'replay', 'nautilus', 'none'] as const)(s));
   if (names.length === 0) throw new Error();
   return names.includes('none') ? [] : [...new Set(names)];
 };
@@ -176,7 +186,7 @@ const SCHEMA = {
   sources: setting({
     env: 'TRADEWATCH_SOURCE',
     flag: 'source',
-    accepts: 'a comma-separated list of demo, nats, replay, or none',
+    accepts: 'a comma-separated list of demo, nats, replay, nautilus, or none',
     parse: sources,
   }),
   ingestTokens: setting({
@@ -306,6 +316,73 @@ const SCHEMA = {
       flag: 'nats-durable',
       accepts: 'a durable consumer name (one per exporter replica)',
       parse: str,
+    }),
+  },
+  /** NautilusTrader's message bus in Redis streams (TRADEWATCH_SOURCE=nautilus; docs/integrations/nautilus.md). */
+  nautilus: {
+    redisUrl: setting({
+      env: 'TRADEWATCH_NAUTILUS_REDIS_URL',
+      flag: 'nautilus-redis-url',
+      accepts:
+        'a Redis URL such as redis://127.0.0.1:6379 (rediss:// for TLS; a password may be given in it)',
+      secret: (v) => String(v).includes('@'),
+      parse: (v) => {
+        const u = new URL(str(v));
+        if (!/^rediss?:$/.test(u.protocol) || !u.hostname) throw new Error();
+        return u.href;
+      },
+    }),
+    streams: setting({
+      env: 'TRADEWATCH_NAUTILUS_STREAMS',
+      flag: 'nautilus-streams',
+      accepts:
+        'a Redis key pattern (SCAN MATCH glob) naming the message bus streams, such as trader-* (the key starts with trader-{trader_id}: or {trader_id}:)',
+      parse: (v) => {
+        const s = str(v);
+        if (s.length > 256 || /\s/.test(s)) throw new Error();
+        return s;
+      },
+    }),
+    traders: setting({
+      env: 'TRADEWATCH_NAUTILUS_TRADERS',
+      flag: 'nautilus-traders',
+      accepts: 'a comma-separated list of trader ids to read (empty: every trader discovered)',
+      parse: (v): string[] => {
+        const ids = list(v);
+        if (ids.some((id) => id.length > 128 || id.includes(':'))) throw new Error();
+        return ids;
+      },
+    }),
+    group: setting({
+      env: 'TRADEWATCH_NAUTILUS_GROUP',
+      flag: 'nautilus-group',
+      accepts: 'a consumer group name (one per exporter that reads the streams)',
+      parse: (v) => {
+        const s = str(v);
+        if (!/^[A-Za-z0-9._:-]{1,64}$/.test(s)) throw new Error();
+        return s;
+      },
+    }),
+    discoveryMs: setting({
+      env: 'TRADEWATCH_NAUTILUS_DISCOVERY_INTERVAL',
+      flag: 'nautilus-discovery-interval',
+      accepts: 'a duration from 1s to 60s between scans for new trader streams',
+      parse: (v: Raw): number => {
+        const ms = parseDuration(String(v));
+        if (ms < 1000 || ms > 60_000) throw new Error();
+        return ms;
+      },
+    }),
+    markIntervalMs: setting({
+      env: 'TRADEWATCH_NAUTILUS_MARK_INTERVAL',
+      flag: 'nautilus-mark-interval',
+      accepts:
+        'a duration from 1ms to 1h: quotes become at most one mark per symbol per this much event time',
+      parse: (v: Raw): number => {
+        const ms = parseDuration(String(v));
+        if (ms > 3_600_000) throw new Error();
+        return ms;
+      },
     }),
   },
   replay: {
@@ -546,6 +623,14 @@ export function defaults(): Config {
       stream: 'TRADEWATCH',
       durable: 'tradewatch-exporter',
     },
+    nautilus: {
+      redisUrl: 'redis://127.0.0.1:6379',
+      streams: 'trader-*',
+      traders: [],
+      group: 'tradewatch',
+      discoveryMs: 10_000,
+      markIntervalMs: 1000,
+    },
     replay: { file: null, speed: 1 },
     tls: { cert: null, key: null },
     feed: {
@@ -585,7 +670,9 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
   const assign = (s: Setting<unknown>, value: Raw, origin: string) => {
     const parsed = s.schema.safeParse(value);
     if (!parsed.success)
-      throw new ConfigError(`${origin} = ${JSON.stringify(value)} is not valid: expected ${s.accepts}.`);
+      throw new ConfigError(
+        `${origin} = ${(typeof s.secret === 'function' ? s.secret(value) : s.secret) ? '(hidden: it may hold a credential)' : JSON.stringify(value)} is not valid: expected ${s.accepts}.`,
+      );
     given.set(s.env, parsed.data);
   };
 

@@ -18,6 +18,8 @@ import { DurableJournal } from './storage/journal';
 import { openHistory, type HistoryStore, type HistoryWriter } from './history';
 import { galFridayAdapterFor } from './ingest/galfriday';
 import { NatsSource } from './sources/nats';
+import { NautilusSource, nautilusAdapterFor } from './adapters/nautilus';
+import { LabeledCounter } from './state/tallies';
 import { ReplaySource } from './sources/replay';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';
@@ -130,6 +132,14 @@ async function startLocked(
       markIntervalMs: config.galfriday.markIntervalMs,
     }),
   );
+  ingestor.addAdapter(
+    'nautilus',
+    nautilusAdapterFor(store, {
+      valuationCurrency: config.valuationCurrency,
+      markIntervalMs: config.nautilus.markIntervalMs,
+    }),
+  );
+  const sourceErrors = new LabeledCounter(); // source, reason
   const feedClients = { count: () => 0 };
   let nats: NatsSource | null = null;
   const metrics = buildMetrics({
@@ -144,6 +154,7 @@ async function startLocked(
     dataDir: config.dataDir,
     durability: { lastSeen, journal: durable, nats: () => nats },
     history: history?.stats,
+    sourceErrors,
     onError: (collector, err) => log.error({ collector, err }, 'metrics collector failed'),
   });
 
@@ -216,6 +227,22 @@ async function startLocked(
     const replay = new ReplaySource({ file: config.replay.file, speed: config.replay.speed }, ingestor, log);
     void replay.start();
     stoppers.push({ stop: () => replay.stop() });
+  }
+  if (config.sources.includes('nautilus')) {
+    const source = new NautilusSource(
+      {
+        url: config.nautilus.redisUrl,
+        streams: config.nautilus.streams,
+        traders: config.nautilus.traders,
+        group: config.nautilus.group,
+        discoveryMs: config.nautilus.discoveryMs,
+      },
+      ingestor,
+      sourceErrors,
+      log,
+    );
+    source.start();
+    stoppers.push({ stop: () => source.stop() });
   }
   ready = true;
 

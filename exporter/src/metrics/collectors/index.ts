@@ -5,6 +5,7 @@
  */
 import type { WriterStats } from '../../history/writer';
 import type { Store } from '../../state/store';
+import type { LabeledCounter } from '../../state/tallies';
 import type { AnalyticsWindows } from '../../state/windows';
 import { MetricsRegistry } from '../registry';
 import { DurabilityCollector, type DurabilityDeps } from './durability';
@@ -14,7 +15,9 @@ import { HistoryCollector } from './history';
 import { HostCollector } from './host';
 import { MarketCollector } from './market';
 import { PortfolioCollector } from './portfolio';
+import { ReconciliationCollector } from './reconciliation';
 import { RiskCollector } from './risk';
+import { SourcesCollector } from './sources';
 import { StrategyCollector } from './strategy';
 
 export type { ExporterStats };
@@ -28,6 +31,8 @@ export function buildMetrics(deps: {
   durability?: DurabilityDeps;
   /** The trade history's writer, when a history is kept. */
   history?: WriterStats;
+  /** tradewatch_source_errors_total{source,reason} of the pull and bus sources. */
+  sourceErrors?: LabeledCounter;
   onError?: (collector: string, err: unknown) => void;
 }): MetricsRegistry {
   const registry = new MetricsRegistry({ onError: deps.onError });
@@ -36,9 +41,11 @@ export function buildMetrics(deps: {
   registry.register(new PortfolioCollector(deps.store, deps.windows));
   registry.register(new RiskCollector(deps.store));
   registry.register(new StrategyCollector(deps.store));
+  registry.register(new ReconciliationCollector(deps.store));
   registry.register(new HealthCollector(deps.store, deps.stats));
   registry.register(new HostCollector(deps.dataDir));
   if (deps.durability) registry.register(new DurabilityCollector(deps.durability));
   if (deps.history) registry.register(new HistoryCollector(deps.history));
+  if (deps.sourceErrors) registry.register(new SourcesCollector(deps.sourceErrors));
   return registry;
 }

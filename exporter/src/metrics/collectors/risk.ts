@@ -1,6 +1,7 @@
 import type { Store } from '../../state/store';
 import { exposureOf } from '../../state/report';
 import { family, type Collector, type MetricSink } from '../registry';
+import { REPORTED_FIGURES } from './reconciliation';
 
 const HALTED = family(
   'trading_halted',
@@ -62,6 +63,8 @@ export class RiskCollector implements Collector {
       for (const [strategy, series] of s.trips.strategies)
         sink.add(STRATEGY_LOSSES, { engine, strategy }, series.consecutiveLosses);
       for (const [limit, v] of s.riskLimits) {
+        // The engine's own equity and PnL are not limits: reconciliation.ts exports them.
+        if (limit in REPORTED_FIGURES) continue;
         sink.add(RISK_VALUE, { engine, limit }, v.value);
         sink.add(RISK_LIMIT, { engine, limit }, v.limit);
       }
