@@ -213,8 +213,10 @@ export function instrumentOf(instrumentId: string): { symbol: string; venue: str
   const pair = /^([A-Za-z0-9]+)[/-]([A-Za-z0-9]+)(?:[-_:.].*)?$/.exec(raw);
   if (pair) return { symbol: `${clean(pair[1])}/${clean(pair[2])}`.toUpperCase(), venue };
   const upper = raw.toUpperCase();
-  for (const quote of QUOTES)
-    if (upper.length > quote.length && upper.endsWith(quote))
-      return { symbol: `${clean(upper.slice(0, -quote.length))}/${quote}`, venue };
+  // A base of three letters or more first: XBTUSD is XBT/USD, not XB/TUSD (BTCTUSD stays BTC/TUSD).
+  for (const minBase of [3, 1])
+    for (const quote of QUOTES)
+      if (upper.length >= quote.length + minBase && upper.endsWith(quote))
+        return { symbol: `${clean(upper.slice(0, -quote.length))}/${quote}`, venue };
   return { symbol: `${clean(raw)}/${clean(venue)}`.toUpperCase(), venue };
 }
