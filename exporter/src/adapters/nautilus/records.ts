@@ -85,12 +85,16 @@ export function decodePayload(record: NautilusRecord): { type: string; body: Bod
       `encoding ${JSON.stringify(encoding.slice(0, 32))} is not read (set MessageBusConfig.encoding = "json")`,
     );
   const text = payload.trimStart();
-  if (!text.startsWith('{'))
-    throw new Refusal(
-      text.length > 0 && text.charCodeAt(0) >= 0x80 ? 'unsupported_encoding' : 'malformed_json',
-      'payload',
-      'the payload is not a JSON object (msgpack is not read: set MessageBusConfig.encoding = "json")',
-    );
+  if (!text.startsWith('{')) {
+    // A msgpack map starts with a byte of 0x80 or more; anything else is garbage.
+    if (text.length > 0 && text.charCodeAt(0) >= 0x80)
+      throw new Refusal(
+        'unsupported_encoding',
+        'payload',
+        'the payload looks like msgpack, which is not read: set MessageBusConfig.encoding = "json"',
+      );
+    throw new Refusal('malformed_json', 'payload', 'the payload is not a JSON object');
+  }
   let parsed: unknown;
   try {
     parsed = parseJsonExact(text);
