@@ -9,10 +9,11 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Debian packages (prometheus, promtool, node_exporter, chromium, docker-compose, python3, psql, redis-server)"
+step "Debian packages (prometheus, promtool, node_exporter, chromium, docker-compose, python3, psql, redis-server, mosquitto)"
 need=()
-# redis-server: the Nautilus source's tests start one of their own to stop and restart it.
-for pkg in prometheus prometheus-node-exporter chromium docker-compose python3 postgresql-client redis-server; do
+# redis-server and mosquitto: the Nautilus and Hummingbot sources' tests start brokers of their own
+# (on free loopback ports) to stop and restart them.
+for pkg in prometheus prometheus-node-exporter chromium docker-compose python3 postgresql-client redis-server mosquitto; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -24,7 +24,7 @@ export interface NamedToken {
   secret: string;
 }
 
-export type SourceName = 'demo' | 'nats' | 'replay' | 'nautilus' | 'none';
+export type SourceName = 'demo' | 'nats' | 'replay' | 'nautilus' | 'hummingbot' | 'none';
 
 type Raw = string | number | boolean | string[];
 
@@ -154,7 +154,9 @@ const windows = (v: Raw) => {
   return parsed;
 };
 const sources = (v: Raw): SourceName[] => {
-  const names = list(v).map((s) => oneOf(['demo', 'nats', 'replay', 'nautilus', 'none'] as const)(s));
+  const names = list(v).map((s) =>
+    oneOf(['demo', 'nats', 'replay', 'nautilus', 'hummingbot', 'none'] as const)(s),
+  );
   if (names.length === 0) throw new Error();
   return names.includes('none') ? [] : [...new Set(names)];
 };
@@ -186,7 +188,7 @@ const SCHEMA = {
   sources: setting({
     env: 'TRADEWATCH_SOURCE',
     flag: 'source',
-    accepts: 'a comma-separated list of demo, nats, replay, nautilus, or none',
+    accepts: 'a comma-separated list of demo, nats, replay, nautilus, hummingbot, or none',
     parse: sources,
   }),
   ingestTokens: setting({
@@ -382,6 +384,30 @@ const SCHEMA = {
         const ms = parseDuration(String(v));
         if (ms > 3_600_000) throw new Error();
         return ms;
+      },
+    }),
+  },
+  /** Hummingbot's MQTT bridge (TRADEWATCH_SOURCE=hummingbot; docs/integrations/hummingbot.md). */
+  hummingbot: {
+    mqttUrl: setting({
+      env: 'TRADEWATCH_HUMMINGBOT_MQTT_URL',
+      flag: 'hummingbot-mqtt-url',
+      accepts: 'an MQTT URL such as mqtt://127.0.0.1:1883 (mqtts:// for TLS; credentials may be given in it)',
+      secret: (v) => String(v).includes('@'),
+      parse: (v) => {
+        const u = new URL(str(v));
+        if (!/^(mqtt|mqtts|ws|wss):$/.test(u.protocol) || !u.hostname) throw new Error();
+        return u.href;
+      },
+    }),
+    namespace: setting({
+      env: 'TRADEWATCH_HUMMINGBOT_NAMESPACE',
+      flag: 'hummingbot-namespace',
+      accepts: "the bridge's mqtt_namespace (one topic level, no wildcards)",
+      parse: (v) => {
+        const s = str(v).replace(/\/+$/, '');
+        if (!/^[A-Za-z0-9._-]{1,64}$/.test(s)) throw new Error();
+        return s;
       },
     }),
   },
@@ -631,6 +657,7 @@ export function defaults(): Config {
       discoveryMs: 10_000,
       markIntervalMs: 1000,
     },
+    hummingbot: { mqttUrl: 'mqtt://127.0.0.1:1883', namespace: 'hbot' },
     replay: { file: null, speed: 1 },
     tls: { cert: null, key: null },
     feed: {

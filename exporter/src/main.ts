@@ -19,6 +19,7 @@ import { openHistory, type HistoryStore, type HistoryWriter } from './history';
 import { galFridayAdapterFor } from './ingest/galfriday';
 import { NatsSource } from './sources/nats';
 import { NautilusSource, nautilusAdapterFor } from './adapters/nautilus';
+import { HummingbotSource, hummingbotAdapterFor } from './adapters/hummingbot';
 import { LabeledCounter } from './state/tallies';
 import { ReplaySource } from './sources/replay';
 import { feedExtension } from './feed/server';
@@ -139,6 +140,7 @@ async function startLocked(
       markIntervalMs: config.nautilus.markIntervalMs,
     }),
   );
+  ingestor.addAdapter('hummingbot', hummingbotAdapterFor(store));
   const sourceErrors = new LabeledCounter(); // source, reason
   const feedClients = { count: () => 0 };
   let nats: NatsSource | null = null;
@@ -237,6 +239,16 @@ async function startLocked(
         group: config.nautilus.group,
         discoveryMs: config.nautilus.discoveryMs,
       },
+      ingestor,
+      sourceErrors,
+      log,
+    );
+    source.start();
+    stoppers.push({ stop: () => source.stop() });
+  }
+  if (config.sources.includes('hummingbot')) {
+    const source = new HummingbotSource(
+      { url: config.hummingbot.mqttUrl, namespace: config.hummingbot.namespace },
       ingestor,
       sourceErrors,
       log,
