@@ -400,6 +400,17 @@ const SCHEMA = {
         return u.href;
       },
     }),
+    clientId: setting({
+      env: 'TRADEWATCH_HUMMINGBOT_CLIENT_ID',
+      flag: 'hummingbot-client-id',
+      accepts:
+        'the MQTT client id of the persistent session, one per exporter (empty: tradewatch-{namespace})',
+      parse: (v): string | null => {
+        const s = optionalStr(v);
+        if (s !== null && !/^[A-Za-z0-9._-]{1,64}$/.test(s)) throw new Error();
+        return s;
+      },
+    }),
     namespace: setting({
       env: 'TRADEWATCH_HUMMINGBOT_NAMESPACE',
       flag: 'hummingbot-namespace',
@@ -657,7 +668,7 @@ export function defaults(): Config {
       discoveryMs: 10_000,
       markIntervalMs: 1000,
     },
-    hummingbot: { mqttUrl: 'mqtt://127.0.0.1:1883', namespace: 'hbot' },
+    hummingbot: { mqttUrl: 'mqtt://127.0.0.1:1883', clientId: null, namespace: 'hbot' },
     replay: { file: null, speed: 1 },
     tls: { cert: null, key: null },
     feed: {

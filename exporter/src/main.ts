@@ -248,7 +248,11 @@ async function startLocked(
   }
   if (config.sources.includes('hummingbot')) {
     const source = new HummingbotSource(
-      { url: config.hummingbot.mqttUrl, namespace: config.hummingbot.namespace },
+      {
+        url: config.hummingbot.mqttUrl,
+        namespace: config.hummingbot.namespace,
+        clientId: config.hummingbot.clientId ?? `tradewatch-${config.hummingbot.namespace}`,
+      },
       ingestor,
       sourceErrors,
       log,

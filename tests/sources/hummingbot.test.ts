@@ -25,7 +25,12 @@ const t = Math.floor(Date.now() / 1000) - 600;
 
 async function startBroker(): Promise<void> {
   const conf = path.join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  // queue_qos0_messages: the broker keeps Hummingbot's QoS 0 messages for tradewatch's
+  // persistent session while the exporter restarts (EMQX does so by default).
+  writeFileSync(
+    conf,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nqueue_qos0_messages true\n`,
+  );
   broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   pub = await waitFor(
     'mosquitto answering',
@@ -93,18 +98,18 @@ const lines = (pattern: RegExp) =>
     .split('\n')
     .filter((l) => pattern.test(l));
 
+const env = () => ({
+  TRADEWATCH_SOURCE: 'hummingbot',
+  TRADEWATCH_HUMMINGBOT_MQTT_URL: `mqtt://127.0.0.1:${port}`,
+  TRADEWATCH_HUMMINGBOT_NAMESPACE: NS,
+  TRADEWATCH_VALUATION_CURRENCY: 'USDT',
+});
+
 beforeAll(async () => {
   port = await freePort();
   dir = mkdtempSync(path.join(tmpdir(), 'tradewatch-mqtt-'));
   await startBroker();
-  ex = await startExporter({
-    env: {
-      TRADEWATCH_SOURCE: 'hummingbot',
-      TRADEWATCH_HUMMINGBOT_MQTT_URL: `mqtt://127.0.0.1:${port}`,
-      TRADEWATCH_HUMMINGBOT_NAMESPACE: NS,
-      TRADEWATCH_VALUATION_CURRENCY: 'USDT',
-    },
-  });
+  ex = await startExporter({ env: env() });
 });
 
 afterAll(async () => {
@@ -194,4 +199,26 @@ test('the broker goes away and comes back: counted, one log line, backoff, and r
     0.52725 + 0.149,
     12,
   );
+});
+
+test('a kill -9 of the exporter mid-session: what the bots published meanwhile is applied once after the restart', async () => {
+  const dataDir = ex.dataDir;
+  await ex.kill();
+  // bot-b goes on: a sell of the 1 SOL bought above, while tradewatch is down.
+  await publish([
+    {
+      topic: `${NS}/bot-b/events`,
+      payload: `{"timestamp":${t + 90},"type":"SellOrderCreated","data":{"type":"OrderType.MARKET","trading_pair":"SOL-USDT","amount":1.0,"price":0.0,"order_id":"b-4","creation_timestamp":${t + 90}.0,"exchange_order_id":null,"leverage":1,"position":"NIL"}}`,
+    },
+    {
+      topic: `${NS}/bot-b/events`,
+      payload: `{"timestamp":${t + 90},"type":"OrderFilled","data":{"order_id":"b-4","trading_pair":"SOL-USDT","trade_type":"TradeType.SELL","order_type":"OrderType.MARKET","price":150.0,"amount":1.0,"trade_fee":{"fee_type":"DeductedFromReturns","percent":"0.001","percent_token":"USDT","flat_fees":[]},"exchange_trade_id":"s-4","exchange_order_id":"x-b-4","leverage":1,"position":"NIL"}}`,
+    },
+  ]);
+  ex = await startExporter({ env: env(), dataDir });
+  await until('trading_fills_total', { engine: 'bot-b' }, 4);
+  // Bought at 149 (fee 0.149), sold at 150 (fee 0.15): 1 − 0.299 = 0.701 more.
+  await until('trading_realized_pnl', { engine: 'bot-b' }, 2.47275 + 0.701);
+  expect(await metric('trading_position_quantity', { engine: 'bot-b', symbol: 'SOL/USDT' })).toBe(0);
+  expect(await metric('trading_fills_total', { engine: 'bot-a' })).toBe(3);
 });

@@ -71,6 +71,7 @@ test('a fill seen before is skipped with its order state; a fill without trade_f
 test('TRADEWATCH_HUMMINGBOT_* settings: defaults, a namespace, credentials kept out of errors', () => {
   expect(loadConfig({ env: { TRADEWATCH_SOURCE: 'hummingbot' } }).hummingbot).toEqual({
     mqttUrl: 'mqtt://127.0.0.1:1883',
+    clientId: null,
     namespace: 'hbot',
   });
   expect(loadConfig({ env: { TRADEWATCH_HUMMINGBOT_NAMESPACE: 'prod/' } }).hummingbot.namespace).toBe('prod');

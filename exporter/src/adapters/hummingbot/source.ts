@@ -5,9 +5,12 @@
  * 'hummingbot'`, adapter.ts), in arrival order, batched while a batch is being ingested.
  * Each instance is its own engine.
  *
- * Hummingbot publishes with QoS 0 and keeps nothing: what it publishes while tradewatch or
- * the broker is down is not delivered later (docs: what is approximate). A broker that goes
- * away is reconnected with backoff (250 ms doubling to 5 s), counted, logged once an outage.
+ * Hummingbot publishes with QoS 0. tradewatch keeps a persistent session (a stable client
+ * id, clean session off), so a broker that queues QoS 0 messages for a disconnected
+ * persistent client (Mosquitto with `queue_qos0_messages true`; EMQX by default) hands over
+ * what was published while the exporter was restarting; other brokers drop it (docs: what
+ * is approximate). A broker that goes away is reconnected with backoff (250 ms doubling to
+ * 5 s), counted, logged once an outage.
  */
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../../log';
@@ -19,6 +22,8 @@ import type { HummingbotRecord } from './records';
 export interface HummingbotSourceOptions {
   url: string;
   namespace: string;
+  /** The MQTT client id of the persistent session (one per exporter: the broker drops the older of two). */
+  clientId: string;
 }
 
 const SOURCE = 'hummingbot';
@@ -48,10 +53,10 @@ export class HummingbotSource {
   start(): void {
     const ns = this.options.namespace;
     const client = connect(this.options.url, {
-      clientId: `tradewatch-${ns}-${process.pid}`,
+      clientId: this.options.clientId,
       reconnectPeriod: 0, // reconnects with this source's own backoff
       connectTimeout: 5000,
-      clean: true,
+      clean: false,
     });
     this.client = client;
     client.on('connect', () => {
