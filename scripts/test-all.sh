@@ -9,9 +9,11 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Debian packages (prometheus, promtool, node_exporter, chromium, docker-compose, python3, psql)"
+step "Debian packages (prometheus, promtool, node_exporter, chromium, docker-compose, python3, psql, redis-server, mosquitto)"
 need=()
-for pkg in prometheus prometheus-node-exporter chromium docker-compose python3 postgresql-client; do
+# redis-server and mosquitto: the Nautilus and Hummingbot sources' tests start brokers of their own
+# (on free loopback ports) to stop and restart them.
+for pkg in prometheus prometheus-node-exporter chromium docker-compose python3 postgresql-client redis-server mosquitto; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -28,6 +30,14 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null; then
   start-stop-daemon --start --oknodo --background --exec "$(command -v nats-server || echo /usr/sbin/nats-server)" -- \
     -a 127.0.0.1 -p 4222 -js -sd /tmp/tradewatch-nats -l /tmp/tradewatch-nats/nats.log
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null && break; sleep 0.2; done
+fi
+
+step "Redis on 127.0.0.1:6379 (the Nautilus source's session test)"
+if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  mkdir -p /tmp/tradewatch-redis
+  start-stop-daemon --start --oknodo --background --exec "$(command -v redis-server || echo /usr/bin/redis-server)" -- \
+    --bind 127.0.0.1 --port 6379 --dir /tmp/tradewatch-redis --save ''
+  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && break; sleep 0.2; done
 fi
 
 step "npm packages"

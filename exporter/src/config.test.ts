@@ -59,7 +59,7 @@ describe('configuration', () => {
     [
       'an unknown source',
       { TRADEWATCH_SOURCE: 'demo,kafka' },
-      /TRADEWATCH_SOURCE = "demo,kafka" is not valid: expected a comma-separated list of demo, nats, replay, freqtrade, or none/,
+      /TRADEWATCH_SOURCE = "demo,kafka" is not valid: expected a comma-separated list of demo, nats, replay, freqtrade, nautilus, hummingbot, or none/,
     ],
     [
       'a bad duration',

@@ -25,7 +25,7 @@ export interface NamedToken {
   secret: string;
 }
 
-export type SourceName = 'demo' | 'nats' | 'replay' | 'freqtrade' | 'none';
+export type SourceName = 'demo' | 'nats' | 'replay' | 'freqtrade' | 'nautilus' | 'hummingbot' | 'none';
 
 type Raw = string | number | boolean | string[];
 
@@ -155,7 +155,9 @@ const windows = (v: Raw) => {
   return parsed;
 };
 const sources = (v: Raw): SourceName[] => {
-  const names = list(v).map((s) => oneOf(['demo', 'nats', 'replay', 'freqtrade', 'none'] as const)(s));
+  const names = list(v).map((s) =>
+    oneOf(['demo', 'nats', 'replay', 'freqtrade', 'nautilus', 'hummingbot', 'none'] as const)(s),
+  );
   if (names.length === 0) throw new Error();
   return names.includes('none') ? [] : [...new Set(names)];
 };
@@ -227,7 +229,7 @@ const SCHEMA = {
   sources: setting({
     env: 'TRADEWATCH_SOURCE',
     flag: 'source',
-    accepts: 'a comma-separated list of demo, nats, replay, freqtrade, or none',
+    accepts: 'a comma-separated list of demo, nats, replay, freqtrade, nautilus, hummingbot, or none',
     parse: sources,
   }),
   ingestTokens: setting({
@@ -374,6 +376,108 @@ const SCHEMA = {
       accepts:
         'a durable consumer name, one per exporter replica (at most 255 characters, no whitespace, ., *, >, / or \\)',
       parse: jetStreamName,
+    }),
+  },
+  /** NautilusTrader's message bus in Redis streams (TRADEWATCH_SOURCE=nautilus; docs/integrations/nautilus.md). */
+  nautilus: {
+    redisUrl: setting({
+      env: 'TRADEWATCH_NAUTILUS_REDIS_URL',
+      flag: 'nautilus-redis-url',
+      accepts:
+        'a Redis URL such as redis://127.0.0.1:6379 (rediss:// for TLS; a password may be given in it)',
+      secret: (v) => String(v).includes('@'),
+      parse: (v) => {
+        const u = new URL(str(v));
+        if (!/^rediss?:$/.test(u.protocol) || !u.hostname) throw new Error();
+        return u.href;
+      },
+    }),
+    streams: setting({
+      env: 'TRADEWATCH_NAUTILUS_STREAMS',
+      flag: 'nautilus-streams',
+      accepts:
+        'a Redis key pattern (SCAN MATCH glob) naming the message bus streams, such as trader-* (the key starts with trader-{trader_id}: or {trader_id}:)',
+      parse: (v) => {
+        const s = str(v);
+        if (s.length > 256 || /\s/.test(s)) throw new Error();
+        return s;
+      },
+    }),
+    traders: setting({
+      env: 'TRADEWATCH_NAUTILUS_TRADERS',
+      flag: 'nautilus-traders',
+      accepts: 'a comma-separated list of trader ids to read (empty: every trader discovered)',
+      parse: (v): string[] => {
+        const ids = list(v);
+        if (ids.some((id) => id.length > 128 || id.includes(':'))) throw new Error();
+        return ids;
+      },
+    }),
+    group: setting({
+      env: 'TRADEWATCH_NAUTILUS_GROUP',
+      flag: 'nautilus-group',
+      accepts: 'a consumer group name (one per exporter that reads the streams)',
+      parse: (v) => {
+        const s = str(v);
+        if (!/^[A-Za-z0-9._:-]{1,64}$/.test(s)) throw new Error();
+        return s;
+      },
+    }),
+    discoveryMs: setting({
+      env: 'TRADEWATCH_NAUTILUS_DISCOVERY_INTERVAL',
+      flag: 'nautilus-discovery-interval',
+      accepts: 'a duration from 1s to 60s between scans for new trader streams',
+      parse: (v: Raw): number => {
+        const ms = parseDuration(String(v));
+        if (ms < 1000 || ms > 60_000) throw new Error();
+        return ms;
+      },
+    }),
+    markIntervalMs: setting({
+      env: 'TRADEWATCH_NAUTILUS_MARK_INTERVAL',
+      flag: 'nautilus-mark-interval',
+      accepts:
+        'a duration from 1ms to 1h: quotes become at most one mark per symbol per this much event time',
+      parse: (v: Raw): number => {
+        const ms = parseDuration(String(v));
+        if (ms > 3_600_000) throw new Error();
+        return ms;
+      },
+    }),
+  },
+  /** Hummingbot's MQTT bridge (TRADEWATCH_SOURCE=hummingbot; docs/integrations/hummingbot.md). */
+  hummingbot: {
+    mqttUrl: setting({
+      env: 'TRADEWATCH_HUMMINGBOT_MQTT_URL',
+      flag: 'hummingbot-mqtt-url',
+      accepts: 'an MQTT URL such as mqtt://127.0.0.1:1883 (mqtts:// for TLS; credentials may be given in it)',
+      secret: (v) => String(v).includes('@'),
+      parse: (v) => {
+        const u = new URL(str(v));
+        if (!/^(mqtt|mqtts|ws|wss):$/.test(u.protocol) || !u.hostname) throw new Error();
+        return u.href;
+      },
+    }),
+    clientId: setting({
+      env: 'TRADEWATCH_HUMMINGBOT_CLIENT_ID',
+      flag: 'hummingbot-client-id',
+      accepts:
+        'the MQTT client id of the persistent session, one per exporter (empty: tradewatch-{namespace})',
+      parse: (v): string | null => {
+        const s = optionalStr(v);
+        if (s !== null && !/^[A-Za-z0-9._-]{1,64}$/.test(s)) throw new Error();
+        return s;
+      },
+    }),
+    namespace: setting({
+      env: 'TRADEWATCH_HUMMINGBOT_NAMESPACE',
+      flag: 'hummingbot-namespace',
+      accepts: "the bridge's mqtt_namespace (one topic level, no wildcards)",
+      parse: (v) => {
+        const s = str(v).replace(/\/+$/, '');
+        if (!/^[A-Za-z0-9._-]{1,64}$/.test(s)) throw new Error();
+        return s;
+      },
     }),
   },
   replay: {
@@ -690,6 +794,15 @@ export function defaults(): Config {
       stream: 'TRADEWATCH',
       durable: 'tradewatch-exporter',
     },
+    nautilus: {
+      redisUrl: 'redis://127.0.0.1:6379',
+      streams: 'trader-*',
+      traders: [],
+      group: 'tradewatch',
+      discoveryMs: 10_000,
+      markIntervalMs: 1000,
+    },
+    hummingbot: { mqttUrl: 'mqtt://127.0.0.1:1883', clientId: null, namespace: 'hbot' },
     replay: { file: null, speed: 1 },
     tls: { cert: null, key: null },
     feed: {

@@ -19,6 +19,8 @@ import { openHistory, type HistoryStore, type HistoryWriter } from './history';
 import { galFridayAdapterFor } from './adapters/galfriday/wiring';
 import { NatsSource } from './sources/nats';
 import { FreqtradeSource, freqtradeAdapterFor, activeTradeIdsOf } from './adapters/freqtrade';
+import { NautilusSource, nautilusAdapterFor } from './adapters/nautilus';
+import { HummingbotSource, hummingbotAdapterFor } from './adapters/hummingbot';
 import { LabeledCounter } from './state/tallies';
 import { ReplaySource } from './sources/replay';
 import { feedExtension } from './feed/server';
@@ -159,6 +161,14 @@ async function startLocked(
     }),
   );
   ingestor.addAdapter('freqtrade', freqtradeAdapterFor(store));
+  ingestor.addAdapter(
+    'nautilus',
+    nautilusAdapterFor(store, {
+      valuationCurrency: config.valuationCurrency,
+      markIntervalMs: config.nautilus.markIntervalMs,
+    }),
+  );
+  ingestor.addAdapter('hummingbot', hummingbotAdapterFor(store));
   const sourceErrors = new LabeledCounter(); // source, reason
   const feedClients = { count: () => 0 };
   let nats: NatsSource | null = null;
@@ -266,6 +276,36 @@ async function startLocked(
       ingestor,
       sourceErrors,
       (engine) => activeTradeIdsOf(store, engine),
+      log,
+    );
+    source.start();
+    stoppers.push({ stop: () => source.stop() });
+  }
+  if (config.sources.includes('nautilus')) {
+    const source = new NautilusSource(
+      {
+        url: config.nautilus.redisUrl,
+        streams: config.nautilus.streams,
+        traders: config.nautilus.traders,
+        group: config.nautilus.group,
+        discoveryMs: config.nautilus.discoveryMs,
+      },
+      ingestor,
+      sourceErrors,
+      log,
+    );
+    source.start();
+    stoppers.push({ stop: () => source.stop() });
+  }
+  if (config.sources.includes('hummingbot')) {
+    const source = new HummingbotSource(
+      {
+        url: config.hummingbot.mqttUrl,
+        namespace: config.hummingbot.namespace,
+        clientId: config.hummingbot.clientId ?? `tradewatch-${config.hummingbot.namespace}`,
+      },
+      ingestor,
+      sourceErrors,
       log,
     );
     source.start();

@@ -54,6 +54,11 @@ export class Store {
     return state;
   }
 
+  /** True when an event of this engine with this id was applied (an adapter skips a copy it has seen). */
+  hasEventId(engine: string, id: string): boolean {
+    return this.eventIds.has(`${engine}\u0000${id}`);
+  }
+
   /** True when the event carries an id already applied, or is a fill whose (engine, fill_id) was. */
   isDuplicate(event: TradingEvent): boolean {
     if (event.id !== undefined && this.eventIds.has(`${event.engine}\u0000${event.id}`)) return true;
