@@ -16,7 +16,7 @@
  * A message that cannot be used is refused alone, counted by cause.
  */
 import { Decimal } from '../../state/decimal';
-import { validateEvent, type EventProblem } from '../../events/validate';
+import { adaptEach, type Outcome as PerRecordOutcome } from '../per-record';
 import type { Adapter } from '../../ingest/ingestor';
 import {
   Refusal,
@@ -82,10 +82,7 @@ class BatchView {
   }
 }
 
-interface Outcome {
-  events: Record<string, unknown>[];
-  commit: (view: BatchView) => void;
-}
+type Outcome = PerRecordOutcome<BatchView>;
 const NOTHING: Outcome = { events: [], commit: () => undefined };
 
 /** Seconds (a decimal text) → epoch ms, without a double for the fraction. */
@@ -312,9 +309,7 @@ function performance(record: HummingbotRecord): Outcome {
   };
 }
 
-export function causeOf(problem: EventProblem): string {
-  return /^([a-z_]+):/.exec(problem.reason)?.[1] ?? 'invalid_event';
-}
+export { causeOf } from '../per-record';
 
 function isRecord(raw: unknown): raw is HummingbotRecord {
   if (typeof raw !== 'object' || raw === null) return false;
@@ -324,30 +319,12 @@ function isRecord(raw: unknown): raw is HummingbotRecord {
 
 export function createHummingbotAdapter(deps: HummingbotAdapterDeps): Adapter {
   return (raws) => {
-    const view = new BatchView(deps);
-    const events: unknown[] = [];
-    const refused: EventProblem[] = [];
-    raws.forEach((raw, index) => {
-      try {
-        if (!isRecord(raw)) throw new Refusal('malformed_record', '', 'not a Hummingbot MQTT message');
-        const outcome =
-          raw.channel === 'hb'
-            ? heartbeat(raw)
-            : raw.channel === 'performance'
-              ? performance(raw)
-              : event(raw, view);
-        for (const e of outcome.events) {
-          const checked = validateEvent(e, index);
-          if (Array.isArray(checked))
-            throw new Refusal('invalid_event', checked[0].field, `${checked[0].field} ${checked[0].reason}`);
-        }
-        outcome.commit(view);
-        events.push(...outcome.events);
-      } catch (err) {
-        if (!(err instanceof Refusal)) throw err;
-        refused.push({ index, field: err.field, reason: `${err.why}: ${err.message}` });
-      }
-    });
-    return { ok: true, events, refused };
+    return adaptEach(raws, new BatchView(deps), isRecord, 'Hummingbot MQTT message', (raw, view) =>
+      raw.channel === 'hb'
+        ? heartbeat(raw)
+        : raw.channel === 'performance'
+          ? performance(raw)
+          : event(raw, view),
+    );
   };
 }

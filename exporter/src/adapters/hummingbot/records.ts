@@ -9,6 +9,7 @@
  * - `{namespace}/{instance_id}/performance`: `{controller_id: {realized_pnl_quote, …}}`.
  * Numbers are read as the text ujson wrote, never through a double.
  */
+import { Refusal as PerRecordRefusal } from '../per-record';
 
 /** One MQTT message as the source hands it to the ingest service. */
 export interface HummingbotRecord {
@@ -22,15 +23,8 @@ export interface HummingbotRecord {
 
 export type Cause = 'malformed_record' | 'malformed_json' | 'unknown_type' | 'schema' | 'invalid_event';
 
-export class Refusal extends Error {
-  constructor(
-    readonly why: Cause,
-    readonly field: string,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
+/** A record refused alone, with one of this producer's causes. */
+export class Refusal extends PerRecordRefusal<Cause> {}
 
 export type Body = Record<string, unknown>;
 

@@ -24,7 +24,7 @@
  * refused alone (counted by cause), the rest of the batch goes on.
  */
 import { Decimal } from '../../state/decimal';
-import { validateEvent, type EventProblem } from '../../events/validate';
+import { adaptEach, type Outcome as PerRecordOutcome } from '../per-record';
 import type { Adapter } from '../../ingest/ingestor';
 import { nanosToMs } from './nanos';
 import {
@@ -132,11 +132,7 @@ class BatchView {
   }
 }
 
-/** What one record gives: its events and the view's updates, applied once the events are valid. */
-interface Outcome {
-  events: Record<string, unknown>[];
-  commit: (view: BatchView) => void;
-}
+type Outcome = PerRecordOutcome<BatchView>;
 const NOTHING: Outcome = { events: [], commit: () => undefined };
 
 function timeOf(body: Body, ...fields: string[]): number {
@@ -456,10 +452,7 @@ function adaptRecord(record: NautilusRecord, view: BatchView, deps: NautilusAdap
   }
 }
 
-/** Reads a refused record's cause back from its problem (the source counts by it). */
-export function causeOf(problem: EventProblem): string {
-  return /^([a-z_]+):/.exec(problem.reason)?.[1] ?? 'invalid_event';
-}
+export { causeOf } from '../per-record';
 
 function isRecord(raw: unknown): raw is NautilusRecord {
   if (typeof raw !== 'object' || raw === null) return false;
@@ -469,26 +462,8 @@ function isRecord(raw: unknown): raw is NautilusRecord {
 
 export function createNautilusAdapter(deps: NautilusAdapterDeps): Adapter {
   return (raws) => {
-    const view = new BatchView(deps);
-    const events: unknown[] = [];
-    const refused: EventProblem[] = [];
-    raws.forEach((raw, index) => {
-      try {
-        if (!isRecord(raw)) throw new Refusal('malformed_record', '', 'not a Nautilus stream record');
-        const outcome = adaptRecord(raw, view, deps);
-        // Each derived event is checked here, so that one bad record is refused alone.
-        for (const event of outcome.events) {
-          const checked = validateEvent(event, index);
-          if (Array.isArray(checked))
-            throw new Refusal('invalid_event', checked[0].field, `${checked[0].field} ${checked[0].reason}`);
-        }
-        outcome.commit(view);
-        events.push(...outcome.events);
-      } catch (err) {
-        if (!(err instanceof Refusal)) throw err;
-        refused.push({ index, field: err.field, reason: `${err.why}: ${err.message}` });
-      }
-    });
-    return { ok: true, events, refused };
+    return adaptEach(raws, new BatchView(deps), isRecord, 'Nautilus stream record', (raw, view) =>
+      adaptRecord(raw, view, deps),
+    );
   };
 }

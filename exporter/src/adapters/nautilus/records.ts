@@ -12,6 +12,7 @@
  *   …}}`), position events too (`{"PositionClosed": {…}}`, no inner `type`), AccountState
  *   bare; times are integer nanoseconds; money is "1.25 USD" everywhere, balances included.
  */
+import { Refusal as PerRecordRefusal } from '../per-record';
 import { parseJsonExact } from './exact-json';
 
 /** One stream entry as the source hands it to the ingest service. */
@@ -34,16 +35,8 @@ export type Cause =
   | 'schema'
   | 'invalid_event';
 
-export class Refusal extends Error {
-  constructor(
-    /** Named `why`, not `cause`: Error already has a `cause` of its own. */
-    readonly why: Cause,
-    readonly field: string,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
+/** A record refused alone, with one of this producer's causes. */
+export class Refusal extends PerRecordRefusal<Cause> {}
 
 export type Body = Record<string, unknown>;
 
