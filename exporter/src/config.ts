@@ -140,13 +140,17 @@ export function parseDuration(v: string): number {
   return Number(m[1]) * UNIT_MS[m[2]];
 }
 const duration = (v: Raw): number => parseDuration(String(v));
+/** A duration within [min, max] ms. */
+const durationIn =
+  (min: number, max = Infinity) =>
+  (v: Raw): number => {
+    const ms = parseDuration(String(v));
+    if (ms < min || ms > max) throw new Error();
+    return ms;
+  };
 /** The shortest returns period: a finer one samples more than the retention can hold. */
 export const MIN_RETURNS_PERIOD_MS = 60_000;
-const returnsPeriod = (v: Raw): number => {
-  const ms = parseDuration(String(v));
-  if (ms < MIN_RETURNS_PERIOD_MS) throw new Error();
-  return ms;
-};
+const returnsPeriod = durationIn(MIN_RETURNS_PERIOD_MS);
 const windows = (v: Raw) => {
   const names = list(v);
   if (names.length === 0 || new Set(names).size !== names.length) throw new Error();
@@ -427,22 +431,14 @@ const SCHEMA = {
       env: 'TRADEWATCH_NAUTILUS_DISCOVERY_INTERVAL',
       flag: 'nautilus-discovery-interval',
       accepts: 'a duration from 1s to 60s between scans for new trader streams',
-      parse: (v: Raw): number => {
-        const ms = parseDuration(String(v));
-        if (ms < 1000 || ms > 60_000) throw new Error();
-        return ms;
-      },
+      parse: durationIn(1000, 60_000),
     }),
     markIntervalMs: setting({
       env: 'TRADEWATCH_NAUTILUS_MARK_INTERVAL',
       flag: 'nautilus-mark-interval',
       accepts:
         'a duration from 1ms to 1h: quotes become at most one mark per symbol per this much event time',
-      parse: (v: Raw): number => {
-        const ms = parseDuration(String(v));
-        if (ms > 3_600_000) throw new Error();
-        return ms;
-      },
+      parse: durationIn(0, 3_600_000),
     }),
   },
   /** Hummingbot's MQTT bridge (TRADEWATCH_SOURCE=hummingbot; docs/integrations/hummingbot.md). */
@@ -595,11 +591,7 @@ const SCHEMA = {
       env: 'TRADEWATCH_HISTORY_RETENTION',
       flag: 'history-retention',
       accepts: 'a duration of at least 1d, such as 400d or 12w (rows older than this are deleted)',
-      parse: (v: Raw): number => {
-        const ms = parseDuration(String(v));
-        if (ms < MIN_HISTORY_RETENTION_MS) throw new Error();
-        return ms;
-      },
+      parse: durationIn(MIN_HISTORY_RETENTION_MS),
     }),
     maxPending: setting({
       env: 'TRADEWATCH_HISTORY_MAX_PENDING',
@@ -646,21 +638,13 @@ const SCHEMA = {
       flag: 'freqtrade-poll-interval',
       accepts:
         'a duration from 5s to 5m between polls of /status and /health (freqtrade allows /status 20 times a minute; the source keeps 15 and leaves the rest to polls the message socket asks for)',
-      parse: (v: Raw): number => {
-        const ms = parseDuration(String(v));
-        if (ms < 5000 || ms > 300_000) throw new Error();
-        return ms;
-      },
+      parse: durationIn(5000, 300_000),
     }),
     balanceMs: setting({
       env: 'TRADEWATCH_FREQTRADE_BALANCE_INTERVAL',
       flag: 'freqtrade-balance-interval',
       accepts: 'a duration from 4s to 1h between polls of /balance and /profit',
-      parse: (v: Raw): number => {
-        const ms = parseDuration(String(v));
-        if (ms < 4000 || ms > 3_600_000) throw new Error();
-        return ms;
-      },
+      parse: durationIn(4000, 3_600_000),
     }),
   },
   /** Gal Friday's own events (POST /api/v1/events?format=galfriday). */
