@@ -12,6 +12,7 @@ const project = (name, roots, extra = {}) => ({
 module.exports = {
   projects: [
     project('exporter', ['<rootDir>/exporter']),
+    project('feed-protocol', ['<rootDir>/feed-protocol']),
     project('feed-client', ['<rootDir>/feed-client']),
     project('dashboards', ['<rootDir>/dashboards']),
     project('alerting', ['<rootDir>/alerting']),
