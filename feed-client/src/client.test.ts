@@ -1,6 +1,8 @@
+import * as protocol from '@tradewatch/feed-protocol';
+import { rowKey, type FillRow, type OrderRow } from '@tradewatch/feed-protocol';
 import { FeedClient, probeUrl } from './client';
-import { rowIdentity, rowKey } from './keys';
-import type { ChannelView, ConnectionState, FillRow, OrderRow, WebSocketLike } from './types';
+import * as client from './index';
+import type { ChannelView, ConnectionState, WebSocketLike } from './types';
 
 class FakeSocket implements WebSocketLike {
   readyState = 0;
@@ -197,19 +199,11 @@ test('removes as bare ids (a server older than identities) are not guessed: it r
   client.close();
 });
 
-test('the key of a removes entry is the key of its row on every channel', () => {
-  const rows: [Parameters<typeof rowKey>[0], Record<string, unknown>][] = [
-    ['orders', { engine: 'e', order_id: 'o' }],
-    ['fills', { engine: 'e', fill_id: 'f', order_id: 'o' }],
-    ['positions', { engine: 'e', symbol: 'BTC/USD', quantity: 1 }],
-    ['alerts', { engine: 'e', key: 'k', name: 'n' }],
-    ['status', { engine: 'e', halted: true }],
-  ];
-  for (const [channel, row] of rows)
-    expect(rowKey(channel, rowIdentity(channel, row))).toBe(rowKey(channel, row));
-  expect(rowKey('positions', { engine: 'a:b', symbol: 'c' })).not.toBe(
-    rowKey('positions', { engine: 'a', symbol: 'b:c' }),
-  );
+test("the client's users key rows with the protocol's own functions, not a copy", () => {
+  // The plugin indexes rows with these while the server keys its changes with the protocol's.
+  expect(client.rowKey).toBe(protocol.rowKey);
+  expect(client.rowIdentity).toBe(protocol.rowIdentity);
+  expect(client.CHANNELS).toBe(protocol.CHANNELS);
 });
 
 test('two filters on one channel get distinct subscription ids; a second listener shares rows', () => {

@@ -4,25 +4,29 @@
  * gap, reconnects with exponential backoff and full jitter, and says in words why it is not
  * live. Browser-safe: only WebSocket, fetch, URL, setTimeout and TextDecoder are used.
  */
-import { rowIdentity, rowKey } from './keys';
+import {
+  APPEND_ONLY_CHANNELS,
+  CLOSE,
+  PROTOCOL,
+  TOKEN_PROTOCOL_PREFIX,
+  rowIdentity,
+  rowKey,
+  type Channel,
+  type FeedFilter,
+  type ServerMessage,
+  type SnapshotMessage,
+  type UpdateMessage,
+} from '@tradewatch/feed-protocol';
 import type {
-  Channel,
   ChannelView,
   ConnectionState,
   FeedClientApi,
   FeedClientOptions,
-  FeedFilter,
   FeedProblem,
-  ServerMessage,
-  SnapshotMessage,
   Unsubscribe,
-  UpdateMessage,
   WebSocketFactory,
   WebSocketLike,
 } from './types';
-
-export const PROTOCOL = 'tradewatch.v1';
-export const TOKEN_PROTOCOL_PREFIX = 'tradewatch.token.';
 
 const OPEN = 1;
 const DEFAULTS = { initialMs: 500, maxMs: 30_000, heartbeatTimeoutMs: 30_000 };
@@ -237,9 +241,9 @@ export class FeedClient implements FeedClientApi {
         void this.explainRefusal(upgradeError).then((problem) => this.fail(problem, true));
         return;
       }
-      const normal = ev.code === 1000 || ev.code === 1001;
+      const normal = ev.code === CLOSE.normal.code || ev.code === CLOSE.shutdown.code;
       const problem: FeedProblem | undefined =
-        normal && ev.code === 1001
+        normal && ev.code === CLOSE.shutdown.code
           ? {
               kind: 'closed-by-server',
               message: `the feed at ${this.options.url} is restarting (${ev.code}${ev.reason ? ' ' + ev.reason : ''}); reconnecting`,
@@ -447,7 +451,7 @@ export class FeedClient implements FeedClientApi {
     sub.nextSeq = m.seq + 1;
     sub.lastSeq = m.seq;
     for (const row of m.upserts) sub.rows.set(rowKey(m.channel, row), row);
-    if (APPEND_ONLY.has(m.channel)) {
+    if (APPEND_ONLY_CHANNELS.has(m.channel)) {
       // Rows only arrive on these channels: keep the newest received (a Map iterates oldest first).
       const max = this.options.maxAppendRows ?? DEFAULT_MAX_APPEND_ROWS;
       for (const key of sub.rows.keys()) {
@@ -478,8 +482,6 @@ export class FeedClient implements FeedClientApi {
   }
 }
 
-/** Channels whose rows never leave (the server sends no `removes` for them). */
-const APPEND_ONLY: ReadonlySet<Channel> = new Set<Channel>(['fills', 'alerts']);
 const DEFAULT_MAX_APPEND_ROWS = 10_000;
 
 function isIdentity(entry: unknown): boolean {

@@ -84,3 +84,13 @@ export interface HeartbeatMessage {
   echo?: number;
 }
 export type ServerMessage = SnapshotMessage | UpdateMessage | ErrorMessage | HeartbeatMessage;
+
+/**
+ * The last line of an HTTP stream (`/feed/stream`, which has no close frame): the close code a
+ * WebSocket would have got, from CLOSE.
+ */
+export interface StreamCloseMessage {
+  type: 'close';
+  code: number;
+  reason: string;
+}

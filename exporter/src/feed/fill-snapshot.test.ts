@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FeedFilter } from '@tradewatch/feed-client';
+import type { FeedFilter } from '@tradewatch/feed-protocol';
 import { validateBatch } from '../events/validate';
 import { Client } from 'pg';
 import { PostgresHistory } from '../history/postgres';

@@ -4,13 +4,12 @@
  * the state holds in memory and what arrived while the read ran (the history is written a
  * little behind the state). Pure, apart from the read the caller hands in.
  */
-import type { FeedFilter } from '@tradewatch/feed-client';
+import { rowKey, type FeedFilter } from '@tradewatch/feed-protocol';
 import type { SqliteHistory } from '../history/sqlite';
 import type { HistoryStore } from '../history/store';
 import type { Change, FillRow } from '../state/changes';
 import { RECENT_FILLS } from '../state/fills';
 import type { ReadGate } from '../history/read-gate';
-import { rowKey } from './keys';
 import { matches } from './subscriptions';
 
 /** Rows a `fills` snapshot holds at most when it is read from the history. */

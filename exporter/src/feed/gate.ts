@@ -3,7 +3,7 @@
  * that lets a browser learn why an upgrade was refused). Pure over headers and counters.
  */
 import type { TokenRegistry } from '../auth/tokens';
-import { PROTOCOL, TOKEN_PROTOCOL_PREFIX } from './protocol';
+import { PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '@tradewatch/feed-protocol';
 
 export interface GateRequest {
   address: string;

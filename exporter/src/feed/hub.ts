@@ -9,7 +9,16 @@
  * (latest state per key, bounded), or a fresh snapshot when it owes too much; a member
  * past the hard limit is closed. Nobody waits for a slow member.
  */
-import type { Channel, FeedFilter, RowIdentity } from '@tradewatch/feed-client';
+import {
+  CLOSE,
+  rowIdentity,
+  rowKey,
+  type Channel,
+  type FeedFilter,
+  type RowIdentity,
+  type SnapshotMessage,
+  type UpdateMessage,
+} from '@tradewatch/feed-protocol';
 import type { Change } from '../state/changes';
 import type { Store } from '../state/store';
 import {
@@ -18,8 +27,6 @@ import {
   mergeFills,
   type FillHistoryReader,
 } from './fill-snapshot';
-import { rowIdentity, rowKey } from './keys';
-import { CLOSE } from './protocol';
 import { STATE_CHANNELS, matches, snapshotRows } from './subscriptions';
 
 /**
@@ -420,7 +427,7 @@ function encodeSnapshot(topic: Topic, rows: unknown[]): Buffer {
       ...(topic.sub ? { sub: topic.sub } : {}),
       seq: topic.seq,
       rows,
-    }),
+    } satisfies SnapshotMessage),
   );
 }
 
@@ -455,12 +462,16 @@ function encodeUpdate(
       if (p.final !== undefined) closed.push(p.final);
     }
   }
-  const message: Record<string, unknown> = { type: 'update', channel: topic.channel };
-  if (topic.sub) message.sub = topic.sub;
-  message.seq = seq;
-  if (fromSeq !== undefined && fromSeq !== seq) message.from_seq = fromSeq;
-  message.upserts = upserts;
-  message.removes = removes;
-  if (closed.length > 0) message.closed = closed;
+  // Fields in the order the docs show them (optional ones only when present).
+  const message: UpdateMessage = {
+    type: 'update',
+    channel: topic.channel,
+    ...(topic.sub ? { sub: topic.sub } : {}),
+    seq,
+    ...(fromSeq !== undefined && fromSeq !== seq ? { from_seq: fromSeq } : {}),
+    upserts,
+    removes,
+    ...(closed.length > 0 ? { closed } : {}),
+  };
   return Buffer.from(JSON.stringify(message));
 }

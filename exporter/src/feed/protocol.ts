@@ -3,28 +3,15 @@
  * the edge, and every problem is named; server messages are built here.
  */
 import { z } from 'zod';
-import type { Channel, FeedFilter } from '@tradewatch/feed-client';
-
-export const PROTOCOL = 'tradewatch.v1';
-export const TOKEN_PROTOCOL_PREFIX = 'tradewatch.token.';
-export const CHANNELS = [
-  'orders',
-  'fills',
-  'positions',
-  'alerts',
-  'status',
-] as const satisfies readonly Channel[];
-
-/** Close codes the server uses (1000–1015 from RFC 6455, 4000–4999 ours). */
-export const CLOSE = {
-  normal: { code: 1000, reason: 'bye' },
-  shutdown: { code: 1001, reason: 'exporter shutting down' },
-  abuse: { code: 1008, reason: 'too many bad messages' },
-  tooBig: { code: 1009, reason: 'frame too large' },
-  heartbeat: { code: 4001, reason: 'heartbeat timeout: nothing heard from the client' },
-  slow: { code: 4002, reason: 'too slow: the client stopped reading' },
-  resubscribing: { code: 4003, reason: 'subscribing faster than reading: too many subscribes while behind' },
-} as const;
+import {
+  CHANNELS,
+  type ClientMessage,
+  type ErrorMessage,
+  type FeedFilter,
+  type PingMessage,
+  type SubscribeMessage,
+  type UnsubscribeMessage,
+} from '@tradewatch/feed-protocol';
 
 const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 const filterSchema = z
@@ -48,10 +35,19 @@ const unsubscribeSchema = z
   .strict();
 const pingSchema = z.object({ op: z.literal('ping'), ts: z.number().finite().optional() }).strict();
 
-export type SubscribeOp = z.infer<typeof subscribeSchema>;
-export type UnsubscribeOp = z.infer<typeof unsubscribeSchema>;
-export type PingOp = z.infer<typeof pingSchema>;
-export type ClientOp = SubscribeOp | UnsubscribeOp | PingOp;
+/** True when A and B are the same type (mutual assignability would let an optional field differ). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+// The schemas must accept exactly the protocol's messages: a field added to one side and
+// not the other fails the build here instead of refusing (or letting through) a client.
+const schemasAreTheProtocol: [
+  Same<z.infer<typeof subscribeSchema>, SubscribeMessage>,
+  Same<z.infer<typeof unsubscribeSchema>, UnsubscribeMessage>,
+  Same<z.infer<typeof pingSchema>, PingMessage>,
+] = [true, true, true];
+void schemasAreTheProtocol;
+
+export type SubscribeOp = SubscribeMessage;
+export type ClientOp = ClientMessage;
 
 const OPS = { subscribe: subscribeSchema, unsubscribe: unsubscribeSchema, ping: pingSchema } as const;
 
@@ -108,5 +104,5 @@ export function normalizeFilter(filter: FeedFilter | undefined): FeedFilter {
 }
 
 export function errorFrame(message: string, code: string): string {
-  return JSON.stringify({ type: 'error', code, message });
+  return JSON.stringify({ type: 'error', code, message } satisfies ErrorMessage);
 }

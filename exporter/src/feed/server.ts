@@ -6,12 +6,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Channel } from '@tradewatch/feed-client';
+import { CLOSE, PROTOCOL, type Channel, type HeartbeatMessage } from '@tradewatch/feed-protocol';
 import type { Extension, ExtensionContext } from '../main';
 import { FILL_SNAPSHOT_TIMEOUT_MS, FillSnapshotCache, fillHistoryReader } from './fill-snapshot';
 import { decide, readProtocols } from './gate';
 import { FeedHub, type Member, type Peer } from './hub';
-import { CLOSE, PROTOCOL, errorFrame, normalizeFilter, parseClientMessage, type ClientOp } from './protocol';
+import { errorFrame, normalizeFilter, parseClientMessage, type ClientOp } from './protocol';
 import { StreamConnection } from './stream';
 import { parseStreamRequest } from './stream-request';
 import { channelFilter } from './subscriptions';
@@ -377,7 +377,7 @@ export class FeedServer {
             type: 'heartbeat',
             ts: Date.now(),
             ...(op.ts !== undefined ? { echo: op.ts } : {}),
-          }),
+          } satisfies HeartbeatMessage),
         );
         return null;
       case 'subscribe': {
@@ -421,7 +421,7 @@ export class FeedServer {
   /** Heartbeats: one shared frame to every client, a ws ping, and the dead dropped. */
   private beat(): void {
     const now = Date.now();
-    const frame = Buffer.from(JSON.stringify({ type: 'heartbeat', ts: now }));
+    const frame = Buffer.from(JSON.stringify({ type: 'heartbeat', ts: now } satisfies HeartbeatMessage));
     for (const conn of this.connections) {
       if (conn.kind === 'stream') {
         // A stream cannot answer; a dead one is seen by its socket closing.

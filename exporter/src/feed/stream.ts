@@ -5,6 +5,7 @@
  * what the response has not written counts as its unsent bytes.
  */
 import type { ServerResponse } from 'node:http';
+import type { StreamCloseMessage } from '@tradewatch/feed-protocol';
 import type { Member, Peer } from './hub';
 
 const NEWLINE = Buffer.from('\n');
@@ -52,7 +53,7 @@ export class StreamConnection implements Peer {
     if (!this.open) return;
     this.ended = true;
     this.onServerClose(code, reason);
-    this.res.end(JSON.stringify({ type: 'close', code, reason }) + '\n');
+    this.res.end(JSON.stringify({ type: 'close', code, reason } satisfies StreamCloseMessage) + '\n');
     setTimeout(() => this.res.destroy(), 5000).unref();
   }
 }

@@ -2,7 +2,7 @@
  * What a subscription sees: which rows of a channel pass its filter, and the snapshot of
  * its channel read from the store. Pure: no sockets.
  */
-import type { Channel, FeedFilter } from '@tradewatch/feed-client';
+import { APPEND_ONLY_CHANNELS, CHANNELS, type Channel, type FeedFilter } from '@tradewatch/feed-protocol';
 import type { Store } from '../state/store';
 
 type RowLike = { engine?: unknown; strategy?: unknown; symbol?: unknown };
@@ -33,7 +33,9 @@ export function channelFilter(channel: Channel, filter: FeedFilter): FeedFilter 
 }
 
 /** Channels whose rows form a set that changes (rows may leave); the others only grow. */
-export const STATE_CHANNELS: ReadonlySet<Channel> = new Set(['orders', 'positions', 'status']);
+export const STATE_CHANNELS: ReadonlySet<Channel> = new Set(
+  CHANNELS.filter((c) => !APPEND_ONLY_CHANNELS.has(c)),
+);
 
 /** The rows a new subscription starts from, read from the live state. */
 export function snapshotRows(store: Store, channel: Channel, filter: FeedFilter): unknown[] {

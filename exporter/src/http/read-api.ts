@@ -1,7 +1,7 @@
 /** Read API for viewers: the same state the feed serves, as JSON. */
 import { Router, type Request, type Response } from 'express';
 import type { Store } from '../state/store';
-import type { FeedFilter } from '@tradewatch/feed-client';
+import type { FeedFilter } from '@tradewatch/feed-protocol';
 import { decide, type GateDeps } from '../feed/gate';
 import { normalizeFilter } from '../feed/protocol';
 import { snapshotRows } from '../feed/subscriptions';

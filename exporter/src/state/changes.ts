@@ -1,29 +1,9 @@
 /** What an applied batch changed, for the live feed (which never reads events itself). */
-import type { OrderRow } from './orders';
+import type { Channel, RowOf } from '@tradewatch/feed-protocol';
 
-export type FeedChannel = 'orders' | 'fills' | 'positions' | 'alerts' | 'status';
-
-export interface FillRow {
-  engine: string;
-  fill_id: string;
-  order_id: string;
-  symbol: string;
-  side: 'buy' | 'sell';
-  price: number;
-  quantity: number;
-  fee: number;
-  fee_currency?: string;
-  liquidity?: 'maker' | 'taker';
-  strategy?: string;
-  ts: string;
-  /**
-   * PnL this fill realized in the valuation currency, its own fee subtracted (an opening
-   * fill realizes minus its fee). An engine's fills add up to trading_realized_pnl: an
-   * amount that could not be valued (no mark to the valuation currency) is left out here
-   * as it is there.
-   */
-  realized_pnl: number;
-}
+// The rows are the feed protocol's (one definition for the state, the feed and the client).
+export type { AlertRow, FillRow, PositionRow, RowOf, StatusRow } from '@tradewatch/feed-protocol';
+export type FeedChannel = Channel;
 
 /** A round trip that ended (a position returned to zero or flipped); kept by the history. */
 export interface RoundTripRow {
@@ -48,49 +28,6 @@ export interface RoundTripRow {
   /** The fill that ended it: the round trip's identity with the engine. */
   close_fill_id: string;
 }
-
-export interface PositionRow {
-  engine: string;
-  symbol: string;
-  quantity: number;
-  avg_price: number;
-  mark_price: number | null;
-  notional: number | null;
-  unrealized_pnl: number | null;
-  realized_pnl: number;
-  fees: number;
-  updated_at: string;
-}
-
-export interface AlertRow {
-  engine: string;
-  key: string;
-  name: string;
-  severity: 'info' | 'warning' | 'critical';
-  message: string;
-  labels?: Record<string, string>;
-  ts: string;
-}
-
-export interface StatusRow {
-  engine: string;
-  last_event_at: string | null;
-  halted: boolean;
-  halt_reason?: string;
-  active_strategy: string | null;
-  components: Record<string, 'ok' | 'degraded' | 'down'>;
-  active_orders: number;
-}
-
-export type RowOf<C extends FeedChannel> = C extends 'orders'
-  ? OrderRow
-  : C extends 'fills'
-    ? FillRow
-    : C extends 'positions'
-      ? PositionRow
-      : C extends 'alerts'
-        ? AlertRow
-        : StatusRow;
 
 /** One row changed on a channel: an upsert, or a removal with the row's final state. */
 export interface Change<C extends FeedChannel = FeedChannel> {

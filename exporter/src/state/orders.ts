@@ -1,5 +1,5 @@
 /** The live order book of one engine: active orders, and recently closed ones. */
-import type { OrderRow } from '@tradewatch/feed-client';
+import type { OrderRow } from '@tradewatch/feed-protocol';
 import { ACTIVE_STATUSES, type OrderPayload } from '../events/schema';
 import { BoundedMap } from './tallies';
 import { isoTime } from './iso-time';
