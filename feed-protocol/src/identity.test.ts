@@ -1,5 +1,5 @@
 import { CHANNELS, type Channel } from './channels';
-import { IDENTITY_FIELDS, rowIdentity, rowKey } from './identity';
+import { rowIdentity, rowKey } from './identity';
 
 const rows: [Channel, Record<string, unknown>][] = [
   ['orders', { engine: 'a', order_id: 'o-1', symbol: 'BTC/USD', status: 'new' }],
@@ -49,6 +49,11 @@ test('a non-string id keys as its string form, so 17 and "17" are the same order
   });
 });
 
-test('every channel has identity fields, the engine first', () => {
-  for (const channel of CHANNELS) expect(IDENTITY_FIELDS[channel][0]).toBe('engine');
+test('on every channel the key is the identity, engine first, in the identity field order', () => {
+  const row = { engine: 'e', order_id: 'o', fill_id: 'f', symbol: 'S', key: 'k' };
+  for (const channel of CHANNELS) {
+    const identity = rowIdentity(channel, row);
+    expect(Object.keys(identity)[0]).toBe('engine');
+    expect(rowKey(channel, row)).toBe(JSON.stringify(Object.values(identity)));
+  }
 });
