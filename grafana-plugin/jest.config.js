@@ -12,8 +12,9 @@ module.exports = {
   ...base,
   moduleNameMapper: {
     ...base.moduleNameMapper,
-    // the feed client is TypeScript source in the monorepo, compiled by @swc/jest like ours
+    // the feed client and its protocol are TypeScript source in the monorepo, compiled by @swc/jest like ours
     '^@tradewatch/feed-client$': path.resolve(__dirname, '../feed-client/src'),
+    '^@tradewatch/feed-protocol$': path.resolve(__dirname, '../feed-protocol/src'),
   },
   transform: {
     ...base.transform,

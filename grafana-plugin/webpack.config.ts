@@ -1,6 +1,7 @@
 /*
  * The plugin build: the scaffold's configuration (.config/, left as generated) plus one
- * alias, so the feed client is compiled from its TypeScript source into module.js.
+ * alias per package, so the feed client and the feed protocol it re-exports are compiled from
+ * their TypeScript sources into module.js.
  * React and @grafana/* stay external, as the scaffold sets them.
  */
 import path from 'path';
@@ -16,6 +17,7 @@ const config = async (env: Env): Promise<Configuration> => {
       ...base.resolve,
       alias: {
         '@tradewatch/feed-client': path.resolve(__dirname, '../feed-client/src'),
+        '@tradewatch/feed-protocol': path.resolve(__dirname, '../feed-protocol/src'),
       },
     },
   };

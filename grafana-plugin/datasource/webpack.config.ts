@@ -36,6 +36,7 @@ const config = async (env: Env): Promise<Configuration> => {
       ...base.resolve,
       alias: {
         '@tradewatch/feed-client': path.resolve(root, '../feed-client/src'),
+        '@tradewatch/feed-protocol': path.resolve(root, '../feed-protocol/src'),
       },
     },
     plugins: [

@@ -60,6 +60,7 @@ const config = (env: Env): Configuration => {
       modules: [path.join(root, 'src'), 'node_modules'],
       alias: {
         '@tradewatch/feed-client': path.resolve(root, '../feed-client/src'),
+        '@tradewatch/feed-protocol': path.resolve(root, '../feed-protocol/src'),
       },
       fallback: { fs: false, path: false, os: false, crypto: false, stream: false },
     },
