@@ -43,7 +43,7 @@ fi
 step "npm packages"
 npm ci --no-audit --no-fund
 
-step "build (feed-client, exporter, dashboards, alerting)"
+step "build (feed-protocol, feed-client, exporter, dashboards, alerting)"
 npm run build
 
 if [ -f grafana-plugin/package.json ]; then
