@@ -1,6 +1,7 @@
 /**
- * The one ingest service every source uses (HTTP, demo, NATS, replay). Inside one ordering
- * queue it runs decode → adapt (a foreign format such as Gal Friday's) → validate → bound
+ * The one ingest service every source uses (HTTP, demo, NATS, replay, the producers'
+ * sources): each hands it raw values or text, never events it checked itself. Inside one
+ * ordering queue it runs decode → adapt (a foreign format such as Gal Friday's) → validate → bound
  * (cardinality caps) → journal → apply, so an adapter that reads the state (a cumulative
  * fill, say) reads it as the previous batch left it, and the journal and the state see
  * batches in the same order. Every answer is atomic: a refusal applies nothing and
@@ -17,7 +18,7 @@
  */
 import type { Logger } from 'pino';
 import { decodeEventsSliced } from '../events/decode';
-import { validateBatchSliced, type EventProblem } from '../events/validate';
+import { validateBatchSliced, validateEachSliced, type EventProblem } from '../events/validate';
 import type { TradingEvent } from '../events/schema';
 import type { CardinalityLimits } from '../config';
 import type { Store } from '../state/store';
@@ -77,6 +78,19 @@ export type IngestInput = { values: readonly unknown[] } | { text: string; ndjso
 export interface IngestOptions {
   /** A foreign format by name (`?format=`); absent or `tradewatch` for the native schema. */
   format?: string;
+  /**
+   * The values are independent records (replay's lines): one that is not a valid event is
+   * left out alone, counted as `invalid_event` and named in the answer's `refused`, and the
+   * rest of the batch goes on. Without it, one invalid value refuses the whole batch.
+   */
+  leaveOutInvalid?: boolean;
+  /**
+   * An id for each event that has none, by the index of its value among those validated (an
+   * adapter's output, when there is one): a source that can name a record by where it found
+   * it (a stream's sequence, a file's line) makes a redelivery or a second replay apply
+   * nothing twice.
+   */
+  idFor?: (index: number) => string;
   /** Charged for what is applied, once it is applied (a refused batch costs nothing). */
   charge?: (applied: number) => void;
 }
@@ -175,24 +189,36 @@ export class Ingestor {
         refused = adapted.refused ?? [];
         if (refused.length > 0) this.reject(`${format}_unusable`, new Set(refused.map((p) => p.index)).size);
       }
-      const batch = await validateBatchSliced(raws, pause);
-      if (!batch.ok)
-        return this.refuse(
-          400,
-          'invalid_event',
-          raws.length,
-          `${new Set(batch.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
-          batch.problems,
-        );
-      const checked = await stage(batch.events, source, options, pause);
+      let events: TradingEvent[];
+      let indices: readonly number[] | null = null;
+      if (options.leaveOutInvalid) {
+        const each = await validateEachSliced(raws, pause);
+        ({ events, indices } = each);
+        if (each.problems.length > 0) {
+          this.reject('invalid_event', raws.length - events.length);
+          refused = [...refused, ...each.problems];
+        }
+      } else {
+        const batch = await validateBatchSliced(raws, pause);
+        if (!batch.ok)
+          return this.refuse(
+            400,
+            'invalid_event',
+            raws.length,
+            `${new Set(batch.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
+            batch.problems,
+          );
+        events = batch.events;
+      }
+      const { idFor } = options;
+      if (idFor)
+        events.forEach((e, k) => {
+          if (e.id === undefined) e.id = idFor(indices ? indices[k] : k);
+        });
+      const checked = await stage(events, source, options, pause);
       if (refused.length === 0 || !('pending' in checked)) return checked;
       return { pending: checked.pending.then((r) => (r.ok ? { ...r, refused } : r)) };
     });
-  }
-
-  /** Applies events already validated (NATS and replay sources validate per message or line). */
-  ingestValid(events: TradingEvent[], source: string, options: IngestOptions = {}): Promise<IngestResult> {
-    return this.enqueue((stage) => stage(events, source, options, breather(TURN_BUDGET_MS)));
   }
 
   reject(reason: string, count = 1): void {

@@ -3,13 +3,14 @@
  * TRADEWATCH_NATS_STREAM, created when missing). Each message is a JSON event or an array
  * of events in the tradewatch schema.
  *
- * - Messages that arrive together are ingested as one batch (one journal flush), and each
- *   is acknowledged only after the batch is applied and durable.
+ * - Each message is handed, as its text, to the ingest service as one atomic batch; the
+ *   messages that arrive together are queued at once, so the ingest service journals them
+ *   by one write and one sync (group commit). Each is acknowledged only once applied and durable.
  * - Redelivery is harmless: events keep their own `id`; an event without one gets an id
  *   from the stream and its sequence (`nats:<stream>:<created>:<seq>:<index>`), the same on
  *   every delivery and on every replica; fills are also idempotent by fill_id.
- * - A message that is not valid JSON or not valid events is terminated (never redelivered),
- *   counted in tradewatch_events_rejected_total{reason} and logged.
+ * - A message the ingest service refuses as not valid JSON or not valid events is terminated
+ *   (never redelivered), counted in tradewatch_events_rejected_total{reason} and logged.
  * - The connection reconnects forever; when the server lost the stream or the consumer
  *   (a restart without its store), both are created again.
  * - Each exporter replica uses its own durable name, so each sees the whole stream.
@@ -24,10 +25,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { decodeEvents } from '../events/decode';
-import { validateBatch } from '../events/validate';
-import type { TradingEvent } from '../events/schema';
-import type { Ingestor } from '../ingest/ingestor';
+import type { Ingestor, IngestResult } from '../ingest/ingestor';
 import { LabeledCounter } from '../state/tallies';
 
 export interface NatsSourceOptions {
@@ -37,7 +35,7 @@ export interface NatsSourceOptions {
   durable: string;
 }
 
-/** Messages taken into one ingest batch at most. */
+/** Messages handled together at most (queued to the ingest service at once, so journaled together). */
 const MAX_BATCH_MESSAGES = 1000;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5000;
@@ -184,46 +182,57 @@ export class NatsSource {
     if (!this.stopped) throw new Error('the consumer stopped');
   }
 
-  /** Validates each message, ingests the good ones as one batch, then acks (or naks on failure). */
+  /**
+   * Hands each message to the ingest service (all queued at once, answered in order), then
+   * acks what was applied, terminates what was refused as invalid, and naks the rest.
+   */
   private async handle(msgs: JsMsg[]): Promise<void> {
-    const events: TradingEvent[] = [];
-    const good: JsMsg[] = [];
-    for (const m of msgs) {
-      const decoded = decodeEvents(m.string(), false);
-      const problems = decoded.ok ? null : decoded.problems;
-      const batch = decoded.ok ? validateBatch(decoded.values) : null;
-      if (!batch || !batch.ok) {
-        const list = problems ?? (batch && !batch.ok ? batch.problems : []);
-        const reason = problems ? 'malformed_json' : 'invalid_event';
-        this.ingestor.reject(reason, decoded.ok ? decoded.values.length : 1);
-        this.messages.inc({ outcome: 'rejected' });
-        this.log.warn(
-          { source: 'nats', subject: m.subject, seq: m.seq, reason, problems: list.slice(0, 5) },
-          'NATS message rejected (terminated, not redelivered)',
-        );
-        m.term(); // (no reason text: servers before 2.10.4 ignore a TERM that carries one)
-        continue;
-      }
-      batch.events.forEach((e, i) => {
-        if (e.id === undefined) e.id = `nats:${this.streamIncarnation}:${m.seq}:${i}`;
-        events.push(e);
-      });
-      good.push(m);
-    }
-    if (good.length === 0) return;
-    try {
-      const result = await this.ingestor.ingestValid(events, 'nats');
-      if (!result.ok) throw new Error('events were refused');
-      for (const m of good) m.ack();
-      this.messages.inc({ outcome: 'applied' }, good.length);
-    } catch (err) {
-      // Not durable: let JetStream deliver them again later.
-      for (const m of good) m.nak(1000);
-      this.messages.inc({ outcome: 'failed' }, good.length);
+    const answers = await Promise.all(
+      msgs.map((m) =>
+        this.ingestor
+          .ingest({ text: m.string(), ndjson: false }, 'nats', {
+            idFor: (i) => `nats:${this.streamIncarnation}:${m.seq}:${i}`,
+          })
+          .catch((err: unknown): Error => (err instanceof Error ? err : new Error(String(err)))),
+      ),
+    );
+    const failed: string[] = [];
+    answers.forEach((answer, k) => {
+      const error = this.settle(msgs[k], answer);
+      if (error !== null) failed.push(error);
+    });
+    if (failed.length > 0)
       this.log.error(
-        { source: 'nats', err: (err as Error).message, messages: good.length },
-        'NATS batch not applied; it will be redelivered',
+        { source: 'nats', err: failed[failed.length - 1], messages: failed.length },
+        'NATS messages not applied; they will be redelivered',
       );
+  }
+
+  /** Acks, terminates or naks one message by its answer; gives why it was not applied, or null. */
+  private settle(m: JsMsg, answer: IngestResult | Error): string | null {
+    if (answer instanceof Error || (!answer.ok && answer.status !== 400)) {
+      // Not durable, or over a cap for now: JetStream delivers it again later.
+      m.nak(1000);
+      this.messages.inc({ outcome: 'failed' });
+      return answer instanceof Error ? answer.message : answer.error;
     }
+    if (answer.ok) {
+      m.ack();
+      this.messages.inc({ outcome: 'applied' });
+      return null;
+    }
+    this.messages.inc({ outcome: 'rejected' });
+    this.log.warn(
+      {
+        source: 'nats',
+        subject: m.subject,
+        seq: m.seq,
+        reason: answer.reason,
+        problems: answer.problems.slice(0, 5),
+      },
+      'NATS message rejected (terminated, not redelivered)',
+    );
+    m.term(); // (no reason text: servers before 2.10.4 ignore a TERM that carries one)
+    return null;
   }
 }
