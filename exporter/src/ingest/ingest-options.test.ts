@@ -66,3 +66,28 @@ test('idFor names each event without an id by its value index; a second delivery
   expect(second).toMatchObject({ ok: true, applied: 0, duplicates: 2 });
   expect(applied(ing)).toBe(2);
 });
+
+test('messages: each all or nothing on its own; a bad one is left out alone, named and counted; the rest is one batch', async () => {
+  const ing = ingestor();
+  const messages = [
+    JSON.stringify(fill(0)),
+    '{not json',
+    JSON.stringify([fill(2), invalid]),
+    JSON.stringify([fill(3), { ...fill(4), id: 'own' }]),
+  ];
+  const idFor = (i: number, m: number) => `stream:${m}:${i}`;
+  const r = await ing.ingest({ messages }, 'test', { idFor });
+  expect(r).toMatchObject({ ok: true, accepted: 3, applied: 3 });
+  expect(r.ok && r.refusedMessages?.map((m) => [m.message, m.reason])).toEqual([
+    [1, 'malformed_json'],
+    [2, 'invalid_event'],
+  ]);
+  expect(ing.rejected.get({ reason: 'malformed_json' })).toBe(1);
+  expect(ing.rejected.get({ reason: 'invalid_event' })).toBe(2);
+  // Redelivered under new fill ids: the ids from the message and index make them duplicates.
+  const again = [JSON.stringify(fill(10)), JSON.stringify([fill(13), { ...fill(14), id: 'own' }])];
+  const second = await ing.ingest({ messages: again }, 'test', {
+    idFor: (i, m) => idFor(i, m === 0 ? 0 : 3),
+  });
+  expect(second).toMatchObject({ ok: true, applied: 0, duplicates: 3 });
+});

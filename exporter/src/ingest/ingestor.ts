@@ -17,8 +17,13 @@
  * staged batch is applied.
  */
 import type { Logger } from 'pino';
-import { decodeEventsSliced } from '../events/decode';
-import { validateBatchSliced, validateEachSliced, type EventProblem } from '../events/validate';
+import { decodeEvents, decodeEventsSliced } from '../events/decode';
+import {
+  validateBatch,
+  validateBatchSliced,
+  validateEachSliced,
+  type EventProblem,
+} from '../events/validate';
 import type { TradingEvent } from '../events/schema';
 import type { CardinalityLimits } from '../config';
 import type { Store } from '../state/store';
@@ -72,8 +77,21 @@ export type Adapter = (raws: unknown[]) =>
     }
   | { ok: false; problems: EventProblem[] };
 
-/** What a caller hands in: decoded values, or a body still to decode. */
-export type IngestInput = { values: readonly unknown[] } | { text: string; ndjson: boolean };
+/**
+ * What a caller hands in: decoded values, a body still to decode, or several bodies (a NATS
+ * pull's messages, each JSON: an event or an array), each all or nothing on its own: one
+ * that is not valid JSON or holds an invalid event is left out alone and named in the
+ * answer's `refusedMessages`; the others are one batch (one journal record).
+ */
+export type IngestInput =
+  { values: readonly unknown[] } | { text: string; ndjson: boolean } | { messages: readonly string[] };
+
+/** A message of a `messages` input left out: its index, why (the rejected reason), and its problems. */
+export interface MessageRefusal {
+  message: number;
+  reason: 'malformed_json' | 'invalid_event';
+  problems: EventProblem[];
+}
 
 export interface IngestOptions {
   /** A foreign format by name (`?format=`); absent or `tradewatch` for the native schema. */
@@ -86,17 +104,25 @@ export interface IngestOptions {
   leaveOutInvalid?: boolean;
   /**
    * An id for each event that has none, by the index of its value among those validated (an
-   * adapter's output, when there is one): a source that can name a record by where it found
-   * it (a stream's sequence, a file's line) makes a redelivery or a second replay apply
-   * nothing twice.
+   * adapter's output, when there is one; for `messages`, within its message, whose index is
+   * the second argument): a source that can name a record by where it found it (a stream's
+   * sequence, a file's line) makes a redelivery or a second replay apply nothing twice.
    */
-  idFor?: (index: number) => string;
+  idFor?: (index: number, message: number) => string;
   /** Charged for what is applied, once it is applied (a refused batch costs nothing). */
   charge?: (applied: number) => void;
 }
 
 export type IngestResult =
-  | { ok: true; accepted: number; applied: number; duplicates: number; refused?: EventProblem[] }
+  | {
+      ok: true;
+      accepted: number;
+      applied: number;
+      duplicates: number;
+      refused?: EventProblem[];
+      /** For `messages`: the messages left out. */
+      refusedMessages?: MessageRefusal[];
+    }
   | IngestRefusal;
 
 export interface IngestRefusal {
@@ -142,6 +168,8 @@ export class Ingestor {
 
   /** Decodes, adapts, validates and applies one atomic batch. */
   ingest(input: IngestInput, source: string, options: IngestOptions = {}): Promise<IngestResult> {
+    if ('messages' in input)
+      return this.enqueue((stage) => this.checkMessages(input.messages, source, options, stage));
     return this.enqueue(async (stage) => {
       // A large batch is checked a slice at a time, the event loop turning in between.
       const pause = breather(TURN_BUDGET_MS);
@@ -213,12 +241,52 @@ export class Ingestor {
       const { idFor } = options;
       if (idFor)
         events.forEach((e, k) => {
-          if (e.id === undefined) e.id = idFor(indices ? indices[k] : k);
+          if (e.id === undefined) e.id = idFor(indices ? indices[k] : k, 0);
         });
       const checked = await stage(events, source, options, pause);
       if (refused.length === 0 || !('pending' in checked)) return checked;
       return { pending: checked.pending.then((r) => (r.ok ? { ...r, refused } : r)) };
     });
+  }
+
+  /** Decodes and validates each message on its own, leaves out the bad ones (counted), and stages the rest as one batch. */
+  private async checkMessages(
+    messages: readonly string[],
+    source: string,
+    options: IngestOptions,
+    stage: Ingestor['stage'],
+  ): Promise<Checked> {
+    if (options.format !== undefined && options.format !== 'tradewatch')
+      throw new Error('ingest: messages are in the native format only');
+    const pause = breather(TURN_BUDGET_MS);
+    const events: TradingEvent[] = [];
+    const refusedMessages: MessageRefusal[] = [];
+    for (let m = 0; m < messages.length; m++) {
+      const checked = this.checkMessage(messages[m], m);
+      if ('reason' in checked) refusedMessages.push(checked);
+      else
+        checked.forEach((e, i) => {
+          if (e.id === undefined && options.idFor) e.id = options.idFor(i, m);
+          events.push(e);
+        });
+      await pause();
+    }
+    const checked = await stage(events, source, options, pause);
+    if (refusedMessages.length === 0 || !('pending' in checked)) return checked;
+    return { pending: checked.pending.then((r) => (r.ok ? { ...r, refusedMessages } : r)) };
+  }
+
+  /** One message's events, or why it is left out (counted as the HTTP path counts a body). */
+  private checkMessage(text: string, message: number): TradingEvent[] | MessageRefusal {
+    const decoded = decodeEvents(text, false);
+    if (!decoded.ok) {
+      this.reject('malformed_json');
+      return { message, reason: 'malformed_json', problems: decoded.problems };
+    }
+    const batch = validateBatch(decoded.values);
+    if (batch.ok) return batch.events;
+    this.reject('invalid_event', decoded.values.length);
+    return { message, reason: 'invalid_event', problems: batch.problems };
   }
 
   reject(reason: string, count = 1): void {

@@ -3,9 +3,9 @@
  * TRADEWATCH_NATS_STREAM, created when missing). Each message is a JSON event or an array
  * of events in the tradewatch schema.
  *
- * - Each message is handed, as its text, to the ingest service as one atomic batch; the
- *   messages that arrive together are queued at once, so the ingest service journals them
- *   by one write and one sync (group commit). Each is acknowledged only once applied and durable.
+ * - The messages that arrive together are handed, as their texts, to the ingest service as
+ *   one batch (one journal record), each message all or nothing on its own; each is
+ *   acknowledged only after the batch is applied and durable.
  * - Redelivery is harmless: events keep their own `id`; an event without one gets an id
  *   from the stream and its sequence (`nats:<stream>:<created>:<seq>:<index>`), the same on
  *   every delivery and on every replica; fills are also idempotent by fill_id.
@@ -35,7 +35,7 @@ export interface NatsSourceOptions {
   durable: string;
 }
 
-/** Messages handled together at most (queued to the ingest service at once, so journaled together). */
+/** Messages taken into one ingest batch at most. */
 const MAX_BATCH_MESSAGES = 1000;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5000;
@@ -183,56 +183,50 @@ export class NatsSource {
   }
 
   /**
-   * Hands each message to the ingest service (all queued at once, answered in order), then
-   * acks what was applied, terminates what was refused as invalid, and naks the rest.
+   * Hands the messages to the ingest service as one batch (each message all or nothing on
+   * its own), then acks what was applied, terminates what was refused as invalid, and naks
+   * everything else when the batch could not be applied.
    */
   private async handle(msgs: JsMsg[]): Promise<void> {
-    const answers = await Promise.all(
-      msgs.map((m) =>
-        this.ingestor
-          .ingest({ text: m.string(), ndjson: false }, 'nats', {
-            idFor: (i) => `nats:${this.streamIncarnation}:${m.seq}:${i}`,
-          })
-          .catch((err: unknown): Error => (err instanceof Error ? err : new Error(String(err)))),
-      ),
-    );
-    const failed: string[] = [];
-    answers.forEach((answer, k) => {
-      const error = this.settle(msgs[k], answer);
-      if (error !== null) failed.push(error);
+    let result: IngestResult;
+    try {
+      result = await this.ingestor.ingest({ messages: msgs.map((m) => m.string()) }, 'nats', {
+        idFor: (i, k) => `nats:${this.streamIncarnation}:${msgs[k].seq}:${i}`,
+      });
+    } catch (err) {
+      result = { ok: false, status: 500, reason: 'failed', error: (err as Error).message, problems: [] };
+    }
+    const refused = new Map(result.ok ? (result.refusedMessages ?? []).map((r) => [r.message, r]) : []);
+    let failed = 0;
+    msgs.forEach((m, k) => {
+      const refusal = refused.get(k);
+      if (refusal) {
+        this.messages.inc({ outcome: 'rejected' });
+        this.log.warn(
+          {
+            source: 'nats',
+            subject: m.subject,
+            seq: m.seq,
+            reason: refusal.reason,
+            problems: refusal.problems.slice(0, 5),
+          },
+          'NATS message rejected (terminated, not redelivered)',
+        );
+        m.term(); // (no reason text: servers before 2.10.4 ignore a TERM that carries one)
+      } else if (result.ok) {
+        m.ack();
+        this.messages.inc({ outcome: 'applied' });
+      } else {
+        // Not durable, or over a cap for now: JetStream delivers it again later.
+        m.nak(1000);
+        this.messages.inc({ outcome: 'failed' });
+        failed += 1;
+      }
     });
-    if (failed.length > 0)
+    if (!result.ok)
       this.log.error(
-        { source: 'nats', err: failed[failed.length - 1], messages: failed.length },
-        'NATS messages not applied; they will be redelivered',
+        { source: 'nats', err: result.error, messages: failed },
+        'NATS batch not applied; it will be redelivered',
       );
-  }
-
-  /** Acks, terminates or naks one message by its answer; gives why it was not applied, or null. */
-  private settle(m: JsMsg, answer: IngestResult | Error): string | null {
-    if (answer instanceof Error || (!answer.ok && answer.status !== 400)) {
-      // Not durable, or over a cap for now: JetStream delivers it again later.
-      m.nak(1000);
-      this.messages.inc({ outcome: 'failed' });
-      return answer instanceof Error ? answer.message : answer.error;
-    }
-    if (answer.ok) {
-      m.ack();
-      this.messages.inc({ outcome: 'applied' });
-      return null;
-    }
-    this.messages.inc({ outcome: 'rejected' });
-    this.log.warn(
-      {
-        source: 'nats',
-        subject: m.subject,
-        seq: m.seq,
-        reason: answer.reason,
-        problems: answer.problems.slice(0, 5),
-      },
-      'NATS message rejected (terminated, not redelivered)',
-    );
-    m.term(); // (no reason text: servers before 2.10.4 ignore a TERM that carries one)
-    return null;
   }
 }
