@@ -1,6 +1,7 @@
 /**
  * start(): load config → build the parts → listen. Data flows one way:
- * source → validation → (journal) → state → metrics and feed.
+ * source → ingest service (decode, adapt, validate, journal) → state → metrics and feed.
+ * The wiring is explicit: each part is given what it needs here, nothing plugs itself in.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -12,10 +13,10 @@ import { Ingestor, type Journal } from './ingest/ingestor';
 import { buildMetrics } from './metrics/collectors';
 import { TokenRegistry, grafanaViewerToken, loadOrCreateTokens } from './auth/tokens';
 import { createApp } from './http/app';
-import { closeServer, createServer, listen, type StreamHandler, type UpgradeHandler } from './server';
+import { closeServer, createServer, listen } from './server';
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
-import { openHistory, type HistoryStore, type HistoryWriter } from './history';
+import { openHistory, type HistoryWriter } from './history';
 import { galFridayAdapterFor } from './adapters/galfriday/wiring';
 import { NatsSource } from './sources/nats';
 import { FreqtradeSource, freqtradeAdapterFor, activeTradeIdsOf } from './adapters/freqtrade';
@@ -23,7 +24,7 @@ import { NautilusSource, nautilusAdapterFor } from './adapters/nautilus';
 import { HummingbotSource, hummingbotAdapterFor } from './adapters/hummingbot';
 import { LabeledCounter } from './state/tallies';
 import { ReplaySource } from './sources/replay';
-import { feedExtension } from './feed/server';
+import { FEED_PATH, FEED_STREAM_PATH, FeedServer } from './feed/server';
 import { VERSION } from './version';
 import { ReadGate } from './history/read-gate';
 
@@ -38,30 +39,9 @@ export interface Exporter {
   stop(): Promise<void>;
 }
 
-export interface Extension {
-  /** Starts with the exporter; may add upgrade handlers and sources. */
-  start(ctx: ExtensionContext): Promise<{ stop(): Promise<void> } | void>;
-}
-
-export interface ExtensionContext {
-  config: Config;
-  store: Store;
-  ingestor: Ingestor;
-  tokens: TokenRegistry;
-  log: Logger;
-  upgrades: Record<string, UpgradeHandler>;
-  /** Long-lived streamed responses by path, served before the express app (server.ts). */
-  streams: Record<string, StreamHandler>;
-  feedClients: { count: () => number };
-  /** The trade history's store (null when TRADEWATCH_HISTORY is off). */
-  history: HistoryStore | null;
-  /** The bound on concurrent history reads (the API and the feed share it). */
-  historyReads: ReadGate;
-}
-
 export async function start(
   config: Config,
-  options: { log?: Logger; journal?: Journal; extensions?: Extension[] } = {},
+  options: { log?: Logger; journal?: Journal } = {},
 ): Promise<Exporter> {
   const log = options.log ?? createLogger(config.logLevel);
   const dataDir = `TRADEWATCH_DATA_DIR=${config.dataDir}`;
@@ -84,7 +64,7 @@ export async function start(
 
 async function startLocked(
   config: Config,
-  options: { log?: Logger; journal?: Journal; extensions?: Extension[] },
+  options: { log?: Logger; journal?: Journal },
   log: Logger,
   lock: DataDirLock,
 ): Promise<Exporter> {
@@ -170,14 +150,19 @@ async function startLocked(
   );
   ingestor.addAdapter('hummingbot', hummingbotAdapterFor(store));
   const sourceErrors = new LabeledCounter(); // source, reason
-  const feedClients = { count: () => 0 };
+  const historyReads = new ReadGate();
+  // The live feed (/feed and /feed/stream): its hub listens to the store's changes from now on.
+  const feed = new FeedServer(
+    { store, tokens, log, history: history?.store ?? null, historyReads },
+    { ...config.feed, allowedOrigins: config.allowedOrigins },
+  );
   let nats: NatsSource | null = null;
   const metrics = buildMetrics({
     store,
     stats: {
       rejected: ingestor.rejected,
       ingested: ingestor.ingested,
-      feedClients: () => feedClients.count(),
+      feedClients: () => feed.clientCount,
       version: VERSION,
     },
     windows: { windows: config.windows, periodsPerYear: config.periodsPerYear },
@@ -189,7 +174,6 @@ async function startLocked(
   });
 
   let ready = false;
-  const historyReads = new ReadGate();
   const app = createApp({
     config,
     store,
@@ -203,31 +187,21 @@ async function startLocked(
     history: history?.store ?? null,
     historyReads,
   });
-  const upgrades: Record<string, UpgradeHandler> = {};
-  const streams: Record<string, StreamHandler> = {};
+  const stoppers: { stop(): Promise<void> }[] = [feed];
   const server = settingMustWork(
     `TRADEWATCH_TLS_CERT=${config.tls.cert} and TRADEWATCH_TLS_KEY=${config.tls.key}`,
     'cannot be loaded',
-    () => createServer(app, config, upgrades, log, streams),
+    () => {
+      try {
+        return createServer(app, config, { [FEED_PATH]: feed.handleUpgrade }, log, {
+          [FEED_STREAM_PATH]: feed.handleStream,
+        });
+      } catch (err) {
+        void feed.stop();
+        throw err;
+      }
+    },
   );
-
-  const stoppers: { stop(): Promise<void> }[] = [];
-  // The live feed (/feed) is part of every exporter; other extensions come after it.
-  for (const ext of [feedExtension(), ...(options.extensions ?? [])]) {
-    const s = await ext.start({
-      config,
-      store,
-      ingestor,
-      tokens,
-      log,
-      upgrades,
-      streams,
-      feedClients,
-      history: history?.store ?? null,
-      historyReads,
-    });
-    if (s) stoppers.push(s);
-  }
 
   const port = await listen(server, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
     for (const s of stoppers) void s.stop();

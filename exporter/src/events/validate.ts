@@ -77,6 +77,33 @@ export async function validateBatchSliced(
   return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
 }
 
+/** The valid events of `raws` and where each came from; every value that is not one, with its problems. */
+export interface EachResult {
+  events: TradingEvent[];
+  /** `indices[k]` is the index in `raws` of `events[k]`. */
+  indices: number[];
+  /** Every problem of every invalid value (not capped: the caller names each value it leaves out). */
+  problems: EventProblem[];
+}
+
+/** Validates each value on its own, a slice at a time: for sources whose values are independent records. */
+export async function validateEachSliced(
+  raws: readonly unknown[],
+  pause: () => Promise<void>,
+): Promise<EachResult> {
+  const out: EachResult = { events: [], indices: [], problems: [] };
+  for (let i = 0; i < raws.length; i++) {
+    const result = validateEvent(raws[i], i);
+    if (Array.isArray(result)) out.problems.push(...result);
+    else {
+      out.events.push(result);
+      out.indices.push(i);
+    }
+    if ((i & 1023) === 1023) await pause();
+  }
+  return out;
+}
+
 function validateInto(raws: readonly unknown[], i: number, events: TradingEvent[], problems: EventProblem[]) {
   const result = validateEvent(raws[i], i);
   if (Array.isArray(result)) {

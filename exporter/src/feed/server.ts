@@ -7,7 +7,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { CLOSE, PROTOCOL, type Channel, type HeartbeatMessage } from '@tradewatch/feed-protocol';
-import type { Extension, ExtensionContext } from '../main';
+import type { Logger } from 'pino';
+import type { TokenRegistry } from '../auth/tokens';
+import type { HistoryStore } from '../history/store';
+import type { ReadGate } from '../history/read-gate';
+import type { Store } from '../state/store';
 import { FILL_SNAPSHOT_TIMEOUT_MS, FillSnapshotCache, fillHistoryReader } from './fill-snapshot';
 import { decide, readProtocols } from './gate';
 import { FeedHub, type Member, type Peer } from './hub';
@@ -110,6 +114,17 @@ export interface FeedServerOptions {
   allowedOrigins: readonly string[];
 }
 
+/** What the feed serves and checks against, given by the wiring (main.ts). */
+export interface FeedServerDeps {
+  store: Store;
+  tokens: TokenRegistry;
+  log: Logger;
+  /** The trade history's store, for `fills` snapshots (absent or null when TRADEWATCH_HISTORY is off). */
+  history?: HistoryStore | null;
+  /** The bound on concurrent history reads (the read API and the feed share it). */
+  historyReads?: ReadGate;
+}
+
 export class FeedServer {
   readonly hub: FeedHub;
   private readonly wss: WebSocketServer;
@@ -121,10 +136,7 @@ export class FeedServer {
   private readonly lagBytes: number;
 
   constructor(
-    private readonly ctx: Pick<ExtensionContext, 'store' | 'tokens' | 'log'> & {
-      history?: ExtensionContext['history'];
-      historyReads?: ExtensionContext['historyReads'];
-    },
+    private readonly ctx: FeedServerDeps,
     private readonly options: FeedServerOptions,
   ) {
     // With a trade history, a `fills` snapshot is the last fills it holds (with their PnL),
@@ -496,17 +508,4 @@ function refuse(socket: Duplex, status: number, error: string): void {
   // longer counts against its address's socket limit once it asked to upgrade).
   socket.once('finish', () => socket.destroy());
   socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
-}
-
-/** The feed as an exporter extension: registers /feed and /feed/stream and reports the client count. */
-export function feedExtension(): Extension {
-  return {
-    async start(ctx) {
-      const server = new FeedServer(ctx, { ...ctx.config.feed, allowedOrigins: ctx.config.allowedOrigins });
-      ctx.upgrades[FEED_PATH] = server.handleUpgrade;
-      ctx.streams[FEED_STREAM_PATH] = server.handleStream;
-      ctx.feedClients.count = () => server.clientCount;
-      return { stop: () => server.stop() };
-    },
-  };
 }

@@ -1,6 +1,7 @@
 /**
- * The one ingest service every source uses (HTTP, demo, NATS, replay). Inside one ordering
- * queue it runs decode → adapt (a foreign format such as Gal Friday's) → validate → bound
+ * The one ingest service every source uses (HTTP, demo, NATS, replay, the producers'
+ * sources): each hands it raw values or text, never events it checked itself. Inside one
+ * ordering queue it runs decode → adapt (a foreign format such as Gal Friday's) → validate → bound
  * (cardinality caps) → journal → apply, so an adapter that reads the state (a cumulative
  * fill, say) reads it as the previous batch left it, and the journal and the state see
  * batches in the same order. Every answer is atomic: a refusal applies nothing and
@@ -16,8 +17,13 @@
  * staged batch is applied.
  */
 import type { Logger } from 'pino';
-import { decodeEventsSliced } from '../events/decode';
-import { validateBatchSliced, type EventProblem } from '../events/validate';
+import { decodeEvents, decodeEventsSliced } from '../events/decode';
+import {
+  validateBatch,
+  validateBatchSliced,
+  validateEachSliced,
+  type EventProblem,
+} from '../events/validate';
 import type { TradingEvent } from '../events/schema';
 import type { CardinalityLimits } from '../config';
 import type { Store } from '../state/store';
@@ -71,18 +77,52 @@ export type Adapter = (raws: unknown[]) =>
     }
   | { ok: false; problems: EventProblem[] };
 
-/** What a caller hands in: decoded values, or a body still to decode. */
-export type IngestInput = { values: readonly unknown[] } | { text: string; ndjson: boolean };
+/**
+ * What a caller hands in: decoded values, a body still to decode, or several bodies (a NATS
+ * pull's messages, each JSON: an event or an array), each all or nothing on its own: one
+ * that is not valid JSON or holds an invalid event is left out alone and named in the
+ * answer's `refusedMessages`; the others are one batch (one journal record).
+ */
+export type IngestInput =
+  { values: readonly unknown[] } | { text: string; ndjson: boolean } | { messages: readonly string[] };
+
+/** A message of a `messages` input left out: its index, why (the rejected reason), and its problems. */
+export interface MessageRefusal {
+  message: number;
+  reason: 'malformed_json' | 'invalid_event';
+  problems: EventProblem[];
+}
 
 export interface IngestOptions {
   /** A foreign format by name (`?format=`); absent or `tradewatch` for the native schema. */
   format?: string;
+  /**
+   * The values are independent records (replay's lines): one that is not a valid event is
+   * left out alone, counted as `invalid_event` and named in the answer's `refused`, and the
+   * rest of the batch goes on. Without it, one invalid value refuses the whole batch.
+   */
+  leaveOutInvalid?: boolean;
+  /**
+   * An id for each event that has none, by the index of its value among those validated (an
+   * adapter's output, when there is one; for `messages`, within its message, whose index is
+   * the second argument): a source that can name a record by where it found it (a stream's
+   * sequence, a file's line) makes a redelivery or a second replay apply nothing twice.
+   */
+  idFor?: (index: number, message: number) => string;
   /** Charged for what is applied, once it is applied (a refused batch costs nothing). */
   charge?: (applied: number) => void;
 }
 
 export type IngestResult =
-  | { ok: true; accepted: number; applied: number; duplicates: number; refused?: EventProblem[] }
+  | {
+      ok: true;
+      accepted: number;
+      applied: number;
+      duplicates: number;
+      refused?: EventProblem[];
+      /** For `messages`: the messages left out. */
+      refusedMessages?: MessageRefusal[];
+    }
   | IngestRefusal;
 
 export interface IngestRefusal {
@@ -128,6 +168,8 @@ export class Ingestor {
 
   /** Decodes, adapts, validates and applies one atomic batch. */
   ingest(input: IngestInput, source: string, options: IngestOptions = {}): Promise<IngestResult> {
+    if ('messages' in input)
+      return this.enqueue((stage) => this.checkMessages(input.messages, source, options, stage));
     return this.enqueue(async (stage) => {
       // A large batch is checked a slice at a time, the event loop turning in between.
       const pause = breather(TURN_BUDGET_MS);
@@ -175,24 +217,76 @@ export class Ingestor {
         refused = adapted.refused ?? [];
         if (refused.length > 0) this.reject(`${format}_unusable`, new Set(refused.map((p) => p.index)).size);
       }
-      const batch = await validateBatchSliced(raws, pause);
-      if (!batch.ok)
-        return this.refuse(
-          400,
-          'invalid_event',
-          raws.length,
-          `${new Set(batch.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
-          batch.problems,
-        );
-      const checked = await stage(batch.events, source, options, pause);
+      let events: TradingEvent[];
+      let indices: readonly number[] | null = null;
+      if (options.leaveOutInvalid) {
+        const each = await validateEachSliced(raws, pause);
+        ({ events, indices } = each);
+        if (each.problems.length > 0) {
+          this.reject('invalid_event', raws.length - events.length);
+          refused = [...refused, ...each.problems];
+        }
+      } else {
+        const batch = await validateBatchSliced(raws, pause);
+        if (!batch.ok)
+          return this.refuse(
+            400,
+            'invalid_event',
+            raws.length,
+            `${new Set(batch.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
+            batch.problems,
+          );
+        events = batch.events;
+      }
+      const { idFor } = options;
+      if (idFor)
+        events.forEach((e, k) => {
+          if (e.id === undefined) e.id = idFor(indices ? indices[k] : k, 0);
+        });
+      const checked = await stage(events, source, options, pause);
       if (refused.length === 0 || !('pending' in checked)) return checked;
       return { pending: checked.pending.then((r) => (r.ok ? { ...r, refused } : r)) };
     });
   }
 
-  /** Applies events already validated (NATS and replay sources validate per message or line). */
-  ingestValid(events: TradingEvent[], source: string, options: IngestOptions = {}): Promise<IngestResult> {
-    return this.enqueue((stage) => stage(events, source, options, breather(TURN_BUDGET_MS)));
+  /** Decodes and validates each message on its own, leaves out the bad ones (counted), and stages the rest as one batch. */
+  private async checkMessages(
+    messages: readonly string[],
+    source: string,
+    options: IngestOptions,
+    stage: Ingestor['stage'],
+  ): Promise<Checked> {
+    if (options.format !== undefined && options.format !== 'tradewatch')
+      throw new Error('ingest: messages are in the native format only');
+    const pause = breather(TURN_BUDGET_MS);
+    const events: TradingEvent[] = [];
+    const refusedMessages: MessageRefusal[] = [];
+    for (let m = 0; m < messages.length; m++) {
+      const checked = this.checkMessage(messages[m], m);
+      if ('reason' in checked) refusedMessages.push(checked);
+      else
+        checked.forEach((e, i) => {
+          if (e.id === undefined && options.idFor) e.id = options.idFor(i, m);
+          events.push(e);
+        });
+      await pause();
+    }
+    const checked = await stage(events, source, options, pause);
+    if (refusedMessages.length === 0 || !('pending' in checked)) return checked;
+    return { pending: checked.pending.then((r) => (r.ok ? { ...r, refusedMessages } : r)) };
+  }
+
+  /** One message's events, or why it is left out (counted as the HTTP path counts a body). */
+  private checkMessage(text: string, message: number): TradingEvent[] | MessageRefusal {
+    const decoded = decodeEvents(text, false);
+    if (!decoded.ok) {
+      this.reject('malformed_json');
+      return { message, reason: 'malformed_json', problems: decoded.problems };
+    }
+    const batch = validateBatch(decoded.values);
+    if (batch.ok) return batch.events;
+    this.reject('invalid_event', decoded.values.length);
+    return { message, reason: 'invalid_event', problems: batch.problems };
   }
 
   reject(reason: string, count = 1): void {

@@ -3,13 +3,14 @@
  * TRADEWATCH_NATS_STREAM, created when missing). Each message is a JSON event or an array
  * of events in the tradewatch schema.
  *
- * - Messages that arrive together are ingested as one batch (one journal flush), and each
- *   is acknowledged only after the batch is applied and durable.
+ * - The messages that arrive together are handed, as their texts, to the ingest service as
+ *   one batch (one journal record), each message all or nothing on its own; each is
+ *   acknowledged only after the batch is applied and durable.
  * - Redelivery is harmless: events keep their own `id`; an event without one gets an id
  *   from the stream and its sequence (`nats:<stream>:<created>:<seq>:<index>`), the same on
  *   every delivery and on every replica; fills are also idempotent by fill_id.
- * - A message that is not valid JSON or not valid events is terminated (never redelivered),
- *   counted in tradewatch_events_rejected_total{reason} and logged.
+ * - A message the ingest service refuses as not valid JSON or not valid events is terminated
+ *   (never redelivered), counted in tradewatch_events_rejected_total{reason} and logged.
  * - The connection reconnects forever; when the server lost the stream or the consumer
  *   (a restart without its store), both are created again.
  * - Each exporter replica uses its own durable name, so each sees the whole stream.
@@ -24,10 +25,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { decodeEvents } from '../events/decode';
-import { validateBatch } from '../events/validate';
-import type { TradingEvent } from '../events/schema';
-import type { Ingestor } from '../ingest/ingestor';
+import type { Ingestor, IngestResult } from '../ingest/ingestor';
 import { LabeledCounter } from '../state/tallies';
 
 export interface NatsSourceOptions {
@@ -184,46 +182,51 @@ export class NatsSource {
     if (!this.stopped) throw new Error('the consumer stopped');
   }
 
-  /** Validates each message, ingests the good ones as one batch, then acks (or naks on failure). */
+  /**
+   * Hands the messages to the ingest service as one batch (each message all or nothing on
+   * its own), then acks what was applied, terminates what was refused as invalid, and naks
+   * everything else when the batch could not be applied.
+   */
   private async handle(msgs: JsMsg[]): Promise<void> {
-    const events: TradingEvent[] = [];
-    const good: JsMsg[] = [];
-    for (const m of msgs) {
-      const decoded = decodeEvents(m.string(), false);
-      const problems = decoded.ok ? null : decoded.problems;
-      const batch = decoded.ok ? validateBatch(decoded.values) : null;
-      if (!batch || !batch.ok) {
-        const list = problems ?? (batch && !batch.ok ? batch.problems : []);
-        const reason = problems ? 'malformed_json' : 'invalid_event';
-        this.ingestor.reject(reason, decoded.ok ? decoded.values.length : 1);
+    let result: IngestResult;
+    try {
+      result = await this.ingestor.ingest({ messages: msgs.map((m) => m.string()) }, 'nats', {
+        idFor: (i, k) => `nats:${this.streamIncarnation}:${msgs[k].seq}:${i}`,
+      });
+    } catch (err) {
+      result = { ok: false, status: 500, reason: 'failed', error: (err as Error).message, problems: [] };
+    }
+    const refused = new Map(result.ok ? (result.refusedMessages ?? []).map((r) => [r.message, r]) : []);
+    let failed = 0;
+    msgs.forEach((m, k) => {
+      const refusal = refused.get(k);
+      if (refusal) {
         this.messages.inc({ outcome: 'rejected' });
         this.log.warn(
-          { source: 'nats', subject: m.subject, seq: m.seq, reason, problems: list.slice(0, 5) },
+          {
+            source: 'nats',
+            subject: m.subject,
+            seq: m.seq,
+            reason: refusal.reason,
+            problems: refusal.problems.slice(0, 5),
+          },
           'NATS message rejected (terminated, not redelivered)',
         );
         m.term(); // (no reason text: servers before 2.10.4 ignore a TERM that carries one)
-        continue;
+      } else if (result.ok) {
+        m.ack();
+        this.messages.inc({ outcome: 'applied' });
+      } else {
+        // Not durable, or over a cap for now: JetStream delivers it again later.
+        m.nak(1000);
+        this.messages.inc({ outcome: 'failed' });
+        failed += 1;
       }
-      batch.events.forEach((e, i) => {
-        if (e.id === undefined) e.id = `nats:${this.streamIncarnation}:${m.seq}:${i}`;
-        events.push(e);
-      });
-      good.push(m);
-    }
-    if (good.length === 0) return;
-    try {
-      const result = await this.ingestor.ingestValid(events, 'nats');
-      if (!result.ok) throw new Error('events were refused');
-      for (const m of good) m.ack();
-      this.messages.inc({ outcome: 'applied' }, good.length);
-    } catch (err) {
-      // Not durable: let JetStream deliver them again later.
-      for (const m of good) m.nak(1000);
-      this.messages.inc({ outcome: 'failed' }, good.length);
+    });
+    if (!result.ok)
       this.log.error(
-        { source: 'nats', err: (err as Error).message, messages: good.length },
+        { source: 'nats', err: result.error, messages: failed },
         'NATS batch not applied; it will be redelivered',
       );
-    }
   }
 }
