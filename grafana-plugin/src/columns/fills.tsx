@@ -4,7 +4,8 @@ import { TEST_IDS } from '../constants';
 import type { GridColumn, GridTable } from '../components/Grid';
 import type { FillColumnId, TapeRow } from '../types';
 import { formatPnl, pnlTone } from '../utils/fillTape';
-import { formatNumber, formatTime } from '../utils/format';
+import { formatNumber } from '../utils/format';
+import { amountCell, optionalCell, sideCell, strongCell, timeCell } from './cells';
 
 /** The fills tape's columns: what each shows and what is hidden first when narrow. */
 export const FILL_COLUMN_DEFS: Record<FillColumnId, GridColumn<TapeRow>> = {
@@ -14,7 +15,7 @@ export const FILL_COLUMN_DEFS: Record<FillColumnId, GridColumn<TapeRow>> = {
     grow: 1.1,
     priority: 2,
     align: 'left',
-    render: (r, { now, timeZone, text }) => <span className={text.muted}>{formatTime(r.tsMs, { now, timeZone })}</span>,
+    render: (r, ctx) => timeCell(r.tsMs, ctx),
   },
   engine: { label: 'Engine', minWidth: 64, grow: 1, priority: 6, align: 'left', render: (r) => r.fill.engine },
   symbol: {
@@ -23,7 +24,7 @@ export const FILL_COLUMN_DEFS: Record<FillColumnId, GridColumn<TapeRow>> = {
     grow: 1,
     priority: 1,
     align: 'left',
-    render: (r, { text }) => <span className={text.strong}>{r.fill.symbol}</span>,
+    render: (r, { text }) => strongCell(r.fill.symbol, text),
   },
   side: {
     label: 'Side',
@@ -31,8 +32,7 @@ export const FILL_COLUMN_DEFS: Record<FillColumnId, GridColumn<TapeRow>> = {
     grow: 0.6,
     priority: 1,
     align: 'left',
-    render: (r, { text }) =>
-      r.fill.side === 'buy' ? <span className={text.buy}>Buy</span> : <span className={text.sell}>Sell</span>,
+    render: (r, { text }) => sideCell(r.fill.side, text),
   },
   price: {
     label: 'Price',
@@ -56,12 +56,7 @@ export const FILL_COLUMN_DEFS: Record<FillColumnId, GridColumn<TapeRow>> = {
     grow: 0.9,
     priority: 5,
     align: 'right',
-    render: (r, { text }) => (
-      <>
-        {formatNumber(r.fill.fee)}
-        {r.fill.fee_currency && <span className={text.muted}> {r.fill.fee_currency}</span>}
-      </>
-    ),
+    render: (r, { text }) => amountCell(r.fill.fee, r.fill.fee_currency, text),
   },
   realizedPnl: {
     label: 'Realized PnL',
@@ -79,7 +74,7 @@ export const FILL_COLUMN_DEFS: Record<FillColumnId, GridColumn<TapeRow>> = {
     grow: 1.1,
     priority: 4,
     align: 'left',
-    render: (r, { text }) => r.fill.strategy ?? <span className={text.muted}>—</span>,
+    render: (r, { text }) => optionalCell(r.fill.strategy, text),
   },
 };
 

@@ -4,8 +4,9 @@ import { TEST_IDS } from '../constants';
 import { FillProgress } from '../components/Blotter/components/FillProgress';
 import type { GridColumn, GridTable } from '../components/Grid';
 import type { BlotterRow, ColumnId } from '../types';
-import { STATUS_LABELS, TYPE_LABELS, formatAge, formatNumber, formatTime } from '../utils/format';
+import { STATUS_LABELS, TYPE_LABELS, formatAge, formatNumber } from '../utils/format';
 import { rowCreatedMs } from '../utils/orderTime';
+import { amountCell, optionalCell, sideCell, strongCell, timeCell } from './cells';
 
 export interface OrderColumn extends GridColumn<BlotterRow> {
   /** A value that orders rows by this column (numbers or strings). */
@@ -23,9 +24,7 @@ export const ORDER_COLUMN_DEFS: Record<ColumnId, OrderColumn> = {
     priority: 5,
     align: 'left',
     sortValue: rowCreatedMs,
-    render: (row, { now, timeZone, text }) => (
-      <span className={text.muted}>{formatTime(rowCreatedMs(row), { now, timeZone })}</span>
-    ),
+    render: (r, ctx) => timeCell(rowCreatedMs(r), ctx),
   },
   engine: {
     label: 'Engine',
@@ -43,7 +42,7 @@ export const ORDER_COLUMN_DEFS: Record<ColumnId, OrderColumn> = {
     priority: 6,
     align: 'left',
     sortValue: (r) => r.order.strategy ?? '',
-    render: (r, { text }) => r.order.strategy ?? <span className={text.muted}>—</span>,
+    render: (r, { text }) => optionalCell(r.order.strategy, text),
   },
   symbol: {
     label: 'Symbol',
@@ -52,7 +51,7 @@ export const ORDER_COLUMN_DEFS: Record<ColumnId, OrderColumn> = {
     priority: 1,
     align: 'left',
     sortValue: (r) => r.order.symbol,
-    render: (r, { text }) => <span className={text.strong}>{r.order.symbol}</span>,
+    render: (r, { text }) => strongCell(r.order.symbol, text),
   },
   side: {
     label: 'Side',
@@ -61,8 +60,7 @@ export const ORDER_COLUMN_DEFS: Record<ColumnId, OrderColumn> = {
     priority: 1,
     align: 'left',
     sortValue: (r) => r.order.side,
-    render: (r, { text }) =>
-      r.order.side === 'buy' ? <span className={text.buy}>Buy</span> : <span className={text.sell}>Sell</span>,
+    render: (r, { text }) => sideCell(r.order.side, text),
   },
   type: {
     label: 'Type',
@@ -142,12 +140,7 @@ export const ORDER_COLUMN_DEFS: Record<ColumnId, OrderColumn> = {
     priority: 7,
     align: 'right',
     sortValue: (r) => num(r.order.fees),
-    render: (r, { text }) => (
-      <>
-        {formatNumber(r.order.fees)}
-        {r.order.fee_currency && <span className={text.muted}> {r.order.fee_currency}</span>}
-      </>
-    ),
+    render: (r, { text }) => amountCell(r.order.fees, r.order.fee_currency, text),
   },
 };
 

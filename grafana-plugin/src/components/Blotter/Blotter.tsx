@@ -9,12 +9,12 @@ import type { FeedOrders } from '../../hooks/useFeedOrders';
 import { useRowFilters } from '../../hooks/useRowFilters';
 import { useSort } from '../../hooks/useSort';
 import type { BlotterOptions, ResolvedFilter } from '../../types';
-import { formatTime } from '../../utils/format';
 import { hasActiveFilters } from '../../utils/rows';
 import { fitColumns, Grid } from '../Grid';
 import { BlotterHeader } from './components/BlotterHeader';
 import { BlotterToolbar } from './components/BlotterToolbar';
 import { FeedState, type FeedStateKind } from './components/FeedState';
+import { StaleBanner } from './components/StaleBanner';
 import { getStyles } from './Blotter.styles';
 
 export type BlotterDisplayOptions = Pick<BlotterOptions, 'columns' | 'density' | 'flash' | 'maxRows'>;
@@ -117,14 +117,7 @@ export const Blotter = ({
           compact={width < COMPACT_WIDTH}
         />
       )}
-      {problem && !placeholder && (
-        <div className={styles.banner} role="alert" data-testid={TEST_IDS.state.banner} data-kind={problem.kind}>
-          <strong>{problem.message}</strong>
-          {state.status === 'reconnecting' && state.staleSince
-            ? ` — showing the orders as of ${formatTime(state.staleSince, { timeZone })}`
-            : ''}
-        </div>
-      )}
+      {!placeholder && <StaleBanner state={state} what="orders" timeZone={timeZone} />}
       {placeholder ? (
         <FeedState state={placeholder} onClearFilters={clear} onChangeToken={onChangeToken} />
       ) : (

@@ -40,13 +40,4 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   profit: css({ color: theme.colors.success.text }),
   loss: css({ color: theme.colors.error.text }),
   flat: css({ color: theme.colors.text.secondary }),
-  banner: css({
-    flex: '0 0 auto',
-    marginBottom: theme.spacing(1),
-    padding: theme.spacing(0.5, 1),
-    borderRadius: theme.shape.radius.default,
-    border: `1px solid ${theme.colors.error.border}`,
-    background: theme.colors.error.transparent,
-    fontSize: theme.typography.bodySmall.fontSize,
-  }),
 });

@@ -7,9 +7,9 @@ import { FILL_COLUMNS, ROW_HEIGHTS, TEST_IDS } from '../../constants';
 import type { FeedFills } from '../../hooks/useFeedFills';
 import type { Density } from '../../types';
 import { formatPnl, pnlTone } from '../../utils/fillTape';
-import { formatTime } from '../../utils/format';
 import { ConnectionIndicator } from '../Blotter/components/ConnectionIndicator';
 import { FeedState, type FeedStateKind } from '../Blotter/components/FeedState';
+import { StaleBanner } from '../Blotter/components/StaleBanner';
 import { fitColumns, Grid } from '../Grid';
 import { getStyles } from './FillsTape.styles';
 
@@ -96,14 +96,7 @@ export const FillsTape = ({
         </dl>
         <ConnectionIndicator state={state} timeZone={timeZone} />
       </div>
-      {problem && !placeholder && (
-        <div className={styles.banner} role="alert" data-testid={TEST_IDS.state.banner} data-kind={problem.kind}>
-          <strong>{problem.message}</strong>
-          {state.status === 'reconnecting' && state.staleSince
-            ? ` — showing the fills as of ${formatTime(state.staleSince, { timeZone })}`
-            : ''}
-        </div>
-      )}
+      {!placeholder && <StaleBanner state={state} what="fills" timeZone={timeZone} />}
       {placeholder ? (
         <FeedState state={placeholder} onChangeToken={onChangeToken} />
       ) : (
