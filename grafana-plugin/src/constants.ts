@@ -47,6 +47,7 @@ export const TEST_IDS = {
     cell: 'fills-cell',
     count: 'fills-count',
     pnlTotal: 'fills-pnl-total',
+    flash: 'fills-row-flash',
   },
   standalone: {
     mode: 'standalone-mode',

@@ -1,7 +1,7 @@
 import { rowKey, type ChannelView, type OrderRow } from '@tradewatch/feed-client';
 
 import type { BlotterRow } from '../types';
-import { createdMs } from './columns';
+import { createdMs } from './orderTime';
 
 /** Reuse the parsed creation time when it did not change. */
 const created = (order: OrderRow, prev?: BlotterRow): number =>

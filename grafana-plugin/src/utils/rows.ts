@@ -1,7 +1,8 @@
 import type { OrderRow } from '@tradewatch/feed-client';
 
 import type { BlotterRow, ResolvedFilter, RowFilters, SortState } from '../types';
-import { COLUMNS, rowCreatedMs } from './columns';
+import { ORDER_COLUMN_DEFS } from '../columns/orders';
+import { rowCreatedMs } from './orderTime';
 
 const SEARCH_FIELDS: Array<keyof OrderRow> = [
   'order_id',
@@ -77,7 +78,7 @@ export function sortRows(
   now: number,
   previous?: readonly BlotterRow[]
 ): BlotterRow[] {
-  const col = COLUMNS[sort.column];
+  const col = ORDER_COLUMN_DEFS[sort.column];
   const dir = sort.direction === 'asc' ? 1 : -1;
   const input =
     previous && previous.length > 0 && previous[0].sortRank === 0 ? inPreviousOrder(rows, previous.length) : rows;

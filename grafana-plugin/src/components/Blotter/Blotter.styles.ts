@@ -11,14 +11,4 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     fontFamily: theme.typography.fontFamily,
     fontSize: theme.typography.body.fontSize,
   }),
-  banner: css({
-    flex: '0 0 auto',
-    marginBottom: theme.spacing(1),
-    padding: theme.spacing(0.5, 1),
-    borderRadius: theme.shape.radius.default,
-    border: `1px solid ${theme.colors.error.border}`,
-    background: theme.colors.error.transparent,
-    color: theme.colors.text.primary,
-    fontSize: theme.typography.bodySmall.fontSize,
-  }),
 });

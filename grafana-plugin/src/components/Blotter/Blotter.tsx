@@ -2,19 +2,19 @@ import React, { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import type { TimeZone } from '@grafana/schema';
 import { useStyles2 } from '@grafana/ui';
 
+import { ORDERS_TABLE } from '../../columns/orders';
 import { ROW_HEIGHTS, TEST_IDS } from '../../constants';
 import { useBlotterRows } from '../../hooks/useBlotterRows';
 import type { FeedOrders } from '../../hooks/useFeedOrders';
 import { useRowFilters } from '../../hooks/useRowFilters';
 import { useSort } from '../../hooks/useSort';
 import type { BlotterOptions, ResolvedFilter } from '../../types';
-import { fitColumns } from '../../utils/columns';
-import { formatTime } from '../../utils/format';
 import { hasActiveFilters } from '../../utils/rows';
-import { BlotterGrid } from './components/BlotterGrid';
+import { fitColumns, Grid } from '../Grid';
 import { BlotterHeader } from './components/BlotterHeader';
 import { BlotterToolbar } from './components/BlotterToolbar';
 import { FeedState, type FeedStateKind } from './components/FeedState';
+import { StaleBanner } from './components/StaleBanner';
 import { getStyles } from './Blotter.styles';
 
 export type BlotterDisplayOptions = Pick<BlotterOptions, 'columns' | 'density' | 'flash' | 'maxRows'>;
@@ -40,6 +40,7 @@ export interface BlotterProps {
 const COMPACT_WIDTH = 640;
 /** Header and toolbar, for the first layout estimate of the grid. */
 const CHROME_HEIGHT = 84;
+const GRID_HEADER_HEIGHT = 32;
 
 /** The live order blotter: header, filters and the virtualized grid, or a state to act on. */
 export const Blotter = ({
@@ -64,7 +65,11 @@ export const Blotter = ({
     distinctOf.current = view.getDistinct;
   });
   const getDistinct = useCallback(() => distinctOf.current(), []);
-  const columns = useMemo(() => fitColumns(options.columns, width - 16, 0), [options.columns, width]);
+  const columns = useMemo(
+    () => fitColumns(ORDERS_TABLE.columns, options.columns, width - 16),
+    [options.columns, width]
+  );
+  const sorting = useMemo(() => ({ state: sort, onSort: toggle }), [sort, toggle]);
   const rowHeight = ROW_HEIGHTS[options.density] ?? ROW_HEIGHTS.normal;
   const { state } = feed;
   const problem = state.status === 'reconnecting' ? state.problem : undefined;
@@ -112,23 +117,18 @@ export const Blotter = ({
           compact={width < COMPACT_WIDTH}
         />
       )}
-      {problem && !placeholder && (
-        <div className={styles.banner} role="alert" data-testid={TEST_IDS.state.banner} data-kind={problem.kind}>
-          <strong>{problem.message}</strong>
-          {state.status === 'reconnecting' && state.staleSince
-            ? ` — showing the orders as of ${formatTime(state.staleSince, { timeZone })}`
-            : ''}
-        </div>
-      )}
+      {!placeholder && <StaleBanner state={state} what="orders" timeZone={timeZone} />}
       {placeholder ? (
         <FeedState state={placeholder} onClearFilters={clear} onChangeToken={onChangeToken} />
       ) : (
-        <BlotterGrid
+        <Grid
+          table={ORDERS_TABLE}
           rows={view.visible}
           columns={columns}
-          sort={sort}
-          onSort={toggle}
+          sort={sorting}
+          keyboard
           rowHeight={rowHeight}
+          headerHeight={GRID_HEADER_HEIGHT}
           flash={options.flash}
           timeZone={timeZone}
           width={width}

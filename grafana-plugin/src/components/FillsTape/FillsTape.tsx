@@ -1,18 +1,16 @@
-import React, { useMemo, useRef } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import React, { useMemo } from 'react';
 import type { TimeZone } from '@grafana/schema';
 import { useStyles2 } from '@grafana/ui';
 
+import { FILLS_TABLE } from '../../columns/fills';
 import { FILL_COLUMNS, ROW_HEIGHTS, TEST_IDS } from '../../constants';
 import type { FeedFills } from '../../hooks/useFeedFills';
-import { useNow } from '../../hooks/useNow';
 import type { Density } from '../../types';
-import { FILL_COLUMN_DEFS, fillGridTemplate, fitFillColumns } from '../../utils/fillColumns';
 import { formatPnl, pnlTone } from '../../utils/fillTape';
-import { formatTime } from '../../utils/format';
 import { ConnectionIndicator } from '../Blotter/components/ConnectionIndicator';
 import { FeedState, type FeedStateKind } from '../Blotter/components/FeedState';
-import { FillRow } from './components/FillRow';
+import { StaleBanner } from '../Blotter/components/StaleBanner';
+import { fitColumns, Grid } from '../Grid';
 import { getStyles } from './FillsTape.styles';
 
 export interface FillsTapeProps {
@@ -53,13 +51,9 @@ export const FillsTape = ({
   unconfiguredHint,
 }: FillsTapeProps) => {
   const styles = useStyles2(getStyles);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const now = useNow(1000);
   const rows = feed.rows;
-  const columns = useMemo(() => fitFillColumns(FILL_COLUMNS, width - 16), [width]);
-  const template = useMemo(() => fillGridTemplate(columns), [columns]);
+  const columns = useMemo(() => fitColumns(FILLS_TABLE.columns, FILL_COLUMNS, width - 16), [width]);
   const rowHeight = ROW_HEIGHTS[density] ?? ROW_HEIGHTS.normal;
-  const bodyHeight = Math.max(rowHeight * 3, height - CHROME_HEIGHT - HEADER_HEIGHT);
   // the sum is over the fills on the tape, recomputed when they change
   const pnl = useMemo(
     () => rows.reduce((sum, r) => sum + (Number.isFinite(r.fill.realized_pnl) ? r.fill.realized_pnl : 0), 0),
@@ -68,15 +62,6 @@ export const FillsTape = ({
   );
   const { state } = feed;
   const problem = state.status === 'reconnecting' ? state.problem : undefined;
-
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    getItemKey: (index) => rows[index]?.key ?? index,
-    overscan: 6,
-    initialRect: { width, height: bodyHeight },
-  });
 
   let placeholder: FeedStateKind | null = null;
   if (!url) {
@@ -111,72 +96,22 @@ export const FillsTape = ({
         </dl>
         <ConnectionIndicator state={state} timeZone={timeZone} />
       </div>
-      {problem && !placeholder && (
-        <div className={styles.banner} role="alert" data-testid={TEST_IDS.state.banner} data-kind={problem.kind}>
-          <strong>{problem.message}</strong>
-          {state.status === 'reconnecting' && state.staleSince
-            ? ` — showing the fills as of ${formatTime(state.staleSince, { timeZone })}`
-            : ''}
-        </div>
-      )}
+      {!placeholder && <StaleBanner state={state} what="fills" timeZone={timeZone} />}
       {placeholder ? (
         <FeedState state={placeholder} onChangeToken={onChangeToken} />
       ) : (
-        <div
-          className={styles.grid}
-          role="grid"
-          aria-label="Fills, newest first"
-          aria-rowcount={rows.length + 1}
-          aria-colcount={columns.length}
-          data-testid={TEST_IDS.fills.grid}
-          data-row-count={rows.length}
-        >
-          <div role="rowgroup">
-            <div
-              role="row"
-              aria-rowindex={1}
-              className={styles.headerRow}
-              style={{ gridTemplateColumns: template, height: HEADER_HEIGHT }}
-            >
-              {columns.map((c) => (
-                <div
-                  key={c}
-                  role="columnheader"
-                  className={
-                    FILL_COLUMN_DEFS[c].align === 'right' ? `${styles.headerCell} ${styles.right}` : styles.headerCell
-                  }
-                  data-column={c}
-                >
-                  {FILL_COLUMN_DEFS[c].label}
-                </div>
-              ))}
-            </div>
-          </div>
-          <div ref={scrollRef} role="rowgroup" className={styles.body} style={{ height: bodyHeight }}>
-            <div className={styles.spacer} style={{ height: virtualizer.getTotalSize() }}>
-              {virtualizer.getVirtualItems().map((item) => {
-                const row = rows[item.index];
-                if (!row) {
-                  return null;
-                }
-                return (
-                  <FillRow
-                    key={row.key}
-                    row={row}
-                    ariaRowIndex={item.index + 2}
-                    columns={columns}
-                    template={template}
-                    height={rowHeight}
-                    top={item.start}
-                    now={now}
-                    timeZone={timeZone}
-                    flash={flash}
-                  />
-                );
-              })}
-            </div>
-          </div>
-        </div>
+        <Grid
+          table={FILLS_TABLE}
+          rows={rows}
+          columns={columns}
+          keyboard={false}
+          rowHeight={rowHeight}
+          headerHeight={HEADER_HEIGHT}
+          flash={flash}
+          timeZone={timeZone}
+          width={width}
+          height={Math.max(rowHeight * 3, height - CHROME_HEIGHT)}
+        />
       )}
     </div>
   );

@@ -4,7 +4,7 @@ import { Button, Checkbox, useStyles2 } from '@grafana/ui';
 
 import { ALL_COLUMNS, TEST_IDS } from '../../../constants';
 import type { ColumnId } from '../../../types';
-import { COLUMNS } from '../../../utils/columns';
+import { ORDER_COLUMN_DEFS } from '../../../columns/orders';
 import { getStyles } from './ColumnsEditor.styles';
 
 /** Which columns the blotter shows; narrow panels hide the less important ones on their own. */
@@ -24,7 +24,7 @@ export const ColumnsEditor = ({ value, onChange }: StandardEditorProps<ColumnId[
     <div data-testid={TEST_IDS.editors.columns}>
       <div className={styles.list}>
         {ALL_COLUMNS.map((id) => (
-          <Checkbox key={id} label={COLUMNS[id].label} value={selected.has(id)} onChange={() => toggle(id)} />
+          <Checkbox key={id} label={ORDER_COLUMN_DEFS[id].label} value={selected.has(id)} onChange={() => toggle(id)} />
         ))}
       </div>
       {selected.size < ALL_COLUMNS.length && (

@@ -1,11 +1,13 @@
 import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 
+import { ORDERS_TABLE } from '../../../../columns/orders';
 import { TEST_IDS } from '../../../../constants';
 import { order } from '../../../../testUtils/fakeFeedClient';
-import { BlotterRow } from './BlotterRow';
+import { GridRow } from './GridRow';
 
 const base = {
+  table: ORDERS_TABLE,
   ariaRowIndex: 2,
   columns: ['symbol', 'side', 'status', 'filled', 'fees', 'age'] as const,
   template: '1fr 1fr 1fr 1fr 1fr 1fr',
@@ -17,7 +19,7 @@ const base = {
   timeZone: 'utc',
 };
 
-describe('BlotterRow', () => {
+describe('GridRow (orders)', () => {
   it('renders the cells of an order', () => {
     const now = Date.parse('2024-01-01T12:01:00Z');
     const o = order({
@@ -29,7 +31,7 @@ describe('BlotterRow', () => {
       fee_currency: 'USD',
       created_at: '2024-01-01T12:00:00Z',
     });
-    render(<BlotterRow {...base} columns={[...base.columns]} row={{ key: o.order_id, order: o }} now={now} />);
+    render(<GridRow {...base} columns={[...base.columns]} row={{ key: o.order_id, order: o }} now={now} />);
     const row = screen.getByTestId(TEST_IDS.blotter.row);
     expect(row).toHaveAttribute('data-closed', 'false');
     expect(row).toHaveStyle({ transform: 'translateY(64px)', height: '32px' });
@@ -44,7 +46,7 @@ describe('BlotterRow', () => {
     const o = order({ created_at: '2024-01-01T12:00:00Z' });
     const t = Date.parse('2024-01-01T12:00:10Z');
     const { rerender } = render(
-      <BlotterRow
+      <GridRow
         {...base}
         columns={[...base.columns]}
         row={{ key: 'k', order: o, changedAt: t, closedAt: t }}
@@ -54,7 +56,7 @@ describe('BlotterRow', () => {
     expect(screen.getByTestId(TEST_IDS.blotter.flash)).toBeInTheDocument();
     expect(screen.getByTestId(TEST_IDS.blotter.row)).toHaveAttribute('data-closed', 'true');
     rerender(
-      <BlotterRow
+      <GridRow
         {...base}
         columns={[...base.columns]}
         row={{ key: 'k', order: o, changedAt: t, closedAt: t }}

@@ -1,10 +1,11 @@
 import React from 'react';
 import { cleanup, render, screen, within } from '@testing-library/react';
 
+import { FILLS_TABLE } from '../../../../columns/fills';
 import { FILL_COLUMNS, TEST_IDS } from '../../../../constants';
 import { fill } from '../../../../testUtils/fakeFeedClient';
 import type { TapeRow } from '../../../../types';
-import { FillRow } from './FillRow';
+import { GridRow } from './GridRow';
 
 const row = (partial: Parameters<typeof fill>[0], arrivedAt?: number): TapeRow => {
   const f = fill(partial);
@@ -13,7 +14,10 @@ const row = (partial: Parameters<typeof fill>[0], arrivedAt?: number): TapeRow =
 
 function renderRow(r: TapeRow, now = Date.parse('2024-01-01T12:30:00Z'), flash = true) {
   render(
-    <FillRow
+    <GridRow
+      table={FILLS_TABLE}
+      id="r1"
+      active={false}
       row={r}
       ariaRowIndex={2}
       columns={FILL_COLUMNS}
@@ -33,7 +37,7 @@ function renderRow(r: TapeRow, now = Date.parse('2024-01-01T12:30:00Z'), flash =
   return { el, cell };
 }
 
-describe('FillRow', () => {
+describe('GridRow (fills)', () => {
   it('shows every fill column: time in the dashboard zone, side, price, quantity, fee, PnL and strategy', () => {
     const { cell } = renderRow(
       row({

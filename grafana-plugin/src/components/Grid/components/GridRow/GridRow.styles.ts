@@ -18,7 +18,7 @@ export const getStyles = (theme: GrafanaTheme2) => {
     contain: 'layout style',
     '&:hover': { background: theme.colors.action.hover },
   } as const;
-  const closed = {
+  const faded = {
     opacity: 0.5,
     [theme.transitions.handleMotion('no-preference')]: { transition: 'opacity 300ms ease-out' },
   };
@@ -34,12 +34,12 @@ export const getStyles = (theme: GrafanaTheme2) => {
     whiteSpace: 'nowrap',
     minWidth: 0,
   } as const;
-  const status = { fontWeight: theme.typography.fontWeightMedium };
+  const strong = { fontWeight: theme.typography.fontWeightMedium };
   return {
     row: css(row),
-    rowClosed: css(row, closed),
+    rowFaded: css(row, faded),
     rowActive: css(row, active),
-    rowClosedActive: css(row, closed, active),
+    rowFadedActive: css(row, faded, active),
     flash: css({
       position: 'absolute',
       inset: 0,
@@ -54,17 +54,27 @@ export const getStyles = (theme: GrafanaTheme2) => {
       right: css(cell, { textAlign: 'right' }),
       center: css(cell, { textAlign: 'center' }),
     },
-    muted: css({ color: theme.colors.text.secondary }),
-    symbol: css({ fontWeight: theme.typography.fontWeightMedium }),
-    buy: css({ color: theme.colors.success.text, fontWeight: theme.typography.fontWeightMedium }),
-    sell: css({ color: theme.colors.error.text, fontWeight: theme.typography.fontWeightMedium }),
-    statuses: {
-      new: css(status, { color: theme.colors.info.text }),
-      partially_filled: css(status, { color: theme.colors.warning.text }),
-      filled: css(status, { color: theme.colors.success.text }),
-      canceled: css(status, { color: theme.colors.text.secondary }),
-      rejected: css(status, { color: theme.colors.error.text }),
-      expired: css(status, { color: theme.colors.text.secondary, fontStyle: 'italic' }),
-    } as Record<string, string>,
+    text: {
+      muted: css({ color: theme.colors.text.secondary }),
+      strong: css(strong),
+      buy: css(strong, { color: theme.colors.success.text }),
+      sell: css(strong, { color: theme.colors.error.text }),
+      statuses: {
+        new: css(strong, { color: theme.colors.info.text }),
+        partially_filled: css(strong, { color: theme.colors.warning.text }),
+        filled: css(strong, { color: theme.colors.success.text }),
+        canceled: css(strong, { color: theme.colors.text.secondary }),
+        rejected: css(strong, { color: theme.colors.error.text }),
+        expired: css(strong, { color: theme.colors.text.secondary, fontStyle: 'italic' }),
+      } as Record<string, string>,
+      pnl: {
+        profit: css(strong, { color: theme.colors.success.text }),
+        loss: css(strong, { color: theme.colors.error.text }),
+        flat: css({ color: theme.colors.text.secondary }),
+      },
+    },
   };
 };
+
+/** The text classes a column's render function may use. */
+export type CellText = ReturnType<typeof getStyles>['text'];

@@ -1,1 +1,0 @@
-export { BlotterGrid } from './BlotterGrid';

@@ -1,1 +1,0 @@
-export { BlotterRow } from './BlotterRow';

@@ -1,1 +1,0 @@
-export { FillRow } from './FillRow';

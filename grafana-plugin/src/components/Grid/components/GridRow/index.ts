@@ -1,0 +1,1 @@
+export { GridRow, type GridRowProps } from './GridRow';
