@@ -14,13 +14,13 @@
  *   holds), so a page read twice counts nothing twice.
  *
  * The message WebSocket (socket.ts) only makes the next cycle come sooner. Every request
- * takes a token of its endpoint's budget (budget.ts), which keeps the source under
+ * takes a token of its endpoint's budget (a token bucket), which keeps the source under
  * freqtrade's rate limits whatever triggers arrive. A failure is counted by cause, logged
  * once per cause (and once when the bot recovers), and backed off exponentially, honouring
  * a 429's Retry-After; the bot's `freqtrade_api` component says it is down meanwhile.
  */
 import type { Logger } from '../../log';
-import { Budget } from './budget';
+import { TokenBucket } from '../../limits/token-bucket';
 import { FreqtradeClient, FreqtradeError } from './client';
 import type { FreqtradeRecord } from './records';
 import { ftBalance, ftHealth, ftLocks, ftProfit, ftShowConfig, ftTrade, ftTradesPage } from './records';
@@ -77,9 +77,16 @@ export class FreqtradeBot {
   readonly client: FreqtradeClient;
   engine: string | null = null;
   private futures = false;
+  /**
+   * One token at start, not the burst: a restarted exporter must not add a full burst to
+   * the requests its previous process made in the same minute.
+   */
   private readonly budgets = Object.fromEntries(
-    Object.entries(BUDGETS).map(([k, b]) => [k, new Budget(b.perMinute, b.burst)]),
-  ) as Record<Endpoint, Budget>;
+    Object.entries(BUDGETS).map(([k, b]) => [
+      k,
+      new TokenBucket({ perSecond: b.perMinute / 60, burst: b.burst, initial: 1 }),
+    ]),
+  ) as Record<Endpoint, TokenBucket>;
   private stopped = false;
   private wake: (() => void) | null = null;
   private triggered = false;
@@ -214,7 +221,7 @@ export class FreqtradeBot {
   }
 
   /** Waits for a token of an endpoint's budget (bounded by the budget's rate). */
-  private async spend(budget: Budget): Promise<void> {
+  private async spend(budget: TokenBucket): Promise<void> {
     while (!budget.take()) {
       if (this.stopped) throw new FreqtradeError('unreachable', 'stopping');
       await this.sleep(budget.waitMs());
