@@ -21,6 +21,7 @@
  */
 import type { Logger } from '../../log';
 import { TokenBucket } from '../../limits/token-bucket';
+import { Backoff } from '../../retry/backoff';
 import { FreqtradeClient, FreqtradeError } from './client';
 import type { FreqtradeRecord } from './records';
 import { ftBalance, ftHealth, ftLocks, ftProfit, ftShowConfig, ftTrade, ftTradesPage } from './records';
@@ -68,8 +69,6 @@ export const BUDGETS = {
 type Endpoint = keyof typeof BUDGETS;
 
 const PAGE = 500;
-const BACKOFF_MIN_MS = 1000;
-const BACKOFF_MAX_MS = 60_000;
 
 const ftStatus = z.array(z.unknown()).max(10_000);
 
@@ -102,7 +101,8 @@ export class FreqtradeBot {
   private readonly schemaLogged = new Set<string>();
   private apiUp: boolean | null = null;
   private failing: string | null = null;
-  private failures = 0;
+  /** From 1 s to a minute between failed cycles. */
+  private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 60_000 });
   /** Wall-clock ms of the last trigger (the WebSocket), for the latency log line. */
   lastTriggerAt = 0;
 
@@ -169,7 +169,7 @@ export class FreqtradeBot {
           );
           this.failing = null;
         }
-        this.failures = 0;
+        this.backoff.reset();
         await this.setApi(true);
       } catch (err) {
         if (this.stopped) break;
@@ -192,7 +192,6 @@ export class FreqtradeBot {
         ? err
         : new FreqtradeError('schema', `unexpected: ${(err as Error).message}`);
     this.deps.error(e.reason);
-    this.failures += 1;
     if (this.failing !== e.reason) {
       this.failing = e.reason;
       this.deps.log.warn(
@@ -202,8 +201,7 @@ export class FreqtradeBot {
     }
     // A refused login, a 429 or a bot that is down: the API is not usable for now.
     if (e.reason !== 'schema') await this.setApi(false, `${e.reason}: ${e.message}`);
-    const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(this.failures - 1, 10));
-    return Math.max(backoff, e.retryAfterMs ?? 0);
+    return Math.max(this.backoff.next(), e.retryAfterMs ?? 0);
   }
 
   private async setApi(up: boolean, error?: string): Promise<void> {
