@@ -326,4 +326,3 @@ export type SignalEvent = z.output<typeof signalEvent>;
 export type HealthEvent = z.output<typeof healthEvent>;
 export type AlertEvent = z.output<typeof alertEvent>;
 export type SnapshotEvent = z.output<typeof snapshotEvent> & Exactly;
-export type EventOf<T extends EventType> = Extract<TradingEvent, { type: T }>;

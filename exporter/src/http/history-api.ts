@@ -14,7 +14,6 @@ import { decodeCursor, type HistoryQuery, type HistoryStore } from '../history/s
 import { TABLES, type HistoryTable } from '../history/tables';
 import { encodePage, type EncodedPage } from '../history/encode';
 
-export { toCsv } from '../history/encode';
 import { isStorableText } from '../events/storable-text';
 import { parseRfc3339 } from '../events/rfc3339';
 import type { Principal } from '../auth/tokens';
