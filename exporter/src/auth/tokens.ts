@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NamedToken } from '../config';
+import { TokenBuckets } from '../limits/token-bucket';
 
 export type Role = 'ingest' | 'viewer' | 'metrics';
 
@@ -35,11 +36,14 @@ export type Verdict =
 
 export class TokenRegistry {
   private readonly entries: Entry[] = [];
-  /** Wrong secrets per door and address: the viewer door is the read API, the probe and the feed. */
-  private readonly failures: Record<Role, FailureLimiter>;
+  /**
+   * Wrong secrets per door and address (the viewer door is the read API, the probe and the
+   * feed): `maxFailures` at once, earned back at `maxFailures` per `windowMs`.
+   */
+  private readonly failures: Record<Role, TokenBuckets>;
 
-  constructor(limit: { maxFailures?: number; windowMs?: number } = {}) {
-    const make = () => new FailureLimiter(limit.maxFailures, limit.windowMs);
+  constructor({ maxFailures = 20, windowMs = 60_000 }: { maxFailures?: number; windowMs?: number } = {}) {
+    const make = () => new TokenBuckets({ burst: maxFailures, perSecond: (maxFailures * 1000) / windowMs });
     this.failures = { ingest: make(), viewer: make(), metrics: make() };
   }
 
@@ -72,9 +76,9 @@ export class TokenRegistry {
     if (principal) return { ok: true, principal };
     if (principals.length > 0)
       return { ok: false, status: 403, reason: 'role', roles: principals.map((p) => p.role) };
-    const limiter = this.failures[role];
-    if (limiter.isBlocked(address, now)) return { ok: false, status: 429, reason: 'rate_limited' };
-    limiter.fail(address, now);
+    const failures = this.failures[role];
+    if (failures.balance(address, now) < 1) return { ok: false, status: 429, reason: 'rate_limited' };
+    failures.charge(address, 1, now);
     return { ok: false, status: 401, reason: 'bad_token' };
   }
 }
@@ -150,58 +154,4 @@ export function grafanaViewerToken(file: string, given: string | null): NamedTok
     renameSync(tmp, file);
   }
   return { name: 'grafana', secret };
-}
-
-/** Counts failed authentications per address and refuses past a limit for a while. */
-export class FailureLimiter {
-  private readonly failures = new Map<string, { count: number; since: number }>();
-  constructor(
-    private readonly maxFailures = 20,
-    private readonly windowMs = 60_000,
-  ) {}
-
-  isBlocked(address: string, now = Date.now()): boolean {
-    const f = this.failures.get(address);
-    if (!f) return false;
-    if (now - f.since > this.windowMs) {
-      this.failures.delete(address);
-      return false;
-    }
-    return f.count >= this.maxFailures;
-  }
-
-  fail(address: string, now = Date.now()): void {
-    const f = this.failures.get(address);
-    if (!f || now - f.since > this.windowMs) this.failures.set(address, { count: 1, since: now });
-    else f.count += 1;
-    if (this.failures.size > 100_000) this.failures.clear(); // bounded memory under a spray of addresses
-  }
-}
-
-/** A token bucket per key (ingest: events per second per token). */
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(private readonly perSecond: number) {}
-
-  /** True while the key owes more than it has earned back (it may not start new work). */
-  exhausted(key: string, now = Date.now()): boolean {
-    return this.refill(key, now).tokens <= 0;
-  }
-
-  /** Charges work already done; the balance may go below zero (a debt paid back over time). */
-  charge(key: string, cost: number, now = Date.now()): void {
-    this.refill(key, now).tokens -= cost;
-  }
-
-  private refill(key: string, now: number): { tokens: number; at: number } {
-    const burst = this.perSecond * 2;
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = { tokens: burst, at: now };
-      this.buckets.set(key, b);
-    }
-    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
-    b.at = now;
-    return b;
-  }
 }

@@ -6,18 +6,10 @@
  * object that is not plain — is left to zod, so every error message still comes from the
  * schema. `fast-validate.test.ts` checks it against zod on generated events.
  */
-import {
-  CURRENCY,
-  DECIMAL_STRING,
-  MAX_AMOUNT,
-  ORDER_STATUSES,
-  ORDER_TYPES,
-  RFC3339,
-  SIDES,
-  SYMBOL,
-} from './schema';
+import { CURRENCY, DECIMAL_STRING, MAX_AMOUNT, ORDER_STATUSES, ORDER_TYPES, SIDES, SYMBOL } from './schema';
 import type { FillEvent, MarkEvent, OrderEvent } from './schema';
 import { isTimeInBounds } from './bounds';
+import { parseRfc3339 } from './rfc3339';
 
 /** Returned by a check for a value the fast path leaves to zod. */
 const ASK_ZOD = Symbol('ask zod');
@@ -57,10 +49,8 @@ const nonNegative: Check = (v) => {
 };
 const timestamp: Check = (v) => {
   if (typeof v === 'number') return Number.isInteger(v) && isTimeInBounds(v) ? v : ASK_ZOD;
-  if (typeof v === 'string' && RFC3339.test(v)) {
-    const ms = Date.parse(v);
-    if (Number.isFinite(ms) && isTimeInBounds(ms)) return ms;
-  }
+  const ms = typeof v === 'string' ? parseRfc3339(v) : undefined;
+  if (ms !== undefined && isTimeInBounds(ms)) return ms;
   return ASK_ZOD;
 };
 

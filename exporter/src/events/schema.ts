@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Exactly } from './exact';
 import { isTimeInBounds, timeBoundsProblem } from './bounds';
+import { parseRfc3339 } from './rfc3339';
 
 export const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -85,8 +86,6 @@ const decimal = decimalOf();
 const positive = decimalOf({ exclusiveMin: 0, message: 'must be greater than 0' });
 const nonNegative = decimalOf({ min: 0, message: 'must not be negative' });
 
-export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
-
 /** An RFC 3339 string or epoch milliseconds within the bounds (bounds.ts); normalized to epoch milliseconds. */
 export const timestamp = z.unknown().transform((v, ctx): number => {
   if (typeof v === 'number') {
@@ -102,13 +101,11 @@ export const timestamp = z.unknown().transform((v, ctx): number => {
     });
     return z.NEVER;
   }
-  if (typeof v === 'string' && RFC3339.test(v)) {
-    const ms = Date.parse(v);
-    if (Number.isFinite(ms)) {
-      if (isTimeInBounds(ms)) return ms;
-      ctx.issues.push({ code: 'custom', input: v, message: timeBoundsProblem(ms) });
-      return z.NEVER;
-    }
+  const ms = typeof v === 'string' ? parseRfc3339(v) : undefined;
+  if (ms !== undefined) {
+    if (isTimeInBounds(ms)) return ms;
+    ctx.issues.push({ code: 'custom', input: v, message: timeBoundsProblem(ms) });
+    return z.NEVER;
   }
   ctx.issues.push({
     code: 'custom',
@@ -116,7 +113,7 @@ export const timestamp = z.unknown().transform((v, ctx): number => {
     message:
       v === undefined
         ? 'is required'
-        : 'must be an RFC 3339 time such as 2026-01-02T03:04:05Z or integer epoch milliseconds',
+        : 'must be an RFC 3339 time such as 2026-01-02T03:04:05Z or 2026-01-02T04:04:05+01:00, or integer epoch milliseconds',
   });
   return z.NEVER;
 });
@@ -329,4 +326,3 @@ export type SignalEvent = z.output<typeof signalEvent>;
 export type HealthEvent = z.output<typeof healthEvent>;
 export type AlertEvent = z.output<typeof alertEvent>;
 export type SnapshotEvent = z.output<typeof snapshotEvent> & Exactly;
-export type EventOf<T extends EventType> = Extract<TradingEvent, { type: T }>;

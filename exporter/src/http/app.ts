@@ -9,7 +9,8 @@ import type { Config } from '../config';
 import type { Ingestor } from '../ingest/ingestor';
 import type { MetricsRegistry } from '../metrics/registry';
 import type { Store } from '../state/store';
-import { RateLimiter, type Principal, type Role, type TokenRegistry } from '../auth/tokens';
+import type { Principal, Role, TokenRegistry } from '../auth/tokens';
+import { TokenBuckets } from '../limits/token-bucket';
 import { landingPage } from './landing';
 import { feedAuthProbe, readRoutes } from './read-api';
 import { historyRoutes } from './history-api';
@@ -57,7 +58,11 @@ export function createApp(deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  const ingestRate = new RateLimiter(config.ingestRateLimit);
+  // Events per second per ingest token; a quiet token may send two seconds' worth at once.
+  const ingestRate = new TokenBuckets({
+    perSecond: config.ingestRateLimit,
+    burst: config.ingestRateLimit * 2,
+  });
 
   app.use((req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -164,7 +169,7 @@ export function createApp(deps: AppDeps) {
         const tokenName = principal?.name ?? 'anonymous';
         // The cheap check before any work: a token already over its rate waits. What a batch
         // costs is charged once it is applied, so a refused batch never costs its sender.
-        if (ingestRate.exhausted(tokenName)) {
+        if (ingestRate.balance(tokenName) <= 0) {
           ingestor.reject('rate_limited');
           res.setHeader('Retry-After', '1');
           res.status(429).json({

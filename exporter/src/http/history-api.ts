@@ -14,8 +14,8 @@ import { decodeCursor, type HistoryQuery, type HistoryStore } from '../history/s
 import { TABLES, type HistoryTable } from '../history/tables';
 import { encodePage, type EncodedPage } from '../history/encode';
 
-export { toCsv } from '../history/encode';
 import { isStorableText } from '../events/storable-text';
+import { parseRfc3339 } from '../events/rfc3339';
 import type { Principal } from '../auth/tokens';
 import { ReadGate } from '../history/read-gate';
 
@@ -28,9 +28,6 @@ const ROUTES: { path: string; table: HistoryTable; key: string }[] = [
   { path: '/round-trips', table: 'round_trips', key: 'round_trips' },
   { path: '/alerts/history', table: 'alerts', key: 'alerts' },
 ];
-
-/** RFC 3339 with a time zone (Z or ±hh:mm), seconds and fractions optional in the fraction only. */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export class ParameterError extends Error {
   constructor(
@@ -48,9 +45,9 @@ function parseTime(name: string, value: string): number {
   if (/^-?\d+$/.test(value)) {
     const n = Number(value);
     if (Number.isSafeInteger(n) && n >= 0 && n <= MAX_TIME_MS) return n;
-  } else if (RFC3339.test(value)) {
-    const n = Date.parse(value);
-    if (Number.isFinite(n) && n >= 0) return n;
+  } else {
+    const n = parseRfc3339(value);
+    if (n !== undefined && n >= 0) return n;
   }
   throw new ParameterError(
     name,

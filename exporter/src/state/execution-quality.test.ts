@@ -11,6 +11,7 @@ import pino from 'pino';
 import { validateBatch } from '../events/validate';
 import { Ingestor } from '../ingest/ingestor';
 import { MetricsRegistry } from '../metrics/registry';
+import { ExecutionCollector } from '../metrics/collectors/execution';
 import { MarketCollector } from '../metrics/collectors/market';
 import { DurableJournal } from '../storage/journal';
 import { limitImprovementBps, slippageBps, MARK_RING } from './execution-quality';
@@ -68,6 +69,7 @@ const order = (
 async function scrape(store: Store, now: () => number): Promise<Map<string, number>> {
   const registry = new MetricsRegistry({ processMetrics: false });
   registry.register(new MarketCollector(store, now));
+  registry.register(new ExecutionCollector(store));
   const out = new Map<string, number>();
   for (const line of (await registry.scrape()).split('\n')) {
     if (line === '' || line.startsWith('#')) continue;

@@ -6,8 +6,6 @@ import type { ResolvedFilter } from '../types';
 /** Grafana's `replaceVariables` (PanelProps), or the identity outside Grafana. */
 export type ReplaceVariables = InterpolateFunction;
 
-export const noVariables: ReplaceVariables = (value) => value;
-
 const ALL_VALUES = new Set(['', '*', 'all', '$__all', '.*']);
 
 /**

@@ -14,13 +14,14 @@
  *   holds), so a page read twice counts nothing twice.
  *
  * The message WebSocket (socket.ts) only makes the next cycle come sooner. Every request
- * takes a token of its endpoint's budget (budget.ts), which keeps the source under
+ * takes a token of its endpoint's budget (a token bucket), which keeps the source under
  * freqtrade's rate limits whatever triggers arrive. A failure is counted by cause, logged
  * once per cause (and once when the bot recovers), and backed off exponentially, honouring
  * a 429's Retry-After; the bot's `freqtrade_api` component says it is down meanwhile.
  */
 import type { Logger } from '../../log';
-import { Budget } from './budget';
+import { TokenBucket } from '../../limits/token-bucket';
+import { Backoff } from '../../retry/backoff';
 import { FreqtradeClient, FreqtradeError } from './client';
 import type { FreqtradeRecord } from './records';
 import { ftBalance, ftHealth, ftLocks, ftProfit, ftShowConfig, ftTrade, ftTradesPage } from './records';
@@ -68,8 +69,6 @@ export const BUDGETS = {
 type Endpoint = keyof typeof BUDGETS;
 
 const PAGE = 500;
-const BACKOFF_MIN_MS = 1000;
-const BACKOFF_MAX_MS = 60_000;
 
 const ftStatus = z.array(z.unknown()).max(10_000);
 
@@ -77,9 +76,16 @@ export class FreqtradeBot {
   readonly client: FreqtradeClient;
   engine: string | null = null;
   private futures = false;
+  /**
+   * One token at start, not the burst: a restarted exporter must not add a full burst to
+   * the requests its previous process made in the same minute.
+   */
   private readonly budgets = Object.fromEntries(
-    Object.entries(BUDGETS).map(([k, b]) => [k, new Budget(b.perMinute, b.burst)]),
-  ) as Record<Endpoint, Budget>;
+    Object.entries(BUDGETS).map(([k, b]) => [
+      k,
+      new TokenBucket({ perSecond: b.perMinute / 60, burst: b.burst, initial: 1 }),
+    ]),
+  ) as Record<Endpoint, TokenBucket>;
   private stopped = false;
   private wake: (() => void) | null = null;
   private triggered = false;
@@ -95,7 +101,8 @@ export class FreqtradeBot {
   private readonly schemaLogged = new Set<string>();
   private apiUp: boolean | null = null;
   private failing: string | null = null;
-  private failures = 0;
+  /** From 1 s to a minute between failed cycles. */
+  private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 60_000 });
   /** Wall-clock ms of the last trigger (the WebSocket), for the latency log line. */
   lastTriggerAt = 0;
 
@@ -162,7 +169,7 @@ export class FreqtradeBot {
           );
           this.failing = null;
         }
-        this.failures = 0;
+        this.backoff.reset();
         await this.setApi(true);
       } catch (err) {
         if (this.stopped) break;
@@ -185,7 +192,6 @@ export class FreqtradeBot {
         ? err
         : new FreqtradeError('schema', `unexpected: ${(err as Error).message}`);
     this.deps.error(e.reason);
-    this.failures += 1;
     if (this.failing !== e.reason) {
       this.failing = e.reason;
       this.deps.log.warn(
@@ -195,8 +201,7 @@ export class FreqtradeBot {
     }
     // A refused login, a 429 or a bot that is down: the API is not usable for now.
     if (e.reason !== 'schema') await this.setApi(false, `${e.reason}: ${e.message}`);
-    const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(this.failures - 1, 10));
-    return Math.max(backoff, e.retryAfterMs ?? 0);
+    return Math.max(this.backoff.next(), e.retryAfterMs ?? 0);
   }
 
   private async setApi(up: boolean, error?: string): Promise<void> {
@@ -214,7 +219,7 @@ export class FreqtradeBot {
   }
 
   /** Waits for a token of an endpoint's budget (bounded by the budget's rate). */
-  private async spend(budget: Budget): Promise<void> {
+  private async spend(budget: TokenBucket): Promise<void> {
     while (!budget.take()) {
       if (this.stopped) throw new FreqtradeError('unreachable', 'stopping');
       await this.sleep(budget.waitMs());

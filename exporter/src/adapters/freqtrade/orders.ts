@@ -37,8 +37,6 @@ export interface KnownFtOrder {
   fee_currency?: string;
 }
 
-export type KnownOrderOf = (engine: string, orderId: string) => KnownFtOrder | undefined;
-
 /** Decimal of a freqtrade float: its shortest decimal form (what Python's repr wrote). */
 export function dec(n: number): Decimal {
   return new D40(String(n));

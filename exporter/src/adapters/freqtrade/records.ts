@@ -78,14 +78,12 @@ export const ftBalance = z.object({
   total: maybe,
   stake: z.string().min(1).max(32),
 });
-export type FtBalance = z.output<typeof ftBalance>;
 
 /** GET /api/v1/profit (Profit): the closed profit in the stake currency. */
 export const ftProfit = z.object({
   profit_closed_coin: figure,
   closed_trade_count: z.number().int().nullish(),
 });
-export type FtProfit = z.output<typeof ftProfit>;
 
 /** GET /api/v1/locks (Locks): pair locks set by protections or by hand; pair `*` locks every pair. */
 export const ftLocks = z.object({
@@ -101,11 +99,9 @@ export const ftLocks = z.object({
     )
     .max(10_000),
 });
-export type FtLocks = z.output<typeof ftLocks>;
 
 /** GET /api/v1/health: `last_process_ts` is epoch seconds (int(datetime.timestamp())). */
 export const ftHealth = z.object({ last_process_ts: z.number().int().nonnegative().nullish() });
-export type FtHealth = z.output<typeof ftHealth>;
 
 /** GET /api/v1/show_config: only what names the bot and its money. */
 export const ftShowConfig = z.object({
@@ -116,7 +112,6 @@ export const ftShowConfig = z.object({
   trading_mode: text(32),
   strategy: text(128),
 });
-export type FtShowConfig = z.output<typeof ftShowConfig>;
 
 /** GET /api/v1/trades (TradeResponse); trades are validated one by one. */
 export const ftTradesPage = z.object({
@@ -143,7 +138,6 @@ export const ftMessage = z
     trade_id: z.number().int().nullish(),
   })
   .passthrough();
-export type FtMessage = z.output<typeof ftMessage>;
 
 /** The record the source hands the ingest service (`?format=freqtrade`). */
 export const freqtradeRecord = z.discriminatedUnion('kind', [

@@ -8,6 +8,7 @@
  */
 import WebSocket from 'ws';
 import type { Logger } from '../../log';
+import { Backoff } from '../../retry/backoff';
 import { TRIGGER_MESSAGES } from './adapter';
 import type { FreqtradeRecord } from './records';
 
@@ -37,8 +38,6 @@ const PASSED = new Set([
 const IGNORED = new Set(['startup', 'status', 'whitelist', 'new_candle', 'analyzed_df']);
 
 const MAX_FRAME_BYTES = 1 << 20;
-const RETRY_MIN_MS = 1000;
-const RETRY_MAX_MS = 30_000;
 
 export interface SocketDeps {
   engine(): string | null;
@@ -53,7 +52,8 @@ export class MessageSocket {
   private ws: WebSocket | null = null;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
-  private delay = RETRY_MIN_MS;
+  /** From 1 s to 30 s between attempts to open the socket. */
+  private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
   private logged = new Set<string>();
 
   constructor(
@@ -90,7 +90,7 @@ export class MessageSocket {
     const ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
     this.ws = ws;
     ws.on('open', () => {
-      this.delay = RETRY_MIN_MS;
+      this.backoff.reset();
       if (this.logged.has('ws_closed')) {
         this.logged.delete('ws_closed');
         this.deps.log.info(
@@ -114,8 +114,7 @@ export class MessageSocket {
         'ws_closed',
         `message socket closed (${code}${code === 1008 ? ': the ws_token was refused' : ''}); reopening`,
       );
-      this.timer = setTimeout(() => this.open(), this.delay);
-      this.delay = Math.min(RETRY_MAX_MS, this.delay * 2);
+      this.timer = setTimeout(() => this.open(), this.backoff.next());
     });
   }
 

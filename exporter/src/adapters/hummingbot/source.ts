@@ -10,10 +10,11 @@
  * persistent client (Mosquitto with `queue_qos0_messages true`; EMQX by default) hands over
  * what was published while the exporter was restarting; other brokers drop it (docs: what
  * is approximate). A broker that goes away is reconnected with backoff (250 ms doubling to
- * 5 s), counted, logged once an outage.
+ * 5 s, jittered: retry/backoff.ts), counted, logged once an outage.
  */
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../../log';
+import { Backoff } from '../../retry/backoff';
 import type { Ingestor } from '../../ingest/ingestor';
 import type { LabeledCounter } from '../../state/tallies';
 import { causeOf } from './adapter';
@@ -30,14 +31,13 @@ const SOURCE = 'hummingbot';
 const BATCH = 1000;
 /** Messages held while the ingest service is busy; past it they are dropped (and counted). */
 const MAX_QUEUED = 100_000;
-const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 5000;
 
 export class HummingbotSource {
   private client: MqttClient | null = null;
   private queue: HummingbotRecord[] = [];
   private draining: Promise<void> | null = null;
-  private backoff = RETRY_MIN_MS;
+  /** From 250 ms to 5 s between attempts to reach the broker. */
+  private readonly backoff = new Backoff({ initialMs: 250, maxMs: 5000 });
   private retry: NodeJS.Timeout | null = null;
   private outage = false;
   private stopped = false;
@@ -60,7 +60,7 @@ export class HummingbotSource {
     });
     this.client = client;
     client.on('connect', () => {
-      this.backoff = RETRY_MIN_MS;
+      this.backoff.reset();
       if (this.outage) this.log.info({ source: SOURCE }, 'hummingbot: connected to the broker again');
       this.outage = false;
       client.subscribe([`${ns}/+/events`, `${ns}/+/hb`, `${ns}/+/performance`], { qos: 1 }, (err) => {
@@ -104,8 +104,7 @@ export class HummingbotSource {
     this.retry = setTimeout(() => {
       this.retry = null;
       if (!this.stopped) this.client?.reconnect();
-    }, this.backoff);
-    this.backoff = Math.min(this.backoff * 2, RETRY_MAX_MS);
+    }, this.backoff.next());
   }
 
   private receive(topic: string, payload: Buffer): void {

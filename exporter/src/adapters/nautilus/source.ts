@@ -17,6 +17,7 @@
  */
 import Redis from 'ioredis';
 import type { Logger } from '../../log';
+import { Backoff, pause } from '../../retry/backoff';
 import type { Ingestor, IngestResult } from '../../ingest/ingestor';
 import type { LabeledCounter } from '../../state/tallies';
 import { causeOf } from './adapter';
@@ -40,8 +41,6 @@ export interface NautilusSourceOptions {
 }
 
 const CONSUMER = 'exporter';
-const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 5000;
 const SOURCE = 'nautilus';
 
 interface StreamState {
@@ -61,7 +60,8 @@ export class NautilusSource {
   private loop: Promise<void> | null = null;
   private outage: string | null = null;
   private readonly logged = new Set<string>();
-  private wake: (() => void) | null = null;
+  /** Aborted by stop(): ends any pause at once. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly options: NautilusSourceOptions,
@@ -77,7 +77,7 @@ export class NautilusSource {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.stopping.abort();
     this.redis?.disconnect();
     await this.loop;
   }
@@ -88,13 +88,14 @@ export class NautilusSource {
   }
 
   private async run(): Promise<void> {
-    let backoff = RETRY_MIN_MS;
+    // From 250 ms to 5 s between attempts to read.
+    const backoff = new Backoff({ initialMs: 250, maxMs: 5000 });
     while (!this.stopped) {
       try {
         const redis = await this.connection();
         if (Date.now() - this.lastScan >= this.options.discoveryMs) await this.discover(redis);
         await this.readRound(redis);
-        backoff = RETRY_MIN_MS;
+        backoff.reset();
         if (this.outage !== null) {
           this.log.info({ source: SOURCE }, `nautilus: reading ${this.streams.size} stream(s) again`);
           this.outage = null;
@@ -117,8 +118,7 @@ export class NautilusSource {
         // not acknowledged is read again.
         this.lastScan = -Infinity;
         this.streams.clear();
-        await this.sleep(backoff);
-        backoff = Math.min(backoff * 2, RETRY_MAX_MS);
+        await pause(backoff.next(), this.stopping.signal);
       }
     }
   }
@@ -182,7 +182,7 @@ export class NautilusSource {
   private async readRound(redis: Redis): Promise<void> {
     const keys = [...this.streams.keys()];
     if (keys.length === 0) {
-      await this.sleep(Math.min(this.options.discoveryMs, 1000));
+      await pause(Math.min(this.options.discoveryMs, 1000), this.stopping.signal);
       return;
     }
     const ids = keys.map((k) => (this.streams.get(k)?.pending ? '0' : '>'));
@@ -290,16 +290,6 @@ export class NautilusSource {
     if (this.logged.has(key) || this.logged.size >= 1000) return;
     this.logged.add(key);
     this.log.warn({ source: SOURCE }, message);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }
 

@@ -1,3 +1,8 @@
+/**
+ * Execution (docs/metrics.md): orders and fills, fees, fill time, and execution quality
+ * (state/execution-quality.ts): slippage against the arrival price, limit improvement and
+ * fill ratio.
+ */
 import type { Store } from '../../state/store';
 import { NO_STRATEGY } from '../../state/symbols';
 import { family, type Collector, type MetricSink } from '../registry';
@@ -22,9 +27,42 @@ const FILL_TIME = family(
   'Time from an order’s creation to its complete fill.',
 );
 
+const SLIPPAGE = family(
+  'trading_slippage_bps',
+  'histogram',
+  'Per fill: distance of the fill price from the arrival price in basis points, positive when worse for the trader.',
+);
+const UNPRICED = family(
+  'trading_slippage_unpriced_total',
+  'counter',
+  'Fills whose order had no arrival mark (no slippage measured).',
+);
+const LIMIT_IMPROVEMENT = family(
+  'trading_limit_improvement_bps',
+  'histogram',
+  'Per fill of a limit order: basis points by which the fill price beat the limit price (both sides).',
+);
+const FILL_RATIO = family(
+  'trading_order_fill_ratio',
+  'histogram',
+  'Per closed order: filled quantity over ordered quantity, by order type.',
+);
+
 export class ExecutionCollector implements Collector {
   readonly name = 'execution';
-  readonly families = [ORDERS_ACTIVE, SUBMITTED, CLOSED, FILLS, NOTIONAL, FEES, FILL_TIME];
+  readonly families = [
+    ORDERS_ACTIVE,
+    SUBMITTED,
+    CLOSED,
+    FILLS,
+    NOTIONAL,
+    FEES,
+    FILL_TIME,
+    SLIPPAGE,
+    UNPRICED,
+    LIMIT_IMPROVEMENT,
+    FILL_RATIO,
+  ];
 
   constructor(private readonly store: Store) {}
 
@@ -50,6 +88,15 @@ export class ExecutionCollector implements Collector {
       for (const { labels, value } of s.feesPaid.values()) sink.add(FEES, { engine, ...labels }, value);
       for (const { labels, dist } of s.fillTime.values())
         sink.histogram(FILL_TIME, { engine, ...labels }, dist);
+      const quality = s.execution;
+      for (const { labels, dist } of quality.slippage.values())
+        sink.histogram(SLIPPAGE, { engine, ...labels }, dist);
+      for (const { labels, value } of quality.unpriced.values())
+        sink.add(UNPRICED, { engine, ...labels }, value);
+      for (const { labels, dist } of quality.limitImprovement.values())
+        sink.histogram(LIMIT_IMPROVEMENT, { engine, ...labels }, dist);
+      for (const { labels, dist } of quality.fillRatio.values())
+        sink.histogram(FILL_RATIO, { engine, ...labels }, dist);
     }
   }
 }
