@@ -16,7 +16,7 @@
  * staged batch is applied.
  */
 import type { Logger } from 'pino';
-import { decodeEventsSliced } from '../events/decode';
+import { decodeEventsSliced, sentArrayText } from '../events/decode';
 import { validateBatchSliced, type EventProblem } from '../events/validate';
 import type { TradingEvent } from '../events/schema';
 import type { CardinalityLimits } from '../config';
@@ -28,7 +28,9 @@ import { breather, type Pause } from './turns';
 /** Where validated batches are made durable before they are applied (storage/). */
 export interface Journal {
   /** Makes every batch durable as its own record, in order, by one write (group commit). */
-  appendAll(batches: readonly { events: readonly TradingEvent[]; receivedAt: number }[]): Promise<void>;
+  appendAll(
+    batches: readonly { events: readonly TradingEvent[]; receivedAt: number; sent?: string }[],
+  ): Promise<void>;
 }
 
 /** What the queue's check of a batch gives: a refusal now, or the answer to come after its commit. */
@@ -40,6 +42,8 @@ interface Staged {
   /** The events not already in the state (duplicates are acknowledged, not journaled). */
   fresh: TradingEvent[];
   receivedAt: number;
+  /** The batch's text as sent (a JSON array's, one line), for the journal; absent when not at hand. */
+  sent?: () => string;
   source: string;
   options: IngestOptions;
   answer: (result: IngestResult) => void;
@@ -184,7 +188,10 @@ export class Ingestor {
           `${new Set(batch.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
           batch.problems,
         );
-      const checked = await stage(batch.events, source, options, pause);
+      // The body's own text goes to the journal (no second stringify), for the native format only.
+      const text = 'text' in input && format === 'tradewatch' ? input : null;
+      const sent = text ? () => sentArrayText(text.text, text.ndjson, raws.length) : undefined;
+      const checked = await stage(batch.events, source, options, pause, sent);
       if (refused.length === 0 || !('pending' in checked)) return checked;
       return { pending: checked.pending.then((r) => (r.ok ? { ...r, refused } : r)) };
     });
@@ -209,6 +216,7 @@ export class Ingestor {
     source: string,
     options: IngestOptions,
     pause: Pause,
+    sent?: () => string,
   ): Promise<Checked> {
     if (this.stagedBatches >= GROUP_MAX_BATCHES || this.stagedEvents >= GROUP_MAX_EVENTS)
       await this.settled();
@@ -227,7 +235,7 @@ export class Ingestor {
     for (const e of events) this.lastSeen.set(e.engine, now);
     const fresh = events.filter((e) => !this.store.isDuplicate(e));
     const pending = new Promise<IngestResult>((answer, fail) => {
-      this.staged.push({ events, fresh, receivedAt: now, source, options, answer, fail });
+      this.staged.push({ events, fresh, receivedAt: now, sent, source, options, answer, fail });
     });
     this.stagedBatches += 1;
     this.stagedEvents += fresh.length;
@@ -263,7 +271,14 @@ export class Ingestor {
       const toJournal = group.filter((s) => s.fresh.length > 0);
       if (this.journal && toJournal.length > 0) {
         try {
-          await this.journal.appendAll(toJournal.map((s) => ({ events: s.fresh, receivedAt: s.receivedAt })));
+          await this.journal.appendAll(
+            toJournal.map((s) => ({
+              events: s.fresh,
+              receivedAt: s.receivedAt,
+              // The text sent holds every event of the batch: only a batch without duplicates.
+              sent: s.sent && s.fresh.length === s.events.length ? s.sent() : undefined,
+            })),
+          );
         } catch (err) {
           this.log.error(
             { err: (err as Error).message, batches: group.length },
