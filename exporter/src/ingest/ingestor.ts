@@ -24,12 +24,13 @@ import type { Store } from '../state/store';
 import { LabeledCounter } from '../state/tallies';
 import { checkCardinality } from './cardinality';
 import { breather, type Pause } from './turns';
+import { SENT_RECORD_MAX_EVENTS } from '../storage/journal-files';
 
 /** Where validated batches are made durable before they are applied (storage/). */
 export interface Journal {
   /** Makes every batch durable as its own record, in order, by one write (group commit). */
   appendAll(
-    batches: readonly { events: readonly TradingEvent[]; receivedAt: number; sent?: string }[],
+    batches: readonly { events: readonly TradingEvent[]; receivedAt: number; sent?: () => string }[],
   ): Promise<void>;
 }
 
@@ -188,8 +189,10 @@ export class Ingestor {
           `${new Set(batch.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
           batch.problems,
         );
-      // The body's own text goes to the journal (no second stringify), for the native format only.
-      const text = 'text' in input && format === 'tradewatch' ? input : null;
+      // The body's own text goes to the journal (no second stringify), for the native format only;
+      // a large batch's is not kept (its record is made in pieces from the events).
+      const text =
+        'text' in input && format === 'tradewatch' && raws.length < SENT_RECORD_MAX_EVENTS ? input : null;
       const sent = text ? () => sentArrayText(text.text, text.ndjson, raws.length) : undefined;
       const checked = await stage(batch.events, source, options, pause, sent);
       if (refused.length === 0 || !('pending' in checked)) return checked;
@@ -276,7 +279,7 @@ export class Ingestor {
               events: s.fresh,
               receivedAt: s.receivedAt,
               // The text sent holds every event of the batch: only a batch without duplicates.
-              sent: s.sent && s.fresh.length === s.events.length ? s.sent() : undefined,
+              sent: s.fresh.length === s.events.length ? s.sent : undefined,
             })),
           );
         } catch (err) {

@@ -282,7 +282,7 @@ describe('record formats (docs/durability.md)', () => {
       const rfc3339 = b.raw.map((e) => ({ ...e, ts: new Date(e.ts).toISOString() }));
       const text = i % 2 === 0 ? JSON.stringify(b.raw) : JSON.stringify(rfc3339, null, 2);
       await journal.appendAll([
-        { events: b.events, receivedAt: b.at, sent: sentArrayText(text, false, b.raw.length) },
+        { events: b.events, receivedAt: b.at, sent: () => sentArrayText(text, false, b.raw.length) },
       ]);
       live.apply(b.events, b.at);
     }
@@ -311,7 +311,7 @@ describe('record formats (docs/durability.md)', () => {
     const [b] = sentBatches(1);
     const journal = await openAt(new Store(OPTIONS));
     const sent = JSON.stringify([...b.raw, { type: 'mark', ts: 'yesterday', symbol: 'X/USD', price: 1 }]);
-    await journal.appendAll([{ events: b.events, receivedAt: b.at, sent }]);
+    await journal.appendAll([{ events: b.events, receivedAt: b.at, sent: () => sent }]);
     const { log, lines } = capture();
     const restored = new Store(OPTIONS);
     const again = await openAt(restored, { log });

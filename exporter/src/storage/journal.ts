@@ -34,6 +34,7 @@ import {
   parseRecord,
   readSnapshot,
   recordJson,
+  SENT_RECORD_MAX_EVENTS,
   SEGMENT,
   segmentName,
   SNAPSHOT,
@@ -98,9 +99,9 @@ export interface JournalBatch {
   /**
    * The same events as the client sent them, when at hand: a JSON array's text on one line
    * whose values validate to exactly `events`. Journaled as it is (record format 2), which
-   * spares a JSON.stringify of the validated events.
+   * spares a JSON.stringify of the validated events. Asked for only when used.
    */
-  sent?: string;
+  sent?: () => string;
 }
 
 const KEPT_SNAPSHOTS = 2;
@@ -462,16 +463,13 @@ export class DurableJournal implements Journal {
   }
 }
 
-/** Events in a record from which its text is made in pieces, the event loop turning between. */
-const PIECED_RECORD_EVENTS = 4096;
-
 /**
  * A record's JSON text: the text sent when at hand (format 2), else the validated events
- * stringified (format 1), a large batch's a piece at a time (the same text: records.ts).
+ * stringified (format 1); a large batch's a piece at a time (the same text: records.ts).
  */
 async function recordText(seq: number, batch: JournalBatch, pause: () => Promise<void>): Promise<string> {
-  if (batch.sent !== undefined || batch.events.length < PIECED_RECORD_EVENTS)
-    return recordJson(seq, batch.receivedAt, batch.events, batch.sent);
+  if (batch.events.length < SENT_RECORD_MAX_EVENTS)
+    return recordJson(seq, batch.receivedAt, batch.events, batch.sent?.());
   let text = '';
   for (const piece of jsonPieces({ s: seq, t: batch.receivedAt, e: batch.events })) {
     text += piece;
