@@ -9,7 +9,7 @@
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import WebSocket from 'ws';
-import { startExporter } from '../../tests/support/exporter';
+import { startExporter, type RunningExporter } from '../../tests/support/exporter';
 
 const RATE = Number(process.env.RATE ?? 200);
 const EVENTS = Number(process.env.EVENTS ?? 1000);
@@ -43,88 +43,103 @@ const pct = (xs: number[], p: number) => {
   return +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(1);
 };
 
+export interface FeedLatency {
+  rate_per_s: number;
+  events: number;
+  rows_seen: number;
+  post_answer_p50_ms: number;
+  post_answer_p99_ms: number;
+  post_to_feed_p50_ms: number;
+  post_to_feed_p99_ms: number;
+}
+
+/** One quiet engine posting `events` orders at `rate`/s to `ex`, one viewer on the feed. */
+export async function measureFeedLatency(
+  ex: RunningExporter,
+  rate = RATE,
+  events = EVENTS,
+): Promise<FeedLatency> {
+  const ws = new WebSocket(`${ex.baseUrl.replace('http', 'ws')}/feed`, [
+    'tradewatch.v1',
+    `tradewatch.token.${ex.viewerToken}`,
+  ]);
+  const sentAt = new Map<string, number>();
+  const feed: number[] = [];
+  let snapshot = false;
+  ws.on('message', (data: Buffer) => {
+    const msg = JSON.parse(data.toString()) as { type: string; upserts?: { order_id: string }[] };
+    if (msg.type === 'snapshot') snapshot = true;
+    for (const row of msg.upserts ?? []) {
+      const t = sentAt.get(row.order_id);
+      if (t !== undefined) feed.push(performance.now() - t);
+      sentAt.delete(row.order_id);
+    }
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  ws.send(JSON.stringify({ op: 'subscribe', channel: 'orders' }));
+  while (!snapshot) await new Promise((r) => setTimeout(r, 5));
+
+  const url = new URL(`${ex.baseUrl}/api/v1/events`);
+  const answered: number[] = [];
+  const start = performance.now();
+  const posts: Promise<void>[] = [];
+  for (let i = 0; i < events; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const id = `q${i}`;
+    const body = JSON.stringify([
+      {
+        type: 'order',
+        ts: Date.now(),
+        engine: 'quiet',
+        order_id: id,
+        symbol: 'BTC/USD',
+        side: 'buy',
+        order_type: 'limit',
+        status: 'new',
+        quantity: '1',
+        limit_price: '100',
+      },
+    ]);
+    const t = performance.now();
+    sentAt.set(id, t);
+    posts.push(
+      post(url, body, ex.ingestToken).then((status) => {
+        if (status !== 200) throw new Error(`POST answered ${status}`);
+        answered.push(performance.now() - t);
+      }),
+    );
+  }
+  await Promise.all(posts);
+  const deadline = performance.now() + 5000;
+  while (feed.length < events && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  ws.close();
+  return {
+    rate_per_s: rate,
+    events: events,
+    rows_seen: feed.length,
+    post_answer_p50_ms: pct(answered, 0.5),
+    post_answer_p99_ms: pct(answered, 0.99),
+    post_to_feed_p50_ms: pct(feed, 0.5),
+    post_to_feed_p99_ms: pct(feed, 0.99),
+  };
+}
+
 async function main(): Promise<void> {
   const ex = await startExporter({ env: { TRADEWATCH_SOURCE: 'none', TRADEWATCH_LOG_LEVEL: 'warn' } });
   try {
-    const ws = new WebSocket(`${ex.baseUrl.replace('http', 'ws')}/feed`, [
-      'tradewatch.v1',
-      `tradewatch.token.${ex.viewerToken}`,
-    ]);
-    const sentAt = new Map<string, number>();
-    const feed: number[] = [];
-    let snapshot = false;
-    ws.on('message', (data: Buffer) => {
-      const msg = JSON.parse(data.toString()) as { type: string; upserts?: { order_id: string }[] };
-      if (msg.type === 'snapshot') snapshot = true;
-      for (const row of msg.upserts ?? []) {
-        const t = sentAt.get(row.order_id);
-        if (t !== undefined) feed.push(performance.now() - t);
-        sentAt.delete(row.order_id);
-      }
-    });
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    ws.send(JSON.stringify({ op: 'subscribe', channel: 'orders' }));
-    while (!snapshot) await new Promise((r) => setTimeout(r, 5));
-
-    const url = new URL(`${ex.baseUrl}/api/v1/events`);
-    const answered: number[] = [];
-    const start = performance.now();
-    const posts: Promise<void>[] = [];
-    for (let i = 0; i < EVENTS; i++) {
-      const due = start + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const id = `q${i}`;
-      const body = JSON.stringify([
-        {
-          type: 'order',
-          ts: Date.now(),
-          engine: 'quiet',
-          order_id: id,
-          symbol: 'BTC/USD',
-          side: 'buy',
-          order_type: 'limit',
-          status: 'new',
-          quantity: '1',
-          limit_price: '100',
-        },
-      ]);
-      const t = performance.now();
-      sentAt.set(id, t);
-      posts.push(
-        post(url, body, ex.ingestToken).then((status) => {
-          if (status !== 200) throw new Error(`POST answered ${status}`);
-          answered.push(performance.now() - t);
-        }),
-      );
-    }
-    await Promise.all(posts);
-    const deadline = performance.now() + 5000;
-    while (feed.length < EVENTS && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    ws.close();
-    console.log(
-      JSON.stringify(
-        {
-          rate_per_s: RATE,
-          events: EVENTS,
-          rows_seen: feed.length,
-          post_answer_p50_ms: pct(answered, 0.5),
-          post_answer_p99_ms: pct(answered, 0.99),
-          post_to_feed_p50_ms: pct(feed, 0.5),
-          post_to_feed_p99_ms: pct(feed, 0.99),
-          load1: +os.loadavg()[0].toFixed(2),
-        },
-        null,
-        2,
-      ),
-    );
+    const figures = await measureFeedLatency(ex);
+    console.log(JSON.stringify({ ...figures, load1: +os.loadavg()[0].toFixed(2) }, null, 2));
   } finally {
     agent.destroy();
     await ex.stop();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run alone, or imported for its measure (bench/ingest/issue23.bench.ts).
+if (require.main === module)
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -36,13 +36,18 @@ function post(agent: Agent, url: URL, body: Buffer, headers: Record<string, stri
   });
 }
 
-/** Requests/s: `bodies` posted by CLIENTS loops, each over its own kept-alive socket. */
-async function postConcurrently(url: URL, bodies: readonly Buffer[], headers: Record<string, string> = {}) {
-  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+/** Requests/s: `bodies` posted by `clients` loops, each over its own kept-alive socket. */
+export async function postConcurrently(
+  url: URL,
+  bodies: readonly Buffer[],
+  headers: Record<string, string> = {},
+  clients = CLIENTS,
+) {
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
   let next = 0;
   const t = performance.now();
   await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
+    Array.from({ length: clients }, async () => {
       while (next < bodies.length) {
         const body = bodies[next++];
         const status = await post(agent, url, body, headers);
@@ -107,7 +112,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run alone, or imported for its measures (bench/ingest/issue23.bench.ts).
+if (require.main === module)
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -4,6 +4,7 @@
  * a time, so /healthz polled every 20 ms keeps answering; and a scrape during it sees the
  * batch whole or not at all, never half of it.
  */
+import { longestAnswer as pollLongest } from '../../bench/ingest/poll';
 import { orderFillBatch } from '../../bench/ingest/workload';
 import { parseMetrics, postEvents, startExporter, sumOf, type RunningExporter } from '../support/exporter';
 
@@ -32,33 +33,8 @@ afterAll(async () => {
   await ex?.stop();
 });
 
-/** Runs `during` while polling `path` every 20 ms; gives the longest answer time seen. */
-async function longestAnswer<T>(
-  path: string,
-  during: () => Promise<T>,
-): Promise<{ result: T; longestMs: number; polls: number }> {
-  let done = false;
-  let longestMs = 0;
-  let polls = 0;
-  const poller = (async () => {
-    while (!done) {
-      const started = performance.now();
-      const res = await fetch(`${ex.baseUrl}${path}`);
-      await res.text();
-      longestMs = Math.max(longestMs, performance.now() - started);
-      polls += 1;
-      const wait = 20 - (performance.now() - started);
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
-  })();
-  try {
-    const result = await during();
-    return { result, longestMs, polls };
-  } finally {
-    done = true;
-    await poller;
-  }
-}
+/** The longest /healthz (or other) answer while `during` runs, polled every 20 ms (bench/ingest/poll.ts). */
+const longestAnswer = <T>(path: string, during: () => Promise<T>) => pollLongest(ex.baseUrl, path, during);
 
 it('a 10 MB batch never holds /healthz long, and is applied whole', async () => {
   const body = JSON.stringify(orderFillBatch(0, EVENTS, { engine: 'bulk' }));

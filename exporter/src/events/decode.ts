@@ -195,3 +195,26 @@ function stringEnd(text: string, open: number): number {
     from = quote + 1;
   }
 }
+
+/**
+ * The values of a body that decoded to `count` values, as one JSON array's text on one line
+ * (what the journal keeps of a batch as sent: storage/journal-files.ts, format 2). No value is
+ * re-encoded: an array body is kept as it is, an object wrapped, NDJSON's lines joined.
+ * A raw newline in JSON text is whitespace (a string cannot hold one), so it becomes a space.
+ */
+export function sentArrayText(text: string, ndjson: boolean, count: number): string {
+  const trimmed = text.trimStart();
+  let array: string;
+  if (!ndjson && trimmed.startsWith('[')) array = text;
+  // One value: a lone object (which may span lines), or NDJSON of one line.
+  else if (count === 1) array = `[${text}]`;
+  else {
+    const lines: string[] = [];
+    for (const line of text.split('\n')) {
+      const value = line.trim();
+      if (value.length > 0) lines.push(value);
+    }
+    return `[${lines.join(',')}]`;
+  }
+  return array.includes('\n') ? array.replaceAll('\n', ' ') : array;
+}

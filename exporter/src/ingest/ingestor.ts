@@ -17,7 +17,7 @@
  * staged batch is applied.
  */
 import type { Logger } from 'pino';
-import { decodeEvents, decodeEventsSliced } from '../events/decode';
+import { decodeEvents, decodeEventsSliced, sentArrayText } from '../events/decode';
 import {
   validateBatch,
   validateBatchSliced,
@@ -30,11 +30,14 @@ import type { Store } from '../state/store';
 import { LabeledCounter } from '../state/tallies';
 import { checkCardinality } from './cardinality';
 import { breather, type Pause } from './turns';
+import { SENT_RECORD_MAX_EVENTS } from '../storage/journal-files';
 
 /** Where validated batches are made durable before they are applied (storage/). */
 export interface Journal {
   /** Makes every batch durable as its own record, in order, by one write (group commit). */
-  appendAll(batches: readonly { events: readonly TradingEvent[]; receivedAt: number }[]): Promise<void>;
+  appendAll(
+    batches: readonly { events: readonly TradingEvent[]; receivedAt: number; sent?: () => string }[],
+  ): Promise<void>;
 }
 
 /** What the queue's check of a batch gives: a refusal now, or the answer to come after its commit. */
@@ -46,6 +49,8 @@ interface Staged {
   /** The events not already in the state (duplicates are acknowledged, not journaled). */
   fresh: TradingEvent[];
   receivedAt: number;
+  /** The batch's text as sent (a JSON array's, one line), for the journal; absent when not at hand. */
+  sent?: () => string;
   source: string;
   options: IngestOptions;
   answer: (result: IngestResult) => void;
@@ -243,7 +248,19 @@ export class Ingestor {
         events.forEach((e, k) => {
           if (e.id === undefined) e.id = idFor(indices ? indices[k] : k, 0);
         });
-      const checked = await stage(events, source, options, pause);
+      // The body's own text goes to the journal (no second stringify), for the native format
+      // only, and only when the journaled events are exactly the body's (nothing left out, no
+      // id given here); a large batch's is not kept (its record is made in pieces from the events).
+      const text =
+        'text' in input &&
+        format === 'tradewatch' &&
+        raws.length < SENT_RECORD_MAX_EVENTS &&
+        events.length === raws.length &&
+        !idFor
+          ? input
+          : null;
+      const sent = text ? () => sentArrayText(text.text, text.ndjson, raws.length) : undefined;
+      const checked = await stage(events, source, options, pause, sent);
       if (refused.length === 0 || !('pending' in checked)) return checked;
       return { pending: checked.pending.then((r) => (r.ok ? { ...r, refused } : r)) };
     });
@@ -303,6 +320,7 @@ export class Ingestor {
     source: string,
     options: IngestOptions,
     pause: Pause,
+    sent?: () => string,
   ): Promise<Checked> {
     if (this.stagedBatches >= GROUP_MAX_BATCHES || this.stagedEvents >= GROUP_MAX_EVENTS)
       await this.settled();
@@ -321,7 +339,7 @@ export class Ingestor {
     for (const e of events) this.lastSeen.set(e.engine, now);
     const fresh = events.filter((e) => !this.store.isDuplicate(e));
     const pending = new Promise<IngestResult>((answer, fail) => {
-      this.staged.push({ events, fresh, receivedAt: now, source, options, answer, fail });
+      this.staged.push({ events, fresh, receivedAt: now, sent, source, options, answer, fail });
     });
     this.stagedBatches += 1;
     this.stagedEvents += fresh.length;
@@ -357,7 +375,14 @@ export class Ingestor {
       const toJournal = group.filter((s) => s.fresh.length > 0);
       if (this.journal && toJournal.length > 0) {
         try {
-          await this.journal.appendAll(toJournal.map((s) => ({ events: s.fresh, receivedAt: s.receivedAt })));
+          await this.journal.appendAll(
+            toJournal.map((s) => ({
+              events: s.fresh,
+              receivedAt: s.receivedAt,
+              // The text sent holds every event of the batch: only a batch without duplicates.
+              sent: s.fresh.length === s.events.length ? s.sent : undefined,
+            })),
+          );
         } catch (err) {
           this.log.error(
             { err: (err as Error).message, batches: group.length },

@@ -23,6 +23,7 @@ import { DemoEngine } from '../sources/demo';
 import { Store, type StoreOptions } from '../state/store';
 import { DurableJournal, type FsyncPolicy, type JournalFollower } from './journal';
 import { jsonPieces } from './records';
+import { sentArrayText } from '../events/decode';
 import { exportStore } from '../state/snapshot';
 
 const OPTIONS: StoreOptions = {
@@ -30,6 +31,8 @@ const OPTIONS: StoreOptions = {
   equity: { periodMs: 3_600_000, retainMs: 7 * 86_400_000 },
 };
 const START = Date.parse('2026-02-02T00:00:00Z');
+/** A journal written by the code before record format 2 (20 demo batches, no snapshot). */
+const FORMAT_1_FIXTURE = path.join(__dirname, 'fixtures', 'journal-format-1');
 
 interface LogLine {
   level: number;
@@ -242,6 +245,82 @@ describe('DurableJournal', () => {
     expect(again.stats.recovery).toMatchObject({ records: 0, events: 0 });
     expect(again.stats.recovery!.snapshotSeq).toBe(100);
     expect(picture(restored)).toEqual(picture(live));
+  });
+});
+
+describe('record formats (docs/durability.md)', () => {
+  /** Demo batches as sent (raw values) and as validated, with each one's receipt time. */
+  function sentBatches(count: number) {
+    const demo = new DemoEngine(3, 'demo');
+    return Array.from({ length: count }, (_, t) => {
+      const raw = demo.next(START + t * 60_000);
+      const b = validateBatch(raw);
+      if (!b.ok) throw new Error('invalid demo batch');
+      return { raw, events: b.events, at: START + t * 60_000 };
+    });
+  }
+
+  it('replays a journal written in format 1 by the code before format 2 (a committed fixture)', async () => {
+    for (const name of readdirSync(FORMAT_1_FIXTURE))
+      writeFileSync(path.join(dir, name), readFileSync(path.join(FORMAT_1_FIXTURE, name)));
+    const live = new Store(OPTIONS);
+    for (const b of sentBatches(20)) live.apply(b.events, b.at);
+    const restored = new Store(OPTIONS);
+    const journal = await openAt(restored);
+    expect(journal.stats.recovery).toMatchObject({ records: 20, corruptRecords: 0, refusedEvents: 0 });
+    expect(picture(restored)).toEqual(picture(live));
+    await journal.close();
+  });
+
+  it('a record of the text sent (format 2) restores, and catches the history up, to the same state', async () => {
+    const batches = sentBatches(30);
+    const live = new Store(OPTIONS);
+    const journal = await openAt(live);
+    for (const [i, b] of batches.entries()) {
+      // Every other batch pretty-printed (raw newlines: a record stays one line) and with RFC 3339
+      // times, which validation turns into epoch ms: the text sent is not the events applied.
+      const rfc3339 = b.raw.map((e) => ({ ...e, ts: new Date(e.ts).toISOString() }));
+      const text = i % 2 === 0 ? JSON.stringify(b.raw) : JSON.stringify(rfc3339, null, 2);
+      await journal.appendAll([
+        { events: b.events, receivedAt: b.at, sent: () => sentArrayText(text, false, b.raw.length) },
+      ]);
+      live.apply(b.events, b.at);
+    }
+    const segment = readdirSync(dir).find((n) => n.startsWith('segment-')) as string;
+    const lines = readFileSync(path.join(dir, segment), 'utf8').split('\n');
+    expect(lines.length).toBe(31);
+    expect(lines[0]).toContain('{"v":2,"s":1,');
+
+    const shadow = new Store(OPTIONS);
+    await journal.replayFor(
+      1,
+      shadow,
+      () => Promise.resolve(),
+      () => undefined,
+    );
+    expect(picture(shadow)).toEqual(picture(live));
+
+    const restored = new Store(OPTIONS);
+    const again = await openAt(restored);
+    expect(again.stats.recovery).toMatchObject({ records: 30, corruptRecords: 0, refusedEvents: 0 });
+    expect(picture(restored)).toEqual(picture(live));
+    await again.close();
+  });
+
+  it('an event as sent that validation refuses on reading is left out and counted, the rest applied', async () => {
+    const [b] = sentBatches(1);
+    const journal = await openAt(new Store(OPTIONS));
+    const sent = JSON.stringify([...b.raw, { type: 'mark', ts: 'yesterday', symbol: 'X/USD', price: 1 }]);
+    await journal.appendAll([{ events: b.events, receivedAt: b.at, sent: () => sent }]);
+    const { log, lines } = capture();
+    const restored = new Store(OPTIONS);
+    const again = await openAt(restored, { log });
+    expect(again.stats.recovery).toMatchObject({ records: 1, events: b.events.length, refusedEvents: 1 });
+    expect(lines.some((l) => l.msg.includes('validation refuses'))).toBe(true);
+    const live = new Store(OPTIONS);
+    live.apply(b.events, b.at);
+    expect(picture(restored)).toEqual(picture(live));
+    await again.close();
   });
 });
 

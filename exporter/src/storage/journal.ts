@@ -31,7 +31,10 @@ import { frame, jsonPieces, scanLines, unfinished, type BadRecord, type GoodReco
 import {
   followRecords,
   listByNumber,
+  parseRecord,
   readSnapshot,
+  recordJson,
+  SENT_RECORD_MAX_EVENTS,
   SEGMENT,
   segmentName,
   SNAPSHOT,
@@ -93,6 +96,12 @@ export interface RecoveryReport {
 export interface JournalBatch {
   events: readonly TradingEvent[];
   receivedAt: number;
+  /**
+   * The same events as the client sent them, when at hand: a JSON array's text on one line
+   * whose values validate to exactly `events`. Journaled as it is (record format 2), which
+   * spares a JSON.stringify of the validated events. Asked for only when used.
+   */
+  sent?: () => string;
 }
 
 const KEPT_SNAPSHOTS = 2;
@@ -235,7 +244,7 @@ export class DurableJournal implements Journal {
       const pause = breather();
       const frames: Buffer[] = [];
       for (const [i, b] of batches.entries())
-        frames.push(frame(await recordText({ s: this.nextSeq + i, t: b.receivedAt, e: b.events }, pause)));
+        frames.push(frame(await recordText(this.nextSeq + i, b, pause)));
       const bytes = frames.length === 1 ? frames[0] : Buffer.concat(frames);
       try {
         let written = 0;
@@ -454,14 +463,15 @@ export class DurableJournal implements Journal {
   }
 }
 
-/** Events in a record from which its text is made in pieces, the event loop turning between. */
-const PIECED_RECORD_EVENTS = 4096;
-
-/** A record's JSON text; a large batch's a piece at a time (the same text: records.ts). */
-async function recordText(record: JournalRecord, pause: () => Promise<void>): Promise<string> {
-  if (record.e.length < PIECED_RECORD_EVENTS) return JSON.stringify(record);
+/**
+ * A record's JSON text: the text sent when at hand (format 2), else the validated events
+ * stringified (format 1); a large batch's a piece at a time (the same text: records.ts).
+ */
+async function recordText(seq: number, batch: JournalBatch, pause: () => Promise<void>): Promise<string> {
+  if (batch.events.length < SENT_RECORD_MAX_EVENTS)
+    return recordJson(seq, batch.receivedAt, batch.events, batch.sent?.());
   let text = '';
-  for (const piece of jsonPieces(record)) {
+  for (const piece of jsonPieces({ s: seq, t: batch.receivedAt, e: batch.events })) {
     text += piece;
     await pause();
   }
@@ -519,8 +529,9 @@ async function replaySegment(
     }
     let record: JournalRecord;
     try {
-      record = JSON.parse(item.json) as JournalRecord;
-      if (!Number.isInteger(record.s) || !Array.isArray(record.e)) throw new Error('not a journal record');
+      const parsed = parseRecord(item.json);
+      if (parsed === null) throw new Error('not a journal record');
+      record = parsed;
     } catch (err) {
       pendingBad.push({ kind: 'bad', offset: item.offset, end: item.end, reason: (err as Error).message });
       return;
@@ -544,6 +555,13 @@ async function replaySegment(
     // A journal written before time fields were bounded may hold a poison time (epoch ns):
     // it is left out, never applied, so it cannot crash-loop the exporter.
     const events = record.e.filter((e) => eventTimesInBounds(e));
+    if (record.refused) {
+      report.refusedEvents += record.refused;
+      options.log.error(
+        { file, seq: record.s, events: record.refused },
+        'journal: left out events as sent that validation refuses (a record of an older version)',
+      );
+    }
     if (events.length < record.e.length) {
       report.refusedEvents += record.e.length - events.length;
       options.log.error(
