@@ -21,7 +21,7 @@ import { NatsSource } from './sources/nats';
 import { FreqtradeSource, freqtradeAdapterFor, activeTradeIdsOf } from './adapters/freqtrade';
 import { NautilusSource, nautilusAdapterFor } from './adapters/nautilus';
 import { HummingbotSource, hummingbotAdapterFor } from './adapters/hummingbot';
-import { LabeledCounter } from './state/tallies';
+import { LabeledCounter } from './state/common/counters';
 import { ReplaySource } from './sources/replay';
 import { feedExtension } from './feed/server';
 import { VERSION } from './version';

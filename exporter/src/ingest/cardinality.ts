@@ -6,7 +6,7 @@
  */
 import type { CardinalityLimits } from '../config';
 import type { TradingEvent } from '../events/schema';
-import { visitLabelValues, type Dimension } from '../state/label-values';
+import { visitLabelValues, type Dimension } from '../state/common/label-values';
 import type { Store } from '../state/store';
 import { TradingSeriesTally, tradingSeriesInStore } from '../state/trading-series';
 

@@ -21,7 +21,7 @@ import { validateBatchSliced, type EventProblem } from '../events/validate';
 import type { TradingEvent } from '../events/schema';
 import type { CardinalityLimits } from '../config';
 import type { Store } from '../state/store';
-import { LabeledCounter } from '../state/tallies';
+import { LabeledCounter } from '../state/common/counters';
 import { checkCardinality } from './cardinality';
 import { breather, type Pause } from './turns';
 

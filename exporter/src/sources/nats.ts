@@ -28,7 +28,7 @@ import { decodeEvents } from '../events/decode';
 import { validateBatch } from '../events/validate';
 import type { TradingEvent } from '../events/schema';
 import type { Ingestor } from '../ingest/ingestor';
-import { LabeledCounter } from '../state/tallies';
+import { LabeledCounter } from '../state/common/counters';
 
 export interface NatsSourceOptions {
   url: string;

@@ -1,5 +1,5 @@
 /** What an applied batch changed, for the live feed (which never reads events itself). */
-import type { OrderRow } from './orders';
+import type { OrderRow } from './execution/orders';
 
 export type FeedChannel = 'orders' | 'fills' | 'positions' | 'alerts' | 'status';
 

@@ -6,7 +6,7 @@ import type { AlertEvent, HealthEvent, RiskEvent, SignalEvent, StrategyEvent } f
 import type { Change } from './changes';
 import type { EngineState } from './engine';
 import { alertRow, statusChange } from './rows';
-import { NO_STRATEGY } from './symbols';
+import { NO_STRATEGY } from './common/symbols';
 
 const RECENT_ALERTS = 200;
 

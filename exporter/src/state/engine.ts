@@ -8,23 +8,24 @@
  * control-events.ts (risk, strategy, signals, health, alerts), equity-valuation.ts
  * (equity), rows.ts (rows for the feed). See docs/architecture.md.
  */
-import type { Decimal } from './decimal';
+import type { Decimal } from './common/decimal';
 import type { MarkEvent, TradingEvent } from '../events/schema';
 import type { AlertRow, Change, FillRow, PositionRow, StatusRow } from './changes';
 import { applyAlert, applyHealth, applyRisk, applySignal, applyStrategy } from './control-events';
-import { EquityValuation } from './equity-valuation';
-import { applyFill } from './fills';
-import { applyBalance } from './ledger';
-import { applyOrder, applySnapshot } from './order-events';
-import { OrderBook } from './orders';
-import { Position } from './positions';
+import { EquityValuation } from './portfolio/equity-valuation';
+import { applyFill } from './portfolio/fills';
+import { applyBalance } from './portfolio/ledger';
+import { applyOrder, applySnapshot } from './execution/order-events';
+import { OrderBook } from './execution/orders';
+import { Position } from './portfolio/positions';
 import { positionChange, positionRow, statusRow } from './rows';
-import { BoundedSet, LabeledCounter, LabeledDistribution } from './tallies';
-import { EquityTracker, type EquityOptions } from './analytics';
-import { Rates } from './valuation';
-import { emptyRoundTripBook, type RoundTripBook } from './round-trips';
-import { emptyLabelValues, visitLabelValues, type LabelValues } from './label-values';
-import { ExecutionQuality } from './execution-quality';
+import { BoundedSet } from './common/bounded';
+import { LabeledCounter, LabeledDistribution } from './common/counters';
+import { EquityTracker, type EquityOptions } from './portfolio/analytics';
+import { Rates } from './market/rates';
+import { emptyRoundTripBook, type RoundTripBook } from './portfolio/round-trips';
+import { emptyLabelValues, visitLabelValues, type LabelValues } from './common/label-values';
+import { ExecutionQuality } from './execution/quality';
 
 /** Seconds; wide enough for both market orders (ms) and resting limit orders (hours). */
 export const FILL_TIME_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400];

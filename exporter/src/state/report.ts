@@ -4,13 +4,13 @@
  * cannot disagree on the same events. Money is in the valuation currency unless a field
  * says otherwise; ratios are fractions (0.1 for 10 %).
  */
-import type { Decimal } from './decimal';
+import type { Decimal } from './common/decimal';
 import type { EngineState } from './engine';
-import { splitSymbol } from './symbols';
-import type { Position } from './positions';
-import { tripStats, type TripSeries } from './round-trips';
-import type { ReturnStats, TradeStats } from './statistics';
-import type { AnalyticsWindows } from './windows';
+import { splitSymbol } from './common/symbols';
+import type { Position } from './portfolio/positions';
+import { tripStats, type TripSeries } from './portfolio/round-trips';
+import type { ReturnStats, TradeStats } from './portfolio/statistics';
+import type { AnalyticsWindows } from './portfolio/windows';
 
 export interface PositionFigures {
   symbol: string;

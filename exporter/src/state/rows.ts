@@ -5,9 +5,9 @@
 import type { AlertEvent, FillEvent } from '../events/schema';
 import type { AlertRow, Change, FillRow, PositionRow, RoundTripRow, StatusRow } from './changes';
 import type { EngineState } from './engine';
-import { isoTime } from './iso-time';
-import type { RoundTripEnd } from './positions';
-import { NO_STRATEGY } from './symbols';
+import { isoTime } from './common/iso-time';
+import type { RoundTripEnd } from './portfolio/positions';
+import { NO_STRATEGY } from './common/symbols';
 
 /** The row of a position the engine holds (the symbol must have a position). */
 export function positionRow(s: EngineState, symbol: string, ts: number): PositionRow {

@@ -1,5 +1,5 @@
 /** The snapshot decoder: JSON-compatible data back to state, each class at its current schema (see snapshot.ts). */
-import { Decimal } from './decimal';
+import { Decimal } from './common/decimal';
 import type { ClassEntry } from './snapshot-encode';
 import { KEEP, schemaOf, SnapshotError, type Encoded, type Fields } from './snapshot-schemas';
 

@@ -2,12 +2,13 @@
  * The snapshot encoder: the state classes (found by walking a fresh Store), and the graph
  * walk that writes each value as JSON-compatible data (see snapshot.ts).
  */
-import { Decimal } from './decimal';
+import { Decimal } from './common/decimal';
 import { EngineState } from './engine';
-import { Position } from './positions';
+import { Position } from './portfolio/positions';
 import { KEEP, schemaOf, SnapshotError, type Encoded } from './snapshot-schemas';
 import { Store, type StoreOptions } from './store';
-import { BoundedMap, BoundedSet, Distribution, LabeledCounter, LabeledDistribution } from './tallies';
+import { BoundedMap, BoundedSet } from './common/bounded';
+import { Distribution, LabeledCounter, LabeledDistribution } from './common/counters';
 
 /** A state class, by its constructor. */
 export type Ctor = abstract new (...args: never[]) => object;

@@ -2,13 +2,14 @@
  * What a snapshot carries of each state class: an explicit, versioned list of its fields,
  * with the migrations from older versions (see snapshot.ts).
  */
-import type { EquityTracker } from './analytics';
+import type { EquityTracker } from './portfolio/analytics';
 import type { EngineState } from './engine';
-import type { ExecutionQuality } from './execution-quality';
-import type { OrderBook } from './orders';
-import type { Position } from './positions';
+import type { ExecutionQuality } from './execution/quality';
+import type { OrderBook } from './execution/orders';
+import type { Position } from './portfolio/positions';
 import type { Store } from './store';
-import type { BoundedMap, BoundedSet, Distribution, LabeledCounter, LabeledDistribution } from './tallies';
+import type { BoundedMap, BoundedSet } from './common/bounded';
+import type { Distribution, LabeledCounter, LabeledDistribution } from './common/counters';
 
 export class SnapshotError extends Error {
   constructor(message: string) {

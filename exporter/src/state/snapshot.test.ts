@@ -9,10 +9,11 @@ import { buildMetrics } from '../metrics/collectors';
 import { DemoEngine } from '../sources/demo';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Position } from './positions';
+import { Position } from './portfolio/positions';
 import { exportStore, importStore, SCHEMAS, SnapshotError, type StoreSnapshot } from './snapshot';
 import { Store, type StoreOptions } from './store';
-import { BoundedMap, BoundedSet, Distribution, LabeledCounter, LabeledDistribution } from './tallies';
+import { BoundedMap, BoundedSet } from './common/bounded';
+import { Distribution, LabeledCounter, LabeledDistribution } from './common/counters';
 
 const OPTIONS: StoreOptions = {
   valuationCurrency: 'USD',
@@ -43,8 +44,8 @@ async function metricsText(store: Store): Promise<string> {
   const registry = buildMetrics({
     store,
     stats: {
-      rejected: new (await import('./tallies')).LabeledCounter(),
-      ingested: new (await import('./tallies')).LabeledCounter(),
+      rejected: new (await import('./common/counters')).LabeledCounter(),
+      ingested: new (await import('./common/counters')).LabeledCounter(),
       feedClients: () => 0,
       version: 'test',
     },

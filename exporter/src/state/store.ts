@@ -8,8 +8,8 @@
 import type { TradingEvent } from '../events/schema';
 import type { Change } from './changes';
 import { EngineState, type AccountingNotice } from './engine';
-import type { EquityOptions } from './analytics';
-import { BoundedSet } from './tallies';
+import type { EquityOptions } from './portfolio/analytics';
+import { BoundedSet } from './common/bounded';
 
 export interface StoreOptions {
   valuationCurrency: string;

@@ -10,7 +10,7 @@
 import type { OrderPayload, TradingEvent } from '../events/schema';
 import type { EngineState } from './engine';
 import type { Store } from './store';
-import { NO_STRATEGY } from './symbols';
+import { NO_STRATEGY } from './common/symbols';
 
 /**
  * Trading series an engine's state holds. A fills label set counts twice, for its notional

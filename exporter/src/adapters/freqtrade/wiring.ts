@@ -4,7 +4,7 @@
  * journal and snapshots keep, so a restart of the exporter re-derives nothing twice.
  */
 import type { Store } from '../../state/store';
-import type { OrderRow } from '../../state/orders';
+import type { OrderRow } from '../../state/execution/orders';
 import { createFreqtradeAdapter, type ActiveFtOrder } from './adapter';
 import type { KnownFtOrder } from './orders';
 

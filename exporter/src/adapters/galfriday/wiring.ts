@@ -5,7 +5,7 @@
  * restart never double counts a fill.
  */
 import { createGalFridayAdapter, type GalFridayOptions, type KnownOrder } from './adapter';
-import type { OrderRow } from '../../state/orders';
+import type { OrderRow } from '../../state/execution/orders';
 import type { Store } from '../../state/store';
 
 function knownOf(row: OrderRow): KnownOrder {

@@ -4,7 +4,7 @@
  * engine's reported PnL so far and its latest marks all come from the store, which the
  * journal and snapshots keep, so a restart of the exporter derives nothing twice.
  */
-import type { OrderRow } from '../../state/orders';
+import type { OrderRow } from '../../state/execution/orders';
 import type { Store } from '../../state/store';
 import { createNautilusAdapter, ENGINE_REPORTED_REALIZED_PNL, type KnownNtOrder } from './adapter';
 

@@ -1,5 +1,5 @@
 import type { Store } from '../../state/store';
-import { NO_STRATEGY } from '../../state/symbols';
+import { NO_STRATEGY } from '../../state/common/symbols';
 import { family, type Collector, type MetricSink } from '../registry';
 
 const ORDERS_ACTIVE = family(

@@ -1,5 +1,5 @@
 import type { Store } from '../../state/store';
-import type { LabeledCounter } from '../../state/tallies';
+import type { LabeledCounter } from '../../state/common/counters';
 import { family, type Collector, type MetricSink } from '../registry';
 
 const LAST_EVENT = family(

@@ -8,14 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { validateBatch } from '../events/validate';
-import { Ingestor } from '../ingest/ingestor';
-import { MetricsRegistry } from '../metrics/registry';
-import { MarketCollector } from '../metrics/collectors/market';
-import { DurableJournal } from '../storage/journal';
-import { limitImprovementBps, slippageBps, MARK_RING } from './execution-quality';
-import { exportStore, importStore, type StoreSnapshot } from './snapshot';
-import { Store, type StoreOptions } from './store';
+import { validateBatch } from '../../events/validate';
+import { Ingestor } from '../../ingest/ingestor';
+import { MetricsRegistry } from '../../metrics/registry';
+import { MarketCollector } from '../../metrics/collectors/market';
+import { DurableJournal } from '../../storage/journal';
+import { limitImprovementBps, slippageBps, MARK_RING } from './quality';
+import { exportStore, importStore, type StoreSnapshot } from '../snapshot';
+import { Store, type StoreOptions } from '../store';
 
 const OPTIONS: StoreOptions = {
   valuationCurrency: 'USD',

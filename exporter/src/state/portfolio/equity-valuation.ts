@@ -9,10 +9,10 @@
  * Everything held here is derived from the engine's state (a snapshot does not carry it;
  * it rebuilds on the first valuation after a restore).
  */
-import { NumberOf, type Decimal } from './decimal';
-import type { EngineState } from './engine';
-import { insertSorted, removeSorted } from './sorted';
-import { quoteOf, splitSymbol } from './symbols';
+import { NumberOf, type Decimal } from '../common/decimal';
+import type { EngineState } from '../engine';
+import { insertSorted, removeSorted } from '../common/sorted';
+import { quoteOf, splitSymbol } from '../common/symbols';
 
 /** Incremental position revaluations between two full ones. */
 const REVALUE_ALL_EVERY = 1024;

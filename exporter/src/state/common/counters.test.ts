@@ -1,6 +1,6 @@
-import { exportStore, importStore } from './snapshot';
-import { Store } from './store';
-import { LabeledCounter, LabeledDistribution } from './tallies';
+import { exportStore, importStore } from '../snapshot';
+import { Store } from '../store';
+import { LabeledCounter, LabeledDistribution } from './counters';
 
 const OPTIONS = { valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 86_400_000 } };
 

@@ -4,10 +4,10 @@
  * notional minus fee); a fill at or before the latest balance's `ts` is taken as already
  * in that balance. The gap between the ledger and a newly reported balance is kept.
  */
-import type { BalanceEvent } from '../events/schema';
-import { Decimal, figureOf } from './decimal';
-import type { EngineState } from './engine';
-import { splitSymbol } from './symbols';
+import type { BalanceEvent } from '../../events/schema';
+import { Decimal, figureOf } from '../common/decimal';
+import type { EngineState } from '../engine';
+import { splitSymbol } from '../common/symbols';
 
 type Exact = Readonly<Record<string, string>> | undefined;
 

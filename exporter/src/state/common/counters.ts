@@ -1,5 +1,3 @@
-import { OldestKey } from './oldest-key';
-
 /**
  * Counting structures the domain keeps for itself (no prom-client here): a counter per
  * label set and a bucketed distribution. Metrics collectors read them at scrape.
@@ -132,51 +130,4 @@ function labelKey(labels: Labels): string {
   let key = '';
   for (const k in labels) key += k + '\u0001' + labels[k] + '\u0002';
   return key;
-}
-
-/** A set that forgets its oldest members past a capacity (for idempotency keys). */
-export class BoundedSet {
-  private readonly items = new Set<string>();
-  // Derived, not carried by a snapshot (a # field): restarts on a restored `items`.
-  readonly #oldest = new OldestKey();
-  constructor(private readonly capacity: number) {}
-
-  has(key: string): boolean {
-    return this.items.has(key);
-  }
-
-  add(key: string): void {
-    if (this.items.has(key)) return;
-    this.items.add(key);
-    if (this.items.size > this.capacity) {
-      const items = this.items;
-      const oldest = this.#oldest.take(items, () => items.values());
-      if (oldest !== undefined) items.delete(oldest);
-    }
-  }
-
-  get size(): number {
-    return this.items.size;
-  }
-
-  toArray(): string[] {
-    return [...this.items];
-  }
-}
-
-/** A map that forgets its least recently inserted entries past a capacity. */
-export class BoundedMap<V> extends Map<string, V> {
-  readonly #oldest = new OldestKey();
-  constructor(private readonly capacity: number) {
-    super();
-  }
-  override set(key: string, value: V): this {
-    if (super.has(key)) super.delete(key);
-    super.set(key, value);
-    if (this.size > this.capacity) {
-      const oldest = this.#oldest.take(this, () => super.keys());
-      if (oldest !== undefined) super.delete(oldest);
-    }
-    return this;
-  }
 }

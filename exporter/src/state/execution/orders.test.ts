@@ -1,7 +1,7 @@
-import { validateEvent } from '../events/validate';
-import type { TradingEvent } from '../events/schema';
-import type { Change } from './changes';
-import { Store } from './store';
+import { validateEvent } from '../../events/validate';
+import type { TradingEvent } from '../../events/schema';
+import type { Change } from '../changes';
+import { Store } from '../store';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const ev = (raw: Record<string, unknown>): TradingEvent => {

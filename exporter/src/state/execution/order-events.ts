@@ -2,14 +2,14 @@
  * Orders and engine snapshots: an `order` event replaces the order's state; a `snapshot`
  * resyncs the open orders (and positions and balances where given) to the engine's view.
  */
-import type { OrderEvent, SnapshotEvent } from '../events/schema';
-import type { Change } from './changes';
-import type { EngineState } from './engine';
-import { isoTime } from './iso-time';
-import { replaceBalances } from './ledger';
+import type { OrderEvent, SnapshotEvent } from '../../events/schema';
+import type { Change } from '../changes';
+import type { EngineState } from '../engine';
+import { isoTime } from '../common/iso-time';
+import { replaceBalances } from '../portfolio/ledger';
 import type { OrderRow } from './orders';
-import { positionChange, statusChange } from './rows';
-import { NO_STRATEGY } from './symbols';
+import { positionChange, statusChange } from '../rows';
+import { NO_STRATEGY } from '../common/symbols';
 
 export function applyOrder(s: EngineState, e: OrderEvent, changes: Change[]): void {
   const t = s.orders.apply(s.engine, e, e.ts);

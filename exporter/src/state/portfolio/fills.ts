@@ -3,16 +3,16 @@
  * round trips), the cash ledger, and its row for the feed. A repeated fill_id is applied
  * once (the caller has checked).
  */
-import type { FillEvent } from '../events/schema';
-import type { Change, RoundTripRow } from './changes';
-import { Decimal, figureOf } from './decimal';
-import type { EngineState } from './engine';
+import type { FillEvent } from '../../events/schema';
+import type { Change, RoundTripRow } from '../changes';
+import { Decimal, figureOf } from '../common/decimal';
+import type { EngineState } from '../engine';
 import { bookFill } from './ledger';
 import type { FillOutcome } from './positions';
 import { recordRoundTrip } from './round-trips';
-import { fillRow, positionChange, roundTripRow } from './rows';
+import { fillRow, positionChange, roundTripRow } from '../rows';
 import { outcomeOf } from './statistics';
-import { NO_STRATEGY, splitSymbol } from './symbols';
+import { NO_STRATEGY, splitSymbol } from '../common/symbols';
 
 /** Fills the state keeps in memory per engine (the feed's snapshots rely on it: feed/fill-snapshot.ts). */
 export const RECENT_FILLS = 500;
