@@ -8,7 +8,7 @@ import type { FeedFilter } from '@tradewatch/feed-client';
 import type { SqliteHistory } from '../history/sqlite';
 import type { HistoryStore } from '../history/store';
 import type { Change, FillRow } from '../state/changes';
-import { RECENT_FILLS } from '../state/portfolio/fills';
+import { RECENT_FILLS } from '../state/execution/fills';
 import type { ReadGate } from '../history/read-gate';
 import { rowKey } from './keys';
 import { matches } from './subscriptions';

@@ -78,7 +78,7 @@ export function importStore(store: Store, snapshot: StoreSnapshot): void {
     throw new SnapshotError('the snapshot does not hold a Store');
   }
   const versions = snapshot.format === 1 ? {} : (snapshot.versions ?? {});
-  const decoded = new Decoder(classTable(store.options), versions).decode(state, 'store') as Record<
+  const decoded = new Decoder(classTable(store.options), versions, state).decode(state, 'store') as Record<
     string,
     unknown
   >;

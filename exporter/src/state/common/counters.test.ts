@@ -33,11 +33,11 @@ describe('LabeledCounter', () => {
 
   it('goes on counting into the same series after a snapshot restore', () => {
     const store = new Store(OPTIONS);
-    const counter = store.engine('e').fills;
+    const counter = store.engine('e').execution.fills;
     counter.inc({ strategy: 's', symbol: 'A/USD', side: 'buy' }, 2);
     const restored = new Store(OPTIONS);
     importStore(restored, exportStore(store));
-    const again = restored.engine('e').fills;
+    const again = restored.engine('e').execution.fills;
     again.inc({ strategy: 's', symbol: 'A/USD', side: 'buy' });
     again.inc({ strategy: 's', symbol: 'B/USD', side: 'buy' });
     expect([...again.values()]).toEqual([

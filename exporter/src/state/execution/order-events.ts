@@ -1,58 +1,61 @@
 /**
- * Orders and engine snapshots: an `order` event replaces the order's state; a `snapshot`
- * resyncs the open orders (and positions and balances where given) to the engine's view.
+ * Orders: an `order` event replaces the order's state; the orders of an engine `snapshot`
+ * resync the open orders to the engine's view. `status` builds the engine's status change
+ * (it reads other slices, so the caller gives it).
  */
 import type { OrderEvent, SnapshotEvent } from '../../events/schema';
 import type { Change } from '../changes';
-import type { EngineState } from '../engine';
 import { isoTime } from '../common/iso-time';
-import { replaceBalances } from '../portfolio/ledger';
-import type { OrderRow } from './orders';
-import { positionChange, statusChange } from '../rows';
 import { NO_STRATEGY } from '../common/symbols';
+import type { OrderRow } from './orders';
+import type { ExecutionSlice } from './slice';
 
-export function applyOrder(s: EngineState, e: OrderEvent, changes: Change[]): void {
-  const t = s.orders.apply(s.engine, e, e.ts);
+export type StatusChange = () => Change;
+
+export function applyOrder(
+  x: ExecutionSlice,
+  engine: string,
+  e: OrderEvent,
+  changes: Change[],
+  status: StatusChange,
+): void {
+  const t = x.orders.apply(engine, e, e.ts);
   if (!t) return;
   const strategy = t.row.strategy ?? NO_STRATEGY;
-  if (t.isNew) s.submitted.inc({ strategy, symbol: t.row.symbol, side: t.row.side });
-  s.execution.onOrder(t.row, t.createdMs, t.isNew, t.closedNow);
+  if (t.isNew) x.submitted.inc({ strategy, symbol: t.row.symbol, side: t.row.side });
+  x.quality.onOrder(t.row, t.createdMs, t.isNew, t.closedNow);
   if (t.closedNow) {
-    s.closed.inc({ strategy, symbol: t.row.symbol, status: t.row.status });
+    x.closed.inc({ strategy, symbol: t.row.symbol, status: t.row.status });
     if (t.row.status === 'filled') {
       const seconds = (e.ts - t.createdMs) / 1000;
-      if (seconds >= 0) s.fillTime.observe({ symbol: t.row.symbol }, seconds);
+      if (seconds >= 0) x.fillTime.observe({ symbol: t.row.symbol }, seconds);
     }
     changes.push({ channel: 'orders', key: t.row.order_id, row: null, final: t.row });
   } else {
     changes.push({ channel: 'orders', key: t.row.order_id, row: t.row });
   }
-  if (t.isNew || t.closedNow) changes.push(statusChange(s));
+  if (t.isNew || t.closedNow) changes.push(status());
 }
 
-export function applySnapshot(s: EngineState, e: SnapshotEvent, changes: Change[]): void {
+/** The orders of an engine snapshot: each listed order applied, every other active one closed. */
+export function resyncOrders(
+  x: ExecutionSlice,
+  engine: string,
+  e: SnapshotEvent,
+  changes: Change[],
+  status: StatusChange,
+): void {
   const seen = new Set<string>();
   for (const o of e.orders) {
     seen.add(o.order_id);
-    applyOrder(s, { ...o, type: 'order', ts: e.ts, engine: s.engine }, changes);
+    applyOrder(x, engine, { ...o, type: 'order', ts: e.ts, engine }, changes, status);
   }
-  for (const [id, row] of [...s.orders.active]) {
+  for (const [id, row] of [...x.orders.active]) {
     if (seen.has(id)) continue;
     // Absent from the engine's own view: it left the active set, whatever happened to it.
-    s.orders.active.delete(id);
+    x.orders.active.delete(id);
     const final: OrderRow = { ...row, reason: 'absent from engine snapshot', updated_at: isoTime(e.ts) };
-    s.orders.recentlyClosed.set(id, final);
+    x.orders.recentlyClosed.set(id, final);
     changes.push({ channel: 'orders', key: id, row: null, final });
   }
-  if (e.positions) {
-    const listed = new Set(e.positions.map((p) => p.symbol));
-    for (const [symbol, position] of s.positions) if (!listed.has(symbol)) position.reset(0, 0);
-    for (const [i, p] of e.positions.entries()) {
-      const exact = (field: string) => e.exact?.[`positions.${i}.${field}`];
-      s.positionOf(p.symbol).reset(exact('quantity') ?? p.quantity, exact('avg_price') ?? p.avg_price, e.ts);
-    }
-    for (const symbol of s.positions.keys()) changes.push(positionChange(s, symbol, e.ts));
-  }
-  if (e.balances) replaceBalances(s, e.balances, e.exact, e.ts);
-  changes.push(statusChange(s));
 }

@@ -1,21 +1,19 @@
 /**
- * A fill: its tallies, its fee in the quote currency, the position it moves (realized PnL,
- * round trips), the cash ledger, and its row for the feed. A repeated fill_id is applied
- * once (the caller has checked).
+ * A fill's portfolio side: its fee in the quote currency, the position it moves (realized
+ * PnL, round trips) and the cash ledger. The execution side (tallies, the fill's row) is
+ * execution/fills.ts; the caller has checked that the fill_id is new.
  */
 import type { FillEvent } from '../../events/schema';
-import type { Change, RoundTripRow } from '../changes';
-import { Decimal, figureOf } from '../common/decimal';
-import type { EngineState } from '../engine';
+import type { RoundTripRow } from '../changes';
+import { Decimal } from '../common/decimal';
+import type { FillFigures } from '../fill-figures';
+import { roundTripRow } from '../rows';
 import { bookFill } from './ledger';
 import type { FillOutcome } from './positions';
 import { recordRoundTrip } from './round-trips';
-import { fillRow, positionChange, roundTripRow } from '../rows';
+import type { PortfolioSlice } from './slice';
 import { outcomeOf } from './statistics';
-import { NO_STRATEGY, splitSymbol } from '../common/symbols';
 
-/** Fills the state keeps in memory per engine (the feed's snapshots rely on it: feed/fill-snapshot.ts). */
-export const RECENT_FILLS = 500;
 const ZERO = Decimal.from(0);
 
 /** What the position sees of a fill once its fee is accounted for. */
@@ -26,55 +24,44 @@ interface PositionLeg {
   feeInQuote: Decimal;
 }
 
-export function applyFill(s: EngineState, e: FillEvent, changes: Change[]): void {
-  s.fillIds.add(e.fill_id);
-  const order = s.orders.find(e.order_id);
-  const strategy = e.strategy ?? order?.strategy ?? NO_STRATEGY;
-  const [base, quote] = splitSymbol(e.symbol);
-  const labels = { strategy, symbol: e.symbol, side: e.side };
-  s.fills.inc(labels);
-  s.execution.onFill(e, order);
-  // Amounts are booked into the valuation currency at this fill's rate (the accountant's answer).
-  const rate = s.rates.decimalRate(quote, s.valuationCurrency) ?? null;
-  const price = figureOf(e.price, e.exact?.price);
-  const quantity = figureOf(e.quantity, e.exact?.quantity);
-  const notional = price.mul(quantity);
-  // A rate of exactly one leaves the (at most 20-digit) notional as it is.
-  if (rate !== null) s.filledNotional.inc(labels, (rate.eq(1) ? notional : notional.mul(rate)).toNumber());
-  const feeCurrency = e.fee_currency ?? quote;
-  if (e.fee > 0) s.feesPaid.inc({ currency: feeCurrency }, e.fee);
+export interface BookedFill {
+  /** The PnL the fill realized in the valuation currency (0 when it could not be valued). */
+  realizedValue: number;
+  /** The round trip it ended, if it ended one. */
+  roundTrip?: RoundTripRow;
+}
 
-  const fee = figureOf(e.fee, e.exact?.fee);
-  const leg = positionLeg(s, e, { base, quote, feeCurrency }, price, quantity, fee);
-  const position = s.positionOf(e.symbol);
+/** `now`: the engine's latest event time (round-trip windows are kept relative to it). */
+export function applyFillToPortfolio(
+  p: PortfolioSlice,
+  engine: string,
+  e: FillEvent,
+  f: FillFigures,
+  strategy: string,
+  now: number,
+): BookedFill {
+  const leg = positionLeg(p, e, f);
+  const position = p.positionOf(e.symbol);
   const outcome = leg.quantity.isZero()
-    ? position.chargeFee(leg.feeInQuote, rate)
-    : position.applyFill(leg.side, leg.quantity, price, leg.feeInQuote, rate, e.ts);
-  if (rate === null && !outcome.realized.isZero()) {
-    s.leaveOut(
+    ? position.chargeFee(leg.feeInQuote, f.rate)
+    : position.applyFill(leg.side, leg.quantity, f.price, leg.feeInQuote, f.rate, e.ts);
+  if (f.rate === null && !outcome.realized.isZero()) {
+    p.leaveOut(
       'pnl_unvalued',
-      quote,
+      f.quote,
       outcome.realized.toNumber(),
-      `no mark connects ${quote} to ${s.valuationCurrency} at fill ${e.fill_id} of ${e.symbol}; realized PnL in the valuation currency leaves ${outcome.realized.toString()} ${quote} out`,
+      `no mark connects ${f.quote} to ${p.valuationCurrency} at fill ${e.fill_id} of ${e.symbol}; realized PnL in the valuation currency leaves ${outcome.realized.toString()} ${f.quote} out`,
     );
   }
-  const tripRow = endRoundTrip(s, e, strategy, outcome);
-  bookFill(s, { ts: e.ts, side: e.side, base, quote, feeCurrency }, notional, fee);
-
-  const row = fillRow(
-    s.engine,
-    e,
-    strategy,
-    outcome.realizedValue === null ? 0 : outcome.realizedValue.toNumber(),
+  const roundTrip = endRoundTrip(p, engine, e, strategy, outcome, now);
+  bookFill(
+    p,
+    { ts: e.ts, side: e.side, base: f.base, quote: f.quote, feeCurrency: f.feeCurrency },
+    f.notional,
+    f.fee,
   );
-  s.recentFills.push(row);
-  if (s.recentFills.length > RECENT_FILLS) s.recentFills.shift();
-  changes.push(
-    tripRow
-      ? { channel: 'fills', key: e.fill_id, row, roundTrip: tripRow }
-      : { channel: 'fills', key: e.fill_id, row },
-  );
-  changes.push(positionChange(s, e.symbol, e.ts));
+  const realizedValue = outcome.realizedValue === null ? 0 : outcome.realizedValue.toNumber();
+  return roundTrip ? { realizedValue, roundTrip } : { realizedValue };
 }
 
 /**
@@ -83,33 +70,27 @@ export function applyFill(s: EngineState, e: FillEvent, changes: Change[]): void
  * delivers quantity − fee on a buy, takes quantity + fee on a sell); a fee in another
  * currency goes through the marks.
  */
-function positionLeg(
-  s: EngineState,
-  e: FillEvent,
-  c: { base: string; quote: string; feeCurrency: string },
-  price: Decimal,
-  quantity: Decimal,
-  fee: Decimal,
-): PositionLeg {
-  if (c.feeCurrency === c.quote) return { side: e.side, quantity, feeInQuote: fee };
-  if (c.feeCurrency === c.base) {
+function positionLeg(p: PortfolioSlice, e: FillEvent, f: FillFigures): PositionLeg {
+  const { quantity, fee } = f;
+  if (f.feeCurrency === f.quote) return { side: e.side, quantity, feeInQuote: fee };
+  if (f.feeCurrency === f.base) {
     const baseDelta = (e.side === 'buy' ? quantity : quantity.neg()).sub(fee);
     return {
       side: baseDelta.isPositive() ? 'buy' : 'sell',
       quantity: baseDelta.abs(),
-      feeInQuote: fee.mul(price),
+      feeInQuote: fee.mul(f.price),
     };
   }
   let feeInQuote = ZERO;
   if (!fee.isZero()) {
-    const feeRate = s.rates.decimalRate(c.feeCurrency, c.quote);
+    const feeRate = p.rates.decimalRate(f.feeCurrency, f.quote);
     if (feeRate !== undefined) feeInQuote = fee.mul(feeRate);
     else
-      s.leaveOut(
+      p.leaveOut(
         'fee_unvalued',
-        c.feeCurrency,
+        f.feeCurrency,
         fee.neg().toNumber(),
-        `a fee of ${e.fee} ${c.feeCurrency} (fill ${e.fill_id}) has no mark connecting ${c.feeCurrency} to ${c.quote}; realized PnL leaves it out`,
+        `a fee of ${e.fee} ${f.feeCurrency} (fill ${e.fill_id}) has no mark connecting ${f.feeCurrency} to ${f.quote}; realized PnL leaves it out`,
       );
   }
   return { side: e.side, quantity, feeInQuote };
@@ -117,21 +98,23 @@ function positionLeg(
 
 /** Records the round trip this fill ended, if it ended one, and returns its row. */
 function endRoundTrip(
-  s: EngineState,
+  p: PortfolioSlice,
+  engine: string,
   e: FillEvent,
   strategy: string,
   outcome: FillOutcome,
+  now: number,
 ): RoundTripRow | undefined {
   const trip = outcome.roundTrip;
   if (!trip) return undefined;
   const pnl = trip.value === null ? 0 : trip.value.toNumber();
   const result = outcomeOf(trip.value === null ? trip.pnl.toNumber() : pnl);
   recordRoundTrip(
-    s.trips,
+    p.trips,
     { ts: e.ts, symbol: e.symbol, strategy, pnl, outcome: result },
-    s.lastEventTs ?? e.ts,
-    s.equity.options.retainMs,
+    now,
+    p.equity.options.retainMs,
   );
-  s.roundTripOutcomes.inc({ strategy, outcome: result });
-  return roundTripRow(s.engine, e, strategy, trip, result);
+  p.roundTripOutcomes.inc({ strategy, outcome: result });
+  return roundTripRow(engine, e, strategy, trip, result);
 }
