@@ -42,6 +42,8 @@ export class Decoder {
     /** The version of each class schema the snapshot was written with. */
     private readonly versions: Readonly<Record<string, number>>,
     root: Encoded,
+    /** Told what a restore had to adapt (a log line). */
+    private readonly note: (message: string) => void = () => undefined,
   ) {
     this.nodes = numberNodes(root);
   }
@@ -104,6 +106,7 @@ export class Decoder {
       Map.prototype.clear.call(target);
       this.fill(target as unknown as Map<unknown, unknown>, value.e, path);
     }
+    schemaOf(tag as string, () => path).restore?.(target, (message) => this.note(`${path}: ${message}`));
     return target;
   }
 
@@ -121,7 +124,7 @@ export class Decoder {
     for (; version < schema.version; version++) {
       const step = schema.migrations?.[version];
       if (!step) throw new SnapshotError(`no migration of ${name} from version ${version}`);
-      fields = step(fields, target);
+      fields = step(fields, target, this.resolve);
     }
     const unknown = Object.keys(fields).filter((k) => !schema.fields.includes(k));
     const missing = schema.fields.filter((k) => !(k in fields));
@@ -134,6 +137,13 @@ export class Decoder {
       );
     return fields;
   }
+
+  /** The value a reference points at (any other value as it is). */
+  private readonly resolve = (value: Encoded): Encoded => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || value.$t !== 'ref')
+      return value;
+    return typeof value.i === 'number' ? (this.nodes[value.i] ?? value) : value;
+  };
 
   private track<T extends object>(node: Node, obj: T): T {
     this.decoded.set(node, obj);

@@ -39,6 +39,7 @@ export function classTable(options: StoreOptions): Map<string, ClassEntry> {
   add(Store, () => fresh());
   add(EngineState, () => fresh().engine(''));
   add(Position, () => new Position(''));
+  // Their bounds come from code: a restored one is bound to its LabeledDistribution's.
   add(Distribution, () => new Distribution([]));
   add(LabeledDistribution, () => new LabeledDistribution([]));
   add(LabeledCounter, () => new LabeledCounter());
@@ -166,7 +167,8 @@ export class Encoder {
           `${name}.${key} (at ${path()}.${key}) is not in the snapshot schema of ${name}: add it to SCHEMAS in exporter/src/state/snapshot.ts (and raise its version)`,
         );
     }
-    const out: { [key: string]: Encoded } = { $t: name, f: yield* this.fields(own, path, keep) };
+    const written = schema.written ? schema.written(value) : own;
+    const out: { [key: string]: Encoded } = { $t: name, f: yield* this.fields(written, path, keep) };
     if (value instanceof Map) out.e = yield* this.entries(value, path);
     return out;
   }

@@ -4,8 +4,8 @@
  * classes (<slice>/schema.ts); the engine, the store and the shared counters are here.
  */
 import type { BoundedMap, BoundedSet } from './common/bounded';
-import type { Distribution, LabeledCounter, LabeledDistribution } from './common/counters';
-import { fieldsOf, type ClassSchema, type Fields } from './common/schema';
+import { Distribution, LabeledDistribution, type LabeledCounter } from './common/counters';
+import { fieldsOf, type ClassSchema, type Encoded, type Fields } from './common/schema';
 import type { EngineState } from './engine';
 import { EXECUTION_SCHEMAS } from './execution/schema';
 import { HEALTH_SCHEMAS } from './health/schema';
@@ -34,6 +34,7 @@ export const KEEP: Record<string, readonly string[]> = {
   EngineState: ['valuationCurrency', 'options'],
   PortfolioSlice: ['valuationCurrency'],
   EquityTracker: ['options'],
+  LabeledDistribution: ['buckets'],
 };
 
 const sameNames = (names: string[]) => Object.fromEntries(names.map((k) => [k, k]));
@@ -114,6 +115,16 @@ function engineIntoSlices(v1: Fields): Fields {
   return v2;
 }
 
+/** Distribution version 1 → 2: its counts keyed by the bounds it carried (which it no longer does). */
+function countsByBound(written: Fields, _target: object, resolve: (value: Encoded) => Encoded): Fields {
+  const { counts, buckets: shared, ...fields } = written;
+  // The bounds were one array shared with the LabeledDistribution (written once, then referred to).
+  const buckets = resolve(shared);
+  if (!Array.isArray(counts) || !Array.isArray(buckets) || counts.length !== buckets.length)
+    throw new SnapshotError('a histogram of the snapshot is malformed: counts and bounds differ in length');
+  return { ...fields, counts: Object.fromEntries(buckets.map((b, i) => [String(b), counts[i]])) };
+}
+
 export const SCHEMAS: Readonly<Record<string, ClassSchema>> = {
   Store: { version: 1, fields: fieldsOf<Store>()(['engines'], ['eventIds']) },
   EngineState: {
@@ -135,8 +146,26 @@ export const SCHEMAS: Readonly<Record<string, ClassSchema>> = {
   ...RISK_SCHEMAS,
   ...STRATEGY_SCHEMAS,
   ...HEALTH_SCHEMAS,
-  Distribution: { version: 1, fields: fieldsOf<Distribution>()(['counts', 'count', 'sum', 'buckets']) },
-  LabeledDistribution: { version: 1, fields: fieldsOf<LabeledDistribution>()(['buckets'], ['entries']) },
+  Distribution: {
+    // Version 2: counts by bound, bounds from code (version 1 carried the bounds).
+    version: 2,
+    fields: fieldsOf<Distribution>()(['counts', 'count', 'sum']),
+    migrations: { 1: countsByBound },
+    written: (d) =>
+      d instanceof Distribution ? { counts: d.countsByBound(), count: d.count, sum: d.sum } : {},
+  },
+  LabeledDistribution: {
+    version: 2,
+    fields: fieldsOf<LabeledDistribution>()([], ['entries']),
+    migrations: { 1: ({ buckets: _bounds, ...fields }) => fields },
+    restore(ld, note) {
+      if (ld instanceof LabeledDistribution && !ld.restoreCounts())
+        note(
+          `histogram counts were written at other bucket bounds than [${ld.buckets.join(', ')}]; ` +
+            'a bound kept has its count exact, a new one the count of the largest bound below it',
+        );
+    },
+  },
   LabeledCounter: { version: 1, fields: fieldsOf<LabeledCounter>()([], ['entries']) },
   BoundedSet: { version: 1, fields: fieldsOf<BoundedSet>()([], ['items', 'capacity']) },
   BoundedMap: { version: 1, fields: fieldsOf<BoundedMap<unknown>>()([], ['capacity']) },

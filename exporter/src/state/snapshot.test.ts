@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Position } from './portfolio/positions';
 import { exportStore, importStore, SCHEMAS, SnapshotError, type StoreSnapshot } from './snapshot';
 import { Store, type StoreOptions } from './store';
+import { FILL_TIME_BUCKETS } from './execution/slice';
 import { BoundedMap, BoundedSet } from './common/bounded';
 import { Distribution, LabeledCounter, LabeledDistribution } from './common/counters';
 
@@ -212,6 +213,7 @@ describe('store snapshots', () => {
       EngineState: ['valuationCurrency'],
       PortfolioSlice: ['valuationCurrency'],
       EquityTracker: ['options'],
+      LabeledDistribution: ['buckets'],
     };
     expect(Object.keys(instances).sort()).toEqual(Object.keys(SCHEMAS).sort());
     for (const [name, instance] of Object.entries(instances)) {
@@ -233,5 +235,57 @@ describe('store snapshots', () => {
     const newer = JSON.parse(text) as StoreSnapshot;
     newer.versions = { ...newer.versions, Position: 99 };
     expect(() => importStore(new Store(OPTIONS), newer)).toThrow(/Position version 99, newer/);
+  });
+
+  it('carries histogram counts without their bounds, and re-buckets counts written at other bounds', () => {
+    const store = new Store(OPTIONS);
+    feed(store, new DemoEngine(7, 'alpha'), 0, 90);
+    const fillTime = () => [...restoredFrom(store).engines.get('alpha')!.execution.fillTime.values()];
+    const restoredFrom = (s: Store, notes: string[] = []) => {
+      const into = new Store(OPTIONS);
+      importStore(into, JSON.parse(JSON.stringify(exportStore(s))) as StoreSnapshot, (n) => notes.push(n));
+      return into;
+    };
+    const text = JSON.stringify(exportStore(store));
+    // Each histogram carries its counts by bound, its count and its sum; no bounds.
+    expect(text).toMatch(/"\$t":"Distribution","f":\{"counts":\{[^}]*"0\.05":\d+/);
+    expect(text).not.toMatch(/"\$t":"(Labeled)?Distribution","f":\{[^}]*"buckets"/);
+    const original = [...store.engines.get('alpha')!.execution.fillTime.values()];
+    expect(original.length).toBeGreaterThan(0);
+    expect(fillTime().map((e) => [e.dist.buckets, e.dist.counts, e.dist.count])).toEqual(
+      original.map((e) => [e.dist.buckets, e.dist.counts, e.dist.count]),
+    );
+
+    // Counts written at other bounds (as if the code's buckets had changed since): 0.05 and
+    // 0.1 gone, 0.07 new. A kept bound (0.25) stays exact; 0.1 takes the count at 0.07 (the
+    // largest written bound below it), 0.05 nothing (no written bound below it).
+    const snapshot = JSON.parse(text) as StoreSnapshot;
+    const written = (JSON.stringify(snapshot.state).match(
+      /"labels":\{"symbol":"([^"]+)"\},"dist":\{"\$t":"Distribution","f":\{"counts":\{[^}]*"14400"/,
+    ) ?? [])[1];
+    expect(written).toBeDefined();
+    const entries: { labels: { symbol?: string }; dist: { f: { counts: Record<string, number> } } }[] = [];
+    const collect = (node: unknown): void => {
+      if (node === null || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (n.dist !== undefined && n.labels !== undefined) entries.push(n as (typeof entries)[number]);
+      Object.values(n).forEach(collect);
+    };
+    collect(snapshot.state);
+    const target = entries.find((e) => e.labels.symbol === written && '14400' in e.dist.f.counts)!;
+    const { '0.05': _a, '0.1': _b, ...rest } = target.dist.f.counts;
+    target.dist.f.counts = { '0.07': 3, ...rest };
+    const notes: string[] = [];
+    const into = new Store(OPTIONS);
+    importStore(into, snapshot, (n) => notes.push(n));
+    const rebound = [...into.engines.get('alpha')!.execution.fillTime.values()].find(
+      (e) => e.labels.symbol === written,
+    )!;
+    expect(rebound.dist.buckets).toEqual(FILL_TIME_BUCKETS);
+    expect(rebound.dist.counts.slice(0, 3)).toEqual([0, 3, rest['0.25']]);
+    expect(rebound.dist.counts.slice(3)).toEqual(FILL_TIME_BUCKETS.slice(3).map((b) => rest[String(b)]));
+    expect(rebound.dist.count).toBe(original.find((e) => e.labels.symbol === written)!.dist.count);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/fillTime.*other bucket bounds/);
   });
 });

@@ -15,9 +15,16 @@ export interface ClassSchema {
   readonly fields: readonly string[];
   /**
    * `migrations[v]` turns the encoded fields of version v into those of v + 1. `target`:
-   * the instance they will be laid over, as the running process built it (its configuration).
+   * the instance they will be laid over, as the running process built it (its configuration);
+   * `resolve`: the value a reference points at (shared values are written once).
    */
-  readonly migrations?: Readonly<Record<number, (fields: Fields, target: object) => Fields>>;
+  readonly migrations?: Readonly<
+    Record<number, (fields: Fields, target: object, resolve: (value: Encoded) => Encoded) => Fields>
+  >;
+  /** The fields as a snapshot writes them, when not the instance's own values. */
+  readonly written?: (instance: object) => Record<string, unknown>;
+  /** Called once a restored instance's fields are laid (to bind what the snapshot leaves to code). */
+  readonly restore?: (instance: object, note: (message: string) => void) => void;
 }
 
 /**
