@@ -155,7 +155,7 @@ export class Encoder {
     const name = ctor ? this.names.get(ctor) : undefined;
     if (!name) {
       throw new SnapshotError(
-        `cannot snapshot an instance of ${ctor?.name ?? 'unknown'} at ${path()}: add the class to classTable() in exporter/src/state/snapshot.ts`,
+        `cannot snapshot an instance of ${ctor?.name ?? 'unknown'} at ${path()}: add the class to classTable() in exporter/src/state/snapshot-encode.ts`,
       );
     }
     const schema = schemaOf(name, path);
@@ -164,7 +164,7 @@ export class Encoder {
     for (const key of Object.keys(own)) {
       if (!keep.includes(key) && typeof own[key] !== 'function' && !schema.fields.includes(key))
         throw new SnapshotError(
-          `${name}.${key} (at ${path()}.${key}) is not in the snapshot schema of ${name}: add it to SCHEMAS in exporter/src/state/snapshot.ts (and raise its version)`,
+          `${name}.${key} (at ${path()}.${key}) is not in the snapshot schema of ${name}: add it to its slice's schema.ts (state/<slice>/schema.ts, or snapshot-schemas.ts) and raise its version`,
         );
     }
     const written = schema.written ? schema.written(value) : own;

@@ -175,7 +175,7 @@ export function schemaOf(name: string, path: () => string): ClassSchema {
   const schema = SCHEMAS[name];
   if (!schema)
     throw new SnapshotError(
-      `the state class ${name} at ${path()} has no snapshot schema: add it to SCHEMAS in exporter/src/state/snapshot.ts`,
+      `the state class ${name} at ${path()} has no snapshot schema: add it to its slice's schema.ts (state/<slice>/schema.ts) or to snapshot-schemas.ts`,
     );
   return schema;
 }

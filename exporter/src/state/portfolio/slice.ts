@@ -2,7 +2,7 @@
  * The portfolio slice: positions, the cash ledger, round trips, equity over time, and what
  * the valuation-currency figures leave out. Its handlers are fills.ts (a fill's position
  * and cash side), ledger.ts (balances) and the position resync of an engine snapshot
- * (snapshot-positions.ts); it reads the market (marks, rates) through a MarketView.
+ * (engine-snapshot.ts); it reads the market (marks, rates) through a MarketView.
  */
 import type { Change, PositionRow } from '../changes';
 import type { Decimal } from '../common/decimal';
