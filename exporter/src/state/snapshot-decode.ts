@@ -35,17 +35,22 @@ function numberNodes(root: Encoded): Node[] {
 export class Decoder {
   /** Each encoded object already decoded, and what it became (shared objects stay shared). */
   private readonly decoded = new Map<Node, unknown>();
-  private readonly nodes: Node[];
+  /** Numbered on the first reference met (a snapshot without references needs no walk). */
+  private numbered: Node[] | null = null;
+  /** True once a reference was decoded before the object it points at was met in place. */
+  private aheadOfPlace = false;
 
   constructor(
     private readonly table: Map<string, ClassEntry>,
     /** The version of each class schema the snapshot was written with. */
     private readonly versions: Readonly<Record<string, number>>,
-    root: Encoded,
+    private readonly root: Encoded,
     /** Told what a restore had to adapt (a log line). */
     private readonly note: (message: string) => void = () => undefined,
-  ) {
-    this.nodes = numberNodes(root);
+  ) {}
+
+  private get nodes(): Node[] {
+    return (this.numbered ??= numberNodes(this.root));
   }
 
   /**
@@ -55,8 +60,10 @@ export class Decoder {
    */
   decode(value: Encoded, path: string, into?: unknown): unknown {
     if (value === null || typeof value !== 'object') return value;
-    const known = this.decoded.get(value);
-    if (known !== undefined) return known;
+    if (this.aheadOfPlace) {
+      const known = this.decoded.get(value);
+      if (known !== undefined) return known;
+    }
     if (Array.isArray(value)) {
       const out = this.track(value, [] as unknown[]);
       for (let i = 0; i < value.length; i++) out.push(this.decode(value[i], path));
@@ -77,6 +84,10 @@ export class Decoder {
           throw new SnapshotError(
             `the snapshot is malformed at ${path}: dangling reference ${String(value.i)}`,
           );
+        const known = this.decoded.get(node);
+        if (known !== undefined) return known;
+        // Met before its place (a migration moved it): its place must find it decoded.
+        this.aheadOfPlace = true;
         return this.decode(node, path);
       }
       case 'obj':
