@@ -22,7 +22,7 @@ import { NatsSource } from './sources/nats';
 import { FreqtradeSource, freqtradeAdapterFor, activeTradeIdsOf } from './adapters/freqtrade';
 import { NautilusSource, nautilusAdapterFor } from './adapters/nautilus';
 import { HummingbotSource, hummingbotAdapterFor } from './adapters/hummingbot';
-import { LabeledCounter } from './state/tallies';
+import { LabeledCounter } from './state/common/counters';
 import { ReplaySource } from './sources/replay';
 import { FEED_PATH, FEED_STREAM_PATH, FeedServer } from './feed/server';
 import { VERSION } from './version';

@@ -10,7 +10,7 @@
  *   give up, the new socket is closed at once.
  */
 import type { Socket } from 'node:net';
-import { OldestKey } from './state/oldest-key';
+import { OldestKey } from './state/common/oldest-key';
 
 interface Held {
   socket: Socket;

@@ -14,7 +14,7 @@ import { Ingestor } from '../ingest/ingestor';
 import type { AccountingNotice } from '../state/engine';
 import { engineReport, type EngineReport } from '../state/report';
 import { Store } from '../state/store';
-import { retentionMs } from '../state/windows';
+import { retentionMs } from '../state/portfolio/windows';
 import { openHistory, type HistoryWriter } from '../history';
 import { replayJsonl, type LineProblem } from '../sources/replay';
 

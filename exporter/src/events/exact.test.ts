@@ -43,7 +43,7 @@ describe('exact figures', () => {
       fill('1', 'buy', '0.30000000000000001', '1'),
       fill('2', 'sell', '0.30000000000000002', '1'),
     ]);
-    expect(s.positions.get('XRP/USD')!.realized.toString()).toBe('1e-17');
+    expect(s.portfolio.positions.get('XRP/USD')!.realized.toString()).toBe('1e-17');
   });
 
   it('a round trip of exactly 1.00 from long derived prices is exactly 1', () => {
@@ -51,7 +51,7 @@ describe('exact figures', () => {
       fill('1', 'buy', '33.333333333333333333333333', '3'),
       fill('2', 'sell', '33.666666666666666666666667', '3'),
     ]);
-    const p = s.positions.get('XRP/USD')!;
+    const p = s.portfolio.positions.get('XRP/USD')!;
     expect(p.realized.toNumber()).toBe(1);
     expect(p.realizedNumber).toBe(1);
   });
@@ -61,14 +61,14 @@ describe('exact figures', () => {
       { type: 'balance', ts: T0 + 5000, balances: { USD: '100.000000000000000001' } },
       fill('1', 'buy', '1', '1', { fee: '0.000000000000000001' }),
     ]);
-    expect(s.positions.get('XRP/USD')!.fees.toString()).toBe('1e-18');
-    expect(s.cash.get('USD')!.toString()).toBe('100.000000000000000001');
+    expect(s.portfolio.positions.get('XRP/USD')!.fees.toString()).toBe('1e-18');
+    expect(s.portfolio.cash.get('USD')!.toString()).toBe('100.000000000000000001');
   });
 
   it('JSON numbers keep today’s behaviour (no exact figures attached)', () => {
     const batch = validateBatch([fill('1', 'buy', 0.30000000000000004, 1), fill('2', 'buy', '0.25', '2')]);
     expect(batch.ok && batch.events.map((e) => 'exact' in e)).toEqual([false, false]);
     const s = storeWith([fill('1', 'buy', 0.1, 3), fill('2', 'sell', 0.2, 3)]);
-    expect(s.positions.get('XRP/USD')!.realized.toString()).toBe('0.3');
+    expect(s.portfolio.positions.get('XRP/USD')!.realized.toString()).toBe('0.3');
   });
 });

@@ -8,7 +8,7 @@ import { rowKey, type FeedFilter } from '@tradewatch/feed-protocol';
 import type { SqliteHistory } from '../history/sqlite';
 import type { HistoryStore } from '../history/store';
 import type { Change, FillRow } from '../state/changes';
-import { RECENT_FILLS } from '../state/fills';
+import { RECENT_FILLS } from '../state/execution/fills';
 import type { ReadGate } from '../history/read-gate';
 import { matches } from './subscriptions';
 

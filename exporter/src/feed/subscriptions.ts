@@ -44,14 +44,14 @@ export function snapshotRows(store: Store, channel: Channel, filter: FeedFilter)
     if (filter.engine !== undefined && filter.engine !== engine) continue;
     switch (channel) {
       case 'orders':
-        for (const o of state.orders.active.values()) if (matches(filter, o)) rows.push(o);
+        for (const o of state.execution.orders.active.values()) if (matches(filter, o)) rows.push(o);
         break;
       case 'fills':
-        for (const f of state.recentFills) if (matches(filter, f)) rows.push(f);
+        for (const f of state.execution.recentFills) if (matches(filter, f)) rows.push(f);
         break;
       case 'positions': {
-        const ts = state.lastEventTs ?? 0;
-        for (const [symbol, p] of state.positions) {
+        const ts = state.health.lastEventTs ?? 0;
+        for (const [symbol, p] of state.portfolio.positions) {
           if (p.isFlat) continue;
           const row = state.positionRow(symbol, ts);
           if (matches(filter, row)) rows.push(row);
@@ -59,7 +59,7 @@ export function snapshotRows(store: Store, channel: Channel, filter: FeedFilter)
         break;
       }
       case 'alerts':
-        for (const a of state.recentAlerts) if (matches(filter, a)) rows.push(a);
+        for (const a of state.health.recentAlerts) if (matches(filter, a)) rows.push(a);
         break;
       case 'status': {
         const row = state.statusRow();

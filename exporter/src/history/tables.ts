@@ -4,7 +4,7 @@
  * (SQLite, PostgreSQL) build their SQL from these descriptions.
  */
 import type { AlertRow, FillRow, RoundTripRow } from '../state/changes';
-import type { OrderRow } from '../state/orders';
+import type { OrderRow } from '../state/execution/orders';
 
 export type { AlertRow, FillRow, OrderRow, RoundTripRow };
 

@@ -42,10 +42,10 @@ export function readRoutes(store: Store): Router {
     for (const s of store.engines.values()) {
       engines.push({
         ...s.statusRow(),
-        equity: s.equity.current,
-        daily_pnl: s.equity.dailyPnl(),
-        drawdown_ratio: s.equity.drawdown(),
-        cash: Object.fromEntries([...s.cash].map(([c, v]) => [c, v.toNumber()])),
+        equity: s.portfolio.equity.current,
+        daily_pnl: s.portfolio.equity.dailyPnl(),
+        drawdown_ratio: s.portfolio.equity.drawdown(),
+        cash: Object.fromEntries([...s.portfolio.cash].map(([c, v]) => [c, v.toNumber()])),
       });
     }
     res.json({ engines });

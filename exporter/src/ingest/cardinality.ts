@@ -6,7 +6,7 @@
  */
 import type { CardinalityLimits } from '../config';
 import type { TradingEvent } from '../events/schema';
-import { visitLabelValues, type Dimension } from '../state/label-values';
+import { visitLabelValues, type Dimension } from '../state/common/label-values';
 import type { Store } from '../state/store';
 import { TradingSeriesTally, tradingSeriesInStore } from '../state/trading-series';
 
@@ -78,11 +78,11 @@ export async function checkCardinality(
     if (!mine) added.set(event.engine, (mine = new Map()));
     const byDimension = mine;
     visitLabelValues(event, (dimension, value) => {
-      if (problem !== null || state?.labelValues[dimension].has(value)) return;
+      if (problem !== null || state?.health.labelValues[dimension].has(value)) return;
       let set = byDimension.get(dimension);
       if (!set) byDimension.set(dimension, (set = new Set()));
       if (set.has(value)) return;
-      const known = state?.labelValues[dimension].size ?? 0;
+      const known = state?.health.labelValues[dimension].size ?? 0;
       if (known + set.size >= limits[dimension]) {
         problem = over(index, dimension, limits[dimension], `engine ${JSON.stringify(event.engine)}`);
         return;

@@ -92,7 +92,7 @@ describe('group commit', () => {
     expect(journal.stats.records).toBe(200);
     // 200 batches in far fewer writes: each write carried every batch that arrived meanwhile.
     expect(journal.stats.groups).toBeLessThan(20);
-    expect(store.engines.get('e1')?.fillIds.size).toBe(200);
+    expect(store.engines.get('e1')?.execution.fillIds.size).toBe(200);
 
     const restored = new Store(OPTIONS);
     const again = await openJournal(restored);
@@ -117,7 +117,7 @@ describe('group commit', () => {
     expect(refused.length).toBe(journal.failed.length);
     expect(refused.every((r) => r.status === 500 && /ENOSPC/.test(r.error))).toBe(true);
     expect(second.filter((r) => r.ok).length).toBe(10 - refused.length);
-    const fills = store.engines.get('e1')?.fillIds;
+    const fills = store.engines.get('e1')?.execution.fillIds;
     expect(fills?.size).toBe(1 + 10 - refused.length);
     for (const id of journal.failed) expect(fills?.has(id)).toBe(false);
     expect(ingestor.rejected.get({ reason: 'journal_failed' })).toBe(refused.length);
@@ -128,12 +128,12 @@ describe('group commit', () => {
     );
     expect(third.every((r) => r.ok)).toBe(true);
     expect(third.reduce((n, r) => n + (r.ok ? r.applied : 0), 0)).toBe(refused.length);
-    expect(store.engines.get('e1')?.fillIds.size).toBe(11);
+    expect(store.engines.get('e1')?.execution.fillIds.size).toBe(11);
 
     // The journal holds what was answered 2xx, each once.
     const restored = new Store(OPTIONS);
     const again = await openJournal(restored);
-    expect(restored.engines.get('e1')?.fillIds.size).toBe(11);
+    expect(restored.engines.get('e1')?.execution.fillIds.size).toBe(11);
     expect(JSON.stringify(exportStore(restored))).toBe(JSON.stringify(exportStore(store)));
     await again.close();
   });
@@ -159,7 +159,7 @@ describe('group commit', () => {
     await Promise.all(
       Array.from({ length: 50 }, (_, n) =>
         ingestor.ingest({ values: [fill('e1', n)] }, 'test').then(() => {
-          seen.push(store.engines.get('e1')?.fillIds.size ?? 0);
+          seen.push(store.engines.get('e1')?.execution.fillIds.size ?? 0);
         }),
       ),
     );

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { defaults } from '../config';
 import { buildMetrics } from '../metrics/collectors';
-import { LabeledCounter } from '../state/tallies';
+import { LabeledCounter } from '../state/common/counters';
 import { exportStore } from '../state/snapshot';
 import { Store, type StoreOptions } from '../state/store';
 import { DurableJournal } from '../storage/journal';

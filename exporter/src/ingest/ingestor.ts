@@ -27,7 +27,7 @@ import {
 import type { TradingEvent } from '../events/schema';
 import type { CardinalityLimits } from '../config';
 import type { Store } from '../state/store';
-import { LabeledCounter } from '../state/tallies';
+import { LabeledCounter } from '../state/common/counters';
 import { checkCardinality } from './cardinality';
 import { breather, type Pause } from './turns';
 import { SENT_RECORD_MAX_EVENTS } from '../storage/journal-files';

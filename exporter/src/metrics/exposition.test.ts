@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { Gauge, Registry } from 'prom-client';
-import { Distribution } from '../state/tallies';
+import { Distribution } from '../state/common/counters';
 import { family, MetricsRegistry, type Family } from './registry';
 
 const labelValue = fc.oneof(

@@ -10,7 +10,7 @@
  * could not be cheaper: it is that path plus our collectors). Written directly, the whole
  * /metrics answer (collectors included) takes 1.01–1.12× the bare registry (bench/ingest).
  */
-import type { Labels } from '../state/tallies';
+import type { Labels } from '../state/common/counters';
 
 /** A line's value as prom-client spells it (its `getValueAsString`). */
 export function formatValue(value: number): string {

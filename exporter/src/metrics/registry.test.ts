@@ -1,4 +1,4 @@
-import { Distribution } from '../state/tallies';
+import { Distribution } from '../state/common/counters';
 import { family, MetricsRegistry, type Collector } from './registry';
 
 const GAUGE = family('test_value', 'gauge', 'A test value.');

@@ -7,7 +7,7 @@
  * process and Node.js metrics come from prom-client's own registry, through its public API.
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { Distribution, Labels } from '../state/tallies';
+import type { Distribution, Labels } from '../state/common/counters';
 import { familyHeader, formatLabels, formatValue, sampleLine } from './exposition';
 
 export type MetricType = 'gauge' | 'counter' | 'histogram';

@@ -37,7 +37,7 @@ test('the demo produces slippage, limit improvement, fill ratios and a market-da
   });
   expect(silent).toHaveLength(1);
 
-  const slips = [...x.slippage.values()];
+  const slips = [...x.quality.slippage.values()];
   const count = slips.reduce((n, s) => n + s.dist.count, 0);
   const atOrBelowZero = slips.reduce((n, s) => n + s.dist.counts[s.dist.buckets.indexOf(0)], 0);
   expect(count).toBeGreaterThan(50);
@@ -45,14 +45,14 @@ test('the demo produces slippage, limit improvement, fill ratios and a market-da
   expect(atOrBelowZero).toBeLessThan(count); // and some cost more
   expect(new Set(slips.map((s) => s.labels.side))).toEqual(new Set(['buy', 'sell']));
 
-  const improvements = [...x.limitImprovement.values()];
+  const improvements = [...x.quality.limitImprovement.values()];
   const limitFills = improvements.reduce((n, s) => n + s.dist.count, 0);
   const atLimit = improvements.reduce((n, s) => n + s.dist.counts[0], 0); // le="0"
   expect(limitFills).toBeGreaterThan(10);
   expect(atLimit).toBeGreaterThan(0);
   expect(atLimit).toBeLessThan(limitFills); // some limit fills beat the limit
 
-  const ratios = new Map([...x.fillRatio.values()].map((r) => [r.labels.order_type, r.dist]));
+  const ratios = new Map([...x.quality.fillRatio.values()].map((r) => [r.labels.order_type, r.dist]));
   expect(ratios.get('market')?.count).toBeGreaterThan(0);
   const limit = ratios.get('limit')!;
   expect(limit.count).toBeGreaterThan(0);

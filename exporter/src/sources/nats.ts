@@ -26,7 +26,7 @@ import {
 } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { Ingestor, IngestResult } from '../ingest/ingestor';
-import { LabeledCounter } from '../state/tallies';
+import { LabeledCounter } from '../state/common/counters';
 
 export interface NatsSourceOptions {
   url: string;

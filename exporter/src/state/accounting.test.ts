@@ -190,7 +190,7 @@ describe('accounting, hand-worked', () => {
       fill(T0 + 6, 'BTC/USD', 'sell', 1, 97, 0), // −3: loss
     ]);
     const s = store.engine('e1');
-    expect(s.consecutiveLosses).toBe(2);
+    expect(s.portfolio.consecutiveLosses).toBe(2);
     let r = engineReport(s, WINDOWS);
     // win rate 0/3; profit factor 0 / 5 = 0; expectancy (−2 + 0 − 3)/3
     expect(r.windows[1].trades).toMatchObject({
@@ -204,7 +204,7 @@ describe('accounting, hand-worked', () => {
     });
     expect(r.windows[1].trades.expectancy).toBeCloseTo(-5 / 3, 12);
     apply(store, [fill(T0 + 7, 'BTC/USD', 'buy', 1, 100, 0), fill(T0 + 8, 'BTC/USD', 'sell', 1, 104, 0)]); // +4: a win resets
-    expect(s.consecutiveLosses).toBe(0);
+    expect(s.portfolio.consecutiveLosses).toBe(0);
     r = engineReport(s, WINDOWS);
     // profit factor 4 / |−5| = 0.8; average win 4
     expect(r.windows[1].trades).toMatchObject({ wins: 1, profitFactor: 0.8, averageWin: 4 });
@@ -266,13 +266,13 @@ describe('accounting, hand-worked', () => {
     const store = makeStore(notices);
     apply(store, [balance(T0, { USD: '1000' }), fill(T0 + 1, 'SOL/ETH', 'buy', 1, 0.05, 0)]);
     const s = store.engine('e1');
-    expect(s.valuationGaps).toEqual(['ETH', 'SOL/ETH']);
-    expect(s.pnlIncomplete).toBe(true);
+    expect(s.portfolio.valuationGaps).toEqual(['ETH', 'SOL/ETH']);
+    expect(s.portfolio.pnlIncomplete).toBe(true);
     expect(notices.map((n) => n.kind)).toEqual(expect.arrayContaining(['valuation_gap']));
     apply(store, [mark(T0 + 2, 'SOL/ETH', 0.05), mark(T0 + 2, 'ETH/USD', 2000)]);
-    expect(s.valuationGaps).toEqual([]);
+    expect(s.portfolio.valuationGaps).toEqual([]);
     // cash 1000 USD − 0.05 ETH (= −100 USD) + 1 SOL (= 0.05 ETH = 100 USD)
-    expect(s.equityNow()).toBeCloseTo(1000, 9);
+    expect(s.portfolio.equityNow()).toBeCloseTo(1000, 9);
   });
 });
 
@@ -342,8 +342,8 @@ describe('accounting, properties', () => {
             }
           });
           apply(split, events);
-          const a = whole.engine('e1').positions.get('BTC/USD')!;
-          const b = split.engine('e1').positions.get('BTC/USD')!;
+          const a = whole.engine('e1').portfolio.positions.get('BTC/USD')!;
+          const b = split.engine('e1').portfolio.positions.get('BTC/USD')!;
           expect(b.quantity.toString()).toBe(a.quantity.toString());
           expect(Math.abs(b.avgPrice.toNumber() - a.avgPrice.toNumber())).toBeLessThan(1e-9);
           // a fill that crosses zero splits its fee pro rata whichever way it is cut

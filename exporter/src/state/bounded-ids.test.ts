@@ -51,7 +51,7 @@ it('applies fills past 1 M remembered event and fill ids at the pace it applied 
   const below = mean(times.slice(500, 900));
   const past = mean(times.slice(1_050));
   console.log({ below, past, worst });
-  expect(store.engine('e').fillIds.size).toBe(1_000_000);
+  expect(store.engine('e').execution.fillIds.size).toBe(1_000_000);
   expect(past / below).toBeLessThan(3);
   expect(worst).toBeLessThan(1_000);
 }, 300_000);

@@ -41,8 +41,8 @@ describe('equity with a position currency that is also a quote currency', () => 
       fill('2', 'ETH/BTC', 'buy', '0.05', '10', '0.001'), // BTC −0.501, ETH/BTC position +10
     ]);
     // USD −50 000 + BTC −0.501 × 50 000 + 1 BTC × 50 000 + 10 ETH × 0.05 × 50 000 = −50.
-    expect(s.equity.current).toBe(-50);
-    expect(s.equityNow()).toBe(-50);
+    expect(s.portfolio.equity.current).toBe(-50);
+    expect(s.portfolio.equityNow()).toBe(-50);
   });
 
   it('takes a reported balance of a position currency as the position, and counts what fills moved since', () => {
@@ -59,7 +59,7 @@ describe('equity with a position currency that is also a quote currency', () => 
     // 50 000 + 12 000 + 40 000 = 102 000. The positions hold 1 BTC and 16 ETH; the reported
     // 0.5 BTC held the 1 BTC position and −0.5 BTC besides, and fills since moved −0.26 BTC:
     // 50 000 + 50 000 + 40 000 − 0.76 × 50 000 = 102 000.
-    expect(s.equityNow()).toBe(102_000);
-    expect(s.equity.current).toBe(102_000);
+    expect(s.portfolio.equityNow()).toBe(102_000);
+    expect(s.portfolio.equity.current).toBe(102_000);
   });
 });

@@ -4,13 +4,13 @@
  * cannot disagree on the same events. Money is in the valuation currency unless a field
  * says otherwise; ratios are fractions (0.1 for 10 %).
  */
-import type { Decimal } from './decimal';
+import type { Decimal } from './common/decimal';
 import type { EngineState } from './engine';
-import { splitSymbol } from './symbols';
-import type { Position } from './positions';
-import { tripStats, type TripSeries } from './round-trips';
-import type { ReturnStats, TradeStats } from './statistics';
-import type { AnalyticsWindows } from './windows';
+import { splitSymbol } from './common/symbols';
+import type { Position } from './portfolio/positions';
+import { tripStats, type TripSeries } from './portfolio/round-trips';
+import type { ReturnStats, TradeStats } from './portfolio/statistics';
+import type { AnalyticsWindows } from './portfolio/windows';
 
 export interface PositionFigures {
   symbol: string;
@@ -82,13 +82,13 @@ export interface EngineReport {
 }
 
 export function engineReport(s: EngineState, analytics: AnalyticsWindows): EngineReport {
-  const now = s.lastEventTs ?? 0;
-  const equity = s.equity.current;
+  const now = s.health.lastEventTs ?? 0;
+  const equity = s.portfolio.equity.current;
 
   const positions: PositionFigures[] = [];
   let realized = 0;
   let unrealized = 0;
-  for (const [symbol, p] of s.positions) {
+  for (const [symbol, p] of s.portfolio.positions) {
     const f = positionFigures(s, symbol, p);
     positions.push(f);
     realized += f.realizedPnl;
@@ -103,44 +103,44 @@ export function engineReport(s: EngineState, analytics: AnalyticsWindows): Engin
   return {
     engine: s.engine,
     valuationCurrency: s.valuationCurrency,
-    asOf: s.lastEventTs === null ? null : new Date(s.lastEventTs).toISOString(),
+    asOf: s.health.lastEventTs === null ? null : new Date(s.health.lastEventTs).toISOString(),
     equity,
-    peakEquity: s.equity.peak,
-    cash: Object.fromEntries([...s.cash].map(([c, v]) => [c, v.toNumber()])),
-    cashReconciliationGap: Object.fromEntries(s.cashGap),
+    peakEquity: s.portfolio.equity.peak,
+    cash: Object.fromEntries([...s.portfolio.cash].map(([c, v]) => [c, v.toNumber()])),
+    cashReconciliationGap: Object.fromEntries(s.portfolio.cashGap),
     positions,
     realizedPnl: realized,
     unrealizedPnl: unrealized,
     feesPaid: Object.fromEntries(
-      [...s.feesPaid.values()].map(({ labels, value }) => [labels.currency, value]),
+      [...s.execution.feesPaid.values()].map(({ labels, value }) => [labels.currency, value]),
     ),
-    dailyPnl: s.equity.dailyPnl(),
-    drawdown: s.equity.drawdown(),
-    maxDrawdownEvents: s.equity.maxDrawdownAll,
+    dailyPnl: s.portfolio.equity.dailyPnl(),
+    drawdown: s.portfolio.equity.drawdown(),
+    maxDrawdownEvents: s.portfolio.equity.maxDrawdownAll,
     exposure,
     concentration,
-    consecutiveLosses: s.trips.engine.consecutiveLosses,
-    maxConsecutiveLosses: s.trips.engine.maxConsecutiveLosses,
-    roundTrips: [...s.roundTripOutcomes.values()].map(({ labels, value }) => ({
+    consecutiveLosses: s.portfolio.trips.engine.consecutiveLosses,
+    maxConsecutiveLosses: s.portfolio.trips.engine.maxConsecutiveLosses,
+    roundTrips: [...s.portfolio.roundTripOutcomes.values()].map(({ labels, value }) => ({
       strategy: labels.strategy,
       outcome: labels.outcome,
       count: value,
     })),
     windows: analytics.windows.map((w) => ({
       window: w.name,
-      returns: s.equity.returnStats(w.ms, analytics.periodsPerYear),
-      trades: tripStats(s.trips.engine, now, w.ms),
+      returns: s.portfolio.equity.returnStats(w.ms, analytics.periodsPerYear),
+      trades: tripStats(s.portfolio.trips.engine, now, w.ms),
     })),
-    strategies: [...s.trips.strategies].map(([strategy, series]) => ({
+    strategies: [...s.portfolio.trips.strategies].map(([strategy, series]) => ({
       strategy,
       consecutiveLosses: series.consecutiveLosses,
       maxConsecutiveLosses: series.maxConsecutiveLosses,
       allTime: tripStats(series, now, null),
       windows: windowsOf(series),
     })),
-    pnlIncomplete: s.pnlIncomplete,
-    unvalued: Object.fromEntries(s.unvalued),
-    valuationGaps: [...s.valuationGaps],
+    pnlIncomplete: s.portfolio.pnlIncomplete,
+    unvalued: Object.fromEntries(s.portfolio.unvalued),
+    valuationGaps: [...s.portfolio.valuationGaps],
   };
 }
 
@@ -153,12 +153,12 @@ export function exposureOf(s: EngineState): {
   exposure: number | null;
   concentration: Record<string, number>;
 } {
-  const equity = s.equity.current;
+  const equity = s.portfolio.equity.current;
   const concentration: Record<string, number> = {};
   if (equity === null || equity <= 0) return { exposure: null, concentration };
   let gross = 0;
-  for (const symbol of s.positions.keys()) {
-    const notional = s.positionValue(symbol);
+  for (const symbol of s.portfolio.positions.keys()) {
+    const notional = s.portfolio.positionValue(symbol);
     if (notional === undefined) continue;
     gross += Math.abs(notional);
     concentration[symbol] = Math.abs(notional) / equity;
@@ -168,15 +168,15 @@ export function exposureOf(s: EngineState): {
 
 function positionFigures(s: EngineState, symbol: string, p: Position): PositionFigures {
   const quote = splitSymbol(symbol)[1];
-  const mark = s.marks.get(symbol);
+  const mark = s.market.marks.get(symbol);
   return {
     symbol,
     quoteCurrency: quote,
     quantity: num(p.quantity),
     avgPrice: num(p.avgPrice),
     markPrice: mark?.price ?? null,
-    notional: s.positionValue(symbol) ?? null,
-    unrealizedPnl: s.unrealizedValue(symbol) ?? null,
+    notional: s.portfolio.positionValue(symbol) ?? null,
+    unrealizedPnl: s.portfolio.unrealizedValue(symbol) ?? null,
     realizedPnl: num(p.realizedValue),
     realizedPnlQuote: num(p.realized),
     feesQuote: num(p.fees),

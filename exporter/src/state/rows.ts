@@ -1,23 +1,20 @@
 /**
  * The rows the feed and the read API serve, built from an engine's state. Nothing here
- * changes state: each function reads the engine and returns a row or a change.
+ * changes state: each function reads what it is given and returns a row or a change.
  */
 import type { AlertEvent, FillEvent } from '../events/schema';
 import type { AlertRow, Change, FillRow, PositionRow, RoundTripRow, StatusRow } from './changes';
-import type { EngineState } from './engine';
-import { isoTime } from './iso-time';
-import type { RoundTripEnd } from './positions';
-import { NO_STRATEGY } from './symbols';
+import { isoTime } from './common/iso-time';
+import type { Mark } from './market/slice';
+import type { Position, RoundTripEnd } from './portfolio/positions';
+import { NO_STRATEGY } from './common/symbols';
 
-/** The row of a position the engine holds (the symbol must have a position). */
-export function positionRow(s: EngineState, symbol: string, ts: number): PositionRow {
-  const p = s.positions.get(symbol);
-  if (!p) throw new Error(`no position in ${symbol}`);
-  const mark = s.marks.get(symbol);
+/** The row of a position, at its mark when there is one. */
+export function positionRow(engine: string, p: Position, mark: Mark | undefined, ts: number): PositionRow {
   const qty = p.quantityNumber;
   return {
-    engine: s.engine,
-    symbol,
+    engine,
+    symbol: p.symbol,
     quantity: qty,
     avg_price: p.avgPriceNumber,
     mark_price: mark?.price ?? null,
@@ -30,28 +27,44 @@ export function positionRow(s: EngineState, symbol: string, ts: number): Positio
 }
 
 /** A position's upsert, or its removal once flat. */
-export function positionChange(s: EngineState, symbol: string, ts: number): Change {
-  const p = s.positions.get(symbol);
-  const key = `${s.engine}:${symbol}`;
+export function positionChange(
+  engine: string,
+  symbol: string,
+  p: Position | undefined,
+  mark: Mark | undefined,
+  ts: number,
+): Change {
+  const key = `${engine}:${symbol}`;
   if (!p || p.isFlat)
-    return { channel: 'positions', key, row: null, final: p ? positionRow(s, symbol, ts) : undefined };
-  return { channel: 'positions', key, row: positionRow(s, symbol, ts) };
+    return { channel: 'positions', key, row: null, final: p ? positionRow(engine, p, mark, ts) : undefined };
+  return { channel: 'positions', key, row: positionRow(engine, p, mark, ts) };
 }
 
-export function statusRow(s: EngineState): StatusRow {
+/** What an engine's status row is read from (its slices: health, risk, strategy, execution). */
+export interface StatusSource {
+  engine: string;
+  lastEventTs: number | null;
+  halted: boolean;
+  haltReason: string | undefined;
+  activeStrategy: string | null;
+  components: ReadonlyMap<string, StatusRow['components'][string]>;
+  activeOrders: number;
+}
+
+export function statusRow(s: StatusSource): StatusRow {
   const row: StatusRow = {
     engine: s.engine,
     last_event_at: s.lastEventTs === null ? null : isoTime(s.lastEventTs),
     halted: s.halted,
-    active_strategy: s.activeStrategy(),
+    active_strategy: s.activeStrategy,
     components: Object.fromEntries(s.components),
-    active_orders: s.orders.active.size,
+    active_orders: s.activeOrders,
   };
   if (s.haltReason) row.halt_reason = s.haltReason;
   return row;
 }
 
-export function statusChange(s: EngineState): Change {
+export function statusChange(s: StatusSource): Change {
   return { channel: 'status', key: s.engine, row: statusRow(s) };
 }
 

@@ -2,12 +2,13 @@
  * The snapshot encoder: the state classes (found by walking a fresh Store), and the graph
  * walk that writes each value as JSON-compatible data (see snapshot.ts).
  */
-import { Decimal } from './decimal';
+import { Decimal } from './common/decimal';
 import { EngineState } from './engine';
-import { Position } from './positions';
+import { Position } from './portfolio/positions';
 import { KEEP, schemaOf, SnapshotError, type Encoded } from './snapshot-schemas';
 import { Store, type StoreOptions } from './store';
-import { BoundedMap, BoundedSet, Distribution, LabeledCounter, LabeledDistribution } from './tallies';
+import { BoundedMap, BoundedSet } from './common/bounded';
+import { Distribution, LabeledCounter, LabeledDistribution } from './common/counters';
 
 /** A state class, by its constructor. */
 export type Ctor = abstract new (...args: never[]) => object;
@@ -38,6 +39,7 @@ export function classTable(options: StoreOptions): Map<string, ClassEntry> {
   add(Store, () => fresh());
   add(EngineState, () => fresh().engine(''));
   add(Position, () => new Position(''));
+  // Their bounds come from code: a restored one is bound to its LabeledDistribution's.
   add(Distribution, () => new Distribution([]));
   add(LabeledDistribution, () => new LabeledDistribution([]));
   add(LabeledCounter, () => new LabeledCounter());
@@ -153,7 +155,7 @@ export class Encoder {
     const name = ctor ? this.names.get(ctor) : undefined;
     if (!name) {
       throw new SnapshotError(
-        `cannot snapshot an instance of ${ctor?.name ?? 'unknown'} at ${path()}: add the class to classTable() in exporter/src/state/snapshot.ts`,
+        `cannot snapshot an instance of ${ctor?.name ?? 'unknown'} at ${path()}: add the class to classTable() in exporter/src/state/snapshot-encode.ts`,
       );
     }
     const schema = schemaOf(name, path);
@@ -162,10 +164,11 @@ export class Encoder {
     for (const key of Object.keys(own)) {
       if (!keep.includes(key) && typeof own[key] !== 'function' && !schema.fields.includes(key))
         throw new SnapshotError(
-          `${name}.${key} (at ${path()}.${key}) is not in the snapshot schema of ${name}: add it to SCHEMAS in exporter/src/state/snapshot.ts (and raise its version)`,
+          `${name}.${key} (at ${path()}.${key}) is not in the snapshot schema of ${name}: add it to its slice's schema.ts (state/<slice>/schema.ts, or snapshot-schemas.ts) and raise its version`,
         );
     }
-    const out: { [key: string]: Encoded } = { $t: name, f: yield* this.fields(own, path, keep) };
+    const written = schema.written ? schema.written(value) : own;
+    const out: { [key: string]: Encoded } = { $t: name, f: yield* this.fields(written, path, keep) };
     if (value instanceof Map) out.e = yield* this.entries(value, path);
     return out;
   }

@@ -1,14 +1,21 @@
 /**
  * What a snapshot carries of each state class: an explicit, versioned list of its fields,
- * with the migrations from older versions (see snapshot.ts).
+ * with the migrations from older versions (see snapshot.ts). Each slice lists its own
+ * classes (<slice>/schema.ts); the engine, the store and the shared counters are here.
  */
-import type { EquityTracker } from './analytics';
+import type { BoundedMap, BoundedSet } from './common/bounded';
+import { Distribution, LabeledDistribution, type LabeledCounter } from './common/counters';
+import { fieldsOf, type ClassSchema, type Encoded, type Fields } from './common/schema';
 import type { EngineState } from './engine';
-import type { ExecutionQuality } from './execution-quality';
-import type { OrderBook } from './orders';
-import type { Position } from './positions';
+import { EXECUTION_SCHEMAS } from './execution/schema';
+import { HEALTH_SCHEMAS } from './health/schema';
+import { MARKET_SCHEMAS } from './market/schema';
+import { PORTFOLIO_SCHEMAS } from './portfolio/schema';
+import { RISK_SCHEMAS } from './risk/schema';
 import type { Store } from './store';
-import type { BoundedMap, BoundedSet, Distribution, LabeledCounter, LabeledDistribution } from './tallies';
+import { STRATEGY_SCHEMAS } from './strategy/schema';
+
+export type { ClassSchema, Encoded, Fields } from './common/schema';
 
 export class SnapshotError extends Error {
   constructor(message: string) {
@@ -16,9 +23,6 @@ export class SnapshotError extends Error {
     this.name = 'SnapshotError';
   }
 }
-
-/** The JSON-compatible tree a snapshot is made of. */
-export type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
 
 /**
  * Fields taken from the running process, never from the snapshot: configuration (so a
@@ -28,140 +32,150 @@ export type Encoded = null | boolean | number | string | Encoded[] | { [key: str
 export const KEEP: Record<string, readonly string[]> = {
   Store: ['options', 'listeners', 'held', 'settledWaiters'],
   EngineState: ['valuationCurrency', 'options'],
+  PortfolioSlice: ['valuationCurrency'],
   EquityTracker: ['options'],
+  LabeledDistribution: ['buckets'],
 };
 
-export type Fields = { [key: string]: Encoded };
-
-export interface ClassSchema {
-  /** Raised when the list changes; each raise comes with the migration from the one before. */
-  readonly version: number;
-  /** The fields a snapshot carries (KEEP fields and callbacks are never carried). */
-  readonly fields: readonly string[];
-  /** `migrations[v]` turns the encoded fields of version v into those of v + 1. */
-  readonly migrations?: Readonly<Record<number, (fields: Fields) => Fields>>;
-}
+const sameNames = (names: string[]) => Object.fromEntries(names.map((k) => [k, k]));
 
 /**
- * A field list: the public fields of T are checked by the compiler (a rename is a compile
- * error); the private ones are checked by the snapshot test against a fresh instance.
+ * EngineState version 1 held every field itself; version 2 holds them in its slices. Each
+ * slice's fields, by their version-1 name (ExecutionSlice.quality was EngineState.execution).
+ * Written out, not read from the slices' schemas: this is what version 1 was, whatever they become.
  */
-function fieldsOf<T>() {
-  return <K extends keyof T & string>(publicFields: readonly K[], privateFields: readonly string[] = []) => [
-    ...publicFields,
-    ...privateFields,
-  ];
+const SLICES_OF_VERSION_1: Record<string, { tag: string; fields: Record<string, string> }> = {
+  execution: {
+    tag: 'ExecutionSlice',
+    fields: {
+      orders: 'orders',
+      fillIds: 'fillIds',
+      recentFills: 'recentFills',
+      submitted: 'submitted',
+      closed: 'closed',
+      fills: 'fills',
+      filledNotional: 'filledNotional',
+      feesPaid: 'feesPaid',
+      fillTime: 'fillTime',
+      quality: 'execution',
+    },
+  },
+  market: { tag: 'MarketSlice', fields: { marks: 'marks' } },
+  portfolio: {
+    tag: 'PortfolioSlice',
+    fields: sameNames([
+      'positions',
+      'cash',
+      'cashGap',
+      'cashInPositions',
+      'lastBalanceTs',
+      'trips',
+      'roundTripOutcomes',
+      'unvalued',
+      'valuationGaps',
+      'noticesGiven',
+      'equity',
+    ]),
+  },
+  risk: { tag: 'RiskSlice', fields: sameNames(['halted', 'haltReason', 'haltsTotal', 'riskLimits']) },
+  strategy: {
+    tag: 'StrategySlice',
+    fields: sameNames(['strategies', 'strategyTransitions', 'lastActiveStrategy', 'signals']),
+  },
+  health: {
+    tag: 'HealthSlice',
+    fields: sameNames([
+      'components',
+      'venueLatency',
+      'venueErrors',
+      'engineAlerts',
+      'recentAlerts',
+      'eventsByType',
+      'lastEventTs',
+      'labelValues',
+    ]),
+  },
+};
+
+/** Version 1 → 2: the flat fields grouped into slices (the encoded values are moved, not copied). */
+function engineIntoSlices(v1: Fields): Fields {
+  const v2: Fields = { engine: v1.engine };
+  const used = new Set(['engine']);
+  for (const [slice, { tag, fields }] of Object.entries(SLICES_OF_VERSION_1)) {
+    const f: Fields = {};
+    for (const [name, old] of Object.entries(fields)) {
+      // A field missing here is reported as missing from the slice by the decoder.
+      if (old in v1) f[name] = v1[old];
+      used.add(old);
+    }
+    v2[slice] = { $t: tag, f };
+  }
+  // A field no slice takes is kept, so the decoder names it as unknown.
+  for (const [k, v] of Object.entries(v1)) if (!used.has(k)) v2[k] = v;
+  return v2;
+}
+
+/** Distribution version 1 → 2: its counts keyed by the bounds it carried (which it no longer does). */
+function countsByBound(written: Fields, _target: object, resolve: (value: Encoded) => Encoded): Fields {
+  const { counts, buckets: shared, ...fields } = written;
+  // The bounds were one array shared with the LabeledDistribution (written once, then referred to).
+  const buckets = resolve(shared);
+  if (!Array.isArray(counts) || !Array.isArray(buckets) || counts.length !== buckets.length)
+    throw new SnapshotError('a histogram of the snapshot is malformed: counts and bounds differ in length');
+  return { ...fields, counts: Object.fromEntries(buckets.map((b, i) => [String(b), counts[i]])) };
 }
 
 export const SCHEMAS: Readonly<Record<string, ClassSchema>> = {
   Store: { version: 1, fields: fieldsOf<Store>()(['engines'], ['eventIds']) },
   EngineState: {
-    version: 1,
+    version: 2,
     fields: fieldsOf<EngineState>()([
-      'orders',
-      'positions',
-      'marks',
-      'cash',
-      'cashGap',
-      'cashInPositions',
-      'lastBalanceTs',
-      'fillIds',
-      'recentFills',
-      'recentAlerts',
-      'submitted',
-      'closed',
-      'fills',
-      'filledNotional',
-      'feesPaid',
-      'fillTime',
-      'halted',
-      'haltReason',
-      'haltsTotal',
-      'riskLimits',
-      'strategies',
-      'strategyTransitions',
-      'lastActiveStrategy',
-      'signals',
-      'components',
-      'venueLatency',
-      'venueErrors',
-      'engineAlerts',
-      'eventsByType',
-      'lastEventTs',
-      'labelValues',
-      'trips',
-      'roundTripOutcomes',
-      'execution',
-      'unvalued',
-      'valuationGaps',
-      'noticesGiven',
-      'equity',
       'engine',
+      'execution',
+      'market',
+      'portfolio',
+      'risk',
+      'strategy',
+      'health',
     ]),
+    migrations: { 1: engineIntoSlices },
   },
-  Position: {
-    version: 1,
-    fields: fieldsOf<Position>()([
-      'quantity',
-      'avgPrice',
-      'realized',
-      'realizedValue',
-      'fees',
-      'tripPnl',
-      'tripValue',
-      'tripValueIncomplete',
-      'tripOpenedAt',
-      'tripEntryQty',
-      'tripEntryNotional',
-      'tripExitQty',
-      'tripExitNotional',
-      'tripFees',
-      'tripFeesValue',
-      'symbol',
-    ]),
+  ...EXECUTION_SCHEMAS,
+  ...PORTFOLIO_SCHEMAS,
+  ...MARKET_SCHEMAS,
+  ...RISK_SCHEMAS,
+  ...STRATEGY_SCHEMAS,
+  ...HEALTH_SCHEMAS,
+  Distribution: {
+    // Version 2: counts by bound, bounds from code (version 1 carried the bounds).
+    version: 2,
+    fields: fieldsOf<Distribution>()(['counts', 'count', 'sum']),
+    migrations: { 1: countsByBound },
+    written: (d) =>
+      d instanceof Distribution ? { counts: d.countsByBound(), count: d.count, sum: d.sum } : {},
   },
-  Distribution: { version: 1, fields: fieldsOf<Distribution>()(['counts', 'count', 'sum', 'buckets']) },
-  LabeledDistribution: { version: 1, fields: fieldsOf<LabeledDistribution>()(['buckets'], ['entries']) },
+  LabeledDistribution: {
+    version: 2,
+    fields: fieldsOf<LabeledDistribution>()([], ['entries']),
+    migrations: { 1: ({ buckets: _bounds, ...fields }) => fields },
+    restore(ld, note) {
+      if (ld instanceof LabeledDistribution && !ld.restoreCounts())
+        note(
+          `histogram counts were written at other bucket bounds than [${ld.buckets.join(', ')}]; ` +
+            'a bound kept has its count exact, a new one the count of the largest bound below it',
+        );
+    },
+  },
   LabeledCounter: { version: 1, fields: fieldsOf<LabeledCounter>()([], ['entries']) },
   BoundedSet: { version: 1, fields: fieldsOf<BoundedSet>()([], ['items', 'capacity']) },
   BoundedMap: { version: 1, fields: fieldsOf<BoundedMap<unknown>>()([], ['capacity']) },
-  OrderBook: { version: 1, fields: fieldsOf<OrderBook>()(['active', 'recentlyClosed']) },
-  ExecutionQuality: {
-    version: 1,
-    fields: fieldsOf<ExecutionQuality>()([
-      'markArrivals',
-      'recentMarks',
-      'arrivals',
-      'slippage',
-      'unpriced',
-      'limitImprovement',
-      'fillRatio',
-      'lastFill',
-    ]),
-  },
-  EquityTracker: {
-    version: 1,
-    fields: fieldsOf<EquityTracker>()(
-      [
-        'current',
-        'peak',
-        'maxDrawdownAll',
-        'lastTs',
-        'dayStartEquity',
-        'samples',
-        'lastSample',
-        'allReturns',
-      ],
-      ['dayIndex'],
-    ),
-  },
 };
 
 export function schemaOf(name: string, path: () => string): ClassSchema {
   const schema = SCHEMAS[name];
   if (!schema)
     throw new SnapshotError(
-      `the state class ${name} at ${path()} has no snapshot schema: add it to SCHEMAS in exporter/src/state/snapshot.ts`,
+      `the state class ${name} at ${path()} has no snapshot schema: add it to its slice's schema.ts (state/<slice>/schema.ts) or to snapshot-schemas.ts`,
     );
   return schema;
 }

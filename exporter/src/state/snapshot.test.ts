@@ -9,10 +9,12 @@ import { buildMetrics } from '../metrics/collectors';
 import { DemoEngine } from '../sources/demo';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Position } from './positions';
+import { Position } from './portfolio/positions';
 import { exportStore, importStore, SCHEMAS, SnapshotError, type StoreSnapshot } from './snapshot';
 import { Store, type StoreOptions } from './store';
-import { BoundedMap, BoundedSet, Distribution, LabeledCounter, LabeledDistribution } from './tallies';
+import { FILL_TIME_BUCKETS } from './execution/slice';
+import { BoundedMap, BoundedSet } from './common/bounded';
+import { Distribution, LabeledCounter, LabeledDistribution } from './common/counters';
 
 const OPTIONS: StoreOptions = {
   valuationCurrency: 'USD',
@@ -43,8 +45,8 @@ async function metricsText(store: Store): Promise<string> {
   const registry = buildMetrics({
     store,
     stats: {
-      rejected: new (await import('./tallies')).LabeledCounter(),
-      ingested: new (await import('./tallies')).LabeledCounter(),
+      rejected: new (await import('./common/counters')).LabeledCounter(),
+      ingested: new (await import('./common/counters')).LabeledCounter(),
       feedClients: () => 0,
       version: 'test',
     },
@@ -69,22 +71,24 @@ function views(store: Store): unknown {
   return [...store.engines].map(([name, s]) => ({
     name,
     status: s.statusRow(),
-    active: [...s.orders.active.values()],
-    closed: [...s.orders.recentlyClosed.values()],
-    positions: [...s.positions.keys()].map((symbol) => s.positionRow(symbol, s.lastEventTs ?? 0)),
-    fills: s.recentFills,
-    alerts: s.recentAlerts,
+    active: [...s.execution.orders.active.values()],
+    closed: [...s.execution.orders.recentlyClosed.values()],
+    positions: [...s.portfolio.positions.keys()].map((symbol) =>
+      s.positionRow(symbol, s.health.lastEventTs ?? 0),
+    ),
+    fills: s.execution.recentFills,
+    alerts: s.health.recentAlerts,
     equity: [
-      s.equity.current,
-      s.equity.peak,
-      s.equity.drawdown(),
-      s.equity.dailyPnl(),
-      s.equity.maxDrawdownAll,
-      s.equity.samples,
+      s.portfolio.equity.current,
+      s.portfolio.equity.peak,
+      s.portfolio.equity.drawdown(),
+      s.portfolio.equity.dailyPnl(),
+      s.portfolio.equity.maxDrawdownAll,
+      s.portfolio.equity.samples,
     ],
-    cash: [...s.cash].map(([c, v]) => [c, v.toString()]),
-    equityNow: s.equityNow(),
-    markArrivals: [...s.execution.markArrivals],
+    cash: [...s.portfolio.cash].map(([c, v]) => [c, v.toString()]),
+    equityNow: s.portfolio.equityNow(),
+    markArrivals: [...s.execution.quality.markArrivals],
   }));
 }
 
@@ -109,7 +113,7 @@ describe('store snapshots', () => {
         .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     expect(sum('trading_round_trips_total{')).toBeGreaterThan(5);
     expect(before).not.toMatch(/tradewatch_collector_success\{[^}]*\} 0/);
-    expect(original.engines.get('alpha')!.orders.recentlyClosed.size).toBeGreaterThan(10);
+    expect(original.engines.get('alpha')!.execution.orders.recentlyClosed.size).toBeGreaterThan(10);
 
     const restored = roundTrip(original);
     expect(await metricsText(restored)).toEqual(before);
@@ -130,20 +134,22 @@ describe('store snapshots', () => {
   it('keeps values JSON cannot hold: -Infinity, undefined, NaN, Decimals', () => {
     const store = new Store(OPTIONS);
     const s = store.engine('e');
-    s.haltReason = undefined;
-    s.cashGap.set('USD', NaN);
+    s.risk.haltReason = undefined;
+    s.portfolio.cashGap.set('USD', NaN);
     const restored = roundTrip(store).engine('e');
-    expect(restored.lastBalanceTs).toBe(-Infinity);
-    expect(Number.isNaN(restored.cashGap.get('USD'))).toBe(true);
-    expect('haltReason' in restored).toBe(true);
+    expect(restored.portfolio.lastBalanceTs).toBe(-Infinity);
+    expect(Number.isNaN(restored.portfolio.cashGap.get('USD'))).toBe(true);
+    expect('haltReason' in restored.risk).toBe(true);
   });
 
   it('refuses to export state it cannot carry, naming where it is', () => {
     const store = new Store(OPTIONS);
     const unregistered = new (class Unregistered {})();
-    store.engine('e').riskLimits.set('x', unregistered as unknown as { value: number; limit: number });
+    store.engine('e').risk.riskLimits.set('x', unregistered as unknown as { value: number; limit: number });
     expect(() => exportStore(store)).toThrow(SnapshotError);
-    expect(() => exportStore(store)).toThrow(/Unregistered at store\.engines\["e"\]\.riskLimits\["x"\]/);
+    expect(() => exportStore(store)).toThrow(
+      /Unregistered at store\.engines\["e"\]\.risk\.riskLimits\["x"\]/,
+    );
     // A field no schema lists (added without saying what an older snapshot means).
     const other = new Store(OPTIONS);
     (other.engine('e') as unknown as Record<string, unknown>).extra = 1;
@@ -167,7 +173,7 @@ describe('store snapshots', () => {
     expect(() => importStore(store, { format: 99, state: null })).toThrow(/format 99/);
   });
 
-  it('loads a snapshot of format 1 (written before class versions) exactly', () => {
+  it('loads a snapshot of format 1 (written before class versions, engine fields not yet in slices) exactly', async () => {
     const file = path.join(__dirname, '..', '..', 'test', 'fixtures', 'snapshot-format1.json');
     const old = JSON.parse(readFileSync(file, 'utf8')) as StoreSnapshot;
     expect(old.format).toBe(1);
@@ -177,7 +183,7 @@ describe('store snapshots', () => {
     const fed = new Store(OPTIONS);
     feed(fed, new DemoEngine(7, 'alpha'), 0, 90);
     expect(exportStore(restored).state).toEqual(exportStore(fed).state);
-    expect(exportStore(restored).state).toEqual(old.state);
+    expect(await metricsText(restored)).toEqual(await metricsText(fed));
   });
 
   it('lists every field of every state class in its schema', () => {
@@ -192,14 +198,22 @@ describe('store snapshots', () => {
       LabeledCounter: new LabeledCounter(),
       BoundedSet: new BoundedSet(1),
       BoundedMap: new BoundedMap(1),
-      OrderBook: engine.orders,
-      ExecutionQuality: engine.execution,
-      EquityTracker: engine.equity,
+      ExecutionSlice: engine.execution,
+      PortfolioSlice: engine.portfolio,
+      MarketSlice: engine.market,
+      RiskSlice: engine.risk,
+      StrategySlice: engine.strategy,
+      HealthSlice: engine.health,
+      OrderBook: engine.execution.orders,
+      ExecutionQuality: engine.execution.quality,
+      EquityTracker: engine.portfolio.equity,
     };
     const kept: Record<string, string[]> = {
       Store: ['options', 'listeners', 'held', 'settledWaiters'],
       EngineState: ['valuationCurrency'],
+      PortfolioSlice: ['valuationCurrency'],
       EquityTracker: ['options'],
+      LabeledDistribution: ['buckets'],
     };
     expect(Object.keys(instances).sort()).toEqual(Object.keys(SCHEMAS).sort());
     for (const [name, instance] of Object.entries(instances)) {
@@ -221,5 +235,57 @@ describe('store snapshots', () => {
     const newer = JSON.parse(text) as StoreSnapshot;
     newer.versions = { ...newer.versions, Position: 99 };
     expect(() => importStore(new Store(OPTIONS), newer)).toThrow(/Position version 99, newer/);
+  });
+
+  it('carries histogram counts without their bounds, and re-buckets counts written at other bounds', () => {
+    const store = new Store(OPTIONS);
+    feed(store, new DemoEngine(7, 'alpha'), 0, 90);
+    const fillTime = () => [...restoredFrom(store).engines.get('alpha')!.execution.fillTime.values()];
+    const restoredFrom = (s: Store, notes: string[] = []) => {
+      const into = new Store(OPTIONS);
+      importStore(into, JSON.parse(JSON.stringify(exportStore(s))) as StoreSnapshot, (n) => notes.push(n));
+      return into;
+    };
+    const text = JSON.stringify(exportStore(store));
+    // Each histogram carries its counts by bound, its count and its sum; no bounds.
+    expect(text).toMatch(/"\$t":"Distribution","f":\{"counts":\{[^}]*"0\.05":\d+/);
+    expect(text).not.toMatch(/"\$t":"(Labeled)?Distribution","f":\{[^}]*"buckets"/);
+    const original = [...store.engines.get('alpha')!.execution.fillTime.values()];
+    expect(original.length).toBeGreaterThan(0);
+    expect(fillTime().map((e) => [e.dist.buckets, e.dist.counts, e.dist.count])).toEqual(
+      original.map((e) => [e.dist.buckets, e.dist.counts, e.dist.count]),
+    );
+
+    // Counts written at other bounds (as if the code's buckets had changed since): 0.05 and
+    // 0.1 gone, 0.07 new. A kept bound (0.25) stays exact; 0.1 takes the count at 0.07 (the
+    // largest written bound below it), 0.05 nothing (no written bound below it).
+    const snapshot = JSON.parse(text) as StoreSnapshot;
+    const written = (JSON.stringify(snapshot.state).match(
+      /"labels":\{"symbol":"([^"]+)"\},"dist":\{"\$t":"Distribution","f":\{"counts":\{[^}]*"14400"/,
+    ) ?? [])[1];
+    expect(written).toBeDefined();
+    const entries: { labels: { symbol?: string }; dist: { f: { counts: Record<string, number> } } }[] = [];
+    const collect = (node: unknown): void => {
+      if (node === null || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (n.dist !== undefined && n.labels !== undefined) entries.push(n as (typeof entries)[number]);
+      Object.values(n).forEach(collect);
+    };
+    collect(snapshot.state);
+    const target = entries.find((e) => e.labels.symbol === written && '14400' in e.dist.f.counts)!;
+    const { '0.05': _a, '0.1': _b, ...rest } = target.dist.f.counts;
+    target.dist.f.counts = { '0.07': 3, ...rest };
+    const notes: string[] = [];
+    const into = new Store(OPTIONS);
+    importStore(into, snapshot, (n) => notes.push(n));
+    const rebound = [...into.engines.get('alpha')!.execution.fillTime.values()].find(
+      (e) => e.labels.symbol === written,
+    )!;
+    expect(rebound.dist.buckets).toEqual(FILL_TIME_BUCKETS);
+    expect(rebound.dist.counts.slice(0, 3)).toEqual([0, 3, rest['0.25']]);
+    expect(rebound.dist.counts.slice(3)).toEqual(FILL_TIME_BUCKETS.slice(3).map((b) => rest[String(b)]));
+    expect(rebound.dist.count).toBe(original.find((e) => e.labels.symbol === written)!.dist.count);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/fillTime.*other bucket bounds/);
   });
 });

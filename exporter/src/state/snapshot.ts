@@ -67,7 +67,12 @@ export async function exportStoreAsync(store: Store, pause: () => Promise<void>)
  * Replaces the state of `store` with a snapshot's. The snapshot is decoded completely
  * before the store is touched, so a bad snapshot leaves the store as it was.
  */
-export function importStore(store: Store, snapshot: StoreSnapshot): void {
+export function importStore(
+  store: Store,
+  snapshot: StoreSnapshot,
+  /** Told what the restore had to adapt, such as histogram counts re-bucketed (a log line). */
+  note: (message: string) => void = (message) => process.emitWarning(message, 'SnapshotRestore'),
+): void {
   if (snapshot.format !== SNAPSHOT_FORMAT && snapshot.format !== 1) {
     throw new SnapshotError(
       `snapshot format ${String(snapshot.format)} is not supported (this exporter reads format ${SNAPSHOT_FORMAT})`,
@@ -78,10 +83,10 @@ export function importStore(store: Store, snapshot: StoreSnapshot): void {
     throw new SnapshotError('the snapshot does not hold a Store');
   }
   const versions = snapshot.format === 1 ? {} : (snapshot.versions ?? {});
-  const decoded = new Decoder(classTable(store.options), versions).decode(state, 'store') as Record<
-    string,
-    unknown
-  >;
+  const decoded = new Decoder(classTable(store.options), versions, state, note).decode(
+    state,
+    'store',
+  ) as Record<string, unknown>;
   const target = store as unknown as Record<string, unknown>;
   for (const key of Object.keys(state.f as Fields)) {
     if ((KEEP.Store ?? []).includes(key)) continue;

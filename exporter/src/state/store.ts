@@ -8,8 +8,8 @@
 import type { TradingEvent } from '../events/schema';
 import type { Change } from './changes';
 import { EngineState, type AccountingNotice } from './engine';
-import type { EquityOptions } from './analytics';
-import { BoundedSet } from './tallies';
+import type { EquityOptions } from './portfolio/analytics';
+import { BoundedSet } from './common/bounded';
 
 export interface StoreOptions {
   valuationCurrency: string;
@@ -62,7 +62,9 @@ export class Store {
   /** True when the event carries an id already applied, or is a fill whose (engine, fill_id) was. */
   isDuplicate(event: TradingEvent): boolean {
     if (event.id !== undefined && this.eventIds.has(`${event.engine}\u0000${event.id}`)) return true;
-    return event.type === 'fill' && this.engines.get(event.engine)?.fillIds.has(event.fill_id) === true;
+    return (
+      event.type === 'fill' && this.engines.get(event.engine)?.execution.fillIds.has(event.fill_id) === true
+    );
   }
 
   /** `receivedAt`: when the batch was received, wall-clock epoch ms (the journal's time on replay). */
@@ -80,7 +82,7 @@ export class Store {
         this.eventIds.add(key);
       }
       // A fill is identified by (engine, fill_id) whatever its event id (docs/architecture.md, "Identity").
-      if (event.type === 'fill' && this.engines.get(event.engine)?.fillIds.has(event.fill_id)) {
+      if (event.type === 'fill' && this.engines.get(event.engine)?.execution.fillIds.has(event.fill_id)) {
         duplicates += 1;
         continue;
       }

@@ -10,7 +10,7 @@
 import type { OrderPayload, TradingEvent } from '../events/schema';
 import type { EngineState } from './engine';
 import type { Store } from './store';
-import { NO_STRATEGY } from './symbols';
+import { NO_STRATEGY } from './common/symbols';
 
 /**
  * Trading series an engine's state holds. A fills label set counts twice, for its notional
@@ -19,7 +19,7 @@ import { NO_STRATEGY } from './symbols';
  * never refuses a fill on a series that exists).
  */
 export function tradingSeriesOf(state: EngineState): number {
-  return 2 * state.fills.size + state.submitted.size + state.closed.size;
+  return 2 * state.execution.fills.size + state.execution.submitted.size + state.execution.closed.size;
 }
 
 /** Trading series the store holds, across every engine. */
@@ -55,7 +55,7 @@ export class TradingSeriesTally {
           symbol: event.symbol,
           side: event.side,
         };
-        return 2 * this.count(event.engine, 'fills', labels, state?.fills.has(labels));
+        return 2 * this.count(event.engine, 'fills', labels, state?.execution.fills.has(labels));
       }
       case 'order':
         return this.order(event.engine, event, state);
@@ -76,11 +76,11 @@ export class TradingSeriesTally {
     let n = 0;
     if (!known) {
       const labels = { strategy, symbol: o.symbol, side: o.side };
-      n += this.count(engine, 'submitted', labels, state?.submitted.has(labels));
+      n += this.count(engine, 'submitted', labels, state?.execution.submitted.has(labels));
     }
     if (closing && !known?.closed) {
       const labels = { strategy, symbol: o.symbol, status: o.status };
-      n += this.count(engine, 'closed', labels, state?.closed.has(labels));
+      n += this.count(engine, 'closed', labels, state?.execution.closed.has(labels));
     }
     this.orders.set(`${engine}\u0000${o.order_id}`, {
       strategy: o.strategy ?? known?.strategy,
@@ -96,7 +96,7 @@ export class TradingSeriesTally {
   ): { strategy?: string; closed: boolean } | undefined {
     const inBatch = this.orders.get(`${engine}\u0000${orderId}`);
     if (inBatch) return inBatch;
-    const row = state?.orders.find(orderId);
+    const row = state?.execution.orders.find(orderId);
     return row && { strategy: row.strategy, closed: !ACTIVE.has(row.status) };
   }
 

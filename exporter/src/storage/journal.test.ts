@@ -62,13 +62,13 @@ function picture(store: Store): string {
   return JSON.stringify(
     [...store.engines].map(([name, s]) => [
       name,
-      [...s.orders.active.values()],
-      [...s.positions.keys()].map((sym) => s.positionRow(sym, 0)),
-      [...s.cash].map(([c, v]) => [c, v.toString()]),
-      s.equity.current,
-      s.equity.peak,
+      [...s.execution.orders.active.values()],
+      [...s.portfolio.positions.keys()].map((sym) => s.positionRow(sym, 0)),
+      [...s.portfolio.cash].map(([c, v]) => [c, v.toString()]),
+      s.portfolio.equity.current,
+      s.portfolio.equity.peak,
       s.statusRow(),
-      [...s.eventsByType.values()],
+      [...s.health.eventsByType.values()],
     ]),
   );
 }

@@ -25,7 +25,7 @@ import type { Journal } from '../ingest/ingestor';
 import { breather } from '../ingest/turns';
 import { exportStore, exportStoreAsync, importStore } from '../state/snapshot';
 import type { Store } from '../state/store';
-import { Distribution } from '../state/tallies';
+import { Distribution } from '../state/common/counters';
 import { crc32 } from 'node:zlib';
 import { frame, jsonPieces, scanLines, unfinished, type BadRecord, type GoodRecord } from './records';
 import {

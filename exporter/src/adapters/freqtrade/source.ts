@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../../log';
 import type { Ingestor } from '../../ingest/ingestor';
-import type { LabeledCounter } from '../../state/tallies';
+import type { LabeledCounter } from '../../state/common/counters';
 import { FreqtradeBot } from './bot';
 import { MessageSocket } from './socket';
 import type { FreqtradeRecord } from './records';

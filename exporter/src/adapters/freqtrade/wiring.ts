@@ -4,7 +4,7 @@
  * journal and snapshots keep, so a restart of the exporter re-derives nothing twice.
  */
 import type { Store } from '../../state/store';
-import type { OrderRow } from '../../state/orders';
+import type { OrderRow } from '../../state/execution/orders';
 import { createFreqtradeAdapter, type ActiveFtOrder } from './adapter';
 import type { KnownFtOrder } from './orders';
 
@@ -22,13 +22,13 @@ function knownOf(row: OrderRow): KnownFtOrder {
 export function freqtradeAdapterFor(store: Store) {
   return createFreqtradeAdapter({
     knownOrder: (engine, orderId) => {
-      const row = store.engines.get(engine)?.orders.find(orderId);
+      const row = store.engines.get(engine)?.execution.orders.find(orderId);
       return row && knownOf(row);
     },
     // A trade's orders are few and a deleted trade is rare: a scan of the active ones.
     activeOrdersOfTrade: (engine, clientOrderId) => {
       const out: ActiveFtOrder[] = [];
-      for (const row of store.engines.get(engine)?.orders.active.values() ?? [])
+      for (const row of store.engines.get(engine)?.execution.orders.active.values() ?? [])
         if (row.client_order_id === clientOrderId)
           out.push({
             ...knownOf(row),
@@ -47,7 +47,7 @@ export function freqtradeAdapterFor(store: Store) {
 /** Trade ids whose orders are still active in the store (the source reads each such trade once). */
 export function activeTradeIdsOf(store: Store, engine: string): number[] {
   const ids = new Set<number>();
-  for (const row of store.engines.get(engine)?.orders.active.values() ?? []) {
+  for (const row of store.engines.get(engine)?.execution.orders.active.values() ?? []) {
     const m = /^ft-trade:(\d+)$/.exec(row.client_order_id ?? '');
     if (m) ids.add(Number(m[1]));
   }

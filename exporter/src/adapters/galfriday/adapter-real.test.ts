@@ -427,19 +427,21 @@ describe('Gal Friday, its real code: the hand-worked figures', () => {
     expect(r.feesPaid).toEqual({ USD: 0.22044 });
     expect(r.pnlIncomplete).toBe(false);
     // The fills are the parts Kraken filled: 0.500 and 0.501, not prices off its rounded averages.
-    expect(engine().recentFills.map((f) => [f.symbol, f.side, f.quantity, f.price, f.fee])).toEqual([
-      ['XRP/USD', 'buy', 100, 0.5, 0.05],
-      ['XRP/USD', 'buy', 100, 0.501, 0.06],
-      ['XRP/USD', 'sell', 200, 0.5055, 0.11044],
-      ['DOGE/USD', 'buy', 1000, 0.1, 0],
-    ]);
+    expect(engine().execution.recentFills.map((f) => [f.symbol, f.side, f.quantity, f.price, f.fee])).toEqual(
+      [
+        ['XRP/USD', 'buy', 100, 0.5, 0.05],
+        ['XRP/USD', 'buy', 100, 0.501, 0.06],
+        ['XRP/USD', 'sell', 200, 0.5055, 0.11044],
+        ['DOGE/USD', 'buy', 1000, 0.1, 0],
+      ],
+    );
   });
 
   it('equity 0.99956 (cash in USD only), daily PnL ≈ 1.0 (1.04956) from L2 marks', () => {
     const r = report();
     expect(Object.keys(r.cash)).toEqual(['USD']);
     expect(r.cash.USD).toBe(-99.22044);
-    expect(engine().marks.get('DOGE/USD')?.price).toBe(0.10022);
+    expect(engine().market.marks.get('DOGE/USD')?.price).toBe(0.10022);
     expect(r.equity).toBeCloseTo(0.99956, 12);
     // The day's first equity is the one after the first fill (100 @ 0.500 at the 0.500 mark,
     // fee 0.05): −0.05. Daily PnL 0.99956 − (−0.05) = 1.04956.
@@ -448,29 +450,34 @@ describe('Gal Friday, its real code: the hand-worked figures', () => {
 
   it('orders submitted 6, rejected 2 (each NO_EXCHANGE_ID refusal its own order)', () => {
     const s = engine();
-    expect(s.submitted.total()).toBe(6);
-    expect([...s.closed.values()].filter((v) => v.labels.status === 'rejected').map((v) => v.value)).toEqual([
-      1, 1,
-    ]);
-    expect(s.orders.find('gf-5')).toMatchObject({ status: 'rejected', strategy: 'mr_xrp' });
-    expect(s.orders.find('gf-6')).toMatchObject({ status: 'rejected', strategy: 'mom_doge' });
-    expect(s.orders.find('OTRAIL-12345-ABCDEF')).toMatchObject({ order_type: 'stop', status: 'canceled' });
+    expect(s.execution.submitted.total()).toBe(6);
+    expect(
+      [...s.execution.closed.values()].filter((v) => v.labels.status === 'rejected').map((v) => v.value),
+    ).toEqual([1, 1]);
+    expect(s.execution.orders.find('gf-5')).toMatchObject({ status: 'rejected', strategy: 'mr_xrp' });
+    expect(s.execution.orders.find('gf-6')).toMatchObject({ status: 'rejected', strategy: 'mom_doge' });
+    expect(s.execution.orders.find('OTRAIL-12345-ABCDEF')).toMatchObject({
+      order_type: 'stop',
+      status: 'canceled',
+    });
   });
 
   it('signals approved 6, rejected 1 (each decision once), with strategy and reason', () => {
     const s = engine();
     const by = (decision: string) =>
-      [...s.signals.values()].filter((v) => v.labels.decision === decision).reduce((a, v) => a + v.value, 0);
+      [...s.strategy.signals.values()]
+        .filter((v) => v.labels.decision === decision)
+        .reduce((a, v) => a + v.value, 0);
     expect([by('proposed'), by('approved'), by('rejected')]).toEqual([7, 6, 1]);
-    expect(s.signals.get({ strategy: 'mr_xrp', decision: 'rejected' })).toBe(1);
-    expect(s.signals.get({ strategy: 'mom_doge', decision: 'approved' })).toBe(3);
+    expect(s.strategy.signals.get({ strategy: 'mr_xrp', decision: 'rejected' })).toBe(1);
+    expect(s.strategy.signals.get({ strategy: 'mom_doge', decision: 'approved' })).toBe(3);
   });
 
   it('venue errors: only Kraken’s own two; RiskManager’s metrics are its view of risk', () => {
     const s = engine();
-    expect(s.venueErrors.total()).toBe(2);
-    expect(s.venueErrors.get({ venue: 'kraken' })).toBe(2);
-    expect(Object.fromEntries(s.riskLimits)).toEqual({
+    expect(s.health.venueErrors.total()).toBe(2);
+    expect(s.health.venueErrors.get({ venue: 'kraken' })).toBe(2);
+    expect(Object.fromEntries(s.risk.riskLimits)).toEqual({
       galfriday_drawdown_ratio: { value: 0.015, limit: 0.15 },
       galfriday_exposure_ratio: { value: 0.01002, limit: 0.25 },
       galfriday_risk_score: { value: 9.5, limit: 100 },
@@ -482,11 +489,11 @@ describe('Gal Friday, its real code: the hand-worked figures', () => {
   it('no Kraken asset code anywhere a label could take it', () => {
     const s = engine();
     const labels = JSON.stringify([
-      [...s.feesPaid.values()],
-      [...s.cash.keys()],
-      [...s.positions.keys()],
-      [...s.fills.values()],
-      [...s.orders.active.values(), ...s.orders.recentlyClosed.values()].map((o) => [
+      [...s.execution.feesPaid.values()],
+      [...s.portfolio.cash.keys()],
+      [...s.portfolio.positions.keys()],
+      [...s.execution.fills.values()],
+      [...s.execution.orders.active.values(), ...s.execution.orders.recentlyClosed.values()].map((o) => [
         o.symbol,
         o.fee_currency,
       ]),
@@ -522,7 +529,7 @@ describe('Gal Friday, its real code: the shapes it also publishes', () => {
       },
     ]);
     expect(r.refused).toEqual([]);
-    expect(Object.fromEntries([...engine().cash].map(([c, v]) => [c, v.toString()]))).toEqual({
+    expect(Object.fromEntries([...engine().portfolio.cash].map(([c, v]) => [c, v.toString()]))).toEqual({
       USD: '10001.5',
       BTC: '0.01',
       DOGE: '1000',
@@ -574,7 +581,7 @@ describe('Gal Friday, its real code: the shapes it also publishes', () => {
     const r = post([ws, wsUpdate]);
     expect(r.refused).toEqual([]);
     const s = engine();
-    expect(s.orders.find('OWS-1')).toMatchObject({
+    expect(s.execution.orders.find('OWS-1')).toMatchObject({
       status: 'partially_filled',
       side: 'buy',
       symbol: 'XRP/USD',
@@ -582,9 +589,9 @@ describe('Gal Friday, its real code: the shapes it also publishes', () => {
       filled_quantity: 120,
       fees: 0.048,
     });
-    expect(s.orders.find('gf-ws')).toBeUndefined();
-    expect(s.positions.get('XRP/USD')!.quantity.toString()).toBe('120');
-    expect(s.positions.get('XRP/USD')!.fees.toString()).toBe('0.048');
+    expect(s.execution.orders.find('gf-ws')).toBeUndefined();
+    expect(s.portfolio.positions.get('XRP/USD')!.quantity.toString()).toBe('120');
+    expect(s.portfolio.positions.get('XRP/USD')!.fees.toString()).toBe('0.048');
   });
 
   it('a MARKET fill without an average price is refused alone and carried by the next priced report', () => {
@@ -617,7 +624,7 @@ describe('Gal Friday, its real code: the shapes it also publishes', () => {
         commission: '0.26',
       }),
     ]);
-    expect(engine().positions.get('XRP/USD')!.quantity.toString()).toBe('-200');
+    expect(engine().portfolio.positions.get('XRP/USD')!.quantity.toString()).toBe('-200');
   });
 
   it('a repeated and an out-of-order report count once', () => {
@@ -641,8 +648,8 @@ describe('Gal Friday, its real code: the shapes it also publishes', () => {
     post([r2]); // repeated (same event id)
     post([{ ...r2, event_id: uuid() }]); // the same state again under a new id
     const s = engine();
-    expect(s.fills.total()).toBe(1);
-    const p = s.positions.get('XRP/USD')!;
+    expect(s.execution.fills.total()).toBe(1);
+    const p = s.portfolio.positions.get('XRP/USD')!;
     expect([p.quantity.toString(), p.avgPrice.toString(), p.fees.toString()]).toEqual([
       '200',
       '0.5005',
@@ -667,7 +674,7 @@ describe('Gal Friday, its real code: the shapes it also publishes', () => {
       ['XRP/USD', '0.54'],
       ['XRP/USD', '0.55'],
     ]);
-    expect(engine().marks.get('XRP/USD')?.price).toBe(0.55);
+    expect(engine().market.marks.get('XRP/USD')?.price).toBe(0.55);
   });
 
   it('a round trip whose parts have repeating prices is exactly what the cumulative figures say', () => {
@@ -699,7 +706,7 @@ describe('Gal Friday, its real code: the shapes it also publishes', () => {
         ['21000000', '0.32000005'],
       ]),
     );
-    const p = engine().positions.get('XRP/USD')!;
+    const p = engine().portfolio.positions.get('XRP/USD')!;
     expect(p.quantity.toString()).toBe('0');
     expect(p.realizedNumber).toBe(1.05);
   });
@@ -735,7 +742,7 @@ describe('any split of the same cumulative reports gives the same position, fees
           commission: '0.01716',
         });
         post([close]);
-        const p = engine().positions.get('XRP/USD')!;
+        const p = engine().portfolio.positions.get('XRP/USD')!;
         const fullAvg = Number(avgAt(12));
         const fee = Number(((12 * fullAvg * 26) / 10_000).toFixed(8));
         expect(p.quantity.toString()).toBe('0');

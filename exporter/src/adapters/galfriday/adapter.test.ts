@@ -101,22 +101,22 @@ describe('Gal Friday adapter', () => {
     ]);
 
     const s = engine();
-    const position = s.positions.get('XRP/USD')!;
+    const position = s.portfolio.positions.get('XRP/USD')!;
     expect(position.quantity.toString()).toBe('300');
     // Cost = 300 × 0.51223 exactly, whatever the parts were.
     expect(position.avgPrice.toNumber()).toBeCloseTo(0.51223, 12);
     expect(position.fees.toNumber()).toBeCloseTo(0.39952, 12);
-    expect(s.fills.total()).toBe(3);
-    expect(s.recentFills.map((f) => [f.quantity, f.fee])).toEqual([
+    expect(s.execution.fills.total()).toBe(3);
+    expect(s.execution.recentFills.map((f) => [f.quantity, f.fee])).toEqual([
       [100, 0.13312],
       [150, expect.closeTo(0.19981, 12)],
       [50, expect.closeTo(0.06659, 12)],
     ]);
     // Part prices implied by the averages: 0.5120, then (250·0.5122 − 100·0.5120)/150, then (300·0.51223 − 250·0.5122)/50.
-    expect(s.recentFills[1].price).toBeCloseTo((250 * 0.5122 - 100 * 0.512) / 150, 10);
-    expect(s.recentFills[2].price).toBeCloseTo((300 * 0.51223 - 250 * 0.5122) / 50, 10);
-    expect(s.orders.active.size).toBe(0);
-    expect(s.orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({
+    expect(s.execution.recentFills[1].price).toBeCloseTo((250 * 0.5122 - 100 * 0.512) / 150, 10);
+    expect(s.execution.recentFills[2].price).toBeCloseTo((300 * 0.51223 - 250 * 0.5122) / 50, 10);
+    expect(s.execution.orders.active.size).toBe(0);
+    expect(s.execution.orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({
       status: 'filled',
       filled_quantity: 300,
       fees: 0.39952,
@@ -159,11 +159,11 @@ describe('Gal Friday adapter', () => {
       }),
     ]);
     const s = engine();
-    expect(s.positions.get('XRP/USD')!.quantity.toString()).toBe('250');
-    expect(s.fills.total()).toBe(2);
-    expect(s.positions.get('XRP/USD')!.fees.toNumber()).toBeCloseTo(0.33293, 12);
+    expect(s.portfolio.positions.get('XRP/USD')!.quantity.toString()).toBe('250');
+    expect(s.execution.fills.total()).toBe(2);
+    expect(s.portfolio.positions.get('XRP/USD')!.fees.toNumber()).toBeCloseTo(0.33293, 12);
     // The order keeps its highest cumulative state.
-    expect(s.orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({
+    expect(s.execution.orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({
       filled_quantity: 250,
       fees: 0.33293,
       status: 'partially_filled',
@@ -189,8 +189,8 @@ describe('Gal Friday adapter', () => {
         commission_asset: 'USD',
       }),
     ]);
-    expect(engine2().positions.get('XRP/USD')!.quantity.toString()).toBe('250');
-    expect(engine2().fills.total()).toBe(1);
+    expect(engine2().portfolio.positions.get('XRP/USD')!.quantity.toString()).toBe('250');
+    expect(engine2().execution.fills.total()).toBe(1);
   });
 
   it('maps each status alias', () => {
@@ -431,8 +431,8 @@ describe('Gal Friday adapter', () => {
         event_type: GF.FILL,
       },
     ]);
-    expect(engine().fills.total()).toBe(1);
-    expect(engine().positions.get('XRP/USD')!.quantity.toString()).toBe('100');
+    expect(engine().execution.fills.total()).toBe(1);
+    expect(engine().portfolio.positions.get('XRP/USD')!.quantity.toString()).toBe('100');
     // In the default mode the same FILL event is left out (the report already counted it).
     const other = setup();
     const r = other.adapt([
@@ -477,11 +477,11 @@ describe('Gal Friday adapter', () => {
     ]);
     expect(post([report(3000, '300', '0.5', 'FILLED')]).refused).toEqual([]);
     const s = engine();
-    expect(s.recentFills.map((f) => [f.quantity, f.price])).toEqual([
+    expect(s.execution.recentFills.map((f) => [f.quantity, f.price])).toEqual([
       [100, 0.5],
       [200, 0.5],
     ]);
-    expect(s.positions.get('XRP/USD')!.avgPrice.toNumber()).toBe(0.5);
+    expect(s.portfolio.positions.get('XRP/USD')!.avgPrice.toNumber()).toBe(0.5);
   });
 
   it('still books a tiny part whose rounded average implies a price of zero, at the average', () => {
@@ -503,7 +503,7 @@ describe('Gal Friday adapter', () => {
       }),
     ]);
     expect(r.refused).toEqual([]);
-    expect(engine().recentFills.map((f) => [f.quantity, f.price])).toEqual([
+    expect(engine().execution.recentFills.map((f) => [f.quantity, f.price])).toEqual([
       [100, 0.5123],
       [0.001, 0.51229],
     ]);
@@ -527,8 +527,11 @@ describe('Gal Friday adapter', () => {
         reason: expect.stringContaining("400 exceeds the order's quantity 300"),
       },
     ]);
-    expect(engine().fills.total()).toBe(0);
-    expect(engine().orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({ status: 'new', filled_quantity: 0 });
+    expect(engine().execution.fills.total()).toBe(0);
+    expect(engine().execution.orders.find('OQCLML-BW3P3-BUCMWZ')).toMatchObject({
+      status: 'new',
+      filled_quantity: 0,
+    });
   });
 
   it('refuses each unusable dictionary alone, by index and Gal Friday field; the rest of the batch applies', () => {
@@ -557,10 +560,10 @@ describe('Gal Friday adapter', () => {
       { index: 7, field: '', reason: expect.stringContaining('JSON object') },
     ]);
     // The usable ones applied: the first report, and the UNKNOWN status of a new order taken as new.
-    expect([...engine().orders.active.values()].map((o) => [o.order_id, o.status])).toEqual([
+    expect([...engine().execution.orders.active.values()].map((o) => [o.order_id, o.status])).toEqual([
       ['OQCLML-BW3P3-BUCMWZ', 'new'],
       ['O-2', 'new'],
     ]);
-    expect(engine().fills.total()).toBe(0);
+    expect(engine().execution.fills.total()).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
  * restart never double counts a fill.
  */
 import { createGalFridayAdapter, type GalFridayOptions, type KnownOrder } from './adapter';
-import type { OrderRow } from '../../state/orders';
+import type { OrderRow } from '../../state/execution/orders';
 import type { Store } from '../../state/store';
 
 function knownOf(row: OrderRow): KnownOrder {
@@ -30,12 +30,12 @@ export function galFridayAdapterFor(
   return createGalFridayAdapter({
     ...options,
     knownOrder: (engine, orderId) => {
-      const row = store.engines.get(engine)?.orders.find(orderId);
+      const row = store.engines.get(engine)?.execution.orders.find(orderId);
       return row && knownOf(row);
     },
     // Rare (a WebSocket report without the exchange's id): a scan of the engine's orders.
     orderIdOfClient: (engine, clientOrderId) => {
-      const orders = store.engines.get(engine)?.orders;
+      const orders = store.engines.get(engine)?.execution.orders;
       if (!orders) return undefined;
       for (const rows of [orders.active.values(), orders.recentlyClosed.values()])
         for (const row of rows) if (row.client_order_id === clientOrderId) return row.order_id;

@@ -15,7 +15,7 @@
  *   realized_pnl_quote as the engine's reported realized PnL.
  * A message that cannot be used is refused alone, counted by cause.
  */
-import { Decimal } from '../../state/decimal';
+import { Decimal } from '../../state/common/decimal';
 import { adaptEach, type Outcome as PerRecordOutcome } from '../per-record';
 import type { Adapter } from '../../ingest/ingestor';
 import {

@@ -16,7 +16,7 @@ import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../../log';
 import { Backoff } from '../../retry/backoff';
 import type { Ingestor } from '../../ingest/ingestor';
-import type { LabeledCounter } from '../../state/tallies';
+import type { LabeledCounter } from '../../state/common/counters';
 import { causeOf } from './adapter';
 import type { HummingbotRecord } from './records';
 

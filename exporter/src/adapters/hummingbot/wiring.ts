@@ -5,7 +5,7 @@ import { createHummingbotAdapter } from './adapter';
 export function hummingbotAdapterFor(store: Store) {
   return createHummingbotAdapter({
     knownOrder: (engine, orderId) => {
-      const row = store.engines.get(engine)?.orders.find(orderId);
+      const row = store.engines.get(engine)?.execution.orders.find(orderId);
       if (!row) return undefined;
       return {
         symbol: row.symbol,
@@ -22,6 +22,6 @@ export function hummingbotAdapterFor(store: Store) {
         ...(row.fee_currency !== undefined ? { fee_currency: row.fee_currency } : {}),
       };
     },
-    seenFill: (engine, fillId) => store.engines.get(engine)?.fillIds.has(fillId) === true,
+    seenFill: (engine, fillId) => store.engines.get(engine)?.execution.fillIds.has(fillId) === true,
   });
 }

@@ -23,7 +23,7 @@
  * Anything else is not tradewatch's and gives nothing; a record that cannot be read is
  * refused alone (counted by cause), the rest of the batch goes on.
  */
-import { Decimal } from '../../state/decimal';
+import { Decimal } from '../../state/common/decimal';
 import { adaptEach, type Outcome as PerRecordOutcome } from '../per-record';
 import type { Adapter } from '../../ingest/ingestor';
 import { nanosToMs } from './nanos';

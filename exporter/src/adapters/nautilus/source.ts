@@ -19,7 +19,7 @@ import Redis from 'ioredis';
 import type { Logger } from '../../log';
 import { Backoff, pause } from '../../retry/backoff';
 import type { Ingestor, IngestResult } from '../../ingest/ingestor';
-import type { LabeledCounter } from '../../state/tallies';
+import type { LabeledCounter } from '../../state/common/counters';
 import { causeOf } from './adapter';
 import type { NautilusRecord } from './records';
 import { parseReadReply, parseScanReply, traderOfKey, type StreamBatch } from './stream-reply';

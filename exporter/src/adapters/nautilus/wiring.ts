@@ -4,7 +4,7 @@
  * engine's reported PnL so far and its latest marks all come from the store, which the
  * journal and snapshots keep, so a restart of the exporter derives nothing twice.
  */
-import type { OrderRow } from '../../state/orders';
+import type { OrderRow } from '../../state/execution/orders';
 import type { Store } from '../../state/store';
 import { createNautilusAdapter, ENGINE_REPORTED_REALIZED_PNL, type KnownNtOrder } from './adapter';
 
@@ -36,15 +36,15 @@ export function nautilusAdapterFor(
   return createNautilusAdapter({
     ...options,
     knownOrder: (engine, orderId) => {
-      const row = store.engines.get(engine)?.orders.find(orderId);
+      const row = store.engines.get(engine)?.execution.orders.find(orderId);
       return row && knownOf(row);
     },
     seenEvent: (engine, id) => store.hasEventId(engine, id),
-    seenFill: (engine, fillId) => store.engines.get(engine)?.fillIds.has(fillId) === true,
+    seenFill: (engine, fillId) => store.engines.get(engine)?.execution.fillIds.has(fillId) === true,
     reportedRealized: (engine) => {
-      const figure = store.engines.get(engine)?.riskLimits.get(ENGINE_REPORTED_REALIZED_PNL);
+      const figure = store.engines.get(engine)?.risk.riskLimits.get(ENGINE_REPORTED_REALIZED_PNL);
       return figure && String(figure.value);
     },
-    lastMarkMs: (engine, symbol) => store.engines.get(engine)?.marks.get(symbol)?.ts,
+    lastMarkMs: (engine, symbol) => store.engines.get(engine)?.market.marks.get(symbol)?.ts,
   });
 }

@@ -3,7 +3,7 @@
  * clock), the journal and its snapshots, the recovery at start, and the NATS consumer.
  */
 import type { DurableJournal } from '../../storage/journal';
-import type { LabeledCounter } from '../../state/tallies';
+import type { LabeledCounter } from '../../state/common/counters';
 import { family, type Collector, type MetricSink } from '../registry';
 
 const LAST_SEEN = family(

@@ -4,7 +4,7 @@
  * fill ratio.
  */
 import type { Store } from '../../state/store';
-import { NO_STRATEGY } from '../../state/symbols';
+import { NO_STRATEGY } from '../../state/common/symbols';
 import { family, type Collector, type MetricSink } from '../registry';
 
 const ORDERS_ACTIVE = family(
@@ -70,7 +70,7 @@ export class ExecutionCollector implements Collector {
     for (const [engine, s] of this.store.engines) {
       // Active orders counted at scrape from the book, so closed orders leave the gauge at once.
       const active = new Map<string, { strategy: string; symbol: string; side: string; n: number }>();
-      for (const o of s.orders.active.values()) {
+      for (const o of s.execution.orders.active.values()) {
         const strategy = o.strategy ?? NO_STRATEGY;
         const key = `${strategy}\u0000${o.symbol}\u0000${o.side}`;
         const entry = active.get(key);
@@ -80,15 +80,19 @@ export class ExecutionCollector implements Collector {
       for (const a of active.values()) {
         sink.add(ORDERS_ACTIVE, { engine, strategy: a.strategy, symbol: a.symbol, side: a.side }, a.n);
       }
-      for (const { labels, value } of s.submitted.values()) sink.add(SUBMITTED, { engine, ...labels }, value);
-      for (const { labels, value } of s.closed.values()) sink.add(CLOSED, { engine, ...labels }, value);
-      for (const { labels, value } of s.fills.values()) sink.add(FILLS, { engine, ...labels }, value);
-      for (const { labels, value } of s.filledNotional.values())
+      for (const { labels, value } of s.execution.submitted.values())
+        sink.add(SUBMITTED, { engine, ...labels }, value);
+      for (const { labels, value } of s.execution.closed.values())
+        sink.add(CLOSED, { engine, ...labels }, value);
+      for (const { labels, value } of s.execution.fills.values())
+        sink.add(FILLS, { engine, ...labels }, value);
+      for (const { labels, value } of s.execution.filledNotional.values())
         sink.add(NOTIONAL, { engine, ...labels }, value);
-      for (const { labels, value } of s.feesPaid.values()) sink.add(FEES, { engine, ...labels }, value);
-      for (const { labels, dist } of s.fillTime.values())
+      for (const { labels, value } of s.execution.feesPaid.values())
+        sink.add(FEES, { engine, ...labels }, value);
+      for (const { labels, dist } of s.execution.fillTime.values())
         sink.histogram(FILL_TIME, { engine, ...labels }, dist);
-      const quality = s.execution;
+      const quality = s.execution.quality;
       for (const { labels, dist } of quality.slippage.values())
         sink.histogram(SLIPPAGE, { engine, ...labels }, dist);
       for (const { labels, value } of quality.unpriced.values())

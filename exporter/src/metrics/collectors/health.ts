@@ -1,5 +1,5 @@
 import type { Store } from '../../state/store';
-import type { LabeledCounter } from '../../state/tallies';
+import type { LabeledCounter } from '../../state/common/counters';
 import { family, type Collector, type MetricSink } from '../registry';
 
 const LAST_EVENT = family(
@@ -66,15 +66,16 @@ export class HealthCollector implements Collector {
 
   update(sink: MetricSink): void {
     for (const [engine, s] of this.store.engines) {
-      if (s.lastEventTs !== null) sink.add(LAST_EVENT, { engine }, s.lastEventTs / 1000);
-      for (const { labels, value } of s.eventsByType.values()) sink.add(EVENTS, { engine, ...labels }, value);
-      for (const { labels, dist } of s.venueLatency.values())
+      if (s.health.lastEventTs !== null) sink.add(LAST_EVENT, { engine }, s.health.lastEventTs / 1000);
+      for (const { labels, value } of s.health.eventsByType.values())
+        sink.add(EVENTS, { engine, ...labels }, value);
+      for (const { labels, dist } of s.health.venueLatency.values())
         sink.histogram(VENUE_LATENCY, { engine, ...labels }, dist);
-      for (const { labels, value } of s.venueErrors.values())
+      for (const { labels, value } of s.health.venueErrors.values())
         sink.add(VENUE_ERRORS, { engine, ...labels }, value);
-      for (const [component, status] of s.components)
+      for (const [component, status] of s.health.components)
         sink.add(COMPONENT_UP, { engine, component }, status === 'down' ? 0 : 1);
-      for (const { labels, value } of s.engineAlerts.values())
+      for (const { labels, value } of s.health.engineAlerts.values())
         sink.add(ENGINE_ALERTS, { engine, ...labels }, value);
     }
     for (const { labels, value } of this.stats.rejected.values()) sink.add(REJECTED, labels, value);

@@ -5,8 +5,8 @@
  */
 import type { WriterStats } from '../../history/writer';
 import type { Store } from '../../state/store';
-import type { LabeledCounter } from '../../state/tallies';
-import type { AnalyticsWindows } from '../../state/windows';
+import type { LabeledCounter } from '../../state/common/counters';
+import type { AnalyticsWindows } from '../../state/portfolio/windows';
 import { MetricsRegistry } from '../registry';
 import { DurabilityCollector, type DurabilityDeps } from './durability';
 import { ExecutionCollector } from './execution';

@@ -1,6 +1,6 @@
 import type { Store } from '../../state/store';
 import { engineReport } from '../../state/report';
-import type { AnalyticsWindows } from '../../state/windows';
+import type { AnalyticsWindows } from '../../state/portfolio/windows';
 import { family, type Collector, type MetricSink } from '../registry';
 
 const EQUITY = family('trading_equity', 'gauge', 'Cash plus marked positions, in the valuation currency.');

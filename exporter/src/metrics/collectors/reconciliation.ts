@@ -43,12 +43,12 @@ export class ReconciliationCollector implements Collector {
 
   update(sink: MetricSink): void {
     for (const [engine, s] of this.store.engines) {
-      const realized = s.riskLimits.get('engine_reported_realized_pnl');
+      const realized = s.risk.riskLimits.get('engine_reported_realized_pnl');
       if (realized) sink.add(REPORTED_REALIZED, { engine }, realized.value);
-      const last = s.riskLimits.get('engine_last_process_timestamp_seconds');
+      const last = s.risk.riskLimits.get('engine_last_process_timestamp_seconds');
       if (last) sink.add(LAST_PROCESS, { engine }, last.value);
       for (const name of EQUITY_ALIASES) {
-        const equity = s.riskLimits.get(name);
+        const equity = s.risk.riskLimits.get(name);
         if (!equity) continue;
         sink.add(REPORTED_EQUITY, { engine }, equity.value);
         break;

@@ -57,12 +57,12 @@ export class RiskCollector implements Collector {
 
   update(sink: MetricSink): void {
     for (const [engine, s] of this.store.engines) {
-      sink.add(HALTED, { engine }, s.halted ? 1 : 0);
-      sink.add(HALTS, { engine }, s.haltsTotal);
-      sink.add(LOSSES, { engine }, s.trips.engine.consecutiveLosses);
-      for (const [strategy, series] of s.trips.strategies)
+      sink.add(HALTED, { engine }, s.risk.halted ? 1 : 0);
+      sink.add(HALTS, { engine }, s.risk.haltsTotal);
+      sink.add(LOSSES, { engine }, s.portfolio.trips.engine.consecutiveLosses);
+      for (const [strategy, series] of s.portfolio.trips.strategies)
         sink.add(STRATEGY_LOSSES, { engine, strategy }, series.consecutiveLosses);
-      for (const [limit, v] of s.riskLimits) {
+      for (const [limit, v] of s.risk.riskLimits) {
         // The engine's own equity and PnL are not limits: reconciliation.ts exports them.
         if (limit in REPORTED_FIGURES) continue;
         sink.add(RISK_VALUE, { engine, limit }, v.value);

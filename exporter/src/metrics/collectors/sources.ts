@@ -1,5 +1,5 @@
 /** Failures of the pull and bus sources (freqtrade, …), by source and cause. */
-import type { LabeledCounter } from '../../state/tallies';
+import type { LabeledCounter } from '../../state/common/counters';
 import { family, type Collector, type MetricSink } from '../registry';
 
 const SOURCE_ERRORS = family(

@@ -24,14 +24,15 @@ export class StrategyCollector implements Collector {
 
   update(sink: MetricSink): void {
     for (const [engine, s] of this.store.engines) {
-      const names = [...s.strategies.keys()];
+      const names = [...s.strategy.strategies.keys()];
       const keep = new Set(names.slice(-RETIRED_KEPT));
-      for (const [strategy, state] of s.strategies) {
+      for (const [strategy, state] of s.strategy.strategies) {
         if (state !== 'active' && !keep.has(strategy)) continue;
         sink.add(ACTIVE, { engine, strategy }, state === 'active' ? 1 : 0);
       }
-      sink.add(TRANSITIONS, { engine }, s.strategyTransitions);
-      for (const { labels, value } of s.signals.values()) sink.add(SIGNALS, { engine, ...labels }, value);
+      sink.add(TRANSITIONS, { engine }, s.strategy.strategyTransitions);
+      for (const { labels, value } of s.strategy.signals.values())
+        sink.add(SIGNALS, { engine, ...labels }, value);
     }
   }
 }

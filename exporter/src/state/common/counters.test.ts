@@ -1,6 +1,6 @@
-import { exportStore, importStore } from './snapshot';
-import { Store } from './store';
-import { LabeledCounter, LabeledDistribution } from './tallies';
+import { exportStore, importStore } from '../snapshot';
+import { Store } from '../store';
+import { LabeledCounter, LabeledDistribution } from './counters';
 
 const OPTIONS = { valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 86_400_000 } };
 
@@ -33,11 +33,11 @@ describe('LabeledCounter', () => {
 
   it('goes on counting into the same series after a snapshot restore', () => {
     const store = new Store(OPTIONS);
-    const counter = store.engine('e').fills;
+    const counter = store.engine('e').execution.fills;
     counter.inc({ strategy: 's', symbol: 'A/USD', side: 'buy' }, 2);
     const restored = new Store(OPTIONS);
     importStore(restored, exportStore(store));
-    const again = restored.engine('e').fills;
+    const again = restored.engine('e').execution.fills;
     again.inc({ strategy: 's', symbol: 'A/USD', side: 'buy' });
     again.inc({ strategy: 's', symbol: 'B/USD', side: 'buy' });
     expect([...again.values()]).toEqual([

@@ -1,5 +1,3 @@
-import { OldestKey } from './oldest-key';
-
 /**
  * Counting structures the domain keeps for itself (no prom-client here): a counter per
  * label set and a bucketed distribution. Metrics collectors read them at scrape.
@@ -86,20 +84,63 @@ export class LabeledCounter {
   }
 }
 
-/** Observations in cumulative buckets, as a Prometheus histogram reports them. */
+/** Cumulative counts keyed by their bucket bound (the number as a string): what a snapshot carries. */
+export type CountsByBound = Record<string, number>;
+
+/**
+ * Observations in cumulative buckets, as a Prometheus histogram reports them. The bounds
+ * come from code, never from a snapshot (a # field): a snapshot carries the counts by
+ * bound, and `rebind` lays them onto the code's bounds, so changing a bucket needs no
+ * snapshot migration.
+ */
 export class Distribution {
-  readonly counts: number[];
+  counts: number[];
   count = 0;
   sum = 0;
+  #bounds: readonly number[];
 
-  constructor(readonly buckets: readonly number[]) {
+  constructor(buckets: readonly number[]) {
+    this.#bounds = buckets;
     this.counts = new Array<number>(buckets.length).fill(0);
+  }
+
+  get buckets(): readonly number[] {
+    return this.#bounds;
   }
 
   observe(value: number): void {
     this.count += 1;
     this.sum += value;
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]) this.counts[i] += 1;
+    const bounds = this.#bounds;
+    for (let i = 0; i < bounds.length; i++) if (value <= bounds[i]) this.counts[i] += 1;
+  }
+
+  countsByBound(): CountsByBound {
+    const out: CountsByBound = {};
+    for (let i = 0; i < this.#bounds.length; i++) out[String(this.#bounds[i])] = this.counts[i];
+    return out;
+  }
+
+  /**
+   * Binds counts restored by bound (`written`) to `bounds`, the code's. A bound written too
+   * keeps its count exactly; a bound not written takes the count of the largest written
+   * bound below it (observations known to be at or under it: a lower bound, 0 below them
+   * all); count and sum stay exact. Returns false when the bounds differed.
+   */
+  rebind(bounds: readonly number[], written: CountsByBound): boolean {
+    const known = Object.entries(written)
+      .map(([bound, n]) => [Number(bound), n] as const)
+      .sort((a, b) => a[0] - b[0]);
+    for (const [bound, n] of known)
+      if (Number.isNaN(bound) || typeof n !== 'number')
+        throw new Error(`a histogram count is malformed at ${bound}`);
+    this.#bounds = bounds;
+    this.counts = bounds.map((b) => {
+      let n = 0;
+      for (const [bound, c] of known) if (bound <= b) n = c;
+      return n;
+    });
+    return known.length === bounds.length && known.every(([bound], i) => bound === bounds[i]);
   }
 }
 
@@ -126,57 +167,26 @@ export class LabeledDistribution {
   values(): IterableIterator<{ labels: Labels; dist: Distribution }> {
     return this.entries.values();
   }
+
+  /**
+   * After a snapshot restore: each distribution's counts, which the decoder left as written
+   * (by bound), bound to this one's bucket bounds (Distribution.rebind). Returns false when
+   * some were written at other bounds.
+   */
+  restoreCounts(): boolean {
+    let same = true;
+    for (const { dist } of this.entries.values()) {
+      const written: unknown = dist.counts;
+      if (written === null || typeof written !== 'object' || Array.isArray(written))
+        throw new Error('a restored histogram holds no counts by bound');
+      if (!dist.rebind(this.buckets, written as CountsByBound)) same = false;
+    }
+    return same;
+  }
 }
 
 function labelKey(labels: Labels): string {
   let key = '';
   for (const k in labels) key += k + '\u0001' + labels[k] + '\u0002';
   return key;
-}
-
-/** A set that forgets its oldest members past a capacity (for idempotency keys). */
-export class BoundedSet {
-  private readonly items = new Set<string>();
-  // Derived, not carried by a snapshot (a # field): restarts on a restored `items`.
-  readonly #oldest = new OldestKey();
-  constructor(private readonly capacity: number) {}
-
-  has(key: string): boolean {
-    return this.items.has(key);
-  }
-
-  add(key: string): void {
-    if (this.items.has(key)) return;
-    this.items.add(key);
-    if (this.items.size > this.capacity) {
-      const items = this.items;
-      const oldest = this.#oldest.take(items, () => items.values());
-      if (oldest !== undefined) items.delete(oldest);
-    }
-  }
-
-  get size(): number {
-    return this.items.size;
-  }
-
-  toArray(): string[] {
-    return [...this.items];
-  }
-}
-
-/** A map that forgets its least recently inserted entries past a capacity. */
-export class BoundedMap<V> extends Map<string, V> {
-  readonly #oldest = new OldestKey();
-  constructor(private readonly capacity: number) {
-    super();
-  }
-  override set(key: string, value: V): this {
-    if (super.has(key)) super.delete(key);
-    super.set(key, value);
-    if (this.size > this.capacity) {
-      const oldest = this.#oldest.take(this, () => super.keys());
-      if (oldest !== undefined) super.delete(oldest);
-    }
-    return this;
-  }
 }

@@ -1,8 +1,8 @@
 /** The live order book of one engine: active orders, and recently closed ones. */
 import type { OrderRow } from '@tradewatch/feed-protocol';
-import { ACTIVE_STATUSES, type OrderPayload } from '../events/schema';
-import { BoundedMap } from './tallies';
-import { isoTime } from './iso-time';
+import { ACTIVE_STATUSES, type OrderPayload } from '../../events/schema';
+import { BoundedMap } from '../common/bounded';
+import { isoTime } from '../common/iso-time';
 
 export type { OrderRow };
 

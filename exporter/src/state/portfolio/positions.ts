@@ -7,8 +7,8 @@
  * currency at the rate of the moment each amount was realized (the accountant's answer:
  * a realized amount is booked once, at the rate of its day, and never re-valued).
  */
-import type { Side } from '../events/schema';
-import { Decimal, decimalOf, NumberOf, type DecimalValue } from './decimal';
+import type { Side } from '../../events/schema';
+import { Decimal, decimalOf, NumberOf, type DecimalValue } from '../common/decimal';
 
 const ZERO = Decimal.from(0);
 const ONE = Decimal.from(1);

@@ -6,7 +6,7 @@
 import DecimalJs from 'decimal.js';
 import fc from 'fast-check';
 import { Decimal, decimalOf } from './decimal';
-import { Position } from './positions';
+import { Position } from '../portfolio/positions';
 
 /** Equal as decimal.js tells values apart: digits, −0 (toJSON writes it), the double. */
 function expectSame(ours: Decimal, ref: DecimalJs, what: string): void {

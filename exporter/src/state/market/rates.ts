@@ -10,7 +10,7 @@
  * between chains of the same length go to the marks seen first, so a replay of the same
  * events picks the same chain.
  */
-import { Decimal } from './decimal';
+import { Decimal } from '../common/decimal';
 
 const ONE = Decimal.from(1);
 

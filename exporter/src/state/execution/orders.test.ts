@@ -1,7 +1,7 @@
-import { validateEvent } from '../events/validate';
-import type { TradingEvent } from '../events/schema';
-import type { Change } from './changes';
-import { Store } from './store';
+import { validateEvent } from '../../events/validate';
+import type { TradingEvent } from '../../events/schema';
+import type { Change } from '../changes';
+import { Store } from '../store';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const ev = (raw: Record<string, unknown>): TradingEvent => {
@@ -34,14 +34,14 @@ describe('orders: the active set is new + partially_filled', () => {
       order('partially_filled', { ts: T0 + 1000, filled_quantity: 1 }),
     ]);
     const s = store.engine('e1');
-    expect([...s.orders.active.keys()]).toEqual(['o-1']);
-    expect(s.orders.active.get('o-1')).toMatchObject({
+    expect([...s.execution.orders.active.keys()]).toEqual(['o-1']);
+    expect(s.execution.orders.active.get('o-1')).toMatchObject({
       status: 'partially_filled',
       filled_quantity: 1,
       strategy: 's1',
       created_at: new Date(T0).toISOString(),
     });
-    expect(s.submitted.get({ strategy: 's1', symbol: 'BTC/USD', side: 'buy' })).toBe(1);
+    expect(s.execution.submitted.get({ strategy: 's1', symbol: 'BTC/USD', side: 'buy' })).toBe(1);
     expect(
       changes.filter((c) => c.channel === 'orders').map((c) => c.row && (c.row as { status: string }).status),
     ).toEqual(['new', 'partially_filled']);
@@ -56,12 +56,12 @@ describe('orders: the active set is new + partially_filled', () => {
         order(status, { ts: T0 + 60_000, filled_quantity: status === 'filled' ? 2 : 0 }),
       ]);
       const s = store.engine('e1');
-      expect(s.orders.active.size).toBe(0);
-      expect(s.closed.get({ strategy: 's1', symbol: 'BTC/USD', status })).toBe(1);
+      expect(s.execution.orders.active.size).toBe(0);
+      expect(s.execution.closed.get({ strategy: 's1', symbol: 'BTC/USD', status })).toBe(1);
       const removal = changes.find((c): c is Change<'orders'> => c.channel === 'orders');
       expect(removal).toMatchObject({ key: 'o-1', row: null, final: { status } });
       if (status === 'filled') {
-        const [h] = [...s.fillTime.values()];
+        const [h] = [...s.execution.fillTime.values()];
         expect(h.dist.count).toBe(1);
         expect(h.dist.sum).toBe(60); // created at T0, filled 60 s later
       }
@@ -73,13 +73,13 @@ describe('orders: the active set is new + partially_filled', () => {
     store.apply([order('new', { ts: T0 }), order('canceled', { ts: T0 + 2000 })]);
     store.apply([order('partially_filled', { ts: T0 + 1000, filled_quantity: 1 })]);
     const s = store.engine('e1');
-    expect(s.orders.active.size).toBe(0);
-    expect(s.submitted.total()).toBe(1);
-    expect(s.closed.total()).toBe(1);
+    expect(s.execution.orders.active.size).toBe(0);
+    expect(s.execution.submitted.total()).toBe(1);
+    expect(s.execution.closed.total()).toBe(1);
 
     store.apply([order('partially_filled', { order_id: 'o-2', ts: T0 + 5000, filled_quantity: 1 })]);
     store.apply([order('new', { order_id: 'o-2', ts: T0 + 4000 })]);
-    expect(s.orders.active.get('o-2')?.status).toBe('partially_filled');
+    expect(s.execution.orders.active.get('o-2')?.status).toBe('partially_filled');
   });
 
   it('a snapshot replaces the open orders: those absent leave the set', () => {
@@ -102,7 +102,7 @@ describe('orders: the active set is new + partially_filled', () => {
         ],
       }),
     ]);
-    expect([...store.engine('e1').orders.active.keys()].sort()).toEqual(['b', 'c']);
+    expect([...store.engine('e1').execution.orders.active.keys()].sort()).toEqual(['b', 'c']);
     expect(changes).toEqual(
       expect.arrayContaining([expect.objectContaining({ channel: 'orders', key: 'a', row: null })]),
     );
@@ -111,8 +111,8 @@ describe('orders: the active set is new + partially_filled', () => {
   it('keeps engines apart', () => {
     const store = newStore();
     store.apply([order('new'), ev({ ...order('new'), engine: 'e2' } as unknown as Record<string, unknown>)]);
-    expect(store.engine('e1').orders.active.size).toBe(1);
-    expect(store.engine('e2').orders.active.size).toBe(1);
+    expect(store.engine('e1').execution.orders.active.size).toBe(1);
+    expect(store.engine('e2').execution.orders.active.size).toBe(1);
   });
 });
 
@@ -132,9 +132,9 @@ describe('risk, strategy, signals, health, alerts', () => {
       ev({ type: 'risk', ts: T0 + 3, halted: true }),
     ]);
     const s = store.engine('e1');
-    expect(s.halted).toBe(true);
-    expect(s.haltsTotal).toBe(2);
-    expect(s.riskLimits.get('drawdown')).toEqual({ value: 0.11, limit: 0.1 });
+    expect(s.risk.halted).toBe(true);
+    expect(s.risk.haltsTotal).toBe(2);
+    expect(s.risk.riskLimits.get('drawdown')).toEqual({ value: 0.11, limit: 0.1 });
   });
 
   it('counts a change of the running strategy as one transition, through a transitioning phase', () => {
@@ -160,9 +160,9 @@ describe('risk, strategy, signals, health, alerts', () => {
       ev({ type: 'strategy', ts: T0 + 3, strategy: 'b', state: 'active' }),
     ]);
     const s = store.engine('e1');
-    expect(s.strategyTransitions).toBe(1);
-    expect(s.activeStrategy()).toBe('b');
-    expect(s.strategies.get('a')).toBe('inactive');
+    expect(s.strategy.strategyTransitions).toBe(1);
+    expect(s.strategy.activeStrategy()).toBe('b');
+    expect(s.strategy.strategies.get('a')).toBe('inactive');
   });
 
   it('signals by decision; venue latency, errors and component status; engine alerts', () => {
@@ -199,14 +199,14 @@ describe('risk, strategy, signals, health, alerts', () => {
       ev({ type: 'alert', ts: T0, name: 'x', severity: 'critical', message: 'boom' }),
     ]);
     const s = store.engine('e1');
-    expect(s.signals.get({ strategy: 'a', decision: 'rejected' })).toBe(1);
-    const [lat] = [...s.venueLatency.values()];
+    expect(s.strategy.signals.get({ strategy: 'a', decision: 'rejected' })).toBe(1);
+    const [lat] = [...s.health.venueLatency.values()];
     expect(lat.labels).toEqual({ venue: 'kraken' });
     expect(lat.dist.count).toBe(2);
     expect(lat.dist.counts[lat.dist.buckets.indexOf(5)]).toBe(1); // 0.3 ≤ 5 s, 6 s is above
-    expect(s.venueErrors.get({ venue: 'kraken' })).toBe(1);
-    expect(s.components.get('api')).toBe('down');
-    expect(s.engineAlerts.get({ severity: 'critical' })).toBe(1);
-    expect(s.recentAlerts[0]).toMatchObject({ name: 'x', message: 'boom' });
+    expect(s.health.venueErrors.get({ venue: 'kraken' })).toBe(1);
+    expect(s.health.components.get('api')).toBe('down');
+    expect(s.health.engineAlerts.get({ severity: 'critical' })).toBe(1);
+    expect(s.health.recentAlerts[0]).toMatchObject({ name: 'x', message: 'boom' });
   });
 });

@@ -1,4 +1,4 @@
-import { Rates } from './valuation';
+import { Rates } from './rates';
 
 function ratesOf(entries: [string, number][]) {
   const marks = new Map(entries.map(([s, price]) => [s, { price }]));

@@ -1,4 +1,4 @@
-import { Decimal } from './decimal';
+import { Decimal } from '../common/decimal';
 import { Position } from './positions';
 
 const n = (d: Decimal) => d.toNumber();

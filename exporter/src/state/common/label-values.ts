@@ -4,7 +4,7 @@
  * before anything is journaled, and the engine records them as it applies the event, so
  * the check and the state can never disagree about what "a new symbol" is.
  */
-import type { TradingEvent } from '../events/schema';
+import type { TradingEvent } from '../../events/schema';
 
 export const DIMENSIONS = [
   'symbols',

@@ -3,11 +3,11 @@
  * the bound costs about what adding below it does (issue 25: evicting with
  * `values().next()` made ingest sixteen times slower past 1 M remembered ids).
  */
-import { validateBatch } from '../events/validate';
-import { exportStore, importStore } from './snapshot';
-import { Store } from './store';
+import { validateBatch } from '../../events/validate';
+import { exportStore, importStore } from '../snapshot';
+import { Store } from '../store';
 import { OldestKey } from './oldest-key';
-import { BoundedMap, BoundedSet } from './tallies';
+import { BoundedMap, BoundedSet } from './bounded';
 
 const CHUNK = 100_000;
 

@@ -14,8 +14,9 @@
  * until one is found. Only events and their order of application decide it, so a replay
  * of the same events gives the same histograms as the live run.
  */
-import type { FillEvent, ORDER_TYPES, Side } from '../events/schema';
-import { BoundedMap, LabeledCounter, LabeledDistribution } from './tallies';
+import type { FillEvent, ORDER_TYPES, Side } from '../../events/schema';
+import { BoundedMap } from '../common/bounded';
+import { LabeledCounter, LabeledDistribution } from '../common/counters';
 
 /** Basis points, signed (positive = worse for the trader). */
 export const SLIPPAGE_BPS_BUCKETS = [-50, -20, -10, -5, -2, 0, 2, 5, 10, 20, 50, 100];

@@ -4,15 +4,15 @@
  * notional minus fee); a fill at or before the latest balance's `ts` is taken as already
  * in that balance. The gap between the ledger and a newly reported balance is kept.
  */
-import type { BalanceEvent } from '../events/schema';
-import { Decimal, figureOf } from './decimal';
-import type { EngineState } from './engine';
-import { splitSymbol } from './symbols';
+import type { BalanceEvent } from '../../events/schema';
+import { Decimal, figureOf } from '../common/decimal';
+import { splitSymbol } from '../common/symbols';
+import type { PortfolioSlice } from './slice';
 
 type Exact = Readonly<Record<string, string>> | undefined;
 
 /** A `balance` event: sets each currency it names, noting the gap to the ledger. */
-export function applyBalance(s: EngineState, e: BalanceEvent): void {
+export function applyBalance(s: PortfolioSlice, e: BalanceEvent): void {
   for (const [currency, amount] of Object.entries(e.balances)) {
     const ledger = s.cash.get(currency);
     if (ledger !== undefined) s.cashGap.set(currency, amount - ledger.toNumber());
@@ -24,7 +24,7 @@ export function applyBalance(s: EngineState, e: BalanceEvent): void {
 
 /** The balances of an engine snapshot: they replace the whole ledger. */
 export function replaceBalances(
-  s: EngineState,
+  s: PortfolioSlice,
   balances: Record<string, number>,
   exact: Exact,
   ts: number,
@@ -43,7 +43,7 @@ export function replaceBalances(
  * a fee not paid in the base asset (that one came out of the quantity delivered).
  */
 export function bookFill(
-  s: EngineState,
+  s: PortfolioSlice,
   fill: { ts: number; side: 'buy' | 'sell'; base: string; quote: string; feeCurrency: string },
   notional: Decimal,
   fee: Decimal,
@@ -53,12 +53,12 @@ export function bookFill(
   if (fill.feeCurrency !== fill.base && !fee.isZero()) moveCash(s, fill.feeCurrency, fee.neg());
 }
 
-function moveCash(s: EngineState, currency: string, delta: Decimal): void {
+function moveCash(s: PortfolioSlice, currency: string, delta: Decimal): void {
   s.cash.set(currency, (s.cash.get(currency) ?? Decimal.from(0)).add(delta));
 }
 
 /** The quantity of `currency` the open positions hold (summed over symbols with it as base). */
-function baseQuantity(s: EngineState, currency: string): Decimal {
+function baseQuantity(s: PortfolioSlice, currency: string): Decimal {
   let sum = Decimal.from(0);
   for (const [symbol, p] of s.positions) if (splitSymbol(symbol)[0] === currency) sum = sum.add(p.quantity);
   return sum;

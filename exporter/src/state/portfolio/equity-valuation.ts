@@ -9,10 +9,11 @@
  * Everything held here is derived from the engine's state (a snapshot does not carry it;
  * it rebuilds on the first valuation after a restore).
  */
-import { NumberOf, type Decimal } from './decimal';
-import type { EngineState } from './engine';
-import { insertSorted, removeSorted } from './sorted';
-import { quoteOf, splitSymbol } from './symbols';
+import { NumberOf, type Decimal } from '../common/decimal';
+import type { MarketView } from '../market/slice';
+import type { Position } from './positions';
+import { insertSorted, removeSorted } from '../common/sorted';
+import { quoteOf, splitSymbol } from '../common/symbols';
 
 /** Incremental position revaluations between two full ones. */
 const REVALUE_ALL_EVERY = 1024;
@@ -25,6 +26,18 @@ interface PositionValues {
 
 /** How the position gaps moved: one symbol in or out, all rebuilt, or not at all. */
 type GapMove = { symbol: string; isGap: boolean } | 'rebuilt' | null;
+
+/** What the valuation reads and keeps of the portfolio (its slice, portfolio/slice.ts). */
+export interface ValuedBook {
+  readonly positions: ReadonlyMap<string, Position>;
+  readonly cash: ReadonlyMap<string, Decimal>;
+  readonly cashInPositions: ReadonlyMap<string, Decimal>;
+  /** Written here: what equity leaves out right now, sorted. */
+  valuationGaps: string[];
+  readonly valuationCurrency: string;
+  toValuation(amount: number, currency: string): number | undefined;
+  notice(kind: 'valuation_gap', subject: string, message: string): void;
+}
 
 export class EquityValuation {
   /** The cache of position values. */
@@ -41,7 +54,10 @@ export class EquityValuation {
   private baseCurrencies = { size: -1, set: new Set<string>() };
   private readonly cashNumbers = new Map<string, NumberOf>();
 
-  constructor(private readonly s: EngineState) {}
+  constructor(
+    private readonly s: ValuedBook,
+    private readonly market: MarketView,
+  ) {}
 
   /** Keeps the base currencies current one symbol at a time (a rebuild per new symbol was quadratic). */
   onNewPosition(symbol: string): void {
@@ -55,7 +71,7 @@ export class EquityValuation {
   /** Signed notional of an open position at its mark, in the valuation currency; undefined without a mark or rate. */
   positionValue(symbol: string): number | undefined {
     const p = this.s.positions.get(symbol);
-    const mark = this.s.marks.get(symbol);
+    const mark = this.market.marks.get(symbol);
     if (!p || p.isFlat || !mark) return undefined;
     return this.s.toValuation(p.quantityNumber * mark.price, quoteOf(symbol));
   }
@@ -63,7 +79,7 @@ export class EquityValuation {
   /** Unrealized PnL of an open position at its mark, in the valuation currency at today's rate. */
   unrealizedValue(symbol: string): number | undefined {
     const p = this.s.positions.get(symbol);
-    const mark = this.s.marks.get(symbol);
+    const mark = this.market.marks.get(symbol);
     if (!p || p.isFlat || !mark) return undefined;
     return this.s.toValuation(p.unrealizedAt(mark.price).toNumber(), quoteOf(symbol));
   }
@@ -102,7 +118,7 @@ export class EquityValuation {
 
   private valuation(touched?: string): { equity: number | null; positionGaps: GapMove; cashGaps: string[] } {
     const pv = this.pv;
-    const rates = this.s.rates;
+    const rates = this.market.rates;
     let positionGaps: GapMove;
     const local =
       touched !== undefined &&

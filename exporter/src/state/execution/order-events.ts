@@ -1,0 +1,61 @@
+/**
+ * Orders: an `order` event replaces the order's state; the orders of an engine `snapshot`
+ * resync the open orders to the engine's view. `status` builds the engine's status change
+ * (it reads other slices, so the caller gives it).
+ */
+import type { OrderEvent, SnapshotEvent } from '../../events/schema';
+import type { Change } from '../changes';
+import { isoTime } from '../common/iso-time';
+import { NO_STRATEGY } from '../common/symbols';
+import type { OrderRow } from './orders';
+import type { ExecutionSlice } from './slice';
+
+export type StatusChange = () => Change;
+
+export function applyOrder(
+  x: ExecutionSlice,
+  engine: string,
+  e: OrderEvent,
+  changes: Change[],
+  status: StatusChange,
+): void {
+  const t = x.orders.apply(engine, e, e.ts);
+  if (!t) return;
+  const strategy = t.row.strategy ?? NO_STRATEGY;
+  if (t.isNew) x.submitted.inc({ strategy, symbol: t.row.symbol, side: t.row.side });
+  x.quality.onOrder(t.row, t.createdMs, t.isNew, t.closedNow);
+  if (t.closedNow) {
+    x.closed.inc({ strategy, symbol: t.row.symbol, status: t.row.status });
+    if (t.row.status === 'filled') {
+      const seconds = (e.ts - t.createdMs) / 1000;
+      if (seconds >= 0) x.fillTime.observe({ symbol: t.row.symbol }, seconds);
+    }
+    changes.push({ channel: 'orders', key: t.row.order_id, row: null, final: t.row });
+  } else {
+    changes.push({ channel: 'orders', key: t.row.order_id, row: t.row });
+  }
+  if (t.isNew || t.closedNow) changes.push(status());
+}
+
+/** The orders of an engine snapshot: each listed order applied, every other active one closed. */
+export function resyncOrders(
+  x: ExecutionSlice,
+  engine: string,
+  e: SnapshotEvent,
+  changes: Change[],
+  status: StatusChange,
+): void {
+  const seen = new Set<string>();
+  for (const o of e.orders) {
+    seen.add(o.order_id);
+    applyOrder(x, engine, { ...o, type: 'order', ts: e.ts, engine }, changes, status);
+  }
+  for (const [id, row] of [...x.orders.active]) {
+    if (seen.has(id)) continue;
+    // Absent from the engine's own view: it left the active set, whatever happened to it.
+    x.orders.active.delete(id);
+    const final: OrderRow = { ...row, reason: 'absent from engine snapshot', updated_at: isoTime(e.ts) };
+    x.orders.recentlyClosed.set(id, final);
+    changes.push({ channel: 'orders', key: id, row: null, final });
+  }
+}
