@@ -43,6 +43,11 @@ export class WriteThread {
     });
   }
 
+  /** Jobs posted and not answered yet. */
+  get unanswered(): number {
+    return this.waiting.size;
+  }
+
   /** The worker's thread, for a test that kills it. */
   get current(): Worker | null {
     return this.worker;
