@@ -123,11 +123,14 @@ export class PostgresHistory implements HistoryStore {
         for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
           const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
           // Column-wise: one array per column, unnested into rows by the server.
-          const columns: (Cell | Date)[][] = spec.columns.map(() => []);
+          const columns: Cell[][] = spec.columns.map(() => []);
           for (const row of chunk) {
             const cells = toCells(row);
+            // Times as ISO text (UTC): the driver would format a Date in local time, field by field, on the event loop.
             for (let i = 0; i < cells.length; i++)
-              columns[i].push(times[i] && cells[i] !== null ? new Date(Number(cells[i])) : cells[i]);
+              columns[i].push(
+                times[i] && cells[i] !== null ? new Date(Number(cells[i])).toISOString() : cells[i],
+              );
           }
           await c.query(this.insertSql(name), columns);
         }

@@ -74,6 +74,16 @@ describe('HistoryWriter', () => {
     await writer.close();
   });
 
+  test('a store with no write in flight takes rows at once, not after flushMs', async () => {
+    const state = newStore();
+    const fake = new FakeStore();
+    const writer = new HistoryWriter(fake, { batchRows: 5000, flushMs: 60_000 }).attach(state);
+    applyFills(state, 0, 2);
+    await until(() => fake.fills.length === 2, 2000);
+    expect(writer.stats).toMatchObject({ queued: 0, written: 3 });
+    await writer.close();
+  });
+
   test('while the store is down rows stay queued and drain says so; when it is back they are written once', async () => {
     const state = newStore();
     const fake = new FakeStore();

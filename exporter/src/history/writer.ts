@@ -195,9 +195,7 @@ export class HistoryWriter {
     last.rows += rows;
     this.stats.queued += rows;
     // While the store is down the backoff holds whatever the queue's length.
-    this.schedule(
-      this.stats.down ? this.backoffLeft() : this.stats.queued >= this.batchRows ? 0 : this.flushMs,
-    );
+    this.schedule(this.nextWriteIn());
   }
 
   /** Lets go of the rows in memory from record `seq` on; the catch-up derives them again. */
@@ -340,6 +338,17 @@ export class HistoryWriter {
     this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
   }
 
+  /**
+   * When to write what is queued: after the backoff while the store is down; at once when a
+   * batch is full or no write is in flight (a quiet store takes rows as they come, so the
+   * history lags the last acknowledgement by one write, not by `flushMs`); otherwise rows
+   * gather for up to `flushMs` or until a write in flight settles.
+   */
+  private nextWriteIn(): number {
+    if (this.stats.down) return this.backoffLeft();
+    return this.stats.queued >= this.batchRows || this.inFlight.length === 0 ? 0 : this.flushMs;
+  }
+
   /** How long the next write must wait (the backoff while the store is down). */
   private backoffLeft(): number {
     return this.stats.down ? Math.max(0, this.nextTryAt - Date.now()) : 0;
@@ -399,10 +408,7 @@ export class HistoryWriter {
       } finally {
         this.inFlight.splice(this.inFlight.indexOf(write), 1);
       }
-      if (this.stats.queued > 0 && !this.closed)
-        this.schedule(
-          this.stats.down ? this.backoffLeft() : this.stats.queued >= this.batchRows ? 0 : this.flushMs,
-        );
+      if (this.stats.queued > 0 && !this.closed) this.schedule(this.nextWriteIn());
     })();
   }
 
