@@ -67,6 +67,9 @@ async function ingest(kind: Kind): Promise<IngestRun> {
   if (kind === 'postgres')
     Object.assign(env, { TRADEWATCH_HISTORY_URL: PG_URL, TRADEWATCH_HISTORY_SCHEMA: schema });
   const ex = await startExporter({ env });
+  let pgPoll: Client | undefined;
+  let sqliteDb: Database.Database | undefined;
+  let sqliteCount: Database.Statement | undefined;
   const fills = (bodies: unknown[][]) =>
     bodies.flat().filter((e) => (e as { type: string }).type === 'fill').length;
   try {
@@ -74,6 +77,15 @@ async function ingest(kind: Kind): Promise<IngestRun> {
     const bodies = batches.map((b) => JSON.stringify(b));
     const warm = makeBatch(BATCHES + 1);
     await postEvents(ex, warm);
+    // The lag's poll on a connection opened beforehand (opening one per poll would be part of the lag).
+    if (kind === 'postgres') {
+      pgPoll = new Client({ connectionString: PG_URL });
+      await pgPoll.connect();
+    }
+    if (kind === 'sqlite') {
+      sqliteDb = new Database(path.join(ex.dataDir, 'history.sqlite'), { readonly: true });
+      sqliteCount = sqliteDb.prepare('SELECT count(*) AS n FROM fills');
+    }
     const t = performance.now();
     for (const body of bodies) {
       const r = await postEvents(ex, body);
@@ -86,25 +98,16 @@ async function ingest(kind: Kind): Promise<IngestRun> {
     if (kind !== 'off') {
       const count =
         kind === 'sqlite'
-          ? () => {
-              const db = new Database(path.join(ex.dataDir, 'history.sqlite'), { readonly: true });
-              try {
-                return Promise.resolve(
-                  (db.prepare('SELECT count(*) AS n FROM fills').get() as { n: number }).n,
-                );
-              } finally {
-                db.close();
-              }
-            }
-          : () =>
-              pg(async (c) =>
-                Number((await c.query(`SELECT count(*) AS n FROM "${schema}".fills`)).rows[0].n),
-              );
+          ? () => Promise.resolve((sqliteCount?.get() as { n: number }).n)
+          : async () =>
+              Number((await pgPoll?.query(`SELECT count(*) AS n FROM "${schema}".fills`))?.rows[0].n);
       await waitFor('every fill in the store', async () => (await count()) >= expected, 120_000, 20);
       lagMs = Math.round(performance.now() - lastAck);
     }
     return { eventsPerSecond: Math.round(eventsPerSecond), lagMs };
   } finally {
+    await pgPoll?.end();
+    sqliteDb?.close();
     await ex.stop();
     if (kind === 'postgres') await pg((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
   }
