@@ -3,7 +3,12 @@
  *
  * 1. Ingest: events/s through POST /api/v1/events of the real exporter (journal on, fsync
  *    batch) with the history off (the raw baseline), on SQLite and on PostgreSQL, the same
- *    batches in one run; plus how long after the last 2xx the store held every fill.
+ *    batches, posted one after the other as fast as they are answered (the sustained load);
+ *    plus the lag: how long after the last 2xx the store held every fill. BENCH_ROUNDS
+ *    rounds (default 3), each measuring every variant in turn, each in a process of its own;
+ *    medians, and the ratios against the same round's history-off run. With
+ *    BENCH_BEFORE_CLI=<another build's exporter/dist/cli/main.js> each round measures that
+ *    build too (before/after in one run).
  * 2. Read: 100,000 fills in one UTC day (among 300,000 over three days), read back by the
  *    day's time range a page (10,000, the API's maximum) at a time through the store, against
  *    one plain SELECT of the same rows (the raw baseline), for SQLite and PostgreSQL.
@@ -11,6 +16,7 @@
  * Run: npm run build -w exporter && npx tsx bench/history/history.bench.ts
  * (BENCH_PART=ingest|read for one part; TRADEWATCH_TEST_PG_URL for another server.)
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +33,8 @@ const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.
 const PART = process.env.BENCH_PART ?? 'all';
 const BATCH = 1000;
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const BEFORE_CLI = process.env.BENCH_BEFORE_CLI;
 
 const makeBatch = (b: number) =>
   orderFillBatch(b, BATCH, { symbols: 50, strategies: ['alpha', 'beta'], stepMs: 10 });
@@ -41,9 +49,14 @@ async function pg<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
-async function ingest(
-  kind: 'off' | 'sqlite' | 'postgres',
-): Promise<{ eventsPerSecond: number; caughtUpMs: number | null }> {
+type Kind = 'off' | 'sqlite' | 'postgres';
+interface IngestRun {
+  eventsPerSecond: number;
+  /** From the last 2xx until the store held every fill (ms); null with the history off. */
+  lagMs: number | null;
+}
+
+async function ingest(kind: Kind): Promise<IngestRun> {
   const schema = `tw_bench_${process.pid}`;
   const env: Record<string, string> = {
     TRADEWATCH_SOURCE: 'none',
@@ -54,6 +67,9 @@ async function ingest(
   if (kind === 'postgres')
     Object.assign(env, { TRADEWATCH_HISTORY_URL: PG_URL, TRADEWATCH_HISTORY_SCHEMA: schema });
   const ex = await startExporter({ env });
+  let pgPoll: Client | undefined;
+  let sqliteDb: Database.Database | undefined;
+  let sqliteCount: Database.Statement | undefined;
   const fills = (bodies: unknown[][]) =>
     bodies.flat().filter((e) => (e as { type: string }).type === 'fill').length;
   try {
@@ -61,36 +77,37 @@ async function ingest(
     const bodies = batches.map((b) => JSON.stringify(b));
     const warm = makeBatch(BATCHES + 1);
     await postEvents(ex, warm);
+    // The lag's poll on a connection opened beforehand (opening one per poll would be part of the lag).
+    if (kind === 'postgres') {
+      pgPoll = new Client({ connectionString: PG_URL });
+      await pgPoll.connect();
+    }
+    if (kind === 'sqlite') {
+      sqliteDb = new Database(path.join(ex.dataDir, 'history.sqlite'), { readonly: true });
+      sqliteCount = sqliteDb.prepare('SELECT count(*) AS n FROM fills');
+    }
     const t = performance.now();
     for (const body of bodies) {
       const r = await postEvents(ex, body);
       if (r.status !== 200) throw new Error(`ingest answered ${r.status}`);
     }
-    const eventsPerSecond = (BATCHES * BATCH) / ((performance.now() - t) / 1000);
+    const lastAck = performance.now();
+    const eventsPerSecond = (BATCHES * BATCH) / ((lastAck - t) / 1000);
     const expected = fills(batches) + fills([warm]);
-    let caughtUpMs: number | null = null;
+    let lagMs: number | null = null;
     if (kind !== 'off') {
       const count =
         kind === 'sqlite'
-          ? () => {
-              const db = new Database(path.join(ex.dataDir, 'history.sqlite'), { readonly: true });
-              try {
-                return Promise.resolve(
-                  (db.prepare('SELECT count(*) AS n FROM fills').get() as { n: number }).n,
-                );
-              } finally {
-                db.close();
-              }
-            }
-          : () =>
-              pg(async (c) =>
-                Number((await c.query(`SELECT count(*) AS n FROM "${schema}".fills`)).rows[0].n),
-              );
+          ? () => Promise.resolve((sqliteCount?.get() as { n: number }).n)
+          : async () =>
+              Number((await pgPoll?.query(`SELECT count(*) AS n FROM "${schema}".fills`))?.rows[0].n);
       await waitFor('every fill in the store', async () => (await count()) >= expected, 120_000, 20);
-      caughtUpMs = Math.round(performance.now() - t);
+      lagMs = Math.round(performance.now() - lastAck);
     }
-    return { eventsPerSecond: Math.round(eventsPerSecond), caughtUpMs };
+    return { eventsPerSecond: Math.round(eventsPerSecond), lagMs };
   } finally {
+    await pgPoll?.end();
+    sqliteDb?.close();
     await ex.stop();
     if (kind === 'postgres') await pg((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
   }
@@ -180,24 +197,60 @@ async function read(kind: 'sqlite' | 'postgres'): Promise<Record<string, number>
   }
 }
 
+/** One ingest run in a process of its own (so that a build named by TRADEWATCH_TEST_CLI is the one started). */
+function ingestApart(kind: Kind, cli?: string): IngestRun {
+  const out = execFileSync(process.execPath, ['--require', require.resolve('tsx/cjs'), __filename], {
+    env: { ...process.env, BENCH_ONE: kind, ...(cli ? { TRADEWATCH_TEST_CLI: cli } : {}) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').pop() as string) as IngestRun;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Every variant in turn, ROUNDS times; medians, and ratios to the same round's history-off run. */
+async function ingestRounds(): Promise<Record<string, unknown>> {
+  const variants: [string, Kind, string | undefined][] = [
+    ['off', 'off', undefined],
+    ['sqlite', 'sqlite', undefined],
+    ['postgres', 'postgres', undefined],
+  ];
+  if (BEFORE_CLI)
+    variants.push(['sqlite_before', 'sqlite', BEFORE_CLI], ['postgres_before', 'postgres', BEFORE_CLI]);
+  const runs = new Map<string, IngestRun[]>(variants.map(([name]) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++)
+    for (const [name, kind, cli] of variants) {
+      const run = ingestApart(kind, cli);
+      (runs.get(name) as IngestRun[]).push(run);
+      console.error(`round ${round + 1}: ${name} ${JSON.stringify(run)} load1 ${loadavg()[0].toFixed(2)}`);
+    }
+  const off = runs.get('off') as IngestRun[];
+  const out: Record<string, unknown> = { batch_events: BATCH, batches: BATCHES, rounds: ROUNDS };
+  for (const [name] of variants) {
+    const r = runs.get(name) as IngestRun[];
+    out[name] = {
+      events_per_s: median(r.map((x) => x.eventsPerSecond)),
+      ...(name === 'off'
+        ? {}
+        : {
+            ratio_to_off: +median(r.map((x, i) => x.eventsPerSecond / off[i].eventsPerSecond)).toFixed(3),
+            lag_after_last_2xx_ms: median(r.map((x) => x.lagMs ?? NaN)),
+            lag_max_ms: Math.max(...r.map((x) => x.lagMs ?? NaN)),
+          }),
+    };
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const load = [loadavg()[0].toFixed(2)];
   const out: Record<string, unknown> = {};
   if (PART !== 'read') {
-    const off = await ingest('off');
-    const sqlite = await ingest('sqlite');
-    const postgres = await ingest('postgres');
-    out.ingest = {
-      batch_events: BATCH,
-      batches: BATCHES,
-      off_events_per_s: off.eventsPerSecond,
-      sqlite_events_per_s: sqlite.eventsPerSecond,
-      sqlite_ratio: +(sqlite.eventsPerSecond / off.eventsPerSecond).toFixed(3),
-      sqlite_all_fills_stored_after_ms: sqlite.caughtUpMs,
-      postgres_events_per_s: postgres.eventsPerSecond,
-      postgres_ratio: +(postgres.eventsPerSecond / off.eventsPerSecond).toFixed(3),
-      postgres_all_fills_stored_after_ms: postgres.caughtUpMs,
-    };
+    out.ingest = await ingestRounds();
     load.push(loadavg()[0].toFixed(2));
   }
   if (PART !== 'ingest') out.read = { sqlite: await read('sqlite'), postgres: await read('postgres') };
@@ -205,7 +258,8 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ ...out, load1: load }, null, 2));
 }
 
-main().catch((err) => {
+const one = process.env.BENCH_ONE as Kind | undefined;
+(one ? ingest(one).then((r) => console.log(JSON.stringify(r))) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

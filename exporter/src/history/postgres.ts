@@ -26,8 +26,18 @@ export interface PostgresOptions {
   onError?: (err: Error) => void;
 }
 
+/** Connections for reads and migrations beside the writes in flight. */
+const READ_CONNECTIONS = 3;
+
 export class PostgresHistory implements HistoryStore {
   readonly kind = 'postgres';
+  /**
+   * Three transactions at once, each on a connection of its own: while one waits for its
+   * commit (the server's fsync), the next is sent and executed. Order does not suffer: a
+   * row is written once per identity, and an order's later state replaces a stored one only
+   * when it is not older (`onConflict`), whichever transaction commits first.
+   */
+  readonly writesInFlight = 3;
   private readonly pool: Pool;
   private readonly dialect: Dialect;
   private migrated: Promise<void> | null = null;
@@ -43,7 +53,7 @@ export class PostgresHistory implements HistoryStore {
     };
     this.pool = new Pool({
       connectionString: options.url,
-      max: 4,
+      max: this.writesInFlight + READ_CONNECTIONS,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
       idleTimeoutMillis: 30_000,
       // A server that stops answering fails the write (retried) instead of holding it forever.
@@ -113,11 +123,14 @@ export class PostgresHistory implements HistoryStore {
         for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
           const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
           // Column-wise: one array per column, unnested into rows by the server.
-          const columns: (Cell | Date)[][] = spec.columns.map(() => []);
+          const columns: Cell[][] = spec.columns.map(() => []);
           for (const row of chunk) {
             const cells = toCells(row);
+            // Times as ISO text (UTC): the driver would format a Date in local time, field by field, on the event loop.
             for (let i = 0; i < cells.length; i++)
-              columns[i].push(times[i] && cells[i] !== null ? new Date(Number(cells[i])) : cells[i]);
+              columns[i].push(
+                times[i] && cells[i] !== null ? new Date(Number(cells[i])).toISOString() : cells[i],
+              );
           }
           await c.query(this.insertSql(name), columns);
         }

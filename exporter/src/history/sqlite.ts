@@ -1,16 +1,18 @@
 /**
  * The embedded history store: one SQLite file in the data dir (better-sqlite3, WAL mode).
- * Times are INTEGER epoch milliseconds. better-sqlite3 is synchronous: a write runs on the
- * event loop, so the writer hands it batches (thousands of rows per transaction), never
- * one statement per event; reads run on a worker thread (read-pool.ts).
+ * Times are INTEGER epoch milliseconds. better-sqlite3 is synchronous, so nothing runs on
+ * the event loop but the check at start: writes (batches of thousands of rows per
+ * transaction) run on a write worker thread with the one writing connection
+ * (sqlite-write-thread.ts), reads on a read worker with read-only handles (read-pool.ts).
  */
 import Database from 'better-sqlite3';
 import type { EncodedPage } from './encode';
 import { ReadPool } from './read-pool';
-import { insertSql, migrations } from './sql';
+import { migrations } from './sql';
 import { dialect, type FillFilter } from './sqlite-read';
+import { WriteThread } from './sqlite-write-thread';
 import type { HistoryBatch, HistoryQuery, HistoryStore, Page } from './store';
-import { HISTORY_TABLES, TABLES, type Cell, type HistoryTable, type RowOfTable } from './tables';
+import { HISTORY_TABLES, TABLES, type HistoryTable, type RowOfTable } from './tables';
 
 /** SQLite's answers for a file that is not (or no longer) a sound database. */
 export function isDamage(err: unknown): boolean {
@@ -20,10 +22,15 @@ export function isDamage(err: unknown): boolean {
 
 export class SqliteHistory implements HistoryStore {
   readonly kind = 'sqlite';
+  /**
+   * Two batches at once: the worker writes one while the next is copied to it, so it never
+   * waits for the event loop between transactions; more would only queue in the worker.
+   */
+  readonly writesInFlight = 2;
   private db!: Database.Database;
   private reader!: ReadPool;
-  private inserts!: { [T in HistoryTable]: Database.Statement };
-  private writeAll!: (batch: HistoryBatch) => void;
+  /** The writing connection's thread (a fresh one after a reopen). */
+  writer!: WriteThread;
 
   /**
    * Opens (or creates) the file and checks it is a sound tradewatch history; throws, naming
@@ -51,11 +58,11 @@ export class SqliteHistory implements HistoryStore {
       if (check !== 'ok') throw new Error(`the file is damaged (quick_check: ${String(check)})`);
       this.migrate();
       this.checkColumns();
-    } catch (err) {
+    } finally {
+      // The check's handle only: the write worker opens the one that writes.
       this.db.close();
-      throw err;
     }
-    this.prepare();
+    this.writer = new WriteThread(this.file);
     // Reads run on a worker thread with a read-only handle of their own (a fresh one after a reopen).
     void this.reader?.close();
     this.reader = new ReadPool(this.file);
@@ -71,22 +78,6 @@ export class SqliteHistory implements HistoryStore {
           `its table ${name} is not tradewatch's (columns ${have.join(', ')}; expected ${want.join(', ')})`,
         );
     }
-  }
-
-  private prepare(): void {
-    this.inserts = {
-      fills: this.db.prepare(insertSql(dialect, 'fills')),
-      orders: this.db.prepare(insertSql(dialect, 'orders')),
-      round_trips: this.db.prepare(insertSql(dialect, 'round_trips')),
-      alerts: this.db.prepare(insertSql(dialect, 'alerts')),
-    };
-    this.writeAll = this.db.transaction((batch: HistoryBatch) => {
-      for (const name of HISTORY_TABLES) {
-        const spec = TABLES[name];
-        const insert = this.inserts[name];
-        for (const row of batch[name]) insert.run(...(spec.toCells as (r: typeof row) => Cell[])(row));
-      }
-    });
   }
 
   private migrate(): void {
@@ -109,22 +100,19 @@ export class SqliteHistory implements HistoryStore {
     }
   }
 
-  write(batch: HistoryBatch): Promise<void> {
+  /** Written on the worker thread (in posting order); settles once committed. */
+  async write(batch: HistoryBatch): Promise<void> {
+    const writer = this.writer;
     try {
-      this.writeAll(batch);
-      return Promise.resolve();
+      await writer.run({ kind: 'write', batch });
     } catch (err) {
-      if (isDamage(err) && this.onDamage) {
+      if (isDamage(err) && this.onDamage && writer === this.writer) {
         // The file went bad under us: it is moved aside and a fresh one opened; the writer retries.
-        try {
-          this.db.close();
-          this.onDamage(err as Error);
-          this.open();
-        } catch (again) {
-          return Promise.reject(again as Error);
-        }
+        await writer.close();
+        this.onDamage(err as Error);
+        this.open();
       }
-      return Promise.reject(err as Error);
+      throw err;
     }
   }
 
@@ -159,18 +147,10 @@ export class SqliteHistory implements HistoryStore {
   }
 
   prune(before: number): Promise<number> {
-    let deleted = 0;
-    this.db.transaction(() => {
-      for (const name of HISTORY_TABLES)
-        deleted += this.db
-          .prepare(`DELETE FROM "${name}" WHERE ${TABLES[name].time} < ?`)
-          .run(before).changes;
-    })();
-    return Promise.resolve(deleted);
+    return this.writer.run({ kind: 'prune', before });
   }
 
   async close(): Promise<void> {
-    await this.reader.close();
-    if (this.db.open) this.db.close();
+    await Promise.all([this.reader.close(), this.writer.close()]);
   }
 }

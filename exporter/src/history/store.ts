@@ -50,6 +50,8 @@ export interface Page<R> {
 
 export interface HistoryStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** How many `write`s the writer may have in flight at once (default 1); each still commits on its own. */
+  readonly writesInFlight?: number;
   /** Writes a batch in one transaction, idempotent on each row's identity. */
   write(batch: HistoryBatch): Promise<void>;
   read<T extends HistoryTable>(table: T, query: HistoryQuery): Promise<Page<RowOfTable[T]>>;

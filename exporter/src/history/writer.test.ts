@@ -74,6 +74,16 @@ describe('HistoryWriter', () => {
     await writer.close();
   });
 
+  test('a store with no write in flight takes rows at once, not after flushMs', async () => {
+    const state = newStore();
+    const fake = new FakeStore();
+    const writer = new HistoryWriter(fake, { batchRows: 5000, flushMs: 60_000 }).attach(state);
+    applyFills(state, 0, 2);
+    await until(() => fake.fills.length === 2, 2000);
+    expect(writer.stats).toMatchObject({ queued: 0, written: 3 });
+    await writer.close();
+  });
+
   test('while the store is down rows stay queued and drain says so; when it is back they are written once', async () => {
     const state = newStore();
     const fake = new FakeStore();
@@ -119,6 +129,47 @@ describe('HistoryWriter', () => {
     fake.down = false;
     await until(() => writer.stats.queued === 0, 10_000);
     expect(new Set(fake.fills).size).toBe(800);
+    await writer.close();
+  });
+
+  test("up to the store's writesInFlight batches are written at once; one failing beside the others is kept and written again", async () => {
+    const state = newStore();
+    const fake = new FakeStore();
+    const held: { rows: string[]; resolve(): void; reject(e: Error): void }[] = [];
+    let answer = false;
+    Object.assign(fake, { writesInFlight: 3 });
+    const write = fake.write.bind(fake);
+    fake.write = (b) =>
+      answer
+        ? write(b)
+        : new Promise<void>((resolve, reject) => {
+            held.push({
+              rows: b.fills.map((f) => f.fill_id),
+              resolve: () => void write(b).then(resolve),
+              reject,
+            });
+          });
+    const writer = new HistoryWriter(fake, { batchRows: 3, flushMs: 10_000 }).attach(state);
+    // Four journal records of 3 rows each (2 fills, the round trip they make): one batch each.
+    for (let seq = 1; seq <= 4; seq++) {
+      writer.applying(seq);
+      applyFills(state, (seq - 1) * 2, 2);
+    }
+    await until(() => held.length === 3);
+    expect(writer.stats.queued).toBe(3); // the fourth waits for a free slot
+    held[1].resolve();
+    held[2].resolve();
+    await until(() => held.length === 4); // the freed slots take the fourth
+    held[0].reject(new Error('connection refused'));
+    // The journal keeps the failed record: the store lacks its rows.
+    await until(() => writer.stats.down);
+    expect(writer.needsFrom()).toBe(1);
+    answer = true;
+    held[3].resolve();
+    await until(() => writer.stats.queued === 0 && !writer.stats.down);
+    expect(await writer.drain()).toBe(true);
+    expect([...fake.fills].sort()).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7']);
+    expect(writer.needsFrom()).toBeNull();
     await writer.close();
   });
 

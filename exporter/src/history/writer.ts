@@ -16,6 +16,10 @@
  * writer without a journal (TRADEWATCH_JOURNAL=false) has nowhere to find them again.
  *
  * A failed write is retried after a backoff (250 ms doubling to 15 s) however many rows wait.
+ *
+ * Up to the store's `writesInFlight` batches are written at once (SQLite: 2, on its write
+ * worker; PostgreSQL: 3, on connections of their own), so a burst is never held behind one
+ * transaction's round trip; while the store is down, one write at a time probes it.
  */
 import { appendFileSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -68,6 +72,12 @@ interface Pending {
   rows: number;
 }
 
+/** One batch being written. */
+interface Write {
+  taken: Pending[];
+  done: Promise<void>;
+}
+
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 15_000;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -85,7 +95,8 @@ export class HistoryWriter {
     lastError: null,
   };
   private pending: Pending[] = [];
-  private inFlight: Pending[] | null = null;
+  /** Batches being written, oldest first. */
+  private inFlight: Write[] = [];
   /** The first record whose rows the writer let go (derived from the journal again); null: none. */
   private behind: number | null = null;
   /** The journal record being applied (its changes come next). */
@@ -93,7 +104,6 @@ export class HistoryWriter {
   private source: CatchUpSource | null = null;
   private catching: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
   private retryMs = RETRY_MIN_MS;
   /** While the store is down, no write (live or catch-up) is tried before this time (epoch ms). */
   private nextTryAt = 0;
@@ -102,6 +112,7 @@ export class HistoryWriter {
   private readonly batchRows: number;
   private readonly flushMs: number;
   private readonly maxPending: number;
+  private readonly maxInFlight: number;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -111,6 +122,7 @@ export class HistoryWriter {
     this.batchRows = options.batchRows ?? 5000;
     this.flushMs = options.flushMs ?? 200;
     this.maxPending = options.maxPending ?? 100_000;
+    this.maxInFlight = Math.max(1, store.writesInFlight ?? 1);
   }
 
   /** Listens to the state's changes (attach before the journal replays, so recovery feeds it too). */
@@ -141,7 +153,7 @@ export class HistoryWriter {
   }
   needsFrom(): number | null {
     let from = this.behind;
-    for (const p of [this.inFlight?.[0], this.pending[0]])
+    for (const p of [...this.inFlight.map((w) => w.taken[0]), this.pending[0]])
       if (p && (from === null || p.seq < from)) from = p.seq;
     return from;
   }
@@ -183,9 +195,7 @@ export class HistoryWriter {
     last.rows += rows;
     this.stats.queued += rows;
     // While the store is down the backoff holds whatever the queue's length.
-    this.schedule(
-      this.stats.down ? this.backoffLeft() : this.stats.queued >= this.batchRows ? 0 : this.flushMs,
-    );
+    this.schedule(this.nextWriteIn());
   }
 
   /** Lets go of the rows in memory from record `seq` on; the catch-up derives them again. */
@@ -316,6 +326,8 @@ export class HistoryWriter {
   private failed(err: Error): void {
     this.stats.failures += 1;
     this.stats.lastError = err.message;
+    // A write that was in flight beside the one that found the store down: one backoff step per probe.
+    if (this.stats.down && Date.now() < this.nextTryAt) return;
     if (!this.stats.down)
       this.options.log?.error(
         { store: this.store.kind, err: err.message },
@@ -324,6 +336,17 @@ export class HistoryWriter {
     this.stats.down = true;
     this.nextTryAt = Date.now() + this.retryMs;
     this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
+  }
+
+  /**
+   * When to write what is queued: after the backoff while the store is down; at once when a
+   * batch is full or no write is in flight (a quiet store takes rows as they come, so the
+   * history lags the last acknowledgement by one write, not by `flushMs`); otherwise rows
+   * gather for up to `flushMs` or until a write in flight settles.
+   */
+  private nextWriteIn(): number {
+    if (this.stats.down) return this.backoffLeft();
+    return this.stats.queued >= this.batchRows || this.inFlight.length === 0 ? 0 : this.flushMs;
   }
 
   /** How long the next write must wait (the backoff while the store is down). */
@@ -336,7 +359,8 @@ export class HistoryWriter {
   }
 
   private schedule(ms: number): void {
-    if (this.closed || this.flushing) return;
+    // A write settling schedules what is queued behind it.
+    if (this.closed || this.inFlight.length >= this.maxInFlight) return;
     if (this.timer) {
       if (ms > 0) return;
       clearTimeout(this.timer);
@@ -349,17 +373,31 @@ export class HistoryWriter {
     this.timer.unref();
   }
 
-  /** Writes one batch of what is queued; on failure keeps it and retries with backoff. */
+  /**
+   * Starts writing what is queued, batch by batch, while fewer than `maxInFlight` are in
+   * flight (one while the store is down); a failed batch goes back to the queue and is
+   * retried with backoff. Settles when the oldest write in flight does.
+   */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
-    if (this.stats.queued === 0) return Promise.resolve();
-    if (this.backoffLeft() > 0) {
-      this.schedule(this.backoffLeft());
-      return Promise.resolve();
+    while (
+      this.stats.queued > 0 &&
+      this.inFlight.length < (this.stats.down ? 1 : this.maxInFlight) &&
+      !this.closed
+    ) {
+      if (this.backoffLeft() > 0) {
+        this.schedule(this.backoffLeft());
+        break;
+      }
+      this.startWrite();
     }
+    return this.inFlight[0]?.done ?? Promise.resolve();
+  }
+
+  private startWrite(): void {
     const taken = this.takeBatch();
-    this.inFlight = taken;
-    this.flushing = (async () => {
+    const write: Write = { taken, done: Promise.resolve() };
+    this.inFlight.push(write);
+    write.done = (async () => {
       const batch = merged(taken);
       try {
         this.wrote(batchSize(batch) - (await this.writeSorting(batch)));
@@ -368,15 +406,15 @@ export class HistoryWriter {
         if (this.behind === null || taken[0].seq < this.behind) this.putBack(taken);
         this.failed(err as Error);
       } finally {
-        this.inFlight = null;
-        this.flushing = null;
+        this.inFlight.splice(this.inFlight.indexOf(write), 1);
       }
-      if (this.stats.queued > 0 && !this.closed)
-        this.schedule(
-          this.stats.down ? this.backoffLeft() : this.stats.queued >= this.batchRows ? 0 : this.flushMs,
-        );
+      if (this.stats.queued > 0 && !this.closed) this.schedule(this.nextWriteIn());
     })();
-    return this.flushing;
+  }
+
+  /** Settles when every write in flight now has. */
+  private writesSettled(): Promise<unknown> {
+    return Promise.all(this.inFlight.map((w) => w.done));
   }
 
   /**
@@ -386,15 +424,19 @@ export class HistoryWriter {
   async drain(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     // While the store is known down, the retry timer tries it; a caller does not wait for it.
-    if (this.stats.down && !this.flushing && this.stats.queued > 0) return false;
+    if (this.stats.down && this.inFlight.length === 0 && this.stats.queued > 0) return false;
     for (;;) {
       if (this.behind !== null || this.stats.lost > 0) return false;
-      // A store that hangs (not refusing, not answering) never holds the caller past the deadline.
-      if (this.flushing && !(await settlesBy(this.flushing, deadline))) return false;
+      if (this.inFlight.length > 0) {
+        // A store that hangs (not refusing, not answering) never holds the caller past the deadline.
+        if (!(await settlesBy(this.writesSettled(), deadline))) return false;
+        if (this.stats.down) return false;
+        continue;
+      }
       if (this.stats.queued === 0) return this.behind === null;
       if (Date.now() > deadline) return false;
-      if (!(await settlesBy(this.flush(), deadline))) return false;
-      if (this.stats.down) return false;
+      this.flush();
+      if (this.inFlight.length === 0) return false; // held by the backoff
     }
   }
 
@@ -420,7 +462,7 @@ export class HistoryWriter {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    if (this.flushing) await settlesBy(this.flushing, Date.now() + timeoutMs);
+    if (this.inFlight.length > 0) await settlesBy(this.writesSettled(), Date.now() + timeoutMs);
     if (this.catching) await settlesBy(this.catching, Date.now() + timeoutMs);
     await this.store.close();
   }
@@ -451,8 +493,9 @@ export class HistoryWriter {
     return taken;
   }
 
+  /** Back to the queue, in journal order (a write beside it may have been put back already). */
   private putBack(taken: Pending[]): void {
-    this.pending.unshift(...taken);
+    this.pending = [...taken, ...this.pending].sort((a, b) => a.seq - b.seq);
     for (const p of taken) this.stats.queued += p.rows;
   }
 }
