@@ -30,7 +30,6 @@ import type { Store } from '../state/store';
 import { LabeledCounter } from '../state/common/counters';
 import { checkCardinality } from './cardinality';
 import { breather, type Pause } from './turns';
-import { SENT_RECORD_MAX_EVENTS } from '../storage/journal-files';
 
 /** Where validated batches are made durable before they are applied (storage/). */
 export interface Journal {
@@ -250,15 +249,10 @@ export class Ingestor {
         });
       // The body's own text goes to the journal (no second stringify), for the native format
       // only, and only when the journaled events are exactly the body's (nothing left out, no
-      // id given here); a large batch's is not kept (its record is made in pieces from the events).
+      // id given here). The journal decides whether to use it (a large batch's record is made in
+      // pieces from the events instead: storage/journal-files.ts, SENT_RECORD_MAX_EVENTS).
       const text =
-        'text' in input &&
-        format === 'tradewatch' &&
-        raws.length < SENT_RECORD_MAX_EVENTS &&
-        events.length === raws.length &&
-        !idFor
-          ? input
-          : null;
+        'text' in input && format === 'tradewatch' && events.length === raws.length && !idFor ? input : null;
       const sent = text ? () => sentArrayText(text.text, text.ndjson, raws.length) : undefined;
       const checked = await stage(events, source, options, pause, sent);
       if (refused.length === 0 || !('pending' in checked)) return checked;

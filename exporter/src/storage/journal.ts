@@ -174,7 +174,7 @@ export class DurableJournal implements Journal {
     for (const snap of listByNumber(options.dir, SNAPSHOT).reverse()) {
       try {
         const restored = await readSnapshot(snap.file);
-        importStore(store, restored.store);
+        importStore(store, restored.store, (m) => options.log.warn({ file: snap.file }, m));
         options.lastSeen.clear();
         for (const [engine, at] of Object.entries(restored.lastSeen)) options.lastSeen.set(engine, at);
         lastSeq = restored.seq;
@@ -431,7 +431,9 @@ export class DurableJournal implements Journal {
     for (const snap of listByNumber(this.options.dir, SNAPSHOT).reverse()) {
       if (snap.n >= from) continue;
       try {
-        importStore(into, (await readSnapshot(snap.file)).store);
+        importStore(into, (await readSnapshot(snap.file)).store, (m) =>
+          this.options.log.warn({ file: snap.file }, m),
+        );
         base = snap.n;
         break;
       } catch (err) {
