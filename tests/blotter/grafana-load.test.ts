@@ -284,11 +284,14 @@ describe.each(ENDS)('Grafana %s', (end, version, reactMajor) => {
           ...new Set(cells.map((c) => c.textContent)),
         ]);
         for (const e of engines) expect(['demo', ENGINE]).toContain(e);
-        // the Table (virtualized: the rows in view) shows orders of the same frames
+        // the Table (virtualized: the rows in view) shows orders of the data source's frames:
+        // every id it shows was in a frame. Not "in the latest frame": the demo engine closes
+        // orders all the time, and one the Table drew may have left the frame the report holds
+        // by the time it is read (a clean-clone run saw demo-…-886 so).
         const inTable = (await tableCells(o.page)).filter((t) => /^(demo|gl)-/.test(t));
         expect(inTable.length).toBeGreaterThan(0);
-        const ids = new Set((await o.report()).ids);
-        expect(inTable.filter((x) => !ids.has(x))).toEqual([]);
+        const seen = (await o.report()).seen;
+        expect(inTable.filter((x) => !(x in seen))).toEqual([]);
 
         // the proxy added the token; the browser never had it
         const forwarded = hosts[key(end, false)].proxy.records.filter((r) => r.upgrade && r.status === 101);
