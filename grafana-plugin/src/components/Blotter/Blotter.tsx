@@ -10,11 +10,11 @@ import { useRowFilters } from '../../hooks/useRowFilters';
 import { useSort } from '../../hooks/useSort';
 import type { BlotterOptions, ResolvedFilter } from '../../types';
 import { hasActiveFilters } from '../../utils/rows';
+import { FeedState, type FeedStateKind } from '../FeedState';
 import { fitColumns, Grid } from '../Grid';
+import { StaleBanner } from '../StaleBanner';
 import { BlotterHeader } from './components/BlotterHeader';
 import { BlotterToolbar } from './components/BlotterToolbar';
-import { FeedState, type FeedStateKind } from './components/FeedState';
-import { StaleBanner } from './components/StaleBanner';
 import { getStyles } from './Blotter.styles';
 
 export type BlotterDisplayOptions = Pick<BlotterOptions, 'columns' | 'density' | 'flash' | 'maxRows'>;

@@ -7,10 +7,10 @@ import { FILL_COLUMNS, ROW_HEIGHTS, TEST_IDS } from '../../constants';
 import type { FeedFills } from '../../hooks/useFeedFills';
 import type { Density } from '../../types';
 import { formatPnl, pnlTone } from '../../utils/fillTape';
-import { ConnectionIndicator } from '../Blotter/components/ConnectionIndicator';
-import { FeedState, type FeedStateKind } from '../Blotter/components/FeedState';
-import { StaleBanner } from '../Blotter/components/StaleBanner';
+import { FeedState, type FeedStateKind } from '../FeedState';
+import { FeedSummary, Stat } from '../FeedSummary';
 import { fitColumns, Grid } from '../Grid';
+import { StaleBanner } from '../StaleBanner';
 import { getStyles } from './FillsTape.styles';
 
 export interface FillsTapeProps {
@@ -81,21 +81,14 @@ export const FillsTape = ({
       data-testid={TEST_IDS.fills.root}
       data-connection={state.status}
     >
-      <div className={styles.header}>
-        <dl className={styles.stats}>
-          <div className={styles.stat}>
-            <dt>Fills</dt>
-            <dd data-testid={TEST_IDS.fills.count}>{rows.length.toLocaleString('en-US')}</dd>
-          </div>
-          <div className={styles.stat}>
-            <dt>Realized PnL</dt>
-            <dd className={styles[pnlTone(pnl)]} data-testid={TEST_IDS.fills.pnlTotal}>
-              {formatPnl(pnl)}
-            </dd>
-          </div>
-        </dl>
-        <ConnectionIndicator state={state} timeZone={timeZone} />
-      </div>
+      <FeedSummary state={state} timeZone={timeZone}>
+        <Stat label="Fills" testId={TEST_IDS.fills.count}>
+          {rows.length.toLocaleString('en-US')}
+        </Stat>
+        <Stat label="Realized PnL" className={styles[pnlTone(pnl)]} testId={TEST_IDS.fills.pnlTotal}>
+          {formatPnl(pnl)}
+        </Stat>
+      </FeedSummary>
       {!placeholder && <StaleBanner state={state} what="fills" timeZone={timeZone} />}
       {placeholder ? (
         <FeedState state={placeholder} onChangeToken={onChangeToken} />

@@ -1,7 +1,7 @@
 import React from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
 
-import { TEST_IDS } from '../../../../constants';
+import { TEST_IDS } from '../../constants';
 import { FeedState } from './FeedState';
 
 describe('FeedState', () => {

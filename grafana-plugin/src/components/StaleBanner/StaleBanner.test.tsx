@@ -1,7 +1,7 @@
 import React from 'react';
 import { render, screen } from '@testing-library/react';
 
-import { TEST_IDS } from '../../../../constants';
+import { TEST_IDS } from '../../constants';
 import { StaleBanner } from './StaleBanner';
 
 const problem = { kind: 'unreachable' as const, message: 'cannot reach the feed at ws://x/feed' };

@@ -2,7 +2,7 @@ import React from 'react';
 import type { FeedProblem } from '@tradewatch/feed-client';
 import { Button, useStyles2 } from '@grafana/ui';
 
-import { TEST_IDS } from '../../../../constants';
+import { TEST_IDS } from '../../constants';
 import { getStyles } from './FeedState.styles';
 
 export type FeedStateKind =

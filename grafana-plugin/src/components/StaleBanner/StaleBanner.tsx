@@ -3,8 +3,8 @@ import type { ConnectionState } from '@tradewatch/feed-client';
 import type { TimeZone } from '@grafana/schema';
 import { useStyles2 } from '@grafana/ui';
 
-import { TEST_IDS } from '../../../../constants';
-import { formatTime } from '../../../../utils/format';
+import { TEST_IDS } from '../../constants';
+import { formatTime } from '../../utils/format';
 import { getStyles } from './StaleBanner.styles';
 
 export interface StaleBannerProps {

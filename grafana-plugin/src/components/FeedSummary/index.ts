@@ -1,0 +1,1 @@
+export { FeedSummary, Stat, type FeedSummaryProps, type StatProps } from './FeedSummary';
