@@ -26,7 +26,7 @@ import type { Logger } from 'pino';
 import type { Change } from '../state/changes';
 import type { Store } from '../state/store';
 import { catchUp, type CatchUpSource } from './catch-up';
-import { addRows } from './rows';
+import { addRows, JournalPlaces } from './rows';
 import { batchSize, emptyBatch, type HistoryBatch, type HistoryStore } from './store';
 
 export interface WriterOptions {
@@ -101,6 +101,7 @@ export class HistoryWriter {
   private behind: number | null = null;
   /** The journal record being applied (its changes come next). */
   private seq = 0;
+  private readonly places = new JournalPlaces();
   private source: CatchUpSource | null = null;
   private catching: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -169,7 +170,7 @@ export class HistoryWriter {
   take(changes: readonly Change[]): void {
     if (this.closed || this.behind !== null) return; // the catch-up derives these from the journal
     const batch = emptyBatch();
-    const rows = addRows(batch, changes);
+    const rows = addRows(batch, changes, (row) => this.places.place(row, this.seq));
     if (rows === 0) return;
     if (this.stats.queued + rows > this.maxPending) {
       if (this.options.journaled) {
