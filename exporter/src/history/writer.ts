@@ -24,6 +24,7 @@
 import { appendFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Change } from '../state/changes';
+import { Backoff } from '../retry/backoff';
 import type { Store } from '../state/store';
 import { catchUp, type CatchUpSource } from './catch-up';
 import { addRows, JournalPlaces } from './rows';
@@ -78,7 +79,6 @@ interface Write {
   done: Promise<void>;
 }
 
-const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 15_000;
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -105,7 +105,8 @@ export class HistoryWriter {
   private source: CatchUpSource | null = null;
   private catching: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private retryMs = RETRY_MIN_MS;
+  /** Without jitter: the store is this exporter's own, probed at the times docs/history.md gives. */
+  private readonly backoff = new Backoff({ initialMs: 250, maxMs: RETRY_MAX_MS, jitter: false });
   /** While the store is down, no write (live or catch-up) is tried before this time (epoch ms). */
   private nextTryAt = 0;
   private pruneTimer: NodeJS.Timeout | null = null;
@@ -320,7 +321,7 @@ export class HistoryWriter {
         'history: the store is reachable again; catching up',
       );
     this.stats.down = false;
-    this.retryMs = RETRY_MIN_MS;
+    this.backoff.reset();
     this.nextTryAt = 0;
   }
 
@@ -335,8 +336,7 @@ export class HistoryWriter {
         'history: cannot write to the store; rows stay queued (and in the journal) and are retried',
       );
     this.stats.down = true;
-    this.nextTryAt = Date.now() + this.retryMs;
-    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
+    this.nextTryAt = Date.now() + this.backoff.next();
   }
 
   /**
