@@ -14,6 +14,8 @@ import { SqliteHistory } from '../../exporter/src/history/sqlite';
 import type { HistoryBatch, HistoryStore } from '../../exporter/src/history/store';
 import type { OrderRow } from '../../exporter/src/history/tables';
 import { HistoryWriter } from '../../exporter/src/history/writer';
+import { validateBatch } from '../../exporter/src/events/validate';
+import { Store } from '../../exporter/src/state/store';
 
 jest.setTimeout(30_000);
 
@@ -131,4 +133,53 @@ describe.each([
         await fixture.cleanup();
       }
     });
+});
+
+/** Events as ingest passes them on (validated). */
+function events(raw: Record<string, unknown>[]) {
+  const batch = validateBatch(raw);
+  if (!batch.ok) throw new Error(JSON.stringify(batch.problems));
+  return batch.events;
+}
+
+describe.each([
+  ['SQLite', sqlite],
+  ['PostgreSQL', postgres],
+])('an order closed by an engine snapshot, %s', (_name, make) => {
+  test('then reported filled at the same time: the history ends filled, as the live state', async () => {
+    const fixture = make();
+    const live = new Store({ valuationCurrency: 'USD', equity: { periodMs: 3_600_000, retainMs: 0 } });
+    const store = fixture.open();
+    const writer = new HistoryWriter(store, { flushMs: 1 }).attach(live);
+    const at = Date.parse(T);
+    const order = (status: string) => ({
+      type: 'order',
+      engine: 'e1',
+      ts: at,
+      order_id: 'o1',
+      symbol: 'BTC/USD',
+      side: 'buy',
+      order_type: 'limit',
+      status,
+      quantity: '1',
+      filled_quantity: status === 'filled' ? '1' : '0',
+      limit_price: '100',
+    });
+    try {
+      writer.applying(1);
+      live.apply(events([order('new')]));
+      // The engine's snapshot no longer lists it (it filled meanwhile): closed as it was known, open.
+      writer.applying(2);
+      live.apply(events([{ type: 'snapshot', engine: 'e1', ts: at, orders: [] }]));
+      expect(await writer.drain()).toBe(true);
+      writer.applying(3);
+      live.apply(events([order('filled')]));
+      expect(await writer.drain()).toBe(true);
+      const rows = (await store.read('orders', { limit: 10 })).rows;
+      expect(rows.map((r) => [r.status, r.filled_quantity])).toEqual([['filled', 1]]);
+    } finally {
+      await writer.close();
+      await fixture.cleanup();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 /** The rows a batch of the state's changes leaves for the history (pure). */
+import { ACTIVE_STATUSES } from '../events/schema';
 import type { Change, FillRow, RoundTripRow } from '../state/changes';
 import type { HistoryBatch } from './store';
 import type { AlertRow, OrderRow, OrderState } from './tables';
@@ -19,6 +20,11 @@ export function addRows(into: HistoryBatch, changes: readonly Change[], place: P
       }
     } else if (c.channel === 'orders' && c.row === null && c.final) {
       into.orders.push(place(c.final as OrderRow));
+      added += 1;
+    } else if (c.channel === 'orders' && c.row && !ACTIVE_STATUSES.has((c.row as OrderRow).status)) {
+      // A closed order's later state (one an engine snapshot closed, then reported filled):
+      // the state updates it without closing it again; the history keeps it as well.
+      into.orders.push(place(c.row as OrderRow));
       added += 1;
     } else if (c.channel === 'alerts' && c.row) {
       into.alerts.push(c.row as AlertRow);
