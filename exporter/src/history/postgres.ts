@@ -35,7 +35,8 @@ export class PostgresHistory implements HistoryStore {
    * Three transactions at once, each on a connection of its own: while one waits for its
    * commit (the server's fsync), the next is sent and executed. Order does not suffer: a
    * row is written once per identity, and an order's later state replaces a stored one only
-   * when it is not older (`onConflict`), whichever transaction commits first.
+   * when it is not older, by time and then by its place in the journal (`onConflict`),
+   * whichever transaction commits first.
    */
   readonly writesInFlight = 3;
   private readonly pool: Pool;
