@@ -12,7 +12,8 @@ import { validateBatch } from '../events/validate';
 import { Store } from '../state/store';
 import { DurableJournal } from '../storage/journal';
 import { catchUp } from './catch-up';
-import type { HistoryBatch, HistoryStore, Page } from './store';
+import { SqliteHistory } from './sqlite';
+import { emptyBatch, type HistoryBatch, type HistoryStore, type Page } from './store';
 import { HistoryWriter } from './writer';
 
 class MemoryStore implements HistoryStore {
@@ -38,7 +39,7 @@ const T0 = Date.parse('2026-01-05T00:00:00Z');
 
 /** Order events, all at one time (as a poll would stamp them). */
 function orders(...states: [string, string][]) {
-  const batch = validateBatch(
+  return valid(
     states.map(([id, status]) => ({
       type: 'order',
       engine: 'e1',
@@ -53,6 +54,10 @@ function orders(...states: [string, string][]) {
       limit_price: '100',
     })),
   );
+}
+
+function valid(raw: Record<string, unknown>[]) {
+  const batch = validateBatch(raw);
   if (!batch.ok) throw new Error(JSON.stringify(batch.problems));
   return batch.events;
 }
@@ -119,4 +124,51 @@ test('the live writer and the catch-up number order states alike; numbers keep g
   expect(places(memoryAgain.batches)).toEqual(['o5@4.0']);
   await reopened.close();
   await writerAgain.close();
+});
+
+test('records journaled as one group: numbered from the group live, by record in a catch-up; the catch-up still ends on the later state', async () => {
+  const live = newStore();
+  const memory = new MemoryStore();
+  const writer = new HistoryWriter(memory, { flushMs: 1 }).attach(live);
+  const journal = await open(live, writer);
+  // One group (the ingestor's group commit): o1 opens; an engine snapshot without it closes it
+  // as it was known (new); the engine then reports it filled, at the same time.
+  const group = [
+    orders(['o1', 'new']),
+    valid([{ type: 'snapshot', engine: 'e1', ts: T0, orders: [] }]),
+    orders(['o1', 'filled']),
+  ];
+  await journal.appendAll(group.map((events) => ({ events, receivedAt: T0 })));
+  for (const events of group) live.apply(events);
+  expect(await writer.drain()).toBe(true);
+  expect(places(memory.batches)).toEqual(['o1@1.0', 'o1@1.1']);
+
+  const derived: HistoryBatch[] = [];
+  await catchUp({ journal, newState: newStore }, 1, {
+    batchRows: 1,
+    storeDown: () => false,
+    write: (batch) => Promise.resolve(void derived.push(batch)),
+    atEnd: (rest) => void derived.push(rest),
+  });
+  expect(places(derived)).toEqual(['o1@2.0', 'o1@3.0']);
+
+  // Into the real SQLite, in two orders the writer allows: the live rows, then the catch-up's
+  // (its first row passes over the later state, its second puts it back); or the catch-up's,
+  // then live writes still in flight committing late, the earlier state last. Filled either way.
+  const sqlite = new SqliteHistory(path.join(dir, 'history.sqlite'));
+  const other = new SqliteHistory(path.join(dir, 'other.sqlite'));
+  try {
+    for (const batch of [...memory.batches, ...derived]) await sqlite.write(batch);
+    const lateLive = memory.batches.flatMap((batch) =>
+      batch.orders.map((o) => ({ ...emptyBatch(), orders: [o] })),
+    );
+    for (const batch of [...derived, ...lateLive.reverse()]) await other.write(batch);
+    for (const store of [sqlite, other])
+      expect((await store.read('orders', { limit: 10 })).rows.map((r) => r.status)).toEqual(['filled']);
+  } finally {
+    await sqlite.close();
+    await other.close();
+    await journal.close();
+    await writer.close();
+  }
 });
