@@ -14,7 +14,13 @@ import {
   type HistoryBatch,
   type HistoryStore,
 } from '../../exporter/src/history/store';
-import type { AlertRow, FillRow, OrderRow, RoundTripRow } from '../../exporter/src/history/tables';
+import type {
+  AlertRow,
+  FillRow,
+  OrderRow,
+  OrderState,
+  RoundTripRow,
+} from '../../exporter/src/history/tables';
 
 export const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -52,6 +58,13 @@ const order = (status: OrderRow['status'], updated: number): OrderRow => ({
   strategy: 'mr',
   created_at: iso(T0),
   updated_at: iso(updated),
+});
+
+/** An order state as the writer stores it: from journal record `seq`, its `pos`-th order state. */
+const at = (row: OrderRow, seq: number, pos = 0): OrderState => ({
+  ...row,
+  journal_seq: seq,
+  journal_pos: pos,
 });
 
 const trip: RoundTripRow = {
@@ -146,11 +159,23 @@ describe.each([sqliteFixture(), postgresFixture()])('history store contract: $na
   });
 
   test('a closed order is kept in its latest state; an older state written later does not replace it', async () => {
-    await store.write(batch({ orders: [order('canceled', T0 + 1000)] }));
-    await store.write(batch({ orders: [order('filled', T0 + 3000), order('filled', T0 + 3000)] }));
-    await store.write(batch({ orders: [order('canceled', T0 + 2000)] }));
+    await store.write(batch({ orders: [at(order('canceled', T0 + 1000), 1)] }));
+    await store.write(
+      batch({ orders: [at(order('filled', T0 + 3000), 2), at(order('filled', T0 + 3000), 2, 1)] }),
+    );
+    // Later in the journal but older: the time decides first.
+    await store.write(batch({ orders: [at(order('canceled', T0 + 2000), 3)] }));
     const rows = (await store.read('orders', { limit: 10 })).rows;
     expect(rows).toEqual([order('filled', T0 + 3000)]);
+  });
+
+  test('states of one order with equal times: the later in the journal is kept, in whatever order they come', async () => {
+    const canceled = order('canceled', T0 + 1000);
+    const filled = order('filled', T0 + 1000);
+    // In one batch, the later first; then the earlier alone, after it.
+    await store.write(batch({ orders: [at(filled, 5, 1), at(canceled, 5, 0)] }));
+    await store.write(batch({ orders: [at(canceled, 4)] }));
+    expect((await store.read('orders', { limit: 10 })).rows).toEqual([filled]);
   });
 
   test('time range is inclusive at both ends; engine, strategy and symbol filter', async () => {
@@ -200,7 +225,7 @@ describe.each([sqliteFixture(), postgresFixture()])('history store contract: $na
     await store.write(
       batch({
         fills: [fillRow(0), fillRow(9)],
-        orders: [order('filled', T0)],
+        orders: [at(order('filled', T0), 1)],
         round_trips: [trip],
         alerts: [alert],
       }),
@@ -225,7 +250,7 @@ test('PostgreSQL: tables live in the configured schema, with the migration versi
       [fixture.schema],
     );
     const version = await c.query<{ version: number }>(
-      `SELECT version FROM "${fixture.schema}".schema_migrations`,
+      `SELECT version FROM "${fixture.schema}".schema_migrations ORDER BY version`,
     );
     const ts = await c.query<{ type: string }>(
       `SELECT pg_typeof(ts)::text AS type FROM "${fixture.schema}".fills`,
@@ -238,7 +263,7 @@ test('PostgreSQL: tables live in the configured schema, with the migration versi
       'round_trips',
       'schema_migrations',
     ]);
-    expect(version.rows).toEqual([{ version: 1 }]);
+    expect(version.rows).toEqual([{ version: 1 }, { version: 2 }]);
     // Grafana's time filter needs a real timestamp column
     expect(ts.rows[0].type).toBe('timestamp with time zone');
   } finally {

@@ -11,10 +11,12 @@ function registry(): TokenRegistry {
 test('a valid token is judged by its roles alone, however many wrong ones came from its address', () => {
   const tokens = registry();
   for (let i = 0; i < 10; i++) tokens.judge('ingest', `wrong-${i}-aaaaaaaaaaaa`, '10.0.0.1', 1000);
+  // 3 a minute: the next try is 20 s away (what the 429's Retry-After says).
   expect(tokens.judge('ingest', 'wrong-x-aaaaaaaaaaaa', '10.0.0.1', 1000)).toEqual({
     ok: false,
     status: 429,
     reason: 'rate_limited',
+    retryAfterMs: 20_000,
   });
   expect(tokens.judge('ingest', 'ingest-secret-0123456789', '10.0.0.1', 1000)).toEqual({
     ok: true,
@@ -55,7 +57,10 @@ test('wrong tokens count per door and per address; no token is not counted', () 
 test('an address past its limit earns its tries back over the window, one by one', () => {
   const tokens = registry(); // 3 wrong secrets, earned back at 3 a minute
   for (let i = 0; i < 3; i++) tokens.judge('ingest', `wrong-${i}-aaaaaaaaaaaa`, '10.0.0.1', 0);
-  expect(tokens.judge('ingest', 'wrong-aaaaaaaaaaaa', '10.0.0.1', 19_000)).toMatchObject({ status: 429 });
+  expect(tokens.judge('ingest', 'wrong-aaaaaaaaaaaa', '10.0.0.1', 19_000)).toMatchObject({
+    status: 429,
+    retryAfterMs: 1000,
+  });
   // One try back after a third of the window, and only one.
   expect(tokens.judge('ingest', 'wrong-aaaaaaaaaaaa', '10.0.0.1', 20_000)).toMatchObject({ status: 401 });
   expect(tokens.judge('ingest', 'wrong-aaaaaaaaaaaa', '10.0.0.1', 20_000)).toMatchObject({ status: 429 });

@@ -32,7 +32,8 @@ export type Verdict =
   | { ok: true; principal: Principal }
   | { ok: false; status: 403; reason: 'role'; roles: Role[] }
   | { ok: false; status: 401; reason: 'no_token' | 'bad_token' }
-  | { ok: false; status: 429; reason: 'rate_limited' };
+  /** `retryAfterMs`: until the address earns its next try at this door back. */
+  | { ok: false; status: 429; reason: 'rate_limited'; retryAfterMs: number };
 
 export class TokenRegistry {
   private readonly entries: Entry[] = [];
@@ -77,7 +78,8 @@ export class TokenRegistry {
     if (principals.length > 0)
       return { ok: false, status: 403, reason: 'role', roles: principals.map((p) => p.role) };
     const failures = this.failures[role];
-    if (failures.balance(address, now) < 1) return { ok: false, status: 429, reason: 'rate_limited' };
+    if (failures.balance(address, now) < 1)
+      return { ok: false, status: 429, reason: 'rate_limited', retryAfterMs: failures.waitMs(address, now) };
     failures.charge(address, 1, now);
     return { ok: false, status: 401, reason: 'bad_token' };
   }

@@ -11,6 +11,7 @@
 import type { Store } from '../state/store';
 import { addRows } from './rows';
 import { emptyBatch, type HistoryBatch } from './store';
+import type { OrderState } from './tables';
 
 /** The journal as the catch-up reads it (storage/journal.ts's DurableJournal). */
 export interface JournalSource {
@@ -48,8 +49,15 @@ export async function catchUp(source: CatchUpSource, from: number, steps: CatchU
   let rows = 0;
   let sliceFrom = from;
   let seq = from;
+  // The record a change comes from is known once it is applied (`each`): its order states
+  // are numbered then, as the live writer numbers them (rows.ts, JournalPlaces).
+  let unplaced: OrderState[] = [];
   const stop = shadow.onChanges((changes) => {
-    rows += addRows(slice, changes);
+    rows += addRows(slice, changes, (row) => {
+      const state = { ...row, journal_seq: 0, journal_pos: 0 };
+      unplaced.push(state);
+      return state;
+    });
   });
   let since = performance.now();
   try {
@@ -57,6 +65,11 @@ export async function catchUp(source: CatchUpSource, from: number, steps: CatchU
       from,
       shadow,
       async (applied) => {
+        unplaced.forEach((state, pos) => {
+          state.journal_seq = applied;
+          state.journal_pos = pos;
+        });
+        unplaced = [];
         seq = applied + 1;
         if (rows >= steps.batchRows || (rows > 0 && steps.storeDown())) {
           const full = slice;

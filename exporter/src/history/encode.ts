@@ -8,7 +8,7 @@ import { TABLES, type HistoryTable, type TableSpec } from './tables';
 
 /** The API's field names, in CSV column order (the stored column names, but for alerts' key). */
 export function fieldsOf(spec: TableSpec): string[] {
-  return spec.columns.map((c) => (c.name === 'alert_key' ? 'key' : c.name));
+  return spec.columns.filter((c) => !c.internal).map((c) => (c.name === 'alert_key' ? 'key' : c.name));
 }
 
 /** One CSV field (RFC 4180); text that a spreadsheet would run as a formula is prefixed with '. */

@@ -35,7 +35,8 @@ export class PostgresHistory implements HistoryStore {
    * Three transactions at once, each on a connection of its own: while one waits for its
    * commit (the server's fsync), the next is sent and executed. Order does not suffer: a
    * row is written once per identity, and an order's later state replaces a stored one only
-   * when it is not older (`onConflict`), whichever transaction commits first.
+   * when it is not older, by time and then by its place in the journal (`onConflict`),
+   * whichever transaction commits first.
    */
   readonly writesInFlight = 3;
   private readonly pool: Pool;
@@ -47,7 +48,14 @@ export class PostgresHistory implements HistoryStore {
     const schema = options.schema;
     this.dialect = {
       param: (n) => `$${n}`,
-      type: (t) => (t === 'text' ? 'text' : t === 'real' ? 'double precision' : 'timestamptz'),
+      type: (t) =>
+        t === 'text'
+          ? 'text'
+          : t === 'real'
+            ? 'double precision'
+            : t === 'integer'
+              ? 'bigint'
+              : 'timestamptz',
       table: (name) => `"${schema}"."${name}"`,
       index: (name) => `"${name}"`,
     };
@@ -115,17 +123,14 @@ export class PostgresHistory implements HistoryStore {
         const spec = TABLES[name];
         // One statement may not update the same row twice: the latest state of an identity wins.
         const toCells = spec.toCells as (r: object) => Cell[];
-        const all: object[] = batch[name];
-        const rows = spec.replace
-          ? latestPerIdentity(all, (r) => `${toCells(r)[0]}\u0000${toCells(r)[1]}`)
-          : all;
+        const all = (batch[name] as object[]).map(toCells);
+        const rows = spec.replaceBy ? latestPerIdentity(all, versionColumns(name)) : all;
         const times = spec.columns.map((col) => col.type === 'time');
         for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
           const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
           // Column-wise: one array per column, unnested into rows by the server.
           const columns: Cell[][] = spec.columns.map(() => []);
-          for (const row of chunk) {
-            const cells = toCells(row);
+          for (const cells of chunk) {
             // Times as ISO text (UTC): the driver would format a Date in local time, field by field, on the event loop.
             for (let i = 0; i < cells.length; i++)
               columns[i].push(
@@ -187,12 +192,28 @@ export class PostgresHistory implements HistoryStore {
   }
 }
 
-function latestPerIdentity<R>(rows: R[], key: (r: R) => string): R[] {
-  const byKey = new Map<string, R>();
+/** Where a table's `replaceBy` columns are in its cells. */
+function versionColumns(name: HistoryTable): number[] {
+  const spec = TABLES[name];
+  return (spec.replaceBy ?? []).map((c) => spec.columns.findIndex((col) => col.name === c));
+}
+
+/** Per identity (engine, id: the first two cells), the row whose version cells are highest (the upsert's order). */
+function latestPerIdentity(rows: Cell[][], version: readonly number[]): Cell[][] {
+  const byKey = new Map<string, Cell[]>();
   for (const r of rows) {
-    const k = key(r);
-    byKey.delete(k);
+    const k = `${r[0]}\u0000${r[1]}`;
+    const stored = byKey.get(k);
+    if (stored && compareAt(r, stored, version) < 0) continue;
     byKey.set(k, r);
   }
   return byKey.size === rows.length ? rows : [...byKey.values()];
+}
+
+function compareAt(a: Cell[], b: Cell[], at: readonly number[]): number {
+  for (const i of at) {
+    const d = Number(a[i]) - Number(b[i]);
+    if (d !== 0) return d;
+  }
+  return 0;
 }

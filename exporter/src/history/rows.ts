@@ -1,10 +1,14 @@
 /** The rows a batch of the state's changes leaves for the history (pure). */
+import { ACTIVE_STATUSES } from '../events/schema';
 import type { Change, FillRow, RoundTripRow } from '../state/changes';
 import type { HistoryBatch } from './store';
-import type { AlertRow, OrderRow } from './tables';
+import type { AlertRow, OrderRow, OrderState } from './tables';
+
+/** An order's final state with its place in the journal (`JournalPlaces`, or the catch-up's own). */
+export type PlaceOrder = (row: OrderRow) => OrderState;
 
 /** Adds the history rows of `changes` to `into`; returns how many were added. */
-export function addRows(into: HistoryBatch, changes: readonly Change[]): number {
+export function addRows(into: HistoryBatch, changes: readonly Change[], place: PlaceOrder): number {
   let added = 0;
   for (const c of changes) {
     if (c.channel === 'fills' && c.row) {
@@ -15,7 +19,12 @@ export function addRows(into: HistoryBatch, changes: readonly Change[]): number 
         added += 1;
       }
     } else if (c.channel === 'orders' && c.row === null && c.final) {
-      into.orders.push(c.final as OrderRow);
+      into.orders.push(place(c.final as OrderRow));
+      added += 1;
+    } else if (c.channel === 'orders' && c.row && !ACTIVE_STATUSES.has((c.row as OrderRow).status)) {
+      // A closed order's later state (one an engine snapshot closed, then reported filled):
+      // the state updates it without closing it again; the history keeps it as well.
+      into.orders.push(place(c.row as OrderRow));
       added += 1;
     } else if (c.channel === 'alerts' && c.row) {
       into.alerts.push(c.row as AlertRow);
@@ -23,4 +32,21 @@ export function addRows(into: HistoryBatch, changes: readonly Change[]): number 
     }
   }
   return added;
+}
+
+/**
+ * Numbers order states as they come: the journal record being applied and the state's place
+ * among that record's order states (0, 1, …, from 0 again at the next record). A copy: the
+ * state's own row is never touched.
+ */
+export class JournalPlaces {
+  private seq = -1;
+  private pos = 0;
+  place(row: OrderRow, seq: number): OrderState {
+    if (seq !== this.seq) {
+      this.seq = seq;
+      this.pos = 0;
+    }
+    return { ...row, journal_seq: seq, journal_pos: this.pos++ };
+  }
 }

@@ -4,7 +4,14 @@
  * databases differ (placeholders, column types, how a table is named).
  */
 import type { HistoryQuery, Page } from './store';
-import { TABLES, type Cell, type ColumnType, type HistoryTable, type RowOfTable } from './tables';
+import {
+  HISTORY_TABLES,
+  TABLES,
+  type Cell,
+  type ColumnType,
+  type HistoryTable,
+  type RowOfTable,
+} from './tables';
 
 export interface Dialect {
   /** The n-th placeholder (1-based). */
@@ -21,9 +28,12 @@ export interface Dialect {
  * Never edit a released one: add the next.
  */
 export function migrations(d: Dialect): { version: number; statements: string[] }[] {
+  // Version 1's tables: the columns a later migration added are left to it.
   const create = (name: HistoryTable) => {
     const spec = TABLES[name];
-    const columns = spec.columns.map((c) => `${c.name} ${d.type(c.type)}${c.nullable ? '' : ' NOT NULL'}`);
+    const columns = spec.columns
+      .filter((c) => c.since === undefined)
+      .map((c) => `${c.name} ${d.type(c.type)}${c.nullable ? '' : ' NOT NULL'}`);
     return [
       `CREATE TABLE IF NOT EXISTS ${d.table(name)} (${columns.join(', ')}, PRIMARY KEY (engine, ${spec.id}))`,
       // Time-range reads (and the keyset order), overall and per engine.
@@ -36,7 +46,25 @@ export function migrations(d: Dialect): { version: number; statements: string[] 
       version: 1,
       statements: [...create('fills'), ...create('orders'), ...create('round_trips'), ...create('alerts')],
     },
+    {
+      // Orders: where each state came in the journal, to order states of equal `updated_at`.
+      // Rows written before are 0 (any state derived from the journal since is later).
+      version: 2,
+      statements: addedIn(d, 2),
+    },
   ];
+}
+
+/** ALTER TABLE … ADD COLUMN for the (integer, not null) columns migration `version` added. */
+function addedIn(d: Dialect, version: number): string[] {
+  const out: string[] = [];
+  for (const name of HISTORY_TABLES)
+    for (const c of TABLES[name].columns)
+      if (c.since === version) {
+        if (c.type !== 'integer' || c.nullable) throw new Error(`column ${name}.${c.name}: add it by hand`);
+        out.push(`ALTER TABLE ${d.table(name)} ADD COLUMN ${c.name} ${d.type(c.type)} NOT NULL DEFAULT 0`);
+      }
+  return out;
 }
 
 /** INSERT of one row, idempotent on identity (a later order state replaces an older one). */
@@ -49,15 +77,22 @@ export function insertSql(d: Dialect, name: HistoryTable, rows = 1): string {
   return `INSERT INTO ${d.table(name)} (${cols.join(', ')}) VALUES ${tuples.join(', ')} ${onConflict(d, name)}`;
 }
 
-/** What a row whose identity is stored already does: nothing, or replace an older state (orders). */
+/**
+ * What a row whose identity is stored already does: nothing, or replace an older state
+ * (orders: when its (updated_at, journal_seq, journal_pos) is not lower than the stored one's,
+ * whichever transaction commits first).
+ */
 export function onConflict(d: Dialect, name: HistoryTable): string {
   const spec = TABLES[name];
-  const action = spec.replace
+  const by = spec.replaceBy;
+  const action = by
     ? `DO UPDATE SET ${spec.columns
         .map((c) => c.name)
         .filter((c) => c !== 'engine' && c !== spec.id)
         .map((c) => `${c} = excluded.${c}`)
-        .join(', ')} WHERE excluded.${spec.time} >= ${d.table(name)}.${spec.time}`
+        .join(', ')} WHERE (${by.map((c) => `excluded.${c}`).join(', ')}) >= (${by
+        .map((c) => `${d.table(name)}.${c}`)
+        .join(', ')})`
     : 'DO NOTHING';
   return `ON CONFLICT (engine, ${spec.id}) ${action}`;
 }
@@ -91,7 +126,10 @@ export function selectSql(
   }
   const dir = desc ? 'DESC' : 'ASC';
   const sql =
-    `SELECT ${spec.columns.map((c) => c.name).join(', ')} FROM ${d.table(name)}` +
+    `SELECT ${spec.columns
+      .filter((c) => !c.internal)
+      .map((c) => c.name)
+      .join(', ')} FROM ${d.table(name)}` +
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
     ` ORDER BY ${spec.time} ${dir}, engine ${dir}, ${spec.id} ${dir} LIMIT ${p(q.limit + 1)}`;
   return { sql, params };

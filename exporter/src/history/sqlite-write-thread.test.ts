@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteHistory } from './sqlite';
 import { emptyBatch, type HistoryBatch } from './store';
-import type { OrderRow } from './tables';
+import type { OrderRow, OrderState } from './tables';
 
 const T0 = Date.parse('2026-01-05T00:00:00Z');
 
@@ -27,7 +27,7 @@ function fills(from: number, count: number): HistoryBatch {
   return batch;
 }
 
-const order = (status: OrderRow['status'], updated: number): OrderRow => ({
+const order = (status: OrderRow['status'], updated: number, seq: number): OrderState => ({
   engine: 'e1',
   order_id: 'o1',
   symbol: 'BTC/USD',
@@ -41,6 +41,8 @@ const order = (status: OrderRow['status'], updated: number): OrderRow => ({
   strategy: 'mr',
   created_at: new Date(T0).toISOString(),
   updated_at: new Date(updated).toISOString(),
+  journal_seq: seq,
+  journal_pos: 0,
 });
 
 describe('the SQLite history write worker', () => {
@@ -72,9 +74,9 @@ describe('the SQLite history write worker', () => {
     const rest = [1, 2, 3, 4, 5].map((b) => store.write(fills(b * 5000, 5000)));
     // An order's later state posted after its earlier one: it must end up stored.
     const open = emptyBatch();
-    open.orders.push(order('open', T0 + 1));
+    open.orders.push(order('open', T0 + 1, 1));
     const done = emptyBatch();
-    done.orders.push(order('filled', T0 + 2));
+    done.orders.push(order('filled', T0 + 2, 2));
     const orders = [store.write(open), store.write(done)];
     await first;
     const worker = store.writer.current;

@@ -8,12 +8,16 @@ import type { OrderRow } from '../state/execution/orders';
 
 export type { AlertRow, FillRow, OrderRow, RoundTripRow };
 
-export type ColumnType = 'text' | 'real' | 'time';
+export type ColumnType = 'text' | 'real' | 'time' | 'integer';
 
 export interface Column {
   name: string;
   type: ColumnType;
   nullable?: boolean;
+  /** The migration that added it (sql.ts); none: the tables' first version. */
+  since?: number;
+  /** Kept for the store's own use (the order of states), never read back nor shown. */
+  internal?: boolean;
 }
 
 export type HistoryTable = 'fills' | 'orders' | 'round_trips' | 'alerts';
@@ -24,6 +28,21 @@ export interface RowOfTable {
   orders: OrderRow;
   round_trips: RoundTripRow;
   alerts: AlertRow;
+}
+
+/**
+ * An order's final state as the writer stores it: the row, and where it came in the
+ * journal: the record it came from and its place among that record's order states. Two
+ * states with equal `updated_at` are told apart by these (sql.ts, `onConflict`).
+ */
+export interface OrderState extends OrderRow {
+  journal_seq: number;
+  journal_pos: number;
+}
+
+/** A row as written (an order with its place in the journal); reads give `RowOfTable`. */
+export interface WrittenRowOfTable extends Omit<RowOfTable, 'orders'> {
+  orders: OrderState;
 }
 
 /** A column's value as stored: times in epoch ms (each store converts to its own type). */
@@ -39,9 +58,12 @@ export interface TableSpec<T extends HistoryTable = HistoryTable> {
   time: string;
   /** Columns a reader may filter on, besides engine and the time range. */
   filters: readonly ('strategy' | 'symbol')[];
-  /** A later row with the same identity replaces the stored one (orders); otherwise the first one stays. */
-  replace: boolean;
-  toCells(row: RowOfTable[T]): Cell[];
+  /**
+   * Orders: a row with the same identity replaces the stored one when these columns, compared
+   * in order, are not lower (a later state); none: the first row stays.
+   */
+  replaceBy?: readonly string[];
+  toCells(row: WrittenRowOfTable[T]): Cell[];
   fromCells(cells: Record<string, Cell>): RowOfTable[T];
 }
 
@@ -61,7 +83,6 @@ const fills: TableSpec<'fills'> = {
   id: 'fill_id',
   time: 'ts',
   filters: ['strategy', 'symbol'],
-  replace: false,
   columns: [
     { name: 'engine', type: 'text' },
     { name: 'fill_id', type: 'text' },
@@ -119,7 +140,8 @@ const orders: TableSpec<'orders'> = {
   id: 'order_id',
   time: 'updated_at',
   filters: ['strategy', 'symbol'],
-  replace: true,
+  // Equal times (an adapter stamping every state of a poll with the poll's time): the later in the journal.
+  replaceBy: ['updated_at', 'journal_seq', 'journal_pos'],
   columns: [
     { name: 'engine', type: 'text' },
     { name: 'order_id', type: 'text' },
@@ -141,6 +163,9 @@ const orders: TableSpec<'orders'> = {
     { name: 'time_in_force', type: 'text', nullable: true },
     { name: 'reason', type: 'text', nullable: true },
     { name: 'venue', type: 'text', nullable: true },
+    // Last: SQLite's ALTER TABLE adds a column after the others.
+    { name: 'journal_seq', type: 'integer', since: 2, internal: true },
+    { name: 'journal_pos', type: 'integer', since: 2, internal: true },
   ],
   toCells: (r) => [
     r.engine,
@@ -163,6 +188,8 @@ const orders: TableSpec<'orders'> = {
     r.time_in_force ?? null,
     r.reason ?? null,
     r.venue ?? null,
+    r.journal_seq,
+    r.journal_pos,
   ],
   fromCells: (c) =>
     withOptional(
@@ -198,7 +225,6 @@ const roundTrips: TableSpec<'round_trips'> = {
   id: 'close_fill_id',
   time: 'closed_at',
   filters: ['strategy', 'symbol'],
-  replace: false,
   columns: [
     { name: 'engine', type: 'text' },
     { name: 'close_fill_id', type: 'text' },
@@ -257,7 +283,6 @@ const alerts: TableSpec<'alerts'> = {
   id: 'alert_key',
   time: 'ts',
   filters: [],
-  replace: false,
   columns: [
     { name: 'engine', type: 'text' },
     { name: 'alert_key', type: 'text' },

@@ -132,6 +132,21 @@ describe('HistoryWriter', () => {
     await writer.close();
   });
 
+  test('a store that is down is tried again after 0.25 s, then 0.5 s, then 1 s', async () => {
+    const state = newStore();
+    const fake = new FakeStore();
+    const tries: number[] = [];
+    fake.write = () => (tries.push(performance.now()), Promise.reject(new Error('connection refused')));
+    const writer = new HistoryWriter(fake, { flushMs: 1 }).attach(state);
+    applyFills(state, 0, 1);
+    await until(() => tries.length === 4, 5000);
+    const gaps = tries.slice(1).map((t, i) => t - tries[i]);
+    // Never sooner (a loaded machine may only make them later).
+    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual([250, 500, 1000][i] - 5));
+    expect(gaps[2]).toBeLessThan(2000);
+    await writer.close(100);
+  });
+
   test("up to the store's writesInFlight batches are written at once; one failing beside the others is kept and written again", async () => {
     const state = newStore();
     const fake = new FakeStore();

@@ -24,9 +24,10 @@
 import { appendFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Change } from '../state/changes';
+import { Backoff } from '../retry/backoff';
 import type { Store } from '../state/store';
 import { catchUp, type CatchUpSource } from './catch-up';
-import { addRows } from './rows';
+import { addRows, JournalPlaces } from './rows';
 import { batchSize, emptyBatch, type HistoryBatch, type HistoryStore } from './store';
 
 export interface WriterOptions {
@@ -78,7 +79,6 @@ interface Write {
   done: Promise<void>;
 }
 
-const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 15_000;
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -101,10 +101,12 @@ export class HistoryWriter {
   private behind: number | null = null;
   /** The journal record being applied (its changes come next). */
   private seq = 0;
+  private readonly places = new JournalPlaces();
   private source: CatchUpSource | null = null;
   private catching: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private retryMs = RETRY_MIN_MS;
+  /** Without jitter: the store is this exporter's own, probed at the times docs/history.md gives. */
+  private readonly backoff = new Backoff({ initialMs: 250, maxMs: RETRY_MAX_MS, jitter: false });
   /** While the store is down, no write (live or catch-up) is tried before this time (epoch ms). */
   private nextTryAt = 0;
   private pruneTimer: NodeJS.Timeout | null = null;
@@ -169,7 +171,7 @@ export class HistoryWriter {
   take(changes: readonly Change[]): void {
     if (this.closed || this.behind !== null) return; // the catch-up derives these from the journal
     const batch = emptyBatch();
-    const rows = addRows(batch, changes);
+    const rows = addRows(batch, changes, (row) => this.places.place(row, this.seq));
     if (rows === 0) return;
     if (this.stats.queued + rows > this.maxPending) {
       if (this.options.journaled) {
@@ -319,7 +321,7 @@ export class HistoryWriter {
         'history: the store is reachable again; catching up',
       );
     this.stats.down = false;
-    this.retryMs = RETRY_MIN_MS;
+    this.backoff.reset();
     this.nextTryAt = 0;
   }
 
@@ -334,8 +336,7 @@ export class HistoryWriter {
         'history: cannot write to the store; rows stay queued (and in the journal) and are retried',
       );
     this.stats.down = true;
-    this.nextTryAt = Date.now() + this.retryMs;
-    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
+    this.nextTryAt = Date.now() + this.backoff.next();
   }
 
   /**

@@ -100,9 +100,11 @@ export function createApp(deps: AppDeps) {
       }
       if (verdict.reason === 'rate_limited') {
         ingestor.reject('rate_limited');
-        res.setHeader('Retry-After', '60');
+        // The limiter earns one try back every few seconds: say when (whole seconds, at least 1).
+        const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+        res.setHeader('Retry-After', String(seconds));
         res.status(429).json({
-          error: `too many wrong ${role} tokens from this address; try again in a minute (a valid token is always accepted)`,
+          error: `too many wrong ${role} tokens from this address; try again in ${seconds} s (a valid token is always accepted)`,
         });
         return;
       }

@@ -86,6 +86,11 @@ export class TokenBuckets {
     return bucket ? bucket.balance(now) : Math.min(this.shape.initial ?? this.shape.burst, this.shape.burst);
   }
 
+  /** Milliseconds until the key's bucket holds one token (0: now). */
+  waitMs(key: string, now = Date.now()): number {
+    return (this.buckets.get(key) ?? new TokenBucket(this.shape, now)).waitMs(now);
+  }
+
   charge(key: string, cost: number, now = Date.now()): void {
     let bucket = this.buckets.get(key);
     if (!bucket) {

@@ -35,3 +35,10 @@ test('a pause ends at once when its signal aborts, and at its time otherwise', a
   await pause(30);
   expect(performance.now() - t).toBeGreaterThanOrEqual(25);
 });
+
+test('without jitter every wait is its ceiling: the history writer probes a store that is down at fixed times', () => {
+  const b = new Backoff({ initialMs: 250, maxMs: 15_000, jitter: false });
+  expect(Array.from({ length: 9 }, () => b.next())).toEqual([
+    250, 500, 1000, 2000, 4000, 8000, 15_000, 15_000, 15_000,
+  ]);
+});

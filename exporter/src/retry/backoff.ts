@@ -1,6 +1,7 @@
 /**
  * The one retry schedule of the producers' sources (freqtrade's poller and message socket,
- * Nautilus's Redis reader, Hummingbot's MQTT client): exponential, capped, with jitter.
+ * Nautilus's Redis reader, Hummingbot's MQTT client) and of the history writer: exponential,
+ * capped, with jitter (the history writer's without: below).
  *
  * The n-th wait in a row is drawn from [ceiling / 2, ceiling], ceiling = min(maxMs,
  * initialMs · 2^(n−1)) ("equal jitter"): exporters restarted together, or many bots of one
@@ -16,6 +17,11 @@ export interface BackoffOptions {
   maxMs: number;
   /** A number in [0, 1) (tests pass a fixed one). */
   random?: () => number;
+  /**
+   * false: every wait is its ceiling (the history writer: one exporter probing its own store,
+   * whose waits docs/history.md gives as 0.25 s doubling to 15 s). Default true.
+   */
+  jitter?: boolean;
 }
 
 export class Backoff {
@@ -26,9 +32,10 @@ export class Backoff {
   /** The wait before the next attempt, one failure more. */
   next(): number {
     this.failures += 1;
-    const { initialMs, maxMs, random = Math.random } = this.options;
+    const { initialMs, maxMs, random = Math.random, jitter = true } = this.options;
     // The exponent stops growing once past the cap (2^40 ms is beyond any cap we set).
     const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(this.failures - 1, 40));
+    if (!jitter) return ceiling;
     return Math.round(ceiling / 2 + random() * (ceiling / 2));
   }
 
