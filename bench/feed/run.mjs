@@ -6,6 +6,7 @@
 //   node bench/feed/run.mjs      (after `npm run build -w exporter`)
 // Env: CLIENTS=1000 RATE=2000 SECONDS=30 BATCH_MS=50 STALLED=10 PROBES=50 JOURNAL_FSYNC=never
 //      PROFILE_DIR=<dir>: one CPU profile of the exporter per feed phase (<dir>/phase-N.cpuprofile)
+//      CONTROL=1: a 4th phase, the feed again once the stalled clients are closed
 import { fork, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -23,6 +24,7 @@ const SECONDS = Number(process.env.SECONDS ?? 30);
 const BATCH_MS = Number(process.env.BATCH_MS ?? 50);
 const STALLED = Number(process.env.STALLED ?? 10);
 const PROBES = Number(process.env.PROBES ?? 50);
+const CONTROL = process.env.CONTROL === '1';
 const WORKERS = 2;
 const TICK_MS = 10;
 
@@ -276,6 +278,21 @@ results.push(
 );
 
 const memLoadedStalled = await exporterStats();
+
+// 4. the feed again, the stalled clients gone: a control for what changed between phases 2
+// and 3 besides them (the state, the machine's load).
+if (CONTROL) {
+  await ask(workers[0], { cmd: 'closeStalled' });
+  log('feed: stalled clients closed');
+  results.push(
+    await phase(
+      '/feed again (control)',
+      `${base}/api/v1/events`,
+      { authorization: `Bearer ${ingest}` },
+      exporterStats,
+    ),
+  );
+}
 await all({ cmd: 'closeAll' });
 await sleep(5000);
 const memAfterClose = await exporterStats();
@@ -285,7 +302,7 @@ const rawR = results[0];
 const perConn = (a, b, k) => Math.round((b[k] - a[k]) / CLIENTS);
 const summary = {
   machine: { cores: os.cpus().length, load: os.loadavg().map((l) => +l.toFixed(2)) },
-  settings: { CLIENTS, RATE, SECONDS, BATCH_MS, STALLED, PROBES },
+  settings: { CLIENTS, RATE, SECONDS, BATCH_MS, STALLED, PROBES, CONTROL },
   phases: results,
   memory_per_connection_bytes: {
     rss_idle: perConn(memBefore, memConnected, 'rss'),
@@ -300,6 +317,14 @@ const summary = {
     feed_delivery_vs_raw: +(feed.rows_per_client_s / rawR.rows_per_client_s).toFixed(3),
     feed_p99_vs_raw_p99: +(feed.p99_ms / rawR.p99_ms).toFixed(2),
     stalled_p99_vs_feed_p99: +(results[2].p99_ms / feed.p99_ms).toFixed(2),
+    ...(CONTROL
+      ? {
+          stalled_p99_vs_both_feed_p99: +(
+            results[2].p99_ms /
+            ((feed.p99_ms + results[3].p99_ms) / 2)
+          ).toFixed(2),
+        }
+      : {}),
   },
   goals: {
     'p99 < 100 ms': feed.p99_ms < 100,
