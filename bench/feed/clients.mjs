@@ -81,6 +81,10 @@ process.on('message', async (msg) => {
       stats: { ...stats, hist: Array.from(stats.hist) },
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
     });
+  } else if (msg.cmd === 'closeStalled') {
+    for (const c of clients) if (c.stalled) c.ws.terminate();
+    clients = clients.filter((c) => !c.stalled);
+    process.send({ done: 'closeStalled' });
   } else if (msg.cmd === 'closeAll') {
     for (const c of clients) c.ws.terminate();
     clients = [];

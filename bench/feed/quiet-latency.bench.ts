@@ -4,6 +4,8 @@
  * the feed, p50 and p99, against the time of the POST's own answer (the baseline: the
  * feed cannot show a row before it is applied). With a fixed batch interval the feed adds
  * up to that interval; flushing at once when the hub is idle adds almost nothing.
+ * STALLED=n adds n viewers that stop reading, made to lag (past the lag mark) by STALL_MB of
+ * bulky order updates before the measure: they must not slow the one that reads.
  * Run: npm run bench:feed-latency   (run `npm run build` first)
  */
 import { Agent, request } from 'node:http';
@@ -13,6 +15,8 @@ import { startExporter, type RunningExporter } from '../../tests/support/exporte
 
 const RATE = Number(process.env.RATE ?? 200);
 const EVENTS = Number(process.env.EVENTS ?? 1000);
+const STALLED = Number(process.env.STALLED ?? 0);
+const STALL_MB = Number(process.env.STALL_MB ?? 16);
 
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 function post(url: URL, body: string, token: string): Promise<number> {
@@ -126,11 +130,56 @@ export async function measureFeedLatency(
   };
 }
 
+/**
+ * `count` viewers subscribed to `orders` that stop reading, then STALL_MB of order updates
+ * (1 KB rows): more than their kernel buffers and the lag mark hold, so the hub skips them.
+ */
+async function stallViewers(ex: RunningExporter, count: number): Promise<WebSocket[]> {
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < count; i++) {
+    const ws = new WebSocket(`${ex.baseUrl.replace('http', 'ws')}/feed`, [
+      'tradewatch.v1',
+      `tradewatch.token.${ex.viewerToken}`,
+    ]);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const snapshot = new Promise((resolve) => ws.once('message', resolve));
+    ws.send(JSON.stringify({ op: 'subscribe', channel: 'orders' }));
+    await snapshot;
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    sockets.push(ws);
+  }
+  const url = new URL(`${ex.baseUrl}/api/v1/events`);
+  const reason = 'r'.repeat(1000);
+  for (let sent = 0, n = 0; sent < STALL_MB * 1e6; sent += 200 * 1000) {
+    const batch = Array.from({ length: 200 }, () => ({
+      type: 'order',
+      ts: Date.now(),
+      engine: 'bulk',
+      order_id: `b${n++ % 5000}`,
+      symbol: 'ETH/USD',
+      side: 'sell',
+      order_type: 'limit',
+      status: 'new',
+      quantity: '1',
+      limit_price: '100',
+      reason,
+    }));
+    const status = await post(url, JSON.stringify(batch), ex.ingestToken);
+    if (status !== 200) throw new Error(`POST answered ${status}`);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  return sockets;
+}
+
 async function main(): Promise<void> {
   const ex = await startExporter({ env: { TRADEWATCH_SOURCE: 'none', TRADEWATCH_LOG_LEVEL: 'warn' } });
   try {
+    const stalled = await stallViewers(ex, STALLED);
     const figures = await measureFeedLatency(ex);
-    console.log(JSON.stringify({ ...figures, load1: +os.loadavg()[0].toFixed(2) }, null, 2));
+    for (const ws of stalled) ws.terminate();
+    console.log(
+      JSON.stringify({ ...figures, stalled: STALLED, load1: +os.loadavg()[0].toFixed(2) }, null, 2),
+    );
   } finally {
     agent.destroy();
     await ex.stop();

@@ -5,12 +5,15 @@
 // baseline, server memory per connection, CPU used and the machine's load.
 //   node bench/feed/run.mjs      (after `npm run build -w exporter`)
 // Env: CLIENTS=1000 RATE=2000 SECONDS=30 BATCH_MS=50 STALLED=10 PROBES=50 JOURNAL_FSYNC=never
+//      PROFILE_DIR=<dir>: one CPU profile of the exporter per feed phase (<dir>/phase-N.cpuprofile)
+//      CONTROL=1: a 4th phase, the feed again once the stalled clients are closed
 import { fork, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectProfiler } from './profiler.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -21,6 +24,7 @@ const SECONDS = Number(process.env.SECONDS ?? 30);
 const BATCH_MS = Number(process.env.BATCH_MS ?? 50);
 const STALLED = Number(process.env.STALLED ?? 10);
 const PROBES = Number(process.env.PROBES ?? 50);
+const CONTROL = process.env.CONTROL === '1';
 const WORKERS = 2;
 const TICK_MS = 10;
 
@@ -47,23 +51,29 @@ const children = [];
 const viewer = 'bench-viewer-' + Math.random().toString(36).slice(2).padEnd(12, 'x');
 const ingest = 'bench-ingest-' + Math.random().toString(36).slice(2).padEnd(12, 'x');
 const port = await freePort();
+const PROFILE_DIR = process.env.PROFILE_DIR;
+const inspectPort = PROFILE_DIR ? await freePort() : 0;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tradewatch-bench-feed-'));
-const exporter = spawn(process.execPath, [CLI, 'serve'], {
-  env: {
-    PATH: process.env.PATH,
-    TRADEWATCH_PORT: String(port),
-    TRADEWATCH_HOST: '127.0.0.1',
-    TRADEWATCH_DATA_DIR: dataDir,
-    TRADEWATCH_SOURCE: 'none',
-    TRADEWATCH_INGEST_TOKENS: `bench:${ingest}`,
-    TRADEWATCH_VIEWER_TOKENS: `bench:${viewer}`,
-    TRADEWATCH_FEED_BATCH_MS: String(BATCH_MS),
-    // The feed is measured, not the disk: journal writes stay, fsync waits do not.
-    TRADEWATCH_JOURNAL_FSYNC: process.env.JOURNAL_FSYNC ?? 'never',
-    TRADEWATCH_LOG_LEVEL: 'warn',
+const exporter = spawn(
+  process.execPath,
+  [...(PROFILE_DIR ? [`--inspect=127.0.0.1:${inspectPort}`] : []), CLI, 'serve'],
+  {
+    env: {
+      PATH: process.env.PATH,
+      TRADEWATCH_PORT: String(port),
+      TRADEWATCH_HOST: '127.0.0.1',
+      TRADEWATCH_DATA_DIR: dataDir,
+      TRADEWATCH_SOURCE: 'none',
+      TRADEWATCH_INGEST_TOKENS: `bench:${ingest}`,
+      TRADEWATCH_VIEWER_TOKENS: `bench:${viewer}`,
+      TRADEWATCH_FEED_BATCH_MS: String(BATCH_MS),
+      // The feed is measured, not the disk: journal writes stay, fsync waits do not.
+      TRADEWATCH_JOURNAL_FSYNC: process.env.JOURNAL_FSYNC ?? 'never',
+      TRADEWATCH_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
   },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+);
 children.push(exporter);
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
@@ -73,6 +83,9 @@ for (let i = 0; ; i++) {
   if (i > 200) throw new Error('exporter did not start');
   await sleep(100);
 }
+
+const profiler = PROFILE_DIR ? await connectProfiler(inspectPort) : null;
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 
 const raw = fork(path.join(here, 'raw-server.mjs'), [], {
   env: { ...process.env, BATCH_MS: String(BATCH_MS) },
@@ -151,8 +164,11 @@ async function phase(name, postUrl, headers, server) {
   const before = await server();
   const load0 = os.loadavg()[0];
   log(`${name}: ${SECONDS} s of ${RATE} order updates/s`);
+  const profiling = profiler && server === exporterStats;
+  if (profiling) await profiler.start();
   const gen = await generate(postUrl, headers, `p${results.length}-`);
   await sleep(500); // let the last batch arrive
+  if (profiling) await profiler.stop(path.join(PROFILE_DIR, `phase-${results.length + 1}.cpuprofile`));
   const reports = await all({ cmd: 'report' });
   const after = await server();
   const hist = new Array(reports[0].stats.hist.length).fill(0);
@@ -262,6 +278,21 @@ results.push(
 );
 
 const memLoadedStalled = await exporterStats();
+
+// 4. the feed again, the stalled clients gone: a control for what changed between phases 2
+// and 3 besides them (the state, the machine's load).
+if (CONTROL) {
+  await ask(workers[0], { cmd: 'closeStalled' });
+  log('feed: stalled clients closed');
+  results.push(
+    await phase(
+      '/feed again (control)',
+      `${base}/api/v1/events`,
+      { authorization: `Bearer ${ingest}` },
+      exporterStats,
+    ),
+  );
+}
 await all({ cmd: 'closeAll' });
 await sleep(5000);
 const memAfterClose = await exporterStats();
@@ -271,7 +302,7 @@ const rawR = results[0];
 const perConn = (a, b, k) => Math.round((b[k] - a[k]) / CLIENTS);
 const summary = {
   machine: { cores: os.cpus().length, load: os.loadavg().map((l) => +l.toFixed(2)) },
-  settings: { CLIENTS, RATE, SECONDS, BATCH_MS, STALLED, PROBES },
+  settings: { CLIENTS, RATE, SECONDS, BATCH_MS, STALLED, PROBES, CONTROL },
   phases: results,
   memory_per_connection_bytes: {
     rss_idle: perConn(memBefore, memConnected, 'rss'),
@@ -286,6 +317,14 @@ const summary = {
     feed_delivery_vs_raw: +(feed.rows_per_client_s / rawR.rows_per_client_s).toFixed(3),
     feed_p99_vs_raw_p99: +(feed.p99_ms / rawR.p99_ms).toFixed(2),
     stalled_p99_vs_feed_p99: +(results[2].p99_ms / feed.p99_ms).toFixed(2),
+    ...(CONTROL
+      ? {
+          stalled_p99_vs_both_feed_p99: +(
+            results[2].p99_ms /
+            ((feed.p99_ms + results[3].p99_ms) / 2)
+          ).toFixed(2),
+        }
+      : {}),
   },
   goals: {
     'p99 < 100 ms': feed.p99_ms < 100,

@@ -14,7 +14,8 @@
  *    one plain SELECT of the same rows (the raw baseline), for SQLite and PostgreSQL.
  *
  * Run: npm run build -w exporter && npx tsx bench/history/history.bench.ts
- * (BENCH_PART=ingest|read for one part; TRADEWATCH_TEST_PG_URL for another server.)
+ * (BENCH_PART=ingest|read for one part; BENCH_STORES=postgres or sqlite for one store;
+ * TRADEWATCH_TEST_PG_URL for another server.)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -219,8 +220,19 @@ async function ingestRounds(): Promise<Record<string, unknown>> {
     ['sqlite', 'sqlite', undefined],
     ['postgres', 'postgres', undefined],
   ];
-  if (BEFORE_CLI)
-    variants.push(['sqlite_before', 'sqlite', BEFORE_CLI], ['postgres_before', 'postgres', BEFORE_CLI]);
+  // Several builds, comma separated: sqlite_before, postgres_before, then *_before2, …
+  for (const [i, cli] of (BEFORE_CLI?.split(',') ?? []).entries()) {
+    const tag = i === 0 ? 'before' : `before${i + 1}`;
+    variants.push([`sqlite_${tag}`, 'sqlite', cli], [`postgres_${tag}`, 'postgres', cli]);
+  }
+  // BENCH_STORES=postgres (or sqlite): only that store's variants beside the history-off baseline.
+  const stores = process.env.BENCH_STORES?.split(',');
+  if (stores)
+    variants.splice(
+      0,
+      variants.length,
+      ...variants.filter(([, kind]) => kind === 'off' || stores.includes(kind)),
+    );
   const runs = new Map<string, IngestRun[]>(variants.map(([name]) => [name, []]));
   for (let round = 0; round < ROUNDS; round++)
     for (const [name, kind, cli] of variants) {

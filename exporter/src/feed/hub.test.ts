@@ -202,6 +202,33 @@ test('a quiet hub sends each change at once, with no wait for the batch interval
   hub.stop();
 });
 
+test('a stalled client does not hold the others to the batch interval: a quiet hub still sends at once', () => {
+  jest.useFakeTimers();
+  const { hub, apply } = setup({ batchMs: 100, maxOwedKeys: 100 }, () => Date.now());
+  const p = new FakePeer();
+  const stalled = new FakePeer();
+  hub.subscribe(p, 'orders', {}, undefined);
+  hub.subscribe(stalled, 'orders', {}, undefined);
+  stalled.bufferedAmount = 5_000; // stopped reading: past the lag mark, under the hard limit
+  apply(order('s0'));
+  jest.advanceTimersByTime(1);
+  expect(stalled.frames).toHaveLength(1); // skipped from now on, owed a catch-up
+  for (let i = 1; i <= 5; i++) {
+    apply(order(`s${i}`));
+    jest.advanceTimersByTime(1);
+    expect(p.frames).toHaveLength(2 + i); // each change within 1 ms, as with no stalled client
+    jest.advanceTimersByTime(4);
+  }
+  expect(stalled.frames).toHaveLength(1);
+  expect(stalled.closed).toBeNull();
+  // It drains: one catch-up with every row it missed, continuing its sequence.
+  stalled.bufferedAmount = 0;
+  jest.advanceTimersByTime(100);
+  expect(stalled.last()).toMatchObject({ type: 'update', from_seq: 1, seq: 6 });
+  expect(stalled.last().upserts).toHaveLength(6);
+  hub.stop();
+});
+
 test('a costly flush spaces the next ones up to the batch interval, coalescing what came meanwhile', () => {
   jest.useFakeTimers();
   const { hub, apply } = setup({ batchMs: 100 }, () => Date.now());

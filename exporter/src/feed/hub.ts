@@ -164,6 +164,8 @@ export class FeedHub {
   /** Bumped on every applied batch: a cached snapshot is valid while it holds. */
   private version = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the pending timer fires (the clock of `now`). */
+  private timerDue = Infinity;
   private lastFlush = -Infinity;
   /** What the recent flushes cost (ms, the latest or a decaying earlier peak). */
   private flushCostMs = 0;
@@ -249,12 +251,22 @@ export class FeedHub {
    * least MIN_GAP_MS, at most batchMs.
    */
   private schedule(gapMs = this.gap()): void {
-    if (this.timer || this.stopped) return;
-    const delay = Math.max(0, this.lastFlush + gapMs - this.now());
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.flush();
-    }, delay);
+    if (this.stopped) return;
+    const due = this.lastFlush + gapMs;
+    // A sooner flush replaces a later one: the drain check of a lagging member (batchMs away)
+    // must not hold everyone else's changes back to the batch interval.
+    if (this.timer) {
+      if (this.timerDue <= due) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDue = due;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.flush();
+      },
+      Math.max(0, due - this.now()),
+    );
   }
 
   private gap(): number {

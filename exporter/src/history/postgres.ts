@@ -125,19 +125,9 @@ export class PostgresHistory implements HistoryStore {
         const toCells = spec.toCells as (r: object) => Cell[];
         const all = (batch[name] as object[]).map(toCells);
         const rows = spec.replaceBy ? latestPerIdentity(all, versionColumns(name)) : all;
-        const times = spec.columns.map((col) => col.type === 'time');
         for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
           const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-          // Column-wise: one array per column, unnested into rows by the server.
-          const columns: Cell[][] = spec.columns.map(() => []);
-          for (const cells of chunk) {
-            // Times as ISO text (UTC): the driver would format a Date in local time, field by field, on the event loop.
-            for (let i = 0; i < cells.length; i++)
-              columns[i].push(
-                times[i] && cells[i] !== null ? new Date(Number(cells[i])).toISOString() : cells[i],
-              );
-          }
-          await c.query(this.insertSql(name), columns);
+          await c.query(this.insertSql(name), insertParams(name, chunk));
         }
       }
     });
@@ -190,6 +180,45 @@ export class PostgresHistory implements HistoryStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * An INSERT's parameters: column-wise, one array literal per column (columnLiteral),
+ * unnested into rows by the server. Times go as ISO text (UTC): the driver would format a
+ * Date in local time, field by field.
+ */
+export function insertParams(name: HistoryTable, rows: readonly Cell[][]): string[] {
+  const spec = TABLES[name];
+  const times = spec.columns.map((col) => col.type === 'time');
+  const columns: Cell[][] = spec.columns.map(() => []);
+  for (const cells of rows) {
+    for (let i = 0; i < cells.length; i++)
+      columns[i].push(times[i] && cells[i] !== null ? new Date(Number(cells[i])).toISOString() : cells[i]);
+  }
+  return columns.map(columnLiteral);
+}
+
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPE = /["\\]/g;
+
+/**
+ * One column as a PostgreSQL array literal (`{"a","b\\"c",NULL,1.5}`), sent as a text
+ * parameter and cast by the statement (`$1::text[]`). The driver's own array encoding
+ * (pg's prepareValue) quotes and escapes every element, numbers included, with two regex
+ * replaces each: for 5,000 elements it took 2.1 ms (text) and 6.5 ms (numbers) against this
+ * one's 1.0 and 2.7 (load 8); a whole statement's parameters, bench/history/loop-cost.bench.ts.
+ * Numbers go unquoted (`NaN`, `Infinity` are valid double precision input).
+ */
+export function columnLiteral(values: readonly Cell[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    if (v === null) out += 'NULL';
+    else if (typeof v === 'number') out += String(v);
+    else out += '"' + (NEEDS_ESCAPE.test(v) ? v.replace(ESCAPE, '\\$&') : v) + '"';
+  }
+  return out + '}';
 }
 
 /** Where a table's `replaceBy` columns are in its cells. */
