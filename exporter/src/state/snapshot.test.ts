@@ -186,6 +186,25 @@ describe('store snapshots', () => {
     expect(await metricsText(restored)).toEqual(await metricsText(fed));
   });
 
+  it('loads a snapshot of format 2 written before the state kept numeric times (orders, fills, alerts as wire rows) exactly', async () => {
+    const file = path.join(__dirname, '..', '..', 'test', 'fixtures', 'snapshot-format2.json');
+    const old = JSON.parse(readFileSync(file, 'utf8')) as StoreSnapshot;
+    expect(old.versions?.OrderBook).toBe(1);
+    const restored = new Store(OPTIONS);
+    importStore(restored, old);
+    const fed = new Store(OPTIONS);
+    const fedEngine = new DemoEngine(7, 'alpha');
+    feed(fed, fedEngine, 0, 90);
+    expect(exportStore(restored).state).toEqual(exportStore(fed).state);
+    expect(await metricsText(restored)).toEqual(await metricsText(fed));
+    // It goes on as the fed one does: the restored orders close, with their fill times.
+    const twin = new DemoEngine(7, 'alpha');
+    for (let t = 0; t < 90; t++) twin.next(START + t * TICK_MS);
+    feed(restored, twin, 90, 60);
+    feed(fed, fedEngine, 90, 60);
+    expect(await metricsText(restored)).toEqual(await metricsText(fed));
+  });
+
   it('lists every field of every state class in its schema', () => {
     const store = new Store(OPTIONS);
     const engine = store.engine('e');
