@@ -2,14 +2,14 @@
  * The one small interface both history stores implement (SQLite, PostgreSQL), and the
  * query and cursor types the viewer API uses.
  */
-import type { HistoryTable, RowOfTable } from './tables';
+import type { HistoryTable, RecordOfTable, RowOfTable } from './tables';
 
-/** Rows to keep, by table; a row whose identity is stored already is not written twice. */
+/** Records to keep, by table; a row whose identity is stored already is not written twice. */
 export interface HistoryBatch {
-  fills: RowOfTable['fills'][];
-  orders: RowOfTable['orders'][];
-  round_trips: RowOfTable['round_trips'][];
-  alerts: RowOfTable['alerts'][];
+  fills: RecordOfTable['fills'][];
+  orders: RecordOfTable['orders'][];
+  round_trips: RecordOfTable['round_trips'][];
+  alerts: RecordOfTable['alerts'][];
 }
 
 export function emptyBatch(): HistoryBatch {

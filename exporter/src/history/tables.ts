@@ -1,10 +1,19 @@
 /**
  * The four history tables (docs/history.md), described once: their columns,
- * identity, time column and how a row of the state maps to them and back. Both stores
+ * identity, time column, how a record of the state maps to them (its times are epoch ms
+ * already) and how they map back to the wire rows the history API serves. Both stores
  * (SQLite, PostgreSQL) build their SQL from these descriptions.
  */
-import type { AlertRow, FillRow, RoundTripRow } from '../state/changes';
-import type { OrderRow } from '../state/execution/orders';
+import type {
+  AlertRecord,
+  AlertRow,
+  FillRecord,
+  FillRow,
+  OrderRecord,
+  OrderRow,
+  RoundTripRecord,
+  RoundTripRow,
+} from '../state/changes';
 
 export type { AlertRow, FillRow, OrderRow, RoundTripRow };
 
@@ -19,11 +28,20 @@ export interface Column {
 export type HistoryTable = 'fills' | 'orders' | 'round_trips' | 'alerts';
 export const HISTORY_TABLES: readonly HistoryTable[] = ['fills', 'orders', 'round_trips', 'alerts'];
 
+/** What a table gives back: the rows the history API serves. */
 export interface RowOfTable {
   fills: FillRow;
   orders: OrderRow;
   round_trips: RoundTripRow;
   alerts: AlertRow;
+}
+
+/** What a table is written from: the state's records. */
+export interface RecordOfTable {
+  fills: FillRecord;
+  orders: OrderRecord;
+  round_trips: RoundTripRecord;
+  alerts: AlertRecord;
 }
 
 /** A column's value as stored: times in epoch ms (each store converts to its own type). */
@@ -41,11 +59,10 @@ export interface TableSpec<T extends HistoryTable = HistoryTable> {
   filters: readonly ('strategy' | 'symbol')[];
   /** A later row with the same identity replaces the stored one (orders); otherwise the first one stays. */
   replace: boolean;
-  toCells(row: RowOfTable[T]): Cell[];
+  toCells(record: RecordOfTable[T]): Cell[];
   fromCells(cells: Record<string, Cell>): RowOfTable[T];
 }
 
-const ms = (iso: string): number => Date.parse(iso);
 const iso = (v: Cell): string => new Date(Number(v)).toISOString();
 const str = (v: Cell): string => String(v);
 const num = (v: Cell): number => Number(v);
@@ -80,7 +97,7 @@ const fills: TableSpec<'fills'> = {
   toCells: (r) => [
     r.engine,
     r.fill_id,
-    ms(r.ts),
+    r.tsMs,
     r.order_id,
     r.symbol,
     r.side,
@@ -145,8 +162,8 @@ const orders: TableSpec<'orders'> = {
   toCells: (r) => [
     r.engine,
     r.order_id,
-    ms(r.updated_at),
-    ms(r.created_at),
+    r.updatedMs,
+    r.createdMs,
     r.symbol,
     r.side,
     r.order_type,
@@ -219,8 +236,8 @@ const roundTrips: TableSpec<'round_trips'> = {
   toCells: (r) => [
     r.engine,
     r.close_fill_id,
-    ms(r.closed_at),
-    ms(r.opened_at),
+    r.closedMs,
+    r.openedMs,
     r.symbol,
     r.strategy,
     r.direction,
@@ -270,7 +287,7 @@ const alerts: TableSpec<'alerts'> = {
   toCells: (r) => [
     r.engine,
     r.key,
-    ms(r.ts),
+    r.tsMs,
     r.name,
     r.severity,
     r.message,

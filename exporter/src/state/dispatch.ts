@@ -12,7 +12,7 @@ import { fillFigures } from './fill-figures';
 import { resyncPortfolio } from './portfolio/engine-snapshot';
 import { applyFillToPortfolio } from './portfolio/fills';
 import { applyBalance } from './portfolio/ledger';
-import { alertRow, fillRow, statusChange } from './rows';
+import { alertRecord, fillRecord, statusChange } from './records';
 import { statusOf, type EngineSlices, type SliceName } from './slices';
 
 type EventType = TradingEvent['type'];
@@ -40,7 +40,7 @@ export const ROUTES: { readonly [T in EventType]: Route<T> } = {
       const strategy = recordFill(s.execution, e, figures);
       const now = s.health.lastEventTs ?? e.ts;
       const booked = applyFillToPortfolio(s.portfolio, s.engine, e, figures, strategy, now);
-      const row = fillRow(s.engine, e, strategy, booked.realizedValue);
+      const row = fillRecord(s.engine, e, strategy, booked.realizedValue);
       keepRecentFill(s.execution, row);
       changes.push(
         booked.roundTrip
@@ -85,7 +85,7 @@ export const ROUTES: { readonly [T in EventType]: Route<T> } = {
   alert: {
     slices: ['health'],
     apply(s, e, changes) {
-      const row = alertRow(s.engine, e);
+      const row = alertRecord(s.engine, e);
       s.health.onAlert(e, row);
       changes.push({ channel: 'alerts', key: row.key, row });
     },

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Position } from './portfolio/positions';
 import { exportStore, importStore, SCHEMAS, SnapshotError, type StoreSnapshot } from './snapshot';
 import { Store, type StoreOptions } from './store';
+import { alertRow, fillRow, orderRow, positionRow, statusRow } from './wire-rows';
 import { FILL_TIME_BUCKETS } from './execution/slice';
 import { BoundedMap, BoundedSet } from './common/bounded';
 import { Distribution, LabeledCounter, LabeledDistribution } from './common/counters';
@@ -70,14 +71,14 @@ async function metricsText(store: Store): Promise<string> {
 function views(store: Store): unknown {
   return [...store.engines].map(([name, s]) => ({
     name,
-    status: s.statusRow(),
-    active: [...s.execution.orders.active.values()],
-    closed: [...s.execution.orders.recentlyClosed.values()],
+    status: statusRow(s.statusRecord()),
+    active: [...s.execution.orders.active.values()].map(orderRow),
+    closed: [...s.execution.orders.recentlyClosed.values()].map(orderRow),
     positions: [...s.portfolio.positions.keys()].map((symbol) =>
-      s.positionRow(symbol, s.health.lastEventTs ?? 0),
+      positionRow(s.positionRecord(symbol, s.health.lastEventTs ?? 0)),
     ),
-    fills: s.execution.recentFills,
-    alerts: s.health.recentAlerts,
+    fills: s.execution.recentFills.map(fillRow),
+    alerts: s.health.recentAlerts.map(alertRow),
     equity: [
       s.portfolio.equity.current,
       s.portfolio.equity.peak,

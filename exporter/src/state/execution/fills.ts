@@ -3,7 +3,7 @@
  * its tallies, its execution quality, and its row among the recent fills.
  */
 import type { FillEvent } from '../../events/schema';
-import type { FillRow } from '../changes';
+import type { FillRecord } from '../changes';
 import { NO_STRATEGY } from '../common/symbols';
 import type { FillFigures } from '../fill-figures';
 import type { ExecutionSlice } from './slice';
@@ -26,7 +26,7 @@ export function recordFill(x: ExecutionSlice, e: FillEvent, f: FillFigures): str
   return strategy;
 }
 
-export function keepRecentFill(x: ExecutionSlice, row: FillRow): void {
+export function keepRecentFill(x: ExecutionSlice, row: FillRecord): void {
   x.recentFills.push(row);
   if (x.recentFills.length > RECENT_FILLS) x.recentFills.shift();
 }

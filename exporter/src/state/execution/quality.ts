@@ -51,7 +51,7 @@ interface LastFill {
   ts: number;
 }
 
-/** What the execution-quality hooks read of an order (its current row). */
+/** What the execution-quality hooks read of an order (its current record). */
 export interface OrderFacts {
   order_id: string;
   symbol: string;
@@ -59,8 +59,8 @@ export interface OrderFacts {
   quantity: number;
   filled_quantity: number;
   limit_price?: number;
-  /** RFC 3339: the order's `created_at`, or its first event's ts. */
-  created_at: string;
+  /** Epoch ms: the order's `created_at`, or its first event's ts. */
+  createdMs: number;
 }
 
 export class ExecutionQuality {
@@ -106,26 +106,26 @@ export class ExecutionQuality {
   }
 
   /**
-   * An order event applied: the arrival price on first sight, the fill ratio when it closes.
-   * `createdMs`: the order's creation time, epoch ms (`created_at`, or its first event's ts).
+   * An order event applied: the arrival price on first sight (at the order's `createdMs`),
+   * the fill ratio when it closes.
    */
-  onOrder(o: OrderFacts, createdMs: number, isNew: boolean, closedNow: boolean): void {
+  onOrder(o: OrderFacts, isNew: boolean, closedNow: boolean): void {
     // The order event names the creation time: it decides over a fill that came first.
-    if (isNew || !this.arrivals.has(o.order_id)) this.arrivalOf(o.order_id, o.symbol, createdMs, true);
+    if (isNew || !this.arrivals.has(o.order_id)) this.arrivalOf(o.order_id, o.symbol, o.createdMs, true);
     if (closedNow && o.quantity > 0) {
       const ratio = Math.min(1, Math.max(0, o.filled_quantity / o.quantity));
       this.fillRatio.observe({ order_type: o.order_type }, ratio);
     }
   }
 
-  /** A fill applied (once per fill id); `order` is the order's current row when known. */
+  /** A fill applied (once per fill id); `order` is the order's current record when known. */
   onFill(e: FillEvent, order: OrderFacts | undefined): void {
     const labels = { symbol: e.symbol, side: e.side };
     let last = this.lastFill.get(e.symbol);
     if (!last) this.lastFill.set(e.symbol, (last = {}));
     const before = last[e.side];
     if (!before || e.ts >= before.ts) last[e.side] = { price: e.price, ts: e.ts };
-    const created = order ? Date.parse(order.created_at) : e.ts;
+    const created = order ? order.createdMs : e.ts;
     const arrival = this.arrivalOf(e.order_id, e.symbol, created, false);
     if (arrival === null) this.unpriced.inc(labels);
     else this.slippage.observe(labels, slippageBps(e.side, e.price, arrival));
