@@ -1,7 +1,8 @@
 /**
  * The wire rows (feed protocol, read API, history API) of the state's records: one function
  * per row type, each writing its times with `isoTime` (RFC 3339, milliseconds, `Z`) and its
- * fields in the order the rows have always had on the wire (the feed's bytes do not change).
+ * fields in the order the rows have always had on the wire (the feed's bytes do not change:
+ * wire-rows.test.ts).
  * The readers call these at their edge; the state itself never does. Here, in `state/`, so
  * that the history (service layer), the feed and the read API may all import it.
  */
@@ -38,15 +39,39 @@ export function orderRow(r: OrderRecord): OrderRow {
     created_at: isoTime(r.createdMs),
     updated_at: isoTime(r.updatedMs),
   };
-  if (r.avg_fill_price !== undefined) row.avg_fill_price = r.avg_fill_price;
-  if (r.limit_price !== undefined) row.limit_price = r.limit_price;
-  if (r.stop_price !== undefined) row.stop_price = r.stop_price;
-  if (r.fee_currency !== undefined) row.fee_currency = r.fee_currency;
-  if (r.strategy !== undefined) row.strategy = r.strategy;
-  if (r.client_order_id !== undefined) row.client_order_id = r.client_order_id;
-  if (r.time_in_force !== undefined) row.time_in_force = r.time_in_force;
-  if (r.reason !== undefined) row.reason = r.reason;
-  if (r.venue !== undefined) row.venue = r.venue;
+  // The optional fields in the record's own order: a reason given by a resync (execution/
+  // order-events.ts) comes after the venue, as it always has on the wire.
+  for (const field in r) {
+    switch (field) {
+      case 'avg_fill_price':
+        row.avg_fill_price = r.avg_fill_price;
+        break;
+      case 'limit_price':
+        row.limit_price = r.limit_price;
+        break;
+      case 'stop_price':
+        row.stop_price = r.stop_price;
+        break;
+      case 'fee_currency':
+        row.fee_currency = r.fee_currency;
+        break;
+      case 'strategy':
+        row.strategy = r.strategy;
+        break;
+      case 'client_order_id':
+        row.client_order_id = r.client_order_id;
+        break;
+      case 'time_in_force':
+        row.time_in_force = r.time_in_force;
+        break;
+      case 'reason':
+        row.reason = r.reason;
+        break;
+      case 'venue':
+        row.venue = r.venue;
+        break;
+    }
+  }
   return row;
 }
 
