@@ -100,11 +100,26 @@ export const ROUTES: { readonly [T in EventType]: Route<T> } = {
   },
 };
 
+/**
+ * Applies the route of `type` to an event of that type. Generic over the type, so that the
+ * route looked up (`ROUTES[type]`: `Route<T>`) and the event agree without a cast.
+ */
+function applyRoute<T extends EventType>(
+  type: T,
+  s: EngineSlices,
+  event: EventOf<T>,
+  changes: Change[],
+  receivedAt: number,
+): Route<T> {
+  const route: Route<T> = ROUTES[type];
+  route.apply(s, event, changes, receivedAt);
+  return route;
+}
+
 /** Applies one validated event to the slices (never throws). */
 export function dispatch(s: EngineSlices, event: TradingEvent, changes: Change[], receivedAt: number): void {
   s.health.onEvent(event);
-  const route = ROUTES[event.type] as Route<EventType>;
-  route.apply(s, event as never, changes, receivedAt);
+  const route = applyRoute(event.type, s, event, changes, receivedAt);
   // Only events that touch the portfolio move equity (fills, marks, balances, snapshots).
   const equity = s.portfolio.equity;
   if (!route.slices.includes('portfolio')) return equity.observe(event.ts, equity.current);
