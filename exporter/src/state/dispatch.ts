@@ -30,14 +30,14 @@ const status = (s: EngineSlices) => () => statusChange(statusOf(s));
 export const ROUTES: { readonly [T in EventType]: Route<T> } = {
   order: {
     slices: ['execution'],
-    apply: (s, e, changes) => applyOrder(s.execution, s.engine, e, changes, status(s)),
+    apply: (s, e, changes) => applyOrder(s.execution, s.market, s.engine, e, changes, status(s)),
   },
   fill: {
     slices: ['execution', 'portfolio'],
     apply(s, e, changes) {
       if (s.execution.fillIds.has(e.fill_id)) return;
       const figures = fillFigures(e, s.market.rates, s.portfolio.valuationCurrency);
-      const strategy = recordFill(s.execution, e, figures);
+      const strategy = recordFill(s.execution, s.market, e, figures);
       const now = s.health.lastEventTs ?? e.ts;
       const booked = applyFillToPortfolio(s.portfolio, s.engine, e, figures, strategy, now);
       const row = fillRecord(s.engine, e, strategy, booked.realizedValue);
@@ -52,12 +52,11 @@ export const ROUTES: { readonly [T in EventType]: Route<T> } = {
   },
   mark: {
     // The portfolio: an open position in the symbol is revalued (its row changes).
-    slices: ['market', 'portfolio', 'execution'],
+    slices: ['market', 'portfolio'],
     apply(s, e, changes, receivedAt) {
-      s.market.onMark(e);
+      s.market.onMark(e, receivedAt);
       const position = s.portfolio.positions.get(e.symbol);
       if (position && !position.isFlat) changes.push(s.portfolio.positionChange(s.engine, e.symbol, e.ts));
-      s.execution.quality.onMark(e.symbol, e.price, e.ts, receivedAt);
     },
   },
   balance: { slices: ['portfolio'], apply: (s, e) => applyBalance(s.portfolio, e) },
@@ -93,7 +92,7 @@ export const ROUTES: { readonly [T in EventType]: Route<T> } = {
   snapshot: {
     slices: ['execution', 'portfolio'],
     apply(s, e, changes) {
-      resyncOrders(s.execution, s.engine, e, changes, status(s));
+      resyncOrders(s.execution, s.market, s.engine, e, changes, status(s));
       resyncPortfolio(s.portfolio, s.engine, e, changes);
       changes.push(status(s)());
     },

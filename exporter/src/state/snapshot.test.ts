@@ -89,7 +89,7 @@ function views(store: Store): unknown {
     ],
     cash: [...s.portfolio.cash].map(([c, v]) => [c, v.toString()]),
     equityNow: s.portfolio.equityNow(),
-    markArrivals: [...s.execution.quality.markArrivals],
+    markArrivals: [...s.market.markArrivals],
   }));
 }
 

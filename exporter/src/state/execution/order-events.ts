@@ -5,14 +5,17 @@
  */
 import type { OrderEvent, SnapshotEvent } from '../../events/schema';
 import type { Change } from '../changes';
+import type { MarketView } from '../market/slice';
 import { NO_STRATEGY } from '../common/symbols';
 import type { OrderRecord } from './orders';
 import type { ExecutionSlice } from './slice';
 
 export type StatusChange = () => Change;
 
+/** `market`: read for the order's arrival price (execution quality). */
 export function applyOrder(
   x: ExecutionSlice,
+  market: MarketView,
   engine: string,
   e: OrderEvent,
   changes: Change[],
@@ -23,7 +26,7 @@ export function applyOrder(
   const order = t.record;
   const strategy = order.strategy ?? NO_STRATEGY;
   if (t.isNew) x.submitted.inc({ strategy, symbol: order.symbol, side: order.side });
-  x.quality.onOrder(order, t.isNew, t.closedNow);
+  x.quality.onOrder(order, t.isNew, t.closedNow, market);
   if (t.closedNow) {
     x.closed.inc({ strategy, symbol: order.symbol, status: order.status });
     if (order.status === 'filled') {
@@ -40,6 +43,7 @@ export function applyOrder(
 /** The orders of an engine snapshot: each listed order applied, every other active one closed. */
 export function resyncOrders(
   x: ExecutionSlice,
+  market: MarketView,
   engine: string,
   e: SnapshotEvent,
   changes: Change[],
@@ -48,7 +52,7 @@ export function resyncOrders(
   const seen = new Set<string>();
   for (const o of e.orders) {
     seen.add(o.order_id);
-    applyOrder(x, engine, { ...o, type: 'order', ts: e.ts, engine }, changes, status);
+    applyOrder(x, market, engine, { ...o, type: 'order', ts: e.ts, engine }, changes, status);
   }
   for (const [id, order] of [...x.orders.active]) {
     if (seen.has(id)) continue;

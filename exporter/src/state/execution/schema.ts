@@ -40,10 +40,11 @@ export const EXECUTION_SCHEMAS: Readonly<Record<string, ClassSchema>> = {
     },
   },
   ExecutionQuality: {
-    version: 1,
+    // Version 2: the mark arrivals and the ring of recent marks are the market slice's
+    // (EngineState's migration to version 3 moves them there before this one runs).
+    version: 2,
+    migrations: { 1: ({ markArrivals: _arrivals, recentMarks: _ring, ...fields }) => fields },
     fields: fieldsOf<ExecutionQuality>()([
-      'markArrivals',
-      'recentMarks',
       'arrivals',
       'slippage',
       'unpriced',
