@@ -28,7 +28,7 @@ import { orderFillBatch } from '../ingest/workload';
 import { PostgresHistory } from '../../exporter/dist/history/postgres';
 import { SqliteHistory } from '../../exporter/dist/history/sqlite';
 import { emptyBatch, type Cursor, type HistoryStore } from '../../exporter/dist/history/store';
-import type { FillRow } from '../../exporter/dist/state/changes';
+import type { FillRecord } from '../../exporter/dist/state/changes';
 
 const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PART = process.env.BENCH_PART ?? 'all';
@@ -117,7 +117,7 @@ async function ingest(kind: Kind): Promise<IngestRun> {
 const DAY = Date.parse('2026-03-02T00:00:00Z');
 const PER_DAY = 100_000;
 
-function fillAt(i: number): FillRow {
+function fillAt(i: number): FillRecord {
   const day = Math.floor(i / PER_DAY) - 1; // days −1, 0 (the one read), +1
   return {
     engine: i % 3 === 0 ? 'e2' : 'e1',
@@ -129,7 +129,7 @@ function fillAt(i: number): FillRow {
     quantity: 0.25,
     fee: 0.01,
     strategy: i % 2 ? 'alpha' : 'beta',
-    ts: new Date(DAY + day * 86_400_000 + Math.floor(((i % PER_DAY) * 86_400_000) / PER_DAY)).toISOString(),
+    tsMs: DAY + day * 86_400_000 + Math.floor(((i % PER_DAY) * 86_400_000) / PER_DAY),
     realized_pnl: (i % 7) - 3,
   };
 }

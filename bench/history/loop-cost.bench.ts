@@ -30,7 +30,7 @@ function batchOfFills(): HistoryBatch {
       quantity: 0.0125,
       fee: 0.032,
       strategy: 'momentum',
-      ts: new Date(T0 + i).toISOString(),
+      tsMs: T0 + i,
       realized_pnl: i % 3 ? -0.032 : 12.5,
     });
   return batch;

@@ -14,20 +14,16 @@ import {
   type HistoryBatch,
   type HistoryStore,
 } from '../../exporter/src/history/store';
-import type {
-  AlertRow,
-  FillRow,
-  OrderRow,
-  OrderState,
-  RoundTripRow,
-} from '../../exporter/src/history/tables';
+import type { OrderState } from '../../exporter/src/history/tables';
+import type { AlertRecord, FillRecord, OrderRecord, RoundTripRecord } from '../../exporter/src/state/changes';
+import { alertRow, fillRow, orderRow, roundTripRow } from '../../exporter/src/state/wire-rows';
 
 export const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const T0 = Date.parse('2026-01-05T00:00:00Z');
-const iso = (ms: number) => new Date(ms).toISOString();
 
-export function fillRow(i: number, extra: Partial<FillRow> = {}): FillRow {
+/** A fill record as the state hands it to the history (times in epoch ms). */
+function fill(i: number, extra: Partial<FillRecord> = {}): FillRecord {
   return {
     engine: 'e1',
     fill_id: `f${String(i).padStart(6, '0')}`,
@@ -38,13 +34,13 @@ export function fillRow(i: number, extra: Partial<FillRow> = {}): FillRow {
     quantity: 0.5,
     fee: 0.01,
     strategy: i % 2 === 0 ? 'mr' : 'trend',
-    ts: iso(T0 + i * 1000),
+    tsMs: T0 + i * 1000,
     realized_pnl: i % 3 === 0 ? 1.25 : -0.01,
     ...extra,
   };
 }
 
-const order = (status: OrderRow['status'], updated: number): OrderRow => ({
+const order = (status: OrderRecord['status'], updated: number): OrderRecord => ({
   engine: 'e1',
   order_id: 'o1',
   symbol: 'BTC/USD',
@@ -56,24 +52,24 @@ const order = (status: OrderRow['status'], updated: number): OrderRow => ({
   limit_price: 100,
   fees: 0.1,
   strategy: 'mr',
-  created_at: iso(T0),
-  updated_at: iso(updated),
+  createdMs: T0,
+  updatedMs: updated,
 });
 
 /** An order state as the writer stores it: from journal record `seq`, its `pos`-th order state. */
-const at = (row: OrderRow, seq: number, pos = 0): OrderState => ({
-  ...row,
+const at = (record: OrderRecord, seq: number, pos = 0): OrderState => ({
+  ...record,
   journal_seq: seq,
   journal_pos: pos,
 });
 
-const trip: RoundTripRow = {
+const trip: RoundTripRecord = {
   engine: 'e1',
   symbol: 'BTC/USD',
   strategy: 'mr',
   direction: 'short',
-  opened_at: iso(T0),
-  closed_at: iso(T0 + 5000),
+  openedMs: T0,
+  closedMs: T0 + 5000,
   quantity: 2,
   entry_price: 110,
   exit_price: 100,
@@ -85,14 +81,14 @@ const trip: RoundTripRow = {
   close_fill_id: 'f000005',
 };
 
-const alert: AlertRow = {
+const alert: AlertRecord = {
   engine: 'e1',
   key: 'a1',
   name: 'DrawdownHigh',
   severity: 'critical',
   message: 'drawdown, 9 % = "too much"',
   labels: { limit: 'drawdown' },
-  ts: iso(T0 + 2000),
+  tsMs: T0 + 2000,
 };
 
 const batch = (parts: Partial<HistoryBatch>): HistoryBatch => ({ ...emptyBatch(), ...parts });
@@ -140,19 +136,19 @@ describe.each([sqliteFixture(), postgresFixture()])('history store contract: $na
     await fixture.cleanup();
   });
 
-  test('rows come back as written, in time order; writing the same identities again changes nothing', async () => {
-    const fills = [3, 1, 2].map((i) => fillRow(i));
+  test('records come back as the wire rows the feed makes of them, in time order; writing the same identities again changes nothing', async () => {
+    const fills = [3, 1, 2].map((i) => fill(i));
     await store.write(batch({ fills, round_trips: [trip], alerts: [alert] }));
-    await store.write(batch({ fills: [fillRow(1, { price: 999 })], round_trips: [trip], alerts: [alert] }));
+    await store.write(batch({ fills: [fill(1, { price: 999 })], round_trips: [trip], alerts: [alert] }));
     const page = await store.read('fills', { limit: 10 });
-    expect(page.rows).toEqual([fillRow(1), fillRow(2), fillRow(3)]);
+    expect(page.rows).toEqual([fill(1), fill(2), fill(3)].map(fillRow));
     expect(page.next).toBeNull();
-    expect((await store.read('round_trips', { limit: 10 })).rows).toEqual([trip]);
-    expect((await store.read('alerts', { limit: 10 })).rows).toEqual([alert]);
+    expect((await store.read('round_trips', { limit: 10 })).rows).toEqual([roundTripRow(trip)]);
+    expect((await store.read('alerts', { limit: 10 })).rows).toEqual([alertRow(alert)]);
   });
 
   test('the same fill id in two engines is two fills (identity is engine and id)', async () => {
-    await store.write(batch({ fills: [fillRow(1), fillRow(1, { engine: 'e2' })] }));
+    await store.write(batch({ fills: [fill(1), fill(1, { engine: 'e2' })] }));
     const rows = (await store.read('fills', { limit: 10 })).rows;
     expect(rows.map((r) => r.engine)).toEqual(['e1', 'e2']);
     expect((await store.read('fills', { limit: 10, engine: 'e2' })).rows).toHaveLength(1);
@@ -166,7 +162,7 @@ describe.each([sqliteFixture(), postgresFixture()])('history store contract: $na
     // Later in the journal but older: the time decides first.
     await store.write(batch({ orders: [at(order('canceled', T0 + 2000), 3)] }));
     const rows = (await store.read('orders', { limit: 10 })).rows;
-    expect(rows).toEqual([order('filled', T0 + 3000)]);
+    expect(rows).toEqual([orderRow(order('filled', T0 + 3000))]);
   });
 
   test('states of one order with equal times: the later in the journal is kept, in whatever order they come', async () => {
@@ -175,11 +171,11 @@ describe.each([sqliteFixture(), postgresFixture()])('history store contract: $na
     // In one batch, the later first; then the earlier alone, after it.
     await store.write(batch({ orders: [at(filled, 5, 1), at(canceled, 5, 0)] }));
     await store.write(batch({ orders: [at(canceled, 4)] }));
-    expect((await store.read('orders', { limit: 10 })).rows).toEqual([filled]);
+    expect((await store.read('orders', { limit: 10 })).rows).toEqual([orderRow(filled)]);
   });
 
   test('time range is inclusive at both ends; engine, strategy and symbol filter', async () => {
-    await store.write(batch({ fills: Array.from({ length: 10 }, (_, i) => fillRow(i)) }));
+    await store.write(batch({ fills: Array.from({ length: 10 }, (_, i) => fill(i)) }));
     const ids = async (q: Parameters<HistoryStore['read']>[1]) =>
       (await store.read('fills', q)).rows.map((r) => r.fill_id);
     expect(await ids({ limit: 100, from: T0 + 2000, to: T0 + 4000 })).toEqual([
@@ -194,14 +190,14 @@ describe.each([sqliteFixture(), postgresFixture()])('history store contract: $na
     ]);
     expect(await ids({ limit: 100, engine: 'nope' })).toEqual([]);
     // a fill without a strategy is found as strategy none, as the metrics label it
-    await store.write(batch({ fills: [fillRow(42, { strategy: undefined })] }));
+    await store.write(batch({ fills: [fill(42, { strategy: undefined })] }));
     expect(await ids({ limit: 100, strategy: 'none' })).toEqual(['f000042']);
   });
 
   test('pages continue exactly where the last ended (rows with equal times included), both orders', async () => {
     // 25 fills, five at each of five times, across two engines
     const fills = Array.from({ length: 25 }, (_, i) =>
-      fillRow(i, { ts: iso(T0 + Math.floor(i / 5) * 1000), engine: i % 2 ? 'e2' : 'e1' }),
+      fill(i, { tsMs: T0 + Math.floor(i / 5) * 1000, engine: i % 2 ? 'e2' : 'e1' }),
     );
     await store.write(batch({ fills }));
     for (const order of ['asc', 'desc'] as const) {
@@ -215,8 +211,8 @@ describe.each([sqliteFixture(), postgresFixture()])('history store contract: $na
       }
       expect(seen).toHaveLength(25);
       expect(new Set(seen).size).toBe(25);
-      const times = seen.map((k) => fills.find((f) => `${f.engine}/${f.fill_id}` === k)!.ts);
-      const sorted = [...times].sort();
+      const times = seen.map((k) => fills.find((f) => `${f.engine}/${f.fill_id}` === k)!.tsMs);
+      const sorted = [...times].sort((a, b) => a - b);
       expect(times).toEqual(order === 'asc' ? sorted : sorted.reverse());
     }
   });
@@ -224,7 +220,7 @@ describe.each([sqliteFixture(), postgresFixture()])('history store contract: $na
   test('retention deletes rows older than the cut from every table, and nothing newer', async () => {
     await store.write(
       batch({
-        fills: [fillRow(0), fillRow(9)],
+        fills: [fill(0), fill(9)],
         orders: [at(order('filled', T0), 1)],
         round_trips: [trip],
         alerts: [alert],
@@ -242,7 +238,7 @@ test('PostgreSQL: tables live in the configured schema, with the migration versi
   const fixture = postgresFixture();
   const store = await fixture.open();
   try {
-    await store.write(batch({ fills: [fillRow(1)] }));
+    await store.write(batch({ fills: [fill(1)] }));
     const c = new Client({ connectionString: PG_URL });
     await c.connect();
     const tables = await c.query<{ table_name: string }>(

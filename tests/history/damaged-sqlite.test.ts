@@ -42,7 +42,7 @@ async function soundHistory(file: string, n: number): Promise<void> {
       price: 100 + i,
       quantity: 1,
       fee: 0,
-      ts: new Date(T0 + i).toISOString(),
+      tsMs: T0 + i,
       realized_pnl: 0,
     });
   await store.write(batch);

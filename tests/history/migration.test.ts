@@ -12,7 +12,8 @@ import { Client } from 'pg';
 import { PostgresHistory } from '../../exporter/src/history/postgres';
 import { SqliteHistory } from '../../exporter/src/history/sqlite';
 import { emptyBatch, type HistoryStore } from '../../exporter/src/history/store';
-import type { OrderRow } from '../../exporter/src/history/tables';
+import type { OrderRecord } from '../../exporter/src/state/changes';
+import { orderRow } from '../../exporter/src/state/wire-rows';
 
 jest.setTimeout(30_000);
 
@@ -20,7 +21,7 @@ const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.
 const T = Date.parse('2026-01-05T00:00:07Z');
 const fixture = (db: string) => readFileSync(path.join(__dirname, 'fixtures', `schema-v1.${db}.sql`), 'utf8');
 
-const order = (status: OrderRow['status'], filled: number): OrderRow => ({
+const order = (status: OrderRecord['status'], filled: number): OrderRecord => ({
   engine: 'e1',
   order_id: 'o1',
   symbol: 'BTC/USD',
@@ -30,8 +31,8 @@ const order = (status: OrderRow['status'], filled: number): OrderRow => ({
   quantity: 1,
   filled_quantity: filled,
   fees: 0.1,
-  created_at: new Date(T - 7000).toISOString(),
-  updated_at: new Date(T).toISOString(),
+  createdMs: T - 7000,
+  updatedMs: T,
 });
 
 /** The old row, as version 1 wrote it: canceled, at time T (times as each store keeps them). */
@@ -40,9 +41,7 @@ const OLD_ROW =
 
 async function checkOpensAndWorks(store: HistoryStore, versions: () => Promise<number[]>): Promise<void> {
   // The old row reads back as it was.
-  expect((await store.read('orders', { limit: 10 })).rows).toEqual([
-    { ...order('canceled', 0.4), created_at: new Date(T - 7000).toISOString() },
-  ]);
+  expect((await store.read('orders', { limit: 10 })).rows).toEqual([orderRow(order('canceled', 0.4))]);
   expect(await versions()).toEqual([1, 2]);
   // A later state of the same time replaces it; an earlier state (older journal record) written after does not.
   const later = emptyBatch();
@@ -56,14 +55,14 @@ async function checkOpensAndWorks(store: HistoryStore, versions: () => Promise<n
     price: 100,
     quantity: 1,
     fee: 0.1,
-    ts: new Date(T).toISOString(),
+    tsMs: T,
     realized_pnl: -0.1,
   });
   await store.write(later);
   const earlier = emptyBatch();
   earlier.orders.push({ ...order('canceled', 0.4), journal_seq: 8, journal_pos: 3 });
   await store.write(earlier);
-  expect((await store.read('orders', { limit: 10 })).rows).toEqual([order('filled', 1)]);
+  expect((await store.read('orders', { limit: 10 })).rows).toEqual([orderRow(order('filled', 1))]);
   expect((await store.read('fills', { limit: 10 })).rows.map((f) => f.fill_id)).toEqual(['f1']);
 }
 

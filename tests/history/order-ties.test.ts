@@ -12,17 +12,18 @@ import { Client } from 'pg';
 import { PostgresHistory } from '../../exporter/src/history/postgres';
 import { SqliteHistory } from '../../exporter/src/history/sqlite';
 import type { HistoryBatch, HistoryStore } from '../../exporter/src/history/store';
-import type { OrderRow } from '../../exporter/src/history/tables';
 import { HistoryWriter } from '../../exporter/src/history/writer';
 import { validateBatch } from '../../exporter/src/events/validate';
+import type { OrderRecord } from '../../exporter/src/state/changes';
 import { Store } from '../../exporter/src/state/store';
+import { orderRow } from '../../exporter/src/state/wire-rows';
 
 jest.setTimeout(30_000);
 
 const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const T = '2026-01-05T00:00:07.000Z';
 
-const state = (status: OrderRow['status'], filled: number): OrderRow => ({
+const state = (status: OrderRecord['status'], filled: number): OrderRecord => ({
   engine: 'e1',
   order_id: 'o1',
   symbol: 'BTC/USD',
@@ -32,8 +33,8 @@ const state = (status: OrderRow['status'], filled: number): OrderRow => ({
   quantity: 1,
   filled_quantity: filled,
   fees: 0.1,
-  created_at: '2026-01-05T00:00:00.000Z',
-  updated_at: T,
+  createdMs: Date.parse('2026-01-05T00:00:00.000Z'),
+  updatedMs: Date.parse(T),
 });
 
 /**
@@ -127,7 +128,7 @@ describe.each([
         await until(() => store.stored === 2);
         expect(await writer.drain()).toBe(true);
         const rows = (await store.read('orders', { limit: 10 })).rows;
-        expect(rows).toEqual([state('filled', 1)]);
+        expect(rows).toEqual([orderRow(state('filled', 1))]);
       } finally {
         await writer.close();
         await fixture.cleanup();

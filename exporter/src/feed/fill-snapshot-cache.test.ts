@@ -1,7 +1,7 @@
-import type { Change, FillRow } from '../state/changes';
+import type { Change, FillRecord } from '../state/changes';
 import { FillSnapshotCache, type FillHistoryReader } from './fill-snapshot';
 
-const fill = (id: string): Change => ({ channel: 'fills', row: { fill_id: id } as FillRow }) as Change;
+const fill = (id: string): Change => ({ channel: 'fills', row: { fill_id: id } as FillRecord }) as Change;
 
 describe('FillSnapshotCache', () => {
   function counting(): { reader: FillHistoryReader; reads: string[] } {

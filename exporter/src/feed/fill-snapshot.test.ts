@@ -8,7 +8,8 @@ import { PostgresHistory } from '../history/postgres';
 import { SqliteHistory } from '../history/sqlite';
 import type { HistoryStore } from '../history/store';
 import { HistoryWriter } from '../history/writer';
-import type { FillRow } from '../state/changes';
+import type { FillRecord, FillRow } from '../state/changes';
+import { fillRow } from '../state/wire-rows';
 import { Store } from '../state/store';
 import { FILL_SNAPSHOT_ROWS, fillHistoryReader, type FillHistoryReader } from './fill-snapshot';
 import { FeedHub, type Peer } from './hub';
@@ -264,7 +265,8 @@ describe.each(['SQLite', 'PostgreSQL'])('over the real %s history', (kind) => {
     const emitted = new Map<string, FillRow>();
     store.onChanges((changes) => {
       for (const c of changes)
-        if (c.channel === 'fills' && c.row) emitted.set((c.row as FillRow).fill_id, c.row as FillRow);
+        if (c.channel === 'fills' && c.row)
+          emitted.set((c.row as FillRecord).fill_id, fillRow(c.row as FillRecord));
     });
     // 700 ETH fills, then 600 BTC fills: memory keeps only the last 500 (all BTC).
     const events = [];
@@ -301,7 +303,7 @@ describe('the SQLite walk', () => {
 
   test('SQLite walks the time index in slices: the same newest fills as one read, and it stops at its deadline', async () => {
     const sqlite = new SqliteHistory(path.join(dir, 'history.sqlite'));
-    const fills: FillRow[] = [];
+    const fills: FillRecord[] = [];
     for (let i = 0; i < 1000; i++)
       fills.push({
         engine: i % 3 ? 'a' : 'b',
@@ -313,7 +315,7 @@ describe('the SQLite walk', () => {
         quantity: 1,
         fee: 0,
         strategy: i % 7 === 0 ? 'rare' : 'momentum',
-        ts: new Date(T0 + Math.floor(i / 4) * 1000).toISOString(), // four fills share each time
+        tsMs: T0 + Math.floor(i / 4) * 1000, // four fills share each time
         realized_pnl: i,
       });
     await sqlite.write({ fills, orders: [], round_trips: [], alerts: [] });

@@ -273,3 +273,22 @@ test('a subscribe from a client that is behind owes it one snapshot, sent once i
   expect(peer.last()).toMatchObject({ type: 'snapshot', seq: member.topic.seq });
   expect(peer.last().rows).toHaveLength(12);
 });
+
+test('updates carry wire rows, as snapshots do: the times in RFC 3339, the same bytes for the same order', () => {
+  const { hub, apply } = setup();
+  const peer = new FakePeer();
+  hub.subscribe(peer, 'orders', {}, undefined);
+  apply(order('w', 'new', { created_at: '2024-05-01T00:00:00.250Z' }));
+  hub.flush();
+  const [upserted] = peer.last().upserts as Record<string, unknown>[];
+  expect(upserted).toMatchObject({
+    created_at: '2024-05-01T00:00:00.250Z',
+    updated_at: new Date(t).toISOString(),
+  });
+  expect(upserted).not.toHaveProperty('createdMs');
+  // A new subscriber's snapshot has the order as the update sent it, byte for byte.
+  const late = new FakePeer();
+  hub.subscribe(late, 'orders', {}, undefined);
+  const fromSnapshot = (late.last().rows as Record<string, unknown>[]).find((r) => r.order_id === 'w');
+  expect(JSON.stringify(fromSnapshot)).toBe(JSON.stringify(upserted));
+});

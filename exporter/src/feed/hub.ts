@@ -20,6 +20,7 @@ import {
   type UpdateMessage,
 } from '@tradewatch/feed-protocol';
 import type { Change } from '../state/changes';
+import { wireRow } from '../state/wire-rows';
 import type { Store } from '../state/store';
 import {
   FILL_SNAPSHOT_ROWS,
@@ -85,6 +86,17 @@ interface Pending {
   final?: unknown;
 }
 
+/** A change as the feed sends it: its records written as wire rows. */
+interface WireChange {
+  row: unknown;
+  final?: unknown;
+}
+
+function toWire(change: Change): WireChange {
+  const row = change.row === null ? null : wireRow(change.channel, change.row);
+  return change.final === undefined ? { row } : { row, final: wireRow(change.channel, change.final) };
+}
+
 class Topic {
   seq = 0;
   readonly members = new Set<Member>();
@@ -104,7 +116,7 @@ class Topic {
     this.keys = initialKeys ? new Set(initialKeys) : null;
   }
 
-  route(change: Change, key: string, id: RowIdentity): void {
+  route(change: WireChange, key: string, id: RowIdentity): void {
     if (change.row !== null) {
       if (matches(this.filter, change.row)) {
         this.pending.set(key, { id, row: change.row });
@@ -198,8 +210,10 @@ export class FeedHub {
       if (row === undefined || row === null) continue; // left a set it never was in: nobody knows it
       const key = rowKey(change.channel, row);
       const id = rowIdentity(change.channel, row);
+      // The wire rows are made once per change, and only for a channel someone watches.
+      const wire = toWire(change);
       for (const topic of topics) {
-        topic.route(change, key, id);
+        topic.route(wire, key, id);
         if (topic.pending.size > 0) this.dirty.add(topic);
       }
     }

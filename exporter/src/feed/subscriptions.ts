@@ -4,6 +4,7 @@
  */
 import { APPEND_ONLY_CHANNELS, CHANNELS, type Channel, type FeedFilter } from '@tradewatch/feed-protocol';
 import type { Store } from '../state/store';
+import { alertRow, fillRow, orderRow, positionRow, statusRow } from '../state/wire-rows';
 
 type RowLike = { engine?: unknown; strategy?: unknown; symbol?: unknown };
 
@@ -37,33 +38,34 @@ export const STATE_CHANNELS: ReadonlySet<Channel> = new Set(
   CHANNELS.filter((c) => !APPEND_ONLY_CHANNELS.has(c)),
 );
 
-/** The rows a new subscription starts from, read from the live state. */
+/** The rows a new subscription starts from, read from the live state (its records, written as wire rows). */
 export function snapshotRows(store: Store, channel: Channel, filter: FeedFilter): unknown[] {
   const rows: unknown[] = [];
   for (const [engine, state] of store.engines) {
     if (filter.engine !== undefined && filter.engine !== engine) continue;
     switch (channel) {
       case 'orders':
-        for (const o of state.execution.orders.active.values()) if (matches(filter, o)) rows.push(o);
+        for (const o of state.execution.orders.active.values())
+          if (matches(filter, o)) rows.push(orderRow(o));
         break;
       case 'fills':
-        for (const f of state.execution.recentFills) if (matches(filter, f)) rows.push(f);
+        for (const f of state.execution.recentFills) if (matches(filter, f)) rows.push(fillRow(f));
         break;
       case 'positions': {
         const ts = state.health.lastEventTs ?? 0;
         for (const [symbol, p] of state.portfolio.positions) {
           if (p.isFlat) continue;
-          const row = state.positionRow(symbol, ts);
-          if (matches(filter, row)) rows.push(row);
+          const record = state.positionRecord(symbol, ts);
+          if (matches(filter, record)) rows.push(positionRow(record));
         }
         break;
       }
       case 'alerts':
-        for (const a of state.health.recentAlerts) if (matches(filter, a)) rows.push(a);
+        for (const a of state.health.recentAlerts) if (matches(filter, a)) rows.push(alertRow(a));
         break;
       case 'status': {
-        const row = state.statusRow();
-        if (matches(filter, row)) rows.push(row);
+        const record = state.statusRecord();
+        if (matches(filter, record)) rows.push(statusRow(record));
         break;
       }
     }

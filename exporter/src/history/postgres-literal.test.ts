@@ -38,7 +38,7 @@ test('PostgreSQL stores exactly the text and numbers it was given through the ar
       quantity: numbers[(i + 3) % numbers.length],
       fee: 0.01,
       strategy,
-      ts: new Date(T0 + i).toISOString(),
+      tsMs: T0 + i,
       realized_pnl: numbers[(i + 5) % numbers.length],
     }),
   );
@@ -46,7 +46,13 @@ test('PostgreSQL stores exactly the text and numbers it was given through the ar
     await store.write(batch);
     const page = await store.read('fills', { limit: 100 });
     expect(page.rows.map((r) => [r.strategy, r.price, r.quantity, r.realized_pnl, r.ts])).toEqual(
-      batch.fills.map((f) => [f.strategy, f.price, f.quantity, f.realized_pnl, f.ts]),
+      batch.fills.map((f) => [
+        f.strategy,
+        f.price,
+        f.quantity,
+        f.realized_pnl,
+        new Date(f.tsMs).toISOString(),
+      ]),
     );
   } finally {
     await store.close();

@@ -1,33 +1,33 @@
-/** The rows a batch of the state's changes leaves for the history (pure). */
+/** The records a batch of the state's changes leaves for the history (pure). */
 import { ACTIVE_STATUSES } from '../events/schema';
-import type { Change, FillRow, RoundTripRow } from '../state/changes';
+import type { AlertRecord, Change, FillRecord, OrderRecord } from '../state/changes';
 import type { HistoryBatch } from './store';
-import type { AlertRow, OrderRow, OrderState } from './tables';
+import type { OrderState } from './tables';
 
 /** An order's final state with its place in the journal (`JournalPlaces`, or the catch-up's own). */
-export type PlaceOrder = (row: OrderRow) => OrderState;
+export type PlaceOrder = (record: OrderRecord) => OrderState;
 
 /** Adds the history rows of `changes` to `into`; returns how many were added. */
 export function addRows(into: HistoryBatch, changes: readonly Change[], place: PlaceOrder): number {
   let added = 0;
   for (const c of changes) {
     if (c.channel === 'fills' && c.row) {
-      into.fills.push(c.row as FillRow);
+      into.fills.push(c.row as FillRecord);
       added += 1;
       if (c.roundTrip) {
-        into.round_trips.push(c.roundTrip as RoundTripRow);
+        into.round_trips.push(c.roundTrip);
         added += 1;
       }
     } else if (c.channel === 'orders' && c.row === null && c.final) {
-      into.orders.push(place(c.final as OrderRow));
+      into.orders.push(place(c.final as OrderRecord));
       added += 1;
-    } else if (c.channel === 'orders' && c.row && !ACTIVE_STATUSES.has((c.row as OrderRow).status)) {
+    } else if (c.channel === 'orders' && c.row && !ACTIVE_STATUSES.has((c.row as OrderRecord).status)) {
       // A closed order's later state (one an engine snapshot closed, then reported filled):
       // the state updates it without closing it again; the history keeps it as well.
-      into.orders.push(place(c.row as OrderRow));
+      into.orders.push(place(c.row as OrderRecord));
       added += 1;
     } else if (c.channel === 'alerts' && c.row) {
-      into.alerts.push(c.row as AlertRow);
+      into.alerts.push(c.row as AlertRecord);
       added += 1;
     }
   }
@@ -42,11 +42,11 @@ export function addRows(into: HistoryBatch, changes: readonly Change[], place: P
 export class JournalPlaces {
   private seq = -1;
   private pos = 0;
-  place(row: OrderRow, seq: number): OrderState {
+  place(record: OrderRecord, seq: number): OrderState {
     if (seq !== this.seq) {
       this.seq = seq;
       this.pos = 0;
     }
-    return { ...row, journal_seq: seq, journal_pos: this.pos++ };
+    return { ...record, journal_seq: seq, journal_pos: this.pos++ };
   }
 }

@@ -4,7 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteHistory } from './sqlite';
 import { emptyBatch, type HistoryBatch } from './store';
-import type { OrderRow, OrderState } from './tables';
+import type { OrderRecord } from '../state/changes';
+import type { OrderState } from './tables';
 
 const T0 = Date.parse('2026-01-05T00:00:00Z');
 
@@ -21,13 +22,13 @@ function fills(from: number, count: number): HistoryBatch {
       quantity: 1,
       fee: 0.01,
       strategy: 'mr',
-      ts: new Date(T0 + i).toISOString(),
+      tsMs: T0 + i,
       realized_pnl: -0.01,
     });
   return batch;
 }
 
-const order = (status: OrderRow['status'], updated: number, seq: number): OrderState => ({
+const order = (status: OrderRecord['status'], updated: number, seq: number): OrderState => ({
   engine: 'e1',
   order_id: 'o1',
   symbol: 'BTC/USD',
@@ -39,8 +40,8 @@ const order = (status: OrderRow['status'], updated: number, seq: number): OrderS
   limit_price: 100,
   fees: 0.1,
   strategy: 'mr',
-  created_at: new Date(T0).toISOString(),
-  updated_at: new Date(updated).toISOString(),
+  createdMs: T0,
+  updatedMs: updated,
   journal_seq: seq,
   journal_pos: 0,
 });

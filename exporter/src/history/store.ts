@@ -2,14 +2,14 @@
  * The one small interface both history stores implement (SQLite, PostgreSQL), and the
  * query and cursor types the viewer API uses.
  */
-import type { HistoryTable, RowOfTable, WrittenRowOfTable } from './tables';
+import type { HistoryTable, RowOfTable, WrittenRecordOfTable } from './tables';
 
-/** Rows to keep, by table; a row whose identity is stored already is not written twice. */
+/** Records to keep, by table; a row whose identity is stored already is not written twice. */
 export interface HistoryBatch {
-  fills: WrittenRowOfTable['fills'][];
-  orders: WrittenRowOfTable['orders'][];
-  round_trips: WrittenRowOfTable['round_trips'][];
-  alerts: WrittenRowOfTable['alerts'][];
+  fills: WrittenRecordOfTable['fills'][];
+  orders: WrittenRecordOfTable['orders'][];
+  round_trips: WrittenRecordOfTable['round_trips'][];
+  alerts: WrittenRecordOfTable['alerts'][];
 }
 
 export function emptyBatch(): HistoryBatch {

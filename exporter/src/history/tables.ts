@@ -1,10 +1,19 @@
 /**
  * The four history tables (docs/history.md), described once: their columns,
- * identity, time column and how a row of the state maps to them and back. Both stores
+ * identity, time column, how a record of the state maps to them (its times are epoch ms
+ * already) and how they map back to the wire rows the history API serves. Both stores
  * (SQLite, PostgreSQL) build their SQL from these descriptions.
  */
-import type { AlertRow, FillRow, RoundTripRow } from '../state/changes';
-import type { OrderRow } from '../state/execution/orders';
+import type {
+  AlertRecord,
+  AlertRow,
+  FillRecord,
+  FillRow,
+  OrderRecord,
+  OrderRow,
+  RoundTripRecord,
+  RoundTripRow,
+} from '../state/changes';
 
 export type { AlertRow, FillRow, OrderRow, RoundTripRow };
 
@@ -23,6 +32,7 @@ export interface Column {
 export type HistoryTable = 'fills' | 'orders' | 'round_trips' | 'alerts';
 export const HISTORY_TABLES: readonly HistoryTable[] = ['fills', 'orders', 'round_trips', 'alerts'];
 
+/** What a table gives back: the rows the history API serves. */
 export interface RowOfTable {
   fills: FillRow;
   orders: OrderRow;
@@ -30,18 +40,26 @@ export interface RowOfTable {
   alerts: AlertRow;
 }
 
+/** What a table is written from: the state's records. */
+export interface RecordOfTable {
+  fills: FillRecord;
+  orders: OrderRecord;
+  round_trips: RoundTripRecord;
+  alerts: AlertRecord;
+}
+
 /**
- * An order's final state as the writer stores it: the row, and where it came in the
+ * An order's final state as the writer stores it: the record, and where it came in the
  * journal: the record it came from and its place among that record's order states. Two
  * states with equal `updated_at` are told apart by these (sql.ts, `onConflict`).
  */
-export interface OrderState extends OrderRow {
+export interface OrderState extends OrderRecord {
   journal_seq: number;
   journal_pos: number;
 }
 
-/** A row as written (an order with its place in the journal); reads give `RowOfTable`. */
-export interface WrittenRowOfTable extends Omit<RowOfTable, 'orders'> {
+/** A record as written (an order with its place in the journal); reads give `RowOfTable`. */
+export interface WrittenRecordOfTable extends Omit<RecordOfTable, 'orders'> {
   orders: OrderState;
 }
 
@@ -63,11 +81,10 @@ export interface TableSpec<T extends HistoryTable = HistoryTable> {
    * in order, are not lower (a later state); none: the first row stays.
    */
   replaceBy?: readonly string[];
-  toCells(row: WrittenRowOfTable[T]): Cell[];
+  toCells(record: WrittenRecordOfTable[T]): Cell[];
   fromCells(cells: Record<string, Cell>): RowOfTable[T];
 }
 
-const ms = (iso: string): number => Date.parse(iso);
 const iso = (v: Cell): string => new Date(Number(v)).toISOString();
 const str = (v: Cell): string => String(v);
 const num = (v: Cell): number => Number(v);
@@ -101,7 +118,7 @@ const fills: TableSpec<'fills'> = {
   toCells: (r) => [
     r.engine,
     r.fill_id,
-    ms(r.ts),
+    r.tsMs,
     r.order_id,
     r.symbol,
     r.side,
@@ -170,8 +187,8 @@ const orders: TableSpec<'orders'> = {
   toCells: (r) => [
     r.engine,
     r.order_id,
-    ms(r.updated_at),
-    ms(r.created_at),
+    r.updatedMs,
+    r.createdMs,
     r.symbol,
     r.side,
     r.order_type,
@@ -245,8 +262,8 @@ const roundTrips: TableSpec<'round_trips'> = {
   toCells: (r) => [
     r.engine,
     r.close_fill_id,
-    ms(r.closed_at),
-    ms(r.opened_at),
+    r.closedMs,
+    r.openedMs,
     r.symbol,
     r.strategy,
     r.direction,
@@ -295,7 +312,7 @@ const alerts: TableSpec<'alerts'> = {
   toCells: (r) => [
     r.engine,
     r.key,
-    ms(r.ts),
+    r.tsMs,
     r.name,
     r.severity,
     r.message,

@@ -1,6 +1,7 @@
 /** Read API for viewers: the same state the feed serves, as JSON. */
 import { Router, type Request, type Response } from 'express';
 import type { Store } from '../state/store';
+import { statusRow } from '../state/wire-rows';
 import type { FeedFilter } from '@tradewatch/feed-protocol';
 import { decide, type GateDeps } from '../feed/gate';
 import { normalizeFilter } from '../feed/protocol';
@@ -41,7 +42,7 @@ export function readRoutes(store: Store): Router {
     const engines = [];
     for (const s of store.engines.values()) {
       engines.push({
-        ...s.statusRow(),
+        ...statusRow(s.statusRecord()),
         equity: s.portfolio.equity.current,
         daily_pnl: s.portfolio.equity.dailyPnl(),
         drawdown_ratio: s.portfolio.equity.drawdown(),

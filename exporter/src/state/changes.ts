@@ -1,11 +1,16 @@
-/** What an applied batch changed, for the live feed (which never reads events itself). */
-import type { Channel, RowOf } from '@tradewatch/feed-protocol';
+/**
+ * What an applied batch changed, for the live feed and the history (which never read events
+ * themselves). The state keeps and hands out domain records: the feed protocol's rows with
+ * their times as epoch milliseconds (`createdMs`, `tsMs`…) instead of RFC 3339 strings. The
+ * readers make the wire rows at their edge (`wire-rows.ts`); the history stores the numbers.
+ */
+import type { AlertRow, Channel, FillRow, OrderRow, PositionRow, StatusRow } from '@tradewatch/feed-protocol';
 
-// The rows are the feed protocol's (one definition for the state, the feed and the client).
-export type { AlertRow, FillRow, PositionRow, RowOf, StatusRow } from '@tradewatch/feed-protocol';
+// The wire rows are the feed protocol's (one definition for the feed, the client and the history API).
+export type { AlertRow, FillRow, OrderRow, PositionRow, RowOf, StatusRow } from '@tradewatch/feed-protocol';
 export type FeedChannel = Channel;
 
-/** A round trip that ended (a position returned to zero or flipped); kept by the history. */
+/** A round trip that ended (a position returned to zero or flipped), as the history API serves it. */
 export interface RoundTripRow {
   engine: string;
   symbol: string;
@@ -29,14 +34,38 @@ export interface RoundTripRow {
   close_fill_id: string;
 }
 
+/** An order as the state keeps it; times in epoch ms. */
+export type OrderRecord = Omit<OrderRow, 'created_at' | 'updated_at'> & {
+  createdMs: number;
+  updatedMs: number;
+};
+export type FillRecord = Omit<FillRow, 'ts'> & { tsMs: number };
+export type PositionRecord = Omit<PositionRow, 'updated_at'> & { updatedMs: number };
+export type StatusRecord = Omit<StatusRow, 'last_event_at'> & { lastEventMs: number | null };
+export type AlertRecord = Omit<AlertRow, 'ts'> & { tsMs: number };
+export type RoundTripRecord = Omit<RoundTripRow, 'opened_at' | 'closed_at'> & {
+  openedMs: number;
+  closedMs: number;
+};
+
+/** The record of each channel's rows. */
+export interface ChannelRecords {
+  orders: OrderRecord;
+  fills: FillRecord;
+  positions: PositionRecord;
+  alerts: AlertRecord;
+  status: StatusRecord;
+}
+export type RecordOf<C extends FeedChannel> = ChannelRecords[C];
+
 /** One row changed on a channel: an upsert, or a removal with the row's final state. */
 export interface Change<C extends FeedChannel = FeedChannel> {
   channel: C;
   key: string;
-  /** The row now; null when it left the channel's set. */
-  row: RowOf<C> | null;
-  /** For removals: the final state of the row (a filled, canceled… order). */
-  final?: RowOf<C>;
+  /** The record now; null when it left the channel's set. */
+  row: RecordOf<C> | null;
+  /** For removals: the final state of the record (a filled, canceled… order). */
+  final?: RecordOf<C>;
   /** On a fill that ended a round trip: that round trip (for the history; not a feed row). */
-  roundTrip?: RoundTripRow;
+  roundTrip?: RoundTripRecord;
 }

@@ -12,7 +12,7 @@ import { fillFigures } from './fill-figures';
 import { resyncPortfolio } from './portfolio/engine-snapshot';
 import { applyFillToPortfolio } from './portfolio/fills';
 import { applyBalance } from './portfolio/ledger';
-import { alertRow, fillRow, statusChange } from './rows';
+import { alertRecord, fillRecord, statusChange } from './records';
 import { statusOf, type EngineSlices, type SliceName } from './slices';
 
 type EventType = TradingEvent['type'];
@@ -30,17 +30,17 @@ const status = (s: EngineSlices) => () => statusChange(statusOf(s));
 export const ROUTES: { readonly [T in EventType]: Route<T> } = {
   order: {
     slices: ['execution'],
-    apply: (s, e, changes) => applyOrder(s.execution, s.engine, e, changes, status(s)),
+    apply: (s, e, changes) => applyOrder(s.execution, s.market, s.engine, e, changes, status(s)),
   },
   fill: {
     slices: ['execution', 'portfolio'],
     apply(s, e, changes) {
       if (s.execution.fillIds.has(e.fill_id)) return;
       const figures = fillFigures(e, s.market.rates, s.portfolio.valuationCurrency);
-      const strategy = recordFill(s.execution, e, figures);
+      const strategy = recordFill(s.execution, s.market, e, figures);
       const now = s.health.lastEventTs ?? e.ts;
       const booked = applyFillToPortfolio(s.portfolio, s.engine, e, figures, strategy, now);
-      const row = fillRow(s.engine, e, strategy, booked.realizedValue);
+      const row = fillRecord(s.engine, e, strategy, booked.realizedValue);
       keepRecentFill(s.execution, row);
       changes.push(
         booked.roundTrip
@@ -52,12 +52,11 @@ export const ROUTES: { readonly [T in EventType]: Route<T> } = {
   },
   mark: {
     // The portfolio: an open position in the symbol is revalued (its row changes).
-    slices: ['market', 'portfolio', 'execution'],
+    slices: ['market', 'portfolio'],
     apply(s, e, changes, receivedAt) {
-      s.market.onMark(e);
+      s.market.onMark(e, receivedAt);
       const position = s.portfolio.positions.get(e.symbol);
       if (position && !position.isFlat) changes.push(s.portfolio.positionChange(s.engine, e.symbol, e.ts));
-      s.execution.quality.onMark(e.symbol, e.price, e.ts, receivedAt);
     },
   },
   balance: { slices: ['portfolio'], apply: (s, e) => applyBalance(s.portfolio, e) },
@@ -85,7 +84,7 @@ export const ROUTES: { readonly [T in EventType]: Route<T> } = {
   alert: {
     slices: ['health'],
     apply(s, e, changes) {
-      const row = alertRow(s.engine, e);
+      const row = alertRecord(s.engine, e);
       s.health.onAlert(e, row);
       changes.push({ channel: 'alerts', key: row.key, row });
     },
@@ -93,18 +92,33 @@ export const ROUTES: { readonly [T in EventType]: Route<T> } = {
   snapshot: {
     slices: ['execution', 'portfolio'],
     apply(s, e, changes) {
-      resyncOrders(s.execution, s.engine, e, changes, status(s));
+      resyncOrders(s.execution, s.market, s.engine, e, changes, status(s));
       resyncPortfolio(s.portfolio, s.engine, e, changes);
       changes.push(status(s)());
     },
   },
 };
 
+/**
+ * Applies the route of `type` to an event of that type. Generic over the type, so that the
+ * route looked up (`ROUTES[type]`: `Route<T>`) and the event agree without a cast.
+ */
+function applyRoute<T extends EventType>(
+  type: T,
+  s: EngineSlices,
+  event: EventOf<T>,
+  changes: Change[],
+  receivedAt: number,
+): Route<T> {
+  const route: Route<T> = ROUTES[type];
+  route.apply(s, event, changes, receivedAt);
+  return route;
+}
+
 /** Applies one validated event to the slices (never throws). */
 export function dispatch(s: EngineSlices, event: TradingEvent, changes: Change[], receivedAt: number): void {
   s.health.onEvent(event);
-  const route = ROUTES[event.type] as Route<EventType>;
-  route.apply(s, event as never, changes, receivedAt);
+  const route = applyRoute(event.type, s, event, changes, receivedAt);
   // Only events that touch the portfolio move equity (fills, marks, balances, snapshots).
   const equity = s.portfolio.equity;
   if (!route.slices.includes('portfolio')) return equity.observe(event.ts, equity.current);

@@ -4,7 +4,7 @@
  * dispatch.ts says which slices each event type touches. See docs/architecture.md.
  */
 import type { TradingEvent } from '../events/schema';
-import type { Change, PositionRow, StatusRow } from './changes';
+import type { Change, PositionRecord, StatusRecord } from './changes';
 import { dispatch } from './dispatch';
 import { ExecutionSlice } from './execution/slice';
 import { HealthSlice } from './health/slice';
@@ -12,7 +12,7 @@ import { MarketSlice } from './market/slice';
 import type { EquityOptions } from './portfolio/analytics';
 import { PortfolioSlice, type AccountingNotice } from './portfolio/slice';
 import { RiskSlice } from './risk/slice';
-import { statusRow } from './rows';
+import { statusRecord } from './records';
 import { statusOf, type EngineSlices } from './slices';
 import { StrategySlice } from './strategy/slice';
 
@@ -48,11 +48,11 @@ export class EngineState implements EngineSlices {
     dispatch(this, event, changes, receivedAt);
   }
 
-  positionRow(symbol: string, ts: number): PositionRow {
-    return this.portfolio.positionRow(this.engine, symbol, ts);
+  positionRecord(symbol: string, ts: number): PositionRecord {
+    return this.portfolio.positionRecord(this.engine, symbol, ts);
   }
 
-  statusRow(): StatusRow {
-    return statusRow(statusOf(this));
+  statusRecord(): StatusRecord {
+    return statusRecord(statusOf(this));
   }
 }

@@ -5,9 +5,10 @@
  */
 import fc from 'fast-check';
 import { validateBatch } from '../events/validate';
-import type { FillRow, RoundTripRow } from './changes';
+import type { FillRecord, FillRow, RoundTripRow } from './changes';
 import { engineReport } from './report';
 import { Store } from './store';
+import { fillRow, roundTripRow } from './wire-rows';
 
 const T0 = Date.parse('2026-01-05T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -26,8 +27,9 @@ function makeStore(): { store: Store; rows: Rows } {
   const rows: Rows = { fills: [], trips: [] };
   store.onChanges((changes) => {
     for (const c of changes) {
-      if (c.channel === 'fills' && c.row) rows.fills.push(c.row as FillRow);
-      if (c.roundTrip) rows.trips.push(c.roundTrip);
+      // As the history and the feed serve them.
+      if (c.channel === 'fills' && c.row) rows.fills.push(fillRow(c.row as FillRecord));
+      if (c.roundTrip) rows.trips.push(roundTripRow(c.roundTrip));
     }
   });
   return { store, rows };

@@ -9,7 +9,7 @@ import type { HealthSlice } from './health/slice';
 import type { MarketSlice } from './market/slice';
 import type { PortfolioSlice } from './portfolio/slice';
 import type { RiskSlice } from './risk/slice';
-import type { StatusSource } from './rows';
+import type { StatusSource } from './records';
 import type { StrategySlice } from './strategy/slice';
 
 export interface EngineSlices {

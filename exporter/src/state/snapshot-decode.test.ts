@@ -19,6 +19,12 @@ it('keeps one object shared when a migration decodes its reference before its pl
   const v1 = JSON.parse(text) as { f: { engines: { e: [string, { f: Record<string, unknown> }][] } } };
   const [, engine] = v1.f.engines.e[0];
   const slices = engine.f as Record<string, { f: Record<string, unknown> }>;
+  // Version 1 kept the mark arrivals and recent marks in the execution quality.
+  const quality = slices.execution.f.quality as { f: Record<string, unknown> };
+  for (const k of ['markArrivals', 'recentMarks']) {
+    quality.f[k] = slices.market.f[k];
+    delete slices.market.f[k];
+  }
   const flat: Record<string, unknown> = { engine: 'e' };
   for (const slice of ['health', 'strategy', 'risk', 'market', 'portfolio', 'execution'])
     Object.assign(flat, slices[slice].f);
@@ -32,7 +38,7 @@ it('keeps one object shared when a migration decodes its reference before its pl
   engine.f = ordered;
   const snapshot: StoreSnapshot = {
     format: 2,
-    versions: { ...current.versions, EngineState: 1 },
+    versions: { ...current.versions, EngineState: 1, ExecutionQuality: 1, MarketSlice: 1 },
     state: v1 as unknown as StoreSnapshot['state'],
   };
   const restored = new Store(OPTIONS);

@@ -115,6 +115,42 @@ function engineIntoSlices(v1: Fields): Fields {
   return v2;
 }
 
+/** An encoded object (a class node: `$t` and `f`), or null when it is not one. */
+function objectNode(node: Encoded): Fields | null {
+  return node !== null && typeof node === 'object' && !Array.isArray(node) ? node : null;
+}
+
+/** An encoded class node's fields, or null when it is not one. */
+function classFields(node: Fields | null): Fields | null {
+  return node ? objectNode(node.f) : null;
+}
+
+/**
+ * Version 2 → 3: the mark arrivals and the recent marks move from the execution quality to
+ * the market slice. New slice nodes, the values themselves moved (never copied), and the
+ * snapshot as written left as it was: references are numbered on it. A slice not as
+ * version 2 wrote it is left for the decoder to name.
+ */
+function marksIntoMarket(v2: Fields, _target: object, resolve: (value: Encoded) => Encoded): Fields {
+  const execution = objectNode(resolve(v2.execution));
+  const market = objectNode(resolve(v2.market));
+  const executionFields = classFields(execution);
+  const qualityNode = executionFields ? objectNode(resolve(executionFields.quality)) : null;
+  const quality = classFields(qualityNode);
+  const marketFields = classFields(market);
+  if (!execution || !executionFields || !qualityNode || !quality || !market || !marketFields) return v2;
+  const { markArrivals, recentMarks, ...qualityRest } = quality;
+  const moved: Fields = {};
+  if (markArrivals !== undefined) moved.markArrivals = markArrivals;
+  if (recentMarks !== undefined) moved.recentMarks = recentMarks;
+  const node = (original: Fields, f: Fields): Fields => ({ ...original, f });
+  return {
+    ...v2,
+    execution: node(execution, { ...executionFields, quality: node(qualityNode, qualityRest) }),
+    market: node(market, { ...marketFields, ...moved }),
+  };
+}
+
 /** Distribution version 1 → 2: its counts keyed by the bounds it carried (which it no longer does). */
 function countsByBound(written: Fields, _target: object, resolve: (value: Encoded) => Encoded): Fields {
   const { counts, buckets: shared, ...fields } = written;
@@ -128,7 +164,7 @@ function countsByBound(written: Fields, _target: object, resolve: (value: Encode
 export const SCHEMAS: Readonly<Record<string, ClassSchema>> = {
   Store: { version: 1, fields: fieldsOf<Store>()(['engines'], ['eventIds']) },
   EngineState: {
-    version: 2,
+    version: 3,
     fields: fieldsOf<EngineState>()([
       'engine',
       'execution',
@@ -138,7 +174,7 @@ export const SCHEMAS: Readonly<Record<string, ClassSchema>> = {
       'strategy',
       'health',
     ]),
-    migrations: { 1: engineIntoSlices },
+    migrations: { 1: engineIntoSlices, 2: marksIntoMarket },
   },
   ...EXECUTION_SCHEMAS,
   ...PORTFOLIO_SCHEMAS,

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Position } from './portfolio/positions';
 import { exportStore, importStore, SCHEMAS, SnapshotError, type StoreSnapshot } from './snapshot';
 import { Store, type StoreOptions } from './store';
+import { alertRow, fillRow, orderRow, positionRow, statusRow } from './wire-rows';
 import { FILL_TIME_BUCKETS } from './execution/slice';
 import { BoundedMap, BoundedSet } from './common/bounded';
 import { Distribution, LabeledCounter, LabeledDistribution } from './common/counters';
@@ -70,14 +71,14 @@ async function metricsText(store: Store): Promise<string> {
 function views(store: Store): unknown {
   return [...store.engines].map(([name, s]) => ({
     name,
-    status: s.statusRow(),
-    active: [...s.execution.orders.active.values()],
-    closed: [...s.execution.orders.recentlyClosed.values()],
+    status: statusRow(s.statusRecord()),
+    active: [...s.execution.orders.active.values()].map(orderRow),
+    closed: [...s.execution.orders.recentlyClosed.values()].map(orderRow),
     positions: [...s.portfolio.positions.keys()].map((symbol) =>
-      s.positionRow(symbol, s.health.lastEventTs ?? 0),
+      positionRow(s.positionRecord(symbol, s.health.lastEventTs ?? 0)),
     ),
-    fills: s.execution.recentFills,
-    alerts: s.health.recentAlerts,
+    fills: s.execution.recentFills.map(fillRow),
+    alerts: s.health.recentAlerts.map(alertRow),
     equity: [
       s.portfolio.equity.current,
       s.portfolio.equity.peak,
@@ -88,7 +89,7 @@ function views(store: Store): unknown {
     ],
     cash: [...s.portfolio.cash].map(([c, v]) => [c, v.toString()]),
     equityNow: s.portfolio.equityNow(),
-    markArrivals: [...s.execution.quality.markArrivals],
+    markArrivals: [...s.market.markArrivals],
   }));
 }
 
@@ -183,6 +184,25 @@ describe('store snapshots', () => {
     const fed = new Store(OPTIONS);
     feed(fed, new DemoEngine(7, 'alpha'), 0, 90);
     expect(exportStore(restored).state).toEqual(exportStore(fed).state);
+    expect(await metricsText(restored)).toEqual(await metricsText(fed));
+  });
+
+  it('loads a snapshot of format 2 written before the state kept numeric times (orders, fills, alerts as wire rows) exactly', async () => {
+    const file = path.join(__dirname, '..', '..', 'test', 'fixtures', 'snapshot-format2.json');
+    const old = JSON.parse(readFileSync(file, 'utf8')) as StoreSnapshot;
+    expect(old.versions?.OrderBook).toBe(1);
+    const restored = new Store(OPTIONS);
+    importStore(restored, old);
+    const fed = new Store(OPTIONS);
+    const fedEngine = new DemoEngine(7, 'alpha');
+    feed(fed, fedEngine, 0, 90);
+    expect(exportStore(restored).state).toEqual(exportStore(fed).state);
+    expect(await metricsText(restored)).toEqual(await metricsText(fed));
+    // It goes on as the fed one does: the restored orders close, with their fill times.
+    const twin = new DemoEngine(7, 'alpha');
+    for (let t = 0; t < 90; t++) twin.next(START + t * TICK_MS);
+    feed(restored, twin, 90, 60);
+    feed(fed, fedEngine, 90, 60);
     expect(await metricsText(restored)).toEqual(await metricsText(fed));
   });
 

@@ -63,11 +63,11 @@ function picture(store: Store): string {
     [...store.engines].map(([name, s]) => [
       name,
       [...s.execution.orders.active.values()],
-      [...s.portfolio.positions.keys()].map((sym) => s.positionRow(sym, 0)),
+      [...s.portfolio.positions.keys()].map((sym) => s.positionRecord(sym, 0)),
       [...s.portfolio.cash].map(([c, v]) => [c, v.toString()]),
       s.portfolio.equity.current,
       s.portfolio.equity.peak,
-      s.statusRow(),
+      s.statusRecord(),
       [...s.health.eventsByType.values()],
     ]),
   );

@@ -4,17 +4,17 @@
  * journal and snapshots keep, so a restart of the exporter re-derives nothing twice.
  */
 import type { Store } from '../../state/store';
-import type { OrderRow } from '../../state/execution/orders';
+import type { OrderRecord } from '../../state/execution/orders';
 import { createFreqtradeAdapter, type ActiveFtOrder } from './adapter';
 import type { KnownFtOrder } from './orders';
 
-function knownOf(row: OrderRow): KnownFtOrder {
+function knownOf(row: OrderRecord): KnownFtOrder {
   return {
     filled_quantity: row.filled_quantity,
     ...(row.avg_fill_price !== undefined ? { avg_fill_price: row.avg_fill_price } : {}),
     fees: row.fees,
     status: row.status,
-    updated_at: Date.parse(row.updated_at),
+    updated_at: row.updatedMs,
     ...(row.fee_currency !== undefined ? { fee_currency: row.fee_currency } : {}),
   };
 }

@@ -5,15 +5,15 @@
  * restart never double counts a fill.
  */
 import { createGalFridayAdapter, type GalFridayOptions, type KnownOrder } from './adapter';
-import type { OrderRow } from '../../state/execution/orders';
+import type { OrderRecord } from '../../state/execution/orders';
 import type { Store } from '../../state/store';
 
-function knownOf(row: OrderRow): KnownOrder {
+function knownOf(row: OrderRecord): KnownOrder {
   return {
     filled_quantity: row.filled_quantity,
     avg_fill_price: row.avg_fill_price,
     fees: row.fees,
-    updated_at: Date.parse(row.updated_at),
+    updated_at: row.updatedMs,
     status: row.status,
     side: row.side,
     symbol: row.symbol,

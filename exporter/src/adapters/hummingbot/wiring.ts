@@ -1,4 +1,4 @@
-/** The Hummingbot adapter wired to a store: an order's cumulative fill and fees are the store's order row. */
+/** The Hummingbot adapter wired to a store: an order's cumulative fill and fees are the store's order record. */
 import type { Store } from '../../state/store';
 import { createHummingbotAdapter } from './adapter';
 
@@ -16,7 +16,7 @@ export function hummingbotAdapterFor(store: Store) {
         quantity: String(row.quantity),
         filled_quantity: String(row.filled_quantity),
         fees: String(row.fees),
-        created_at: Date.parse(row.created_at),
+        created_at: row.createdMs,
         ...(row.avg_fill_price !== undefined ? { avg_fill_price: String(row.avg_fill_price) } : {}),
         ...(row.limit_price !== undefined ? { limit_price: String(row.limit_price) } : {}),
         ...(row.fee_currency !== undefined ? { fee_currency: row.fee_currency } : {}),

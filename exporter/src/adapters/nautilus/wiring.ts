@@ -4,22 +4,22 @@
  * engine's reported PnL so far and its latest marks all come from the store, which the
  * journal and snapshots keep, so a restart of the exporter derives nothing twice.
  */
-import type { OrderRow } from '../../state/execution/orders';
+import type { OrderRecord } from '../../state/execution/orders';
 import type { Store } from '../../state/store';
 import { createNautilusAdapter, ENGINE_REPORTED_REALIZED_PNL, type KnownNtOrder } from './adapter';
 
-function knownOf(row: OrderRow): KnownNtOrder {
+function knownOf(row: OrderRecord): KnownNtOrder {
   return {
     symbol: row.symbol,
     venue: row.venue ?? '',
     side: row.side,
     order_type: row.order_type,
     status: row.status,
-    // The row keeps numbers; each was read from a short decimal string, which String() gives back.
+    // The record keeps numbers; each was read from a short decimal string, which String() gives back.
     quantity: String(row.quantity),
     filled_quantity: String(row.filled_quantity),
     fees: String(row.fees),
-    created_at: Date.parse(row.created_at),
+    created_at: row.createdMs,
     ...(row.avg_fill_price !== undefined ? { avg_fill_price: String(row.avg_fill_price) } : {}),
     ...(row.limit_price !== undefined ? { limit_price: String(row.limit_price) } : {}),
     ...(row.stop_price !== undefined ? { stop_price: String(row.stop_price) } : {}),

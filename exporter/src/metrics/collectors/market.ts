@@ -37,7 +37,7 @@ export class MarketCollector implements Collector {
     const now = this.now();
     for (const [engine, s] of this.store.engines) {
       for (const [symbol, mark] of s.market.marks) sink.add(MARK_PRICE, { engine, symbol }, mark.price);
-      for (const [symbol, arrived] of s.execution.quality.markArrivals)
+      for (const [symbol, arrived] of s.market.markArrivals)
         sink.add(DATA_AGE, { engine, symbol }, Math.max(0, (now - arrived) / 1000));
       for (const [symbol, last] of s.execution.quality.lastFill) {
         if (last.buy) sink.add(LAST_FILL, { engine, symbol, side: 'buy' }, last.buy.price);

@@ -5,15 +5,17 @@
  */
 import type { OrderEvent, SnapshotEvent } from '../../events/schema';
 import type { Change } from '../changes';
-import { isoTime } from '../common/iso-time';
+import type { MarketView } from '../market/slice';
 import { NO_STRATEGY } from '../common/symbols';
-import type { OrderRow } from './orders';
+import type { OrderRecord } from './orders';
 import type { ExecutionSlice } from './slice';
 
 export type StatusChange = () => Change;
 
+/** `market`: read for the order's arrival price (execution quality). */
 export function applyOrder(
   x: ExecutionSlice,
+  market: MarketView,
   engine: string,
   e: OrderEvent,
   changes: Change[],
@@ -21,18 +23,19 @@ export function applyOrder(
 ): void {
   const t = x.orders.apply(engine, e, e.ts);
   if (!t) return;
-  const strategy = t.row.strategy ?? NO_STRATEGY;
-  if (t.isNew) x.submitted.inc({ strategy, symbol: t.row.symbol, side: t.row.side });
-  x.quality.onOrder(t.row, t.createdMs, t.isNew, t.closedNow);
+  const order = t.record;
+  const strategy = order.strategy ?? NO_STRATEGY;
+  if (t.isNew) x.submitted.inc({ strategy, symbol: order.symbol, side: order.side });
+  x.quality.onOrder(order, t.isNew, t.closedNow, market);
   if (t.closedNow) {
-    x.closed.inc({ strategy, symbol: t.row.symbol, status: t.row.status });
-    if (t.row.status === 'filled') {
-      const seconds = (e.ts - t.createdMs) / 1000;
-      if (seconds >= 0) x.fillTime.observe({ symbol: t.row.symbol }, seconds);
+    x.closed.inc({ strategy, symbol: order.symbol, status: order.status });
+    if (order.status === 'filled') {
+      const seconds = (e.ts - order.createdMs) / 1000;
+      if (seconds >= 0) x.fillTime.observe({ symbol: order.symbol }, seconds);
     }
-    changes.push({ channel: 'orders', key: t.row.order_id, row: null, final: t.row });
+    changes.push({ channel: 'orders', key: order.order_id, row: null, final: order });
   } else {
-    changes.push({ channel: 'orders', key: t.row.order_id, row: t.row });
+    changes.push({ channel: 'orders', key: order.order_id, row: order });
   }
   if (t.isNew || t.closedNow) changes.push(status());
 }
@@ -40,6 +43,7 @@ export function applyOrder(
 /** The orders of an engine snapshot: each listed order applied, every other active one closed. */
 export function resyncOrders(
   x: ExecutionSlice,
+  market: MarketView,
   engine: string,
   e: SnapshotEvent,
   changes: Change[],
@@ -48,13 +52,13 @@ export function resyncOrders(
   const seen = new Set<string>();
   for (const o of e.orders) {
     seen.add(o.order_id);
-    applyOrder(x, engine, { ...o, type: 'order', ts: e.ts, engine }, changes, status);
+    applyOrder(x, market, engine, { ...o, type: 'order', ts: e.ts, engine }, changes, status);
   }
-  for (const [id, row] of [...x.orders.active]) {
+  for (const [id, order] of [...x.orders.active]) {
     if (seen.has(id)) continue;
     // Absent from the engine's own view: it left the active set, whatever happened to it.
     x.orders.active.delete(id);
-    const final: OrderRow = { ...row, reason: 'absent from engine snapshot', updated_at: isoTime(e.ts) };
+    const final: OrderRecord = { ...order, reason: 'absent from engine snapshot', updatedMs: e.ts };
     x.orders.recentlyClosed.set(id, final);
     changes.push({ channel: 'orders', key: id, row: null, final });
   }

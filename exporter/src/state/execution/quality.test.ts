@@ -14,7 +14,8 @@ import { MetricsRegistry } from '../../metrics/registry';
 import { ExecutionCollector } from '../../metrics/collectors/execution';
 import { MarketCollector } from '../../metrics/collectors/market';
 import { DurableJournal } from '../../storage/journal';
-import { limitImprovementBps, slippageBps, MARK_RING } from './quality';
+import { MARK_RING } from '../market/mark-ring';
+import { limitImprovementBps, slippageBps } from './quality';
 import { exportStore, importStore, type StoreSnapshot } from '../snapshot';
 import { Store, type StoreOptions } from '../store';
 
@@ -229,7 +230,7 @@ describe('the arrival mark', () => {
     const m = await scrape(store, () => T0);
     expect(m.get('trading_slippage_unpriced_total{engine="e1",symbol="XRP/USD",side="buy"}')).toBe(1);
     expect(m.get('trading_slippage_bps_sum{engine="e1",symbol="XRP/USD",side="sell"}')).toBe(0);
-    expect(store.engines.get('e1')!.execution.quality.recentMarks.get(XRP)!.ts).toHaveLength(MARK_RING);
+    expect(store.engines.get('e1')!.market.recentMarks.get(XRP)!.ts).toHaveLength(MARK_RING);
   });
 });
 
@@ -274,19 +275,19 @@ describe('market-data age on the wall clock', () => {
       expect((await ingestor.ingest({ values: [{ ...mark(now, 0.5), engine: 'e1' }] }, 'test')).ok).toBe(
         true,
       );
-      const arrived = store.engines.get('e1')!.execution.quality.markArrivals.get(XRP)!;
+      const arrived = store.engines.get('e1')!.market.markArrivals.get(XRP)!;
       expect(Math.abs(arrived - now)).toBeLessThan(60_000);
       // No close (it would write a snapshot): as after kill -9, the restart replays the journal.
       // Wait on the condition (the wall clock moved past the arrival), not a fixed sleep.
       while (Date.now() <= arrived + 1) await new Promise((r) => setImmediate(r));
       const restored = new Store(OPTIONS);
       const again = await open(restored);
-      expect(restored.engines.get('e1')!.execution.quality.markArrivals.get(XRP)).toBe(arrived);
+      expect(restored.engines.get('e1')!.market.markArrivals.get(XRP)).toBe(arrived);
       await again.close();
       await journal.close();
       const fromSnapshot = new Store(OPTIONS);
       importStore(fromSnapshot, JSON.parse(JSON.stringify(exportStore(restored))) as StoreSnapshot);
-      expect(fromSnapshot.engines.get('e1')!.execution.quality.markArrivals.get(XRP)).toBe(arrived);
+      expect(fromSnapshot.engines.get('e1')!.market.markArrivals.get(XRP)).toBe(arrived);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,11 +1,12 @@
 /**
- * Market data and execution quality of one engine (docs/metrics.md, "Market data and
- * execution quality"): when each symbol's latest mark arrived (wall clock), and how each
- * fill compares with the arrival price of its order (event time).
+ * Execution quality of one engine (docs/metrics.md, "Market data and execution quality"):
+ * how each fill compares with the arrival price of its order (event time). The marks it
+ * looks arrival prices up in, and when they arrived, are the market slice's (its ring of
+ * recent marks per symbol, market/mark-ring.ts), read through the `MarketView` each hook is given.
  *
- * Pure domain: no transport, no metrics library. Memory is bounded: per symbol a small ring
- * of recent marks (ordered by event time), per order its arrival price (a bounded map), and
- * the tallies, whose labels are engine-bounded values (symbol, side, order type).
+ * Pure domain: no transport, no metrics library. Memory is bounded: per order its arrival
+ * price (a bounded map), and the tallies, whose labels are engine-bounded values (symbol,
+ * side, order type).
  *
  * The arrival price is the latest mark at or before the order's reference time (its
  * `created_at`, or the time of its first event). It is looked up when the order is first
@@ -17,6 +18,7 @@
 import type { FillEvent, ORDER_TYPES, Side } from '../../events/schema';
 import { BoundedMap } from '../common/bounded';
 import { LabeledCounter, LabeledDistribution } from '../common/counters';
+import type { MarketView } from '../market/slice';
 
 /** Basis points, signed (positive = worse for the trader). */
 export const SLIPPAGE_BPS_BUCKETS = [-50, -20, -10, -5, -2, 0, 2, 5, 10, 20, 50, 100];
@@ -25,16 +27,8 @@ export const LIMIT_IMPROVEMENT_BPS_BUCKETS = [0, 1, 2, 5, 10, 25, 50, 100];
 /** Filled quantity over ordered quantity of a closed order. */
 export const FILL_RATIO_BUCKETS = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1];
 
-/** Marks remembered per symbol for arrival look-ups of orders created before their first event. */
-export const MARK_RING = 64;
 /** Orders whose arrival price is remembered (active ones, and closed ones whose fills may still come). */
 export const ARRIVALS_REMEMBERED = 20_000;
-
-/** Recent marks of one symbol, sorted by event time (equal times in order of arrival). */
-interface MarkRing {
-  ts: number[];
-  price: number[];
-}
 
 /** An order's arrival price (null: none found yet). */
 interface Arrival {
@@ -51,7 +45,7 @@ interface LastFill {
   ts: number;
 }
 
-/** What the execution-quality hooks read of an order (its current row). */
+/** What the execution-quality hooks read of an order (its current record). */
 export interface OrderFacts {
   order_id: string;
   symbol: string;
@@ -59,15 +53,11 @@ export interface OrderFacts {
   quantity: number;
   filled_quantity: number;
   limit_price?: number;
-  /** RFC 3339: the order's `created_at`, or its first event's ts. */
-  created_at: string;
+  /** Epoch ms: the order's `created_at`, or its first event's ts. */
+  createdMs: number;
 }
 
 export class ExecutionQuality {
-  /** Wall-clock arrival (epoch ms) of each symbol's latest mark. */
-  readonly markArrivals = new Map<string, number>();
-  /** Recent marks per symbol, by event time. */
-  readonly recentMarks = new Map<string, MarkRing>();
   /** Arrival price per order id. */
   readonly arrivals = new BoundedMap<Arrival>(ARRIVALS_REMEMBERED);
   readonly slippage = new LabeledDistribution(SLIPPAGE_BPS_BUCKETS); // symbol, side
@@ -77,56 +67,29 @@ export class ExecutionQuality {
   /** Price of the latest fill (by event time) per symbol and side, for the price charts. */
   readonly lastFill = new Map<string, { buy?: LastFill; sell?: LastFill }>();
 
-  /** A mark of `symbol` at event time `ts`, received at wall-clock `receivedAt` (epoch ms). */
-  onMark(symbol: string, price: number, ts: number, receivedAt: number): void {
-    this.markArrivals.set(symbol, receivedAt);
-    let ring = this.recentMarks.get(symbol);
-    if (!ring) this.recentMarks.set(symbol, (ring = { ts: [], price: [] }));
-    // After every mark at or before ts (usually the end: marks come in time order).
-    const i = upperBound(ring.ts, ts);
-    if (i === ring.ts.length) {
-      ring.ts.push(ts);
-      ring.price.push(price);
-    } else {
-      ring.ts.splice(i, 0, ts);
-      ring.price.splice(i, 0, price);
-    }
-    if (ring.ts.length > MARK_RING) {
-      ring.ts.shift();
-      ring.price.shift();
-    }
-  }
-
-  /** The latest mark of `symbol` at or before `at` that the ring still holds. */
-  markAt(symbol: string, at: number): number | null {
-    const ring = this.recentMarks.get(symbol);
-    if (!ring) return null;
-    const i = upperBound(ring.ts, at) - 1;
-    return i >= 0 ? ring.price[i] : null;
-  }
-
   /**
-   * An order event applied: the arrival price on first sight, the fill ratio when it closes.
-   * `createdMs`: the order's creation time, epoch ms (`created_at`, or its first event's ts).
+   * An order event applied: the arrival price on first sight (at the order's `createdMs`),
+   * the fill ratio when it closes.
    */
-  onOrder(o: OrderFacts, createdMs: number, isNew: boolean, closedNow: boolean): void {
+  onOrder(o: OrderFacts, isNew: boolean, closedNow: boolean, market: MarketView): void {
     // The order event names the creation time: it decides over a fill that came first.
-    if (isNew || !this.arrivals.has(o.order_id)) this.arrivalOf(o.order_id, o.symbol, createdMs, true);
+    if (isNew || !this.arrivals.has(o.order_id))
+      this.arrivalOf(o.order_id, o.symbol, o.createdMs, true, market);
     if (closedNow && o.quantity > 0) {
       const ratio = Math.min(1, Math.max(0, o.filled_quantity / o.quantity));
       this.fillRatio.observe({ order_type: o.order_type }, ratio);
     }
   }
 
-  /** A fill applied (once per fill id); `order` is the order's current row when known. */
-  onFill(e: FillEvent, order: OrderFacts | undefined): void {
+  /** A fill applied (once per fill id); `order` is the order's current record when known. */
+  onFill(e: FillEvent, order: OrderFacts | undefined, market: MarketView): void {
     const labels = { symbol: e.symbol, side: e.side };
     let last = this.lastFill.get(e.symbol);
     if (!last) this.lastFill.set(e.symbol, (last = {}));
     const before = last[e.side];
     if (!before || e.ts >= before.ts) last[e.side] = { price: e.price, ts: e.ts };
-    const created = order ? Date.parse(order.created_at) : e.ts;
-    const arrival = this.arrivalOf(e.order_id, e.symbol, created, false);
+    const created = order ? order.createdMs : e.ts;
+    const arrival = this.arrivalOf(e.order_id, e.symbol, created, false, market);
     if (arrival === null) this.unpriced.inc(labels);
     else this.slippage.observe(labels, slippageBps(e.side, e.price, arrival));
     if (
@@ -147,12 +110,18 @@ export class ExecutionQuality {
    * `fromOrder`: `at` is the order's own creation time, which replaces the reference time a
    * fill of an order not seen yet had to take (its own ts).
    */
-  private arrivalOf(orderId: string, symbol: string, at: number, fromOrder: boolean): number | null {
+  private arrivalOf(
+    orderId: string,
+    symbol: string,
+    at: number,
+    fromOrder: boolean,
+    market: MarketView,
+  ): number | null {
     const known = this.arrivals.get(orderId);
     const keep = known !== undefined && (known.fromOrder || !fromOrder);
     if (keep && known.price !== null) return known.price;
     const ref = keep ? known.at : at;
-    const price = this.markAt(symbol, ref);
+    const price = market.markAt(symbol, ref);
     if (!keep || price !== null)
       this.arrivals.set(orderId, {
         symbol,
@@ -172,16 +141,4 @@ export function slippageBps(side: Side, fill: number, arrival: number): number {
 /** Basis points by which a fill beat its limit price (buy below, sell above). */
 export function limitImprovementBps(side: Side, fill: number, limit: number): number {
   return ((side === 'buy' ? limit - fill : fill - limit) / limit) * 1e4;
-}
-
-/** First index whose value is greater than `x` in an ascending array. */
-function upperBound(sorted: number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -4,7 +4,7 @@
  * order-events.ts (orders, the orders of an engine snapshot) and fills.ts (a fill's
  * execution side).
  */
-import type { FillRow } from '../changes';
+import type { FillRecord } from '../changes';
 import { BoundedSet } from '../common/bounded';
 import { LabeledCounter, LabeledDistribution } from '../common/counters';
 import { OrderBook } from './orders';
@@ -18,7 +18,7 @@ const FILL_IDS_REMEMBERED = 1_000_000;
 export class ExecutionSlice {
   readonly orders = new OrderBook();
   readonly fillIds = new BoundedSet(FILL_IDS_REMEMBERED);
-  readonly recentFills: FillRow[] = [];
+  readonly recentFills: FillRecord[] = [];
 
   readonly submitted = new LabeledCounter(); // strategy, symbol, side
   readonly closed = new LabeledCounter(); // strategy, symbol, status

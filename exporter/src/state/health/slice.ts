@@ -3,7 +3,7 @@
  * values of its bounded labels), its components and venues, and its own alerts.
  */
 import type { AlertEvent, HealthEvent, TradingEvent } from '../../events/schema';
-import type { AlertRow } from '../changes';
+import type { AlertRecord } from '../changes';
 import { LabeledCounter, LabeledDistribution } from '../common/counters';
 import { emptyLabelValues, visitLabelValues, type LabelValues } from '../common/label-values';
 
@@ -15,7 +15,7 @@ export class HealthSlice {
   readonly venueLatency = new LabeledDistribution(VENUE_LATENCY_BUCKETS); // venue
   readonly venueErrors = new LabeledCounter(); // venue
   readonly engineAlerts = new LabeledCounter(); // severity
-  readonly recentAlerts: AlertRow[] = [];
+  readonly recentAlerts: AlertRecord[] = [];
   readonly eventsByType = new LabeledCounter(); // type
   lastEventTs: number | null = null;
   /** Every value each bounded label has taken (the caps are checked against these). */
@@ -44,7 +44,7 @@ export class HealthSlice {
   }
 
   /** An `alert` event: counted by severity, its row kept among the recent alerts. */
-  onAlert(e: AlertEvent, row: AlertRow): void {
+  onAlert(e: AlertEvent, row: AlertRecord): void {
     this.engineAlerts.inc({ severity: e.severity });
     this.recentAlerts.push(row);
     if (this.recentAlerts.length > RECENT_ALERTS) this.recentAlerts.shift();

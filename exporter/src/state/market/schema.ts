@@ -3,5 +3,11 @@ import { fieldsOf, type ClassSchema } from '../common/schema';
 import type { MarketSlice } from './slice';
 
 export const MARKET_SCHEMAS: Readonly<Record<string, ClassSchema>> = {
-  MarketSlice: { version: 1, fields: fieldsOf<MarketSlice>()(['marks']) },
+  MarketSlice: {
+    // Version 2: with the mark arrivals and the ring of recent marks, which EngineState's
+    // migration to version 3 brings from the execution quality before this one runs.
+    version: 2,
+    fields: fieldsOf<MarketSlice>()(['marks', 'markArrivals', 'recentMarks']),
+    migrations: { 1: (fields) => fields },
+  },
 };

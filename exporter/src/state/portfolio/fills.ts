@@ -1,13 +1,13 @@
 /**
  * A fill's portfolio side: its fee in the quote currency, the position it moves (realized
- * PnL, round trips) and the cash ledger. The execution side (tallies, the fill's row) is
+ * PnL, round trips) and the cash ledger. The execution side (tallies, the fill's record) is
  * execution/fills.ts; the caller has checked that the fill_id is new.
  */
 import type { FillEvent } from '../../events/schema';
-import type { RoundTripRow } from '../changes';
+import type { RoundTripRecord } from '../changes';
 import { Decimal } from '../common/decimal';
 import type { FillFigures } from '../fill-figures';
-import { roundTripRow } from '../rows';
+import { roundTripRecord } from '../records';
 import { bookFill } from './ledger';
 import type { FillOutcome } from './positions';
 import { recordRoundTrip } from './round-trips';
@@ -28,7 +28,7 @@ export interface BookedFill {
   /** The PnL the fill realized in the valuation currency (0 when it could not be valued). */
   realizedValue: number;
   /** The round trip it ended, if it ended one. */
-  roundTrip?: RoundTripRow;
+  roundTrip?: RoundTripRecord;
 }
 
 /** `now`: the engine's latest event time (round-trip windows are kept relative to it). */
@@ -104,7 +104,7 @@ function endRoundTrip(
   strategy: string,
   outcome: FillOutcome,
   now: number,
-): RoundTripRow | undefined {
+): RoundTripRecord | undefined {
   const trip = outcome.roundTrip;
   if (!trip) return undefined;
   const pnl = trip.value === null ? 0 : trip.value.toNumber();
@@ -116,5 +116,5 @@ function endRoundTrip(
     p.equity.options.retainMs,
   );
   p.roundTripOutcomes.inc({ strategy, outcome: result });
-  return roundTripRow(engine, e, strategy, trip, result);
+  return roundTripRecord(engine, e, strategy, trip, result);
 }

@@ -4,11 +4,11 @@
  * and cash side), ledger.ts (balances) and the position resync of an engine snapshot
  * (engine-snapshot.ts); it reads the market (marks, rates) through a MarketView.
  */
-import type { Change, PositionRow } from '../changes';
+import type { Change, PositionRecord } from '../changes';
 import type { Decimal } from '../common/decimal';
 import type { Rates } from '../market/rates';
 import type { MarketView } from '../market/slice';
-import { positionChange, positionRow } from '../rows';
+import { positionChange, positionRecord } from '../records';
 import { LabeledCounter } from '../common/counters';
 import { EquityTracker, type EquityOptions } from './analytics';
 import { EquityValuation } from './equity-valuation';
@@ -138,11 +138,11 @@ export class PortfolioSlice {
     this.#notify(kind, subject, message);
   }
 
-  /** The row of a position (the symbol must have one). */
-  positionRow(engine: string, symbol: string, ts: number): PositionRow {
+  /** The record of a position (the symbol must have one). */
+  positionRecord(engine: string, symbol: string, ts: number): PositionRecord {
     const p = this.positions.get(symbol);
     if (!p) throw new Error(`no position in ${symbol}`);
-    return positionRow(engine, p, this.#market.marks.get(symbol), ts);
+    return positionRecord(engine, p, this.#market.marks.get(symbol), ts);
   }
 
   /** A position's upsert, or its removal once flat. */

@@ -1,16 +1,28 @@
 /**
- * The rows the feed and the read API serve, built from an engine's state. Nothing here
- * changes state: each function reads what it is given and returns a row or a change.
+ * The records the state keeps and hands out in its changes (changes.ts), built from an
+ * engine's state; times stay epoch ms (the readers write them: wire-rows.ts). Nothing here
+ * changes state: each function reads what it is given and returns a record or a change.
  */
 import type { AlertEvent, FillEvent } from '../events/schema';
-import type { AlertRow, Change, FillRow, PositionRow, RoundTripRow, StatusRow } from './changes';
-import { isoTime } from './common/iso-time';
+import type {
+  AlertRecord,
+  Change,
+  FillRecord,
+  PositionRecord,
+  RoundTripRecord,
+  StatusRecord,
+} from './changes';
 import type { Mark } from './market/slice';
 import type { Position, RoundTripEnd } from './portfolio/positions';
 import { NO_STRATEGY } from './common/symbols';
 
-/** The row of a position, at its mark when there is one. */
-export function positionRow(engine: string, p: Position, mark: Mark | undefined, ts: number): PositionRow {
+/** The record of a position, at its mark when there is one. */
+export function positionRecord(
+  engine: string,
+  p: Position,
+  mark: Mark | undefined,
+  ts: number,
+): PositionRecord {
   const qty = p.quantityNumber;
   return {
     engine,
@@ -22,7 +34,7 @@ export function positionRow(engine: string, p: Position, mark: Mark | undefined,
     unrealized_pnl: mark ? p.unrealizedAt(mark.price).toNumber() : null,
     realized_pnl: p.realizedNumber,
     fees: p.feesNumber,
-    updated_at: isoTime(ts),
+    updatedMs: ts,
   };
 }
 
@@ -36,25 +48,30 @@ export function positionChange(
 ): Change {
   const key = `${engine}:${symbol}`;
   if (!p || p.isFlat)
-    return { channel: 'positions', key, row: null, final: p ? positionRow(engine, p, mark, ts) : undefined };
-  return { channel: 'positions', key, row: positionRow(engine, p, mark, ts) };
+    return {
+      channel: 'positions',
+      key,
+      row: null,
+      final: p ? positionRecord(engine, p, mark, ts) : undefined,
+    };
+  return { channel: 'positions', key, row: positionRecord(engine, p, mark, ts) };
 }
 
-/** What an engine's status row is read from (its slices: health, risk, strategy, execution). */
+/** What an engine's status record is read from (its slices: health, risk, strategy, execution). */
 export interface StatusSource {
   engine: string;
   lastEventTs: number | null;
   halted: boolean;
   haltReason: string | undefined;
   activeStrategy: string | null;
-  components: ReadonlyMap<string, StatusRow['components'][string]>;
+  components: ReadonlyMap<string, StatusRecord['components'][string]>;
   activeOrders: number;
 }
 
-export function statusRow(s: StatusSource): StatusRow {
-  const row: StatusRow = {
+export function statusRecord(s: StatusSource): StatusRecord {
+  const row: StatusRecord = {
     engine: s.engine,
-    last_event_at: s.lastEventTs === null ? null : isoTime(s.lastEventTs),
+    lastEventMs: s.lastEventTs,
     halted: s.halted,
     active_strategy: s.activeStrategy,
     components: Object.fromEntries(s.components),
@@ -65,12 +82,12 @@ export function statusRow(s: StatusSource): StatusRow {
 }
 
 export function statusChange(s: StatusSource): Change {
-  return { channel: 'status', key: s.engine, row: statusRow(s) };
+  return { channel: 'status', key: s.engine, row: statusRecord(s) };
 }
 
-/** The row of a fill, with the PnL it realized in the valuation currency. */
-export function fillRow(engine: string, e: FillEvent, strategy: string, realizedPnl: number): FillRow {
-  const row: FillRow = {
+/** The record of a fill, with the PnL it realized in the valuation currency. */
+export function fillRecord(engine: string, e: FillEvent, strategy: string, realizedPnl: number): FillRecord {
+  const row: FillRecord = {
     engine,
     fill_id: e.fill_id,
     order_id: e.order_id,
@@ -79,7 +96,7 @@ export function fillRow(engine: string, e: FillEvent, strategy: string, realized
     price: e.price,
     quantity: e.quantity,
     fee: e.fee,
-    ts: isoTime(e.ts),
+    tsMs: e.ts,
     realized_pnl: realizedPnl,
   };
   if (e.fee_currency) row.fee_currency = e.fee_currency;
@@ -88,21 +105,21 @@ export function fillRow(engine: string, e: FillEvent, strategy: string, realized
   return row;
 }
 
-/** The row of a round trip that `e` ended. */
-export function roundTripRow(
+/** The record of a round trip that `e` ended. */
+export function roundTripRecord(
   engine: string,
   e: FillEvent,
   strategy: string,
   trip: RoundTripEnd,
-  outcome: RoundTripRow['outcome'],
-): RoundTripRow {
+  outcome: RoundTripRecord['outcome'],
+): RoundTripRecord {
   return {
     engine,
     symbol: e.symbol,
     strategy,
     direction: trip.direction,
-    opened_at: isoTime(trip.openedAt === 0 ? e.ts : trip.openedAt),
-    closed_at: isoTime(e.ts),
+    openedMs: trip.openedAt === 0 ? e.ts : trip.openedAt,
+    closedMs: e.ts,
     quantity: trip.quantity.toNumber(),
     entry_price: trip.entryPrice.toNumber(),
     exit_price: trip.exitPrice.toNumber(),
@@ -115,14 +132,14 @@ export function roundTripRow(
   };
 }
 
-export function alertRow(engine: string, e: AlertEvent): AlertRow {
-  const row: AlertRow = {
+export function alertRecord(engine: string, e: AlertEvent): AlertRecord {
+  const row: AlertRecord = {
     engine,
     key: e.id ?? `${e.name}@${e.ts}`,
     name: e.name,
     severity: e.severity,
     message: e.message,
-    ts: isoTime(e.ts),
+    tsMs: e.ts,
   };
   if (e.labels) row.labels = e.labels;
   return row;
