@@ -1,5 +1,4 @@
 /** The records a batch of the state's changes leaves for the history (pure). */
-import { ACTIVE_STATUSES } from '../events/schema';
 import type { AlertRecord, Change, FillRecord, OrderRecord } from '../state/changes';
 import type { HistoryBatch } from './store';
 import type { OrderState } from './tables';
@@ -19,12 +18,8 @@ export function addRows(into: HistoryBatch, changes: readonly Change[], place: P
         added += 1;
       }
     } else if (c.channel === 'orders' && c.row === null && c.final) {
+      // Every terminal state comes as a removal with its final state, a closed order's later one too.
       into.orders.push(place(c.final as OrderRecord));
-      added += 1;
-    } else if (c.channel === 'orders' && c.row && !ACTIVE_STATUSES.has((c.row as OrderRecord).status)) {
-      // A closed order's later state (one an engine snapshot closed, then reported filled):
-      // the state updates it without closing it again; the history keeps it as well.
-      into.orders.push(place(c.row as OrderRecord));
       added += 1;
     } else if (c.channel === 'alerts' && c.row) {
       into.alerts.push(c.row as AlertRecord);

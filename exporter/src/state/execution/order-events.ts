@@ -3,7 +3,7 @@
  * resync the open orders to the engine's view. `status` builds the engine's status change
  * (it reads other slices, so the caller gives it).
  */
-import type { OrderEvent, SnapshotEvent } from '../../events/schema';
+import { ACTIVE_STATUSES, type OrderEvent, type SnapshotEvent } from '../../events/schema';
 import type { Change } from '../changes';
 import type { MarketView } from '../market/slice';
 import { NO_STRATEGY } from '../common/symbols';
@@ -33,10 +33,11 @@ export function applyOrder(
       const seconds = (e.ts - order.createdMs) / 1000;
       if (seconds >= 0) x.fillTime.observe({ symbol: order.symbol }, seconds);
     }
-    changes.push({ channel: 'orders', key: order.order_id, row: null, final: order });
-  } else {
-    changes.push({ channel: 'orders', key: order.order_id, row: order });
   }
+  if (ACTIVE_STATUSES.has(order.status)) changes.push({ channel: 'orders', key: order.order_id, row: order });
+  // A terminal state leaves the feed's set of active orders, also when the order had left it
+  // already (closed by an engine snapshot, then reported filled): the final state corrects it.
+  else changes.push({ channel: 'orders', key: order.order_id, row: null, final: order });
   if (t.isNew || t.closedNow) changes.push(status());
 }
 

@@ -111,6 +111,23 @@ describe('orders: the active set is new + partially_filled', () => {
     );
   });
 
+  it('a closed order that is then reported filled leaves the feed again with that state, never joining the active set', () => {
+    // An engine snapshot that no longer lists `a` closes it; the engine then reports it filled.
+    const store = newStore();
+    store.apply([order('new', { order_id: 'a' })]);
+    store.apply([ev({ type: 'snapshot', ts: T0 + 1000, orders: [] })]);
+    const { changes } = store.apply([order('filled', { order_id: 'a', ts: T0 + 2000, filled_quantity: 2 })]);
+    const orders = changes.filter((c) => c.channel === 'orders');
+    expect(orders).toEqual([
+      expect.objectContaining({ key: 'a', row: null, final: expect.objectContaining({ status: 'filled' }) }),
+    ]);
+    expect(store.engine('e1').execution.orders.active.size).toBe(0);
+    // Closed once: the snapshot's close is the one counted.
+    expect(
+      store.engine('e1').execution.closed.get({ strategy: 's1', symbol: 'BTC/USD', status: 'filled' }),
+    ).toBe(0);
+  });
+
   it('keeps engines apart', () => {
     const store = newStore();
     store.apply([order('new'), ev({ ...order('new'), engine: 'e2' } as unknown as Record<string, unknown>)]);
