@@ -152,5 +152,14 @@ test('wrong tokens are rate limited per address (429); a good token still gets i
     status = await refusedStatus(exporter.baseUrl, { token: `guess-${i}-aaaaaaaaaaaaaaaa` });
   expect(status).toBe(429);
   expect(await refusedStatus(exporter.baseUrl, { token: exporter.viewerToken })).toBe(101);
-  expect(await refusedStatus(exporter.baseUrl, { token: 'guess-again-aaaaaaaaaaaaaaaa' })).toBe(429);
+  const refusal = await openFeed(exporter.baseUrl, { token: 'guess-again-aaaaaaaaaaaaaaaa' }).then(
+    () => null,
+    (err: { status?: number; body?: string; retryAfter?: string }) => err,
+  );
+  expect(refusal?.status).toBe(429);
+  // It says when the address is heard again (the limiter gives a try back every 3 s), not a guess.
+  const seconds = Number(refusal?.retryAfter);
+  expect(seconds).toBeGreaterThanOrEqual(1);
+  expect(seconds).toBeLessThanOrEqual(3);
+  expect(refusal?.body).toContain(`try again in ${seconds} s`);
 });

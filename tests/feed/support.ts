@@ -69,7 +69,11 @@ export function openFeed(
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () =>
         reject(
-          Object.assign(new Error(`refused: ${res.statusCode} ${body}`), { status: res.statusCode, body }),
+          Object.assign(new Error(`refused: ${res.statusCode} ${body}`), {
+            status: res.statusCode,
+            body,
+            retryAfter: res.headers['retry-after'],
+          }),
         ),
       );
     });

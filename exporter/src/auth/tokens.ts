@@ -86,6 +86,11 @@ export class TokenRegistry {
 }
 
 /** URL- and subprotocol-safe random secret. */
+/** A 429's `Retry-After`: the limiter's wait in whole seconds, at least 1 (every door says the same). */
+export function retryAfterSeconds(retryAfterMs: number): number {
+  return Math.max(1, Math.ceil(retryAfterMs / 1000));
+}
+
 export function generateSecret(): string {
   return randomBytes(24).toString('base64url');
 }

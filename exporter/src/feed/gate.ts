@@ -2,7 +2,7 @@
  * Who may open the feed: the decision at the WebSocket upgrade (and at the HTTP auth probe
  * that lets a browser learn why an upgrade was refused). Pure over headers and counters.
  */
-import type { TokenRegistry } from '../auth/tokens';
+import { retryAfterSeconds, type TokenRegistry } from '../auth/tokens';
 import { PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '@tradewatch/feed-protocol';
 
 export interface GateRequest {
@@ -29,6 +29,8 @@ export type GateDecision =
       status: 401 | 403 | 429;
       reason: 'rate_limited' | 'origin' | 'no_token' | 'bad_token' | 'role';
       error: string;
+      /** A 429's `Retry-After`, seconds: when this address is heard again. */
+      retryAfter?: number;
     };
 
 /** Offered subprotocols, the token among them, and whether tradewatch.v1 was offered. */
@@ -92,14 +94,16 @@ export function decide(req: GateRequest, deps: GateDeps): GateDecision {
         reason: 'role',
         error: `this token has the ${verdict.roles.join(', ')} role; the feed needs a viewer token`,
       };
-    case 'rate_limited':
+    case 'rate_limited': {
+      const seconds = retryAfterSeconds(verdict.retryAfterMs);
       return {
         ok: false,
         status: 429,
         reason: 'rate_limited',
-        error:
-          'too many wrong tokens from this address; try again in a minute (a valid token is always let in)',
+        error: `too many wrong tokens from this address; try again in ${seconds} s (a valid token is always let in)`,
+        retryAfter: seconds,
       };
+    }
     case 'bad_token':
       return { ok: false, status: 401, reason: 'bad_token', error: 'the token is not valid' };
   }

@@ -196,7 +196,7 @@ export class FeedServer {
         { address, origin, status: decision.status, reason: decision.reason },
         `feed connection refused: ${decision.error}`,
       );
-      return refuse(socket, decision.status, decision.error);
+      return refuse(socket, decision.status, decision.error, decision.retryAfter);
     }
     if (this.stopping) {
       return refuse(socket, 503, 'the exporter is shutting down');
@@ -265,7 +265,7 @@ export class FeedServer {
         { address, origin, status: decision.status, reason: decision.reason },
         `feed stream refused: ${decision.error}`,
       );
-      return answer(res, decision.status, decision.error);
+      return answer(res, decision.status, decision.error, decision.retryAfter);
     }
     const request = parseStreamRequest(new URL(req.url ?? '/', 'http://stream.invalid').searchParams);
     if (!request.ok) return answer(res, 400, request.error);
@@ -481,20 +481,31 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/**
+ * A refusal's `Retry-After`: the limiter's wait for a 429 from the gate, else 10 s (a full
+ * feed or a stopping exporter has no wait it can know).
+ */
+const DEFAULT_RETRY_AFTER_S = 10;
+
 /** Answers a refused stream request: its status and a JSON body naming the problem. */
-function answer(res: ServerResponse, status: number, error: string): void {
+function answer(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  retryAfter = DEFAULT_RETRY_AFTER_S,
+): void {
   const body = JSON.stringify({ error });
   res.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),
     ...(status === 401 ? { 'WWW-Authenticate': 'Bearer realm="tradewatch"' } : {}),
-    ...(status === 429 || status === 503 ? { 'Retry-After': '10' } : {}),
+    ...(status === 429 || status === 503 ? { 'Retry-After': String(retryAfter) } : {}),
   });
   res.end(body);
 }
 
 /** Answers a refused upgrade with a plain HTTP status and a JSON body naming the problem. */
-function refuse(socket: Duplex, status: number, error: string): void {
+function refuse(socket: Duplex, status: number, error: string, retryAfter = DEFAULT_RETRY_AFTER_S): void {
   const body = JSON.stringify({ error });
   const headers = [
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`,
@@ -502,7 +513,7 @@ function refuse(socket: Duplex, status: number, error: string): void {
     'Content-Type: application/json',
     `Content-Length: ${Buffer.byteLength(body)}`,
     ...(status === 401 ? ['WWW-Authenticate: Bearer realm="tradewatch"'] : []),
-    ...(status === 429 || status === 503 ? ['Retry-After: 10'] : []),
+    ...(status === 429 || status === 503 ? [`Retry-After: ${retryAfter}`] : []),
   ];
   // Once written, the socket is closed whether or not the client closes its side (it no
   // longer counts against its address's socket limit once it asked to upgrade).

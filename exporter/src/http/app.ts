@@ -9,7 +9,7 @@ import type { Config } from '../config';
 import type { Ingestor } from '../ingest/ingestor';
 import type { MetricsRegistry } from '../metrics/registry';
 import type { Store } from '../state/store';
-import type { Principal, Role, TokenRegistry } from '../auth/tokens';
+import { retryAfterSeconds, type Principal, type Role, type TokenRegistry } from '../auth/tokens';
 import { TokenBuckets } from '../limits/token-bucket';
 import { landingPage } from './landing';
 import { feedAuthProbe, readRoutes } from './read-api';
@@ -101,7 +101,7 @@ export function createApp(deps: AppDeps) {
       if (verdict.reason === 'rate_limited') {
         ingestor.reject('rate_limited');
         // The limiter earns one try back every few seconds: say when (whole seconds, at least 1).
-        const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+        const seconds = retryAfterSeconds(verdict.retryAfterMs);
         res.setHeader('Retry-After', String(seconds));
         res.status(429).json({
           error: `too many wrong ${role} tokens from this address; try again in ${seconds} s (a valid token is always accepted)`,
