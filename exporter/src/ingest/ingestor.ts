@@ -66,8 +66,8 @@ const GROUP_MAX_EVENTS = 20_000;
 /** A group with more events than this is applied in slices, under the store's hold. */
 const SLICED_APPLY_EVENTS = 512;
 /**
- * A slice of applying: about 4 ms of work on a quiet machine (512 events took 12–17 ms, and a
- * turn ran to the budget plus one whole slice). Decoding, validating, journaling and applying
+ * A slice of applying: 512 events took 12–17 ms at load 6 and a turn ran to the budget plus
+ * one whole slice; 128 take about a quarter of that. Decoding, validating, journaling and applying
  * let the loop turn every TURN_BUDGET_MS of work (docs/events.md, "Large batches").
  */
 const APPLY_SLICE_EVENTS = PAUSE_EVERY_EVENTS;
