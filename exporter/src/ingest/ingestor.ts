@@ -250,8 +250,8 @@ export class Ingestor {
         });
       // The body's own text goes to the journal (no second stringify), for the native format
       // only, and only when the journaled events are exactly the body's (nothing left out, no
-      // id given here). The journal decides whether to use it (a large batch's record is made in
-      // pieces from the events instead: storage/journal-files.ts, SENT_RECORD_MAX_EVENTS).
+      // id given here). A large batch's record is made from it in slices (storage/journal-files.ts,
+      // SENT_RECORD_MAX_EVENTS).
       const text =
         'text' in input && format === 'tradewatch' && events.length === raws.length && !idFor ? input : null;
       const sent = text ? () => sentArrayText(text.text, text.ndjson, raws.length) : undefined;

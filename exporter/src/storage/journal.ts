@@ -479,7 +479,16 @@ export class DurableJournal implements Journal {
 function recordFrame(seq: number, batch: JournalBatch, pause: () => Promise<void>): Promise<Buffer> | Buffer {
   if (batch.events.length < SENT_RECORD_MAX_EVENTS)
     return frame(recordJson(seq, batch.receivedAt, batch.events, batch.sent?.()));
+  if (batch.sent) return frameInPieces(sentPieces(seq, batch.receivedAt, batch.sent()), pause);
   return frameInPieces(jsonPieces({ s: seq, t: batch.receivedAt, e: batch.events }), pause);
+}
+
+/** `recordJson` of a text sent, in pieces: the body's text sliced, never stringified again. */
+function* sentPieces(seq: number, receivedAt: number, sent: string, size = 64 * 1024): Generator<string> {
+  const head = recordJson(seq, receivedAt, [], '');
+  yield head.slice(0, -1); // `{"v":2,…,"sent":` and, after the text sent, its `}`
+  for (let i = 0; i < sent.length; i += size) yield sent.slice(i, i + size);
+  yield '}';
 }
 
 /**
