@@ -5,7 +5,7 @@
  * JSON.parses the same bodies, measured in the same run, alternating. With one sync per
  * request the exporter is capped near 1/fsync; group commit lets the batches that arrive
  * during one sync share the next.
- * Run: npm run bench:concurrent   (run `npm run build` first)
+ * Run: npm run bench:concurrent   (run `npm run build` first; BENCH_NODE_ARGS: node flags for the exporter)
  */
 import { Agent, request } from 'node:http';
 import os from 'node:os';
@@ -72,6 +72,8 @@ async function main(): Promise<void> {
         ),
       ),
     },
+    // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the exporter (a profile of a request's cost).
+    nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0),
   });
   const transport = await startTransport();
   try {

@@ -13,7 +13,7 @@ jest.setTimeout(120_000);
 const EVENTS = 43_000;
 /**
  * The issue's goal is 50 ms on a quiet machine. Measured here at load 2: 130–140 ms (what is
- * left is mostly V8's mark-compact pauses over the batch's 200 MB heap); the exporter before
+ * left is mostly V8's scavenges of the batch's surviving objects: docs/events.md); the exporter before
  * slicing held it 441 ms in the same conditions (836 ms at load 9). The bound leaves room for
  * a noisy CI machine and still fails the unsliced exporter.
  */

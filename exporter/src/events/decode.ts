@@ -74,7 +74,7 @@ function linesResult(values: unknown[], problems: EventProblem[]): DecodeResult 
 /** Bodies from this size on are decoded in slices (below it, one JSON.parse is cheaper). */
 export const SLICED_DECODE_BYTES = 1 << 20;
 const LINES_PER_SLICE = 2048;
-const ELEMENTS_PER_RUN = 2048;
+const ELEMENTS_PER_RUN = 1024;
 
 /**
  * `decodeEvents` for a large body, a slice at a time, pausing between slices so the event

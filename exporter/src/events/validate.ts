@@ -72,7 +72,7 @@ export async function validateBatchSliced(
   const problems: EventProblem[] = [];
   for (let i = 0; i < raws.length; i++) {
     validateInto(raws, i, events, problems);
-    if ((i & 1023) === 1023) await pause();
+    if ((i & 127) === 127) await pause(); // PAUSE_EVERY_EVENTS (ingest/turns.ts)
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
 }
@@ -99,7 +99,7 @@ export async function validateEachSliced(
       out.events.push(result);
       out.indices.push(i);
     }
-    if ((i & 1023) === 1023) await pause();
+    if ((i & 127) === 127) await pause(); // PAUSE_EVERY_EVENTS (ingest/turns.ts)
   }
   return out;
 }

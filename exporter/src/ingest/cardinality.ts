@@ -9,6 +9,7 @@ import type { TradingEvent } from '../events/schema';
 import { visitLabelValues, type Dimension } from '../state/common/label-values';
 import type { Store } from '../state/store';
 import { TradingSeriesTally, tradingSeriesInStore } from '../state/trading-series';
+import { PAUSE_EVERY_EVENTS } from './turns';
 
 export interface CardinalityProblem {
   index: number;
@@ -54,7 +55,7 @@ export async function checkCardinality(
   let seriesHeld: number | undefined;
 
   for (let i = 0; i < all.length && problem === null; i++) {
-    if ((i & 1023) === 1023) await pause();
+    if (i % PAUSE_EVERY_EVENTS === PAUSE_EVERY_EVENTS - 1) await pause();
     const index = Math.max(0, i - offset);
     const event = all[i];
     const more = series.add(event);

@@ -29,7 +29,7 @@ import type { CardinalityLimits } from '../config';
 import type { Store } from '../state/store';
 import { LabeledCounter } from '../state/common/counters';
 import { checkCardinality } from './cardinality';
-import { breather, type Pause } from './turns';
+import { breather, PAUSE_EVERY_EVENTS, TURN_BUDGET_MS, type Pause } from './turns';
 
 /** Where validated batches are made durable before they are applied (storage/). */
 export interface Journal {
@@ -63,13 +63,14 @@ interface Staged {
 const GROUP_MAX_BATCHES = 256;
 const GROUP_MAX_EVENTS = 20_000;
 
+/** A group with more events than this is applied in slices, under the store's hold. */
+const SLICED_APPLY_EVENTS = 512;
 /**
- * Work on one batch between two turns of the event loop: slices of decoding, validating,
- * journaling and applying last about this long (docs/events.md, "Large batches").
+ * A slice of applying: 512 events took 12–17 ms at load 6 and a turn ran to the budget plus
+ * one whole slice; 128 take about a quarter of that. Decoding, validating, journaling and applying
+ * let the loop turn every TURN_BUDGET_MS of work (docs/events.md, "Large batches").
  */
-const TURN_BUDGET_MS = 20;
-/** A group with more events than this is applied in slices of this many. */
-const APPLY_SLICE_EVENTS = 512;
+const APPLY_SLICE_EVENTS = PAUSE_EVERY_EVENTS;
 
 /** Turns a foreign format's decoded values into tradewatch events (run inside the queue). */
 export type Adapter = (raws: unknown[]) =>
@@ -249,8 +250,8 @@ export class Ingestor {
         });
       // The body's own text goes to the journal (no second stringify), for the native format
       // only, and only when the journaled events are exactly the body's (nothing left out, no
-      // id given here). The journal decides whether to use it (a large batch's record is made in
-      // pieces from the events instead: storage/journal-files.ts, SENT_RECORD_MAX_EVENTS).
+      // id given here). A large batch's record is made from it in slices (storage/journal-files.ts,
+      // SENT_RECORD_MAX_EVENTS).
       const text =
         'text' in input && format === 'tradewatch' && events.length === raws.length && !idFor ? input : null;
       const sent = text ? () => sentArrayText(text.text, text.ndjson, raws.length) : undefined;
@@ -330,8 +331,13 @@ export class Ingestor {
         );
     }
     const now = Date.now();
-    for (const e of events) this.lastSeen.set(e.engine, now);
-    const fresh = events.filter((e) => !this.store.isDuplicate(e));
+    const fresh: TradingEvent[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      this.lastSeen.set(e.engine, now);
+      if (!this.store.isDuplicate(e)) fresh.push(e);
+      if (i % PAUSE_EVERY_EVENTS === PAUSE_EVERY_EVENTS - 1) await pause(); // 43 k events: 13–23 ms
+    }
     const pending = new Promise<IngestResult>((answer, fail) => {
       this.staged.push({ events, fresh, receivedAt: now, sent, source, options, answer, fail });
     });
@@ -408,7 +414,7 @@ export class Ingestor {
    */
   private async applyGroup(group: readonly Staged[]): Promise<void> {
     const events = group.reduce((n, s) => n + s.fresh.length, 0);
-    const sliced = events > APPLY_SLICE_EVENTS;
+    const sliced = events > SLICED_APPLY_EVENTS;
     const pause = sliced ? breather(TURN_BUDGET_MS) : null;
     const answers: (() => void)[] = [];
     if (sliced) this.store.hold();

@@ -7,8 +7,18 @@
 /** A pause: resolves at once while the budget lasts, else after one turn of the loop. */
 export type Pause = () => Promise<void>;
 
+/**
+ * Work between two turns of the loop. A turn lasts this, plus the rest of the slice under way,
+ * plus any GC pause that falls in it; at 20 ms, with slices of 512 events, turns ran 35–40 ms
+ * before any GC (a 10 MB batch at load 4–6, docs/events.md "Large batches"), so 10.
+ */
+export const TURN_BUDGET_MS = 10;
+
+/** Work loops over events call their pause every this many events (a power of two). */
+export const PAUSE_EVERY_EVENTS = 128;
+
 /** Pauses that let the event loop turn once `budgetMs` of work has passed since the last turn. */
-export function breather(budgetMs = 20): Pause {
+export function breather(budgetMs = TURN_BUDGET_MS): Pause {
   let since = performance.now();
   return async () => {
     if (performance.now() - since < budgetMs) return;

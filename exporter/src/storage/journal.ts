@@ -27,7 +27,15 @@ import { exportStore, exportStoreAsync, importStore } from '../state/snapshot';
 import type { Store } from '../state/store';
 import { Distribution } from '../state/common/counters';
 import { crc32 } from 'node:zlib';
-import { frame, jsonPieces, scanLines, unfinished, type BadRecord, type GoodRecord } from './records';
+import {
+  frame,
+  frameInPieces,
+  jsonPieces,
+  scanLines,
+  unfinished,
+  type BadRecord,
+  type GoodRecord,
+} from './records';
 import {
   followRecords,
   listByNumber,
@@ -243,8 +251,7 @@ export class DurableJournal implements Journal {
       const handle = this.handle ?? (await this.reopen());
       const pause = breather();
       const frames: Buffer[] = [];
-      for (const [i, b] of batches.entries())
-        frames.push(frame(await recordText(this.nextSeq + i, b, pause)));
+      for (const [i, b] of batches.entries()) frames.push(await recordFrame(this.nextSeq + i, b, pause));
       const bytes = frames.length === 1 ? frames[0] : Buffer.concat(frames);
       try {
         let written = 0;
@@ -466,18 +473,22 @@ export class DurableJournal implements Journal {
 }
 
 /**
- * A record's JSON text: the text sent when at hand (format 2), else the validated events
- * stringified (format 1); a large batch's a piece at a time (the same text: records.ts).
+ * A record, framed: the text sent when at hand (format 2), else the validated events
+ * stringified (format 1); a large batch's a piece at a time (the same bytes: records.ts).
  */
-async function recordText(seq: number, batch: JournalBatch, pause: () => Promise<void>): Promise<string> {
+function recordFrame(seq: number, batch: JournalBatch, pause: () => Promise<void>): Promise<Buffer> | Buffer {
   if (batch.events.length < SENT_RECORD_MAX_EVENTS)
-    return recordJson(seq, batch.receivedAt, batch.events, batch.sent?.());
-  let text = '';
-  for (const piece of jsonPieces({ s: seq, t: batch.receivedAt, e: batch.events })) {
-    text += piece;
-    await pause();
-  }
-  return text;
+    return frame(recordJson(seq, batch.receivedAt, batch.events, batch.sent?.()));
+  if (batch.sent) return frameInPieces(sentPieces(seq, batch.receivedAt, batch.sent()), pause);
+  return frameInPieces(jsonPieces({ s: seq, t: batch.receivedAt, e: batch.events }), pause);
+}
+
+/** `recordJson` of a text sent, in pieces: the body's text sliced, never stringified again. */
+function* sentPieces(seq: number, receivedAt: number, sent: string, size = 64 * 1024): Generator<string> {
+  const head = recordJson(seq, receivedAt, [], '');
+  yield head.slice(0, -1); // `{"v":2,…,"sent":` and, after the text sent, its `}`
+  for (let i = 0; i < sent.length; i += size) yield sent.slice(i, i + size);
+  yield '}';
 }
 
 /**
