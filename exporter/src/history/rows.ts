@@ -1,5 +1,5 @@
 /** The records a batch of the state's changes leaves for the history (pure). */
-import type { AlertRecord, Change, FillRecord, OrderRecord } from '../state/changes';
+import type { Change, OrderRecord } from '../state/changes';
 import type { HistoryBatch } from './store';
 import type { OrderState } from './tables';
 
@@ -11,7 +11,7 @@ export function addRows(into: HistoryBatch, changes: readonly Change[], place: P
   let added = 0;
   for (const c of changes) {
     if (c.channel === 'fills' && c.row) {
-      into.fills.push(c.row as FillRecord);
+      into.fills.push(c.row);
       added += 1;
       if (c.roundTrip) {
         into.round_trips.push(c.roundTrip);
@@ -19,10 +19,10 @@ export function addRows(into: HistoryBatch, changes: readonly Change[], place: P
       }
     } else if (c.channel === 'orders' && c.row === null && c.final) {
       // Every terminal state comes as a removal with its final state, a closed order's later one too.
-      into.orders.push(place(c.final as OrderRecord));
+      into.orders.push(place(c.final));
       added += 1;
     } else if (c.channel === 'alerts' && c.row) {
-      into.alerts.push(c.row as AlertRecord);
+      into.alerts.push(c.row);
       added += 1;
     }
   }

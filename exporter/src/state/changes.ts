@@ -58,8 +58,8 @@ export interface ChannelRecords {
 }
 export type RecordOf<C extends FeedChannel> = ChannelRecords[C];
 
-/** One row changed on a channel: an upsert, or a removal with the row's final state. */
-export interface Change<C extends FeedChannel = FeedChannel> {
+/** One row changed on channel `C`: an upsert, or a removal with the row's final state. */
+export interface ChannelChange<C extends FeedChannel> {
   channel: C;
   key: string;
   /** The record now; null when it left the channel's set. */
@@ -69,3 +69,9 @@ export interface Change<C extends FeedChannel = FeedChannel> {
   /** On a fill that ended a round trip: that round trip (for the history; not a feed row). */
   roundTrip?: RoundTripRecord;
 }
+
+/**
+ * A change on one of channels `C`, told apart by `channel` (a union of one `ChannelChange`
+ * per channel, so a reader that checked `channel` has the record's type without a cast).
+ */
+export type Change<C extends FeedChannel = FeedChannel> = { [K in C]: ChannelChange<K> }[C];
