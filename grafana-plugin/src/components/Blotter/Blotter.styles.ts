@@ -1,14 +1,7 @@
-import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 
+import { feedPanelRoot } from '../feedPanel.styles';
+
 export const getStyles = (theme: GrafanaTheme2) => ({
-  root: css({
-    display: 'flex',
-    flexDirection: 'column',
-    minHeight: 0,
-    overflow: 'hidden',
-    color: theme.colors.text.primary,
-    fontFamily: theme.typography.fontFamily,
-    fontSize: theme.typography.body.fontSize,
-  }),
+  root: feedPanelRoot(theme),
 });

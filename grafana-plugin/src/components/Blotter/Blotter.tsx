@@ -10,7 +10,7 @@ import { useRowFilters } from '../../hooks/useRowFilters';
 import { useSort } from '../../hooks/useSort';
 import type { BlotterOptions, ResolvedFilter } from '../../types';
 import { hasActiveFilters } from '../../utils/rows';
-import { FeedState, type FeedStateKind } from '../FeedState';
+import { FeedState, feedPlaceholder, type FeedStateKind } from '../FeedState';
 import { fitColumns, Grid } from '../Grid';
 import { StaleBanner } from '../StaleBanner';
 import { BlotterHeader } from './components/BlotterHeader';
@@ -72,25 +72,20 @@ export const Blotter = ({
   const sorting = useMemo(() => ({ state: sort, onSort: toggle }), [sort, toggle]);
   const rowHeight = ROW_HEIGHTS[options.density] ?? ROW_HEIGHTS.normal;
   const { state } = feed;
-  const problem = state.status === 'reconnecting' ? state.problem : undefined;
   const closed = view.visible.reduce((n, r) => (r.closedAt !== undefined ? n + 1 : n), 0);
 
-  let placeholder: FeedStateKind | null = null;
-  if (!url) {
-    placeholder = { kind: 'unconfigured', rawUrl, hint: unconfiguredHint };
-  } else if (problem && view.total === 0) {
-    placeholder = { kind: 'error', problem, url };
-  } else if (!feed.loaded && view.total === 0) {
-    placeholder = { kind: 'connecting', url };
-  } else if (view.total === 0) {
-    placeholder = {
-      kind: 'empty',
-      filtered: false,
-      scoped: Boolean(resolved.engine || resolved.strategy || resolved.symbol),
-    };
-  } else if (view.matched === 0 && hasActiveFilters(filters)) {
-    placeholder = { kind: 'no-match', total: view.total };
-  }
+  const scoped = Boolean(resolved.engine || resolved.strategy || resolved.symbol);
+  const placeholder: FeedStateKind | null =
+    feedPlaceholder({
+      url,
+      rawUrl,
+      unconfiguredHint,
+      state,
+      loaded: feed.loaded,
+      total: view.total,
+      scoped,
+      what: 'orders',
+    }) ?? (view.matched === 0 && hasActiveFilters(filters) ? { kind: 'no-match', total: view.total } : null);
 
   return (
     <div

@@ -7,7 +7,7 @@ import { FILL_COLUMNS, ROW_HEIGHTS, TEST_IDS } from '../../constants';
 import type { FeedFills } from '../../hooks/useFeedFills';
 import type { Density } from '../../types';
 import { formatPnl, pnlTone } from '../../utils/fillTape';
-import { FeedState, type FeedStateKind } from '../FeedState';
+import { FeedState, feedPlaceholder } from '../FeedState';
 import { FeedSummary, Stat } from '../FeedSummary';
 import { fitColumns, Grid } from '../Grid';
 import { StaleBanner } from '../StaleBanner';
@@ -61,18 +61,16 @@ export const FillsTape = ({
     [feed.version]
   );
   const { state } = feed;
-  const problem = state.status === 'reconnecting' ? state.problem : undefined;
-
-  let placeholder: FeedStateKind | null = null;
-  if (!url) {
-    placeholder = { kind: 'unconfigured', rawUrl, hint: unconfiguredHint };
-  } else if (problem && rows.length === 0) {
-    placeholder = { kind: 'error', problem, url };
-  } else if (!feed.loaded && rows.length === 0) {
-    placeholder = { kind: 'connecting', url };
-  } else if (rows.length === 0) {
-    placeholder = { kind: 'empty', filtered: false, scoped, what: 'fills' };
-  }
+  const placeholder = feedPlaceholder({
+    url,
+    rawUrl,
+    unconfiguredHint,
+    state,
+    loaded: feed.loaded,
+    total: rows.length,
+    scoped,
+    what: 'fills',
+  });
 
   return (
     <div
