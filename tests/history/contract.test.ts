@@ -17,6 +17,7 @@ import {
 import type { OrderState } from '../../exporter/src/history/tables';
 import type { AlertRecord, FillRecord, OrderRecord, RoundTripRecord } from '../../exporter/src/state/changes';
 import { alertRow, fillRow, orderRow, roundTripRow } from '../../exporter/src/state/wire-rows';
+import { orderState } from './order-states';
 
 export const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -40,21 +41,8 @@ function fill(i: number, extra: Partial<FillRecord> = {}): FillRecord {
   };
 }
 
-const order = (status: OrderRecord['status'], updated: number): OrderRecord => ({
-  engine: 'e1',
-  order_id: 'o1',
-  symbol: 'BTC/USD',
-  side: 'buy',
-  order_type: 'limit',
-  status,
-  quantity: 1,
-  filled_quantity: status === 'filled' ? 1 : 0,
-  limit_price: 100,
-  fees: 0.1,
-  strategy: 'mr',
-  createdMs: T0,
-  updatedMs: updated,
-});
+const order = (status: OrderRecord['status'], updated: number): OrderRecord =>
+  orderState(status, updated, { limit_price: 100, strategy: 'mr' });
 
 /** An order state as the writer stores it: from journal record `seq`, its `pos`-th order state. */
 const at = (record: OrderRecord, seq: number, pos = 0): OrderState => ({

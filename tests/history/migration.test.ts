@@ -14,6 +14,7 @@ import { SqliteHistory } from '../../exporter/src/history/sqlite';
 import { emptyBatch, type HistoryStore } from '../../exporter/src/history/store';
 import type { OrderRecord } from '../../exporter/src/state/changes';
 import { orderRow } from '../../exporter/src/state/wire-rows';
+import { orderState } from './order-states';
 
 jest.setTimeout(30_000);
 
@@ -21,19 +22,8 @@ const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.
 const T = Date.parse('2026-01-05T00:00:07Z');
 const fixture = (db: string) => readFileSync(path.join(__dirname, 'fixtures', `schema-v1.${db}.sql`), 'utf8');
 
-const order = (status: OrderRecord['status'], filled: number): OrderRecord => ({
-  engine: 'e1',
-  order_id: 'o1',
-  symbol: 'BTC/USD',
-  side: 'buy',
-  order_type: 'limit',
-  status,
-  quantity: 1,
-  filled_quantity: filled,
-  fees: 0.1,
-  createdMs: T - 7000,
-  updatedMs: T,
-});
+const order = (status: OrderRecord['status'], filled: number): OrderRecord =>
+  orderState(status, T, { filled_quantity: filled });
 
 /** The old row, as version 1 wrote it: canceled, at time T (times as each store keeps them). */
 const OLD_ROW =

@@ -17,25 +17,15 @@ import { validateBatch } from '../../exporter/src/events/validate';
 import type { OrderRecord } from '../../exporter/src/state/changes';
 import { Store } from '../../exporter/src/state/store';
 import { orderRow } from '../../exporter/src/state/wire-rows';
+import { orderState } from './order-states';
 
 jest.setTimeout(30_000);
 
 const PG_URL = process.env.TRADEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const T = '2026-01-05T00:00:07.000Z';
 
-const state = (status: OrderRecord['status'], filled: number): OrderRecord => ({
-  engine: 'e1',
-  order_id: 'o1',
-  symbol: 'BTC/USD',
-  side: 'buy',
-  order_type: 'limit',
-  status,
-  quantity: 1,
-  filled_quantity: filled,
-  fees: 0.1,
-  createdMs: Date.parse('2026-01-05T00:00:00.000Z'),
-  updatedMs: Date.parse(T),
-});
+const state = (status: OrderRecord['status'], filled: number): OrderRecord =>
+  orderState(status, Date.parse(T), { filled_quantity: filled });
 
 /**
  * The real store, but its first write is held until `release` (then stored, or failed with
