@@ -148,3 +148,40 @@ describe('every answer of the route', () => {
     expect(get.status).toBe(404);
   });
 });
+
+describe('open ingest (TRADEWATCH_ALLOW_ANONYMOUS_INGEST)', () => {
+  let open: RunningExporter;
+  beforeAll(async () => {
+    open = await startExporter({
+      env: {
+        TRADEWATCH_SOURCE: 'none',
+        TRADEWATCH_LOG_LEVEL: 'warn',
+        TRADEWATCH_ALLOW_ANONYMOUS_INGEST: 'true',
+        TRADEWATCH_INGEST_RATE_LIMIT: '2', // a burst of 4 events
+      },
+    });
+  });
+  afterAll(async () => {
+    await open?.stop();
+  });
+
+  it('needs no token, and holds "anonymous" to the ingest rate: 429 with Retry-After, nothing applied', async () => {
+    // Over the burst at once: a batch is charged once applied, so the next one must wait.
+    const batch = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((c) => mark(`${c}/USD`));
+    const first = await postEvents(open, batch, { token: null });
+    expect(first.status).toBe(200);
+    const over = await fetch(`${open.baseUrl}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify([mark('Z/USD')]),
+    });
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toBe('1');
+    expect((await over.json()).error).toMatch(
+      /token "anonymous" is over its ingest rate of 2 events\/s \(TRADEWATCH_INGEST_RATE_LIMIT\)/,
+    );
+    const samples = await scrape(open.baseUrl);
+    expect(sumOf(samples, 'trading_events_total', { engine: 'edge' })).toBe(8);
+    expect(sumOf(samples, 'tradewatch_events_rejected_total', { reason: 'rate_limited' })).toBe(1);
+  });
+});
