@@ -14,7 +14,7 @@ const LIMIT = 64 * 1024 * 1024;
 export interface TransportPorts {
   /** node:http: read the body, JSON.parse it, answer. */
   bare: number;
-  /** express with express.text(), as the exporter reads an ingest body, then JSON.parse. */
+  /** express with express.text(), as the exporter read an ingest body before its raw route, then JSON.parse. */
   express: number;
 }
 
