@@ -4,12 +4,14 @@
  * fsync per write, history on) against the bare node:http server that only reads and
  * JSON.parses the same bodies, measured in the same run, alternating. With one sync per
  * request the exporter is capped near 1/fsync; group commit lets the batches that arrive
- * during one sync share the next.
+ * during one sync share the next. It also prints each server's CPU time per request (user +
+ * system, all threads, from /proc), which a shared machine's load moves far less than the rates.
  * Run: npm run bench:concurrent   (run `npm run build` first; BENCH_NODE_ARGS: node flags for the exporter)
  */
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { startExporter } from '../../tests/support/exporter';
+import { cpuMs } from './cpu';
 import { startTransport, transportUrl } from './transport';
 import { orderFillBatch } from './workload';
 
@@ -84,10 +86,18 @@ async function main(): Promise<void> {
     await postConcurrently(ingestUrl, bodies.slice(0, CLIENTS), auth); // warm-up, unmeasured
     const exporter: number[] = [];
     const bare: number[] = [];
+    // CPU milliseconds each server used for its requests (the bare one's process also holds
+    // the express transport, idle here).
+    const cpu = { exporter: 0, bare: 0 };
+    const exporterPid = ex.process.pid as number;
     for (let round = 0; round < ROUNDS; round++) {
       const slice = bodies.slice(CLIENTS + round * REQUESTS, CLIENTS + (round + 1) * REQUESTS);
+      let before = cpuMs(exporterPid);
       exporter.push(await postConcurrently(ingestUrl, slice, auth));
+      cpu.exporter += cpuMs(exporterPid) - before;
+      before = cpuMs(transport.pid);
       bare.push(await postConcurrently(transportUrl(transport.ports.bare), slice));
+      cpu.bare += cpuMs(transport.pid) - before;
     }
     const metrics = await (await fetch(`${ex.baseUrl}/metrics`)).text();
     const syncs = /^tradewatch_journal_sync_seconds_count (\d+)/m.exec(metrics)?.[1];
@@ -101,6 +111,10 @@ async function main(): Promise<void> {
           exporter_requests_per_s: Math.round(ex1),
           bare_http_requests_per_s: Math.round(bare1),
           exporter_vs_bare_http: +(ex1 / bare1).toFixed(3),
+          exporter_cpu_ms_per_request: +(cpu.exporter / (REQUESTS * ROUNDS)).toFixed(3),
+          bare_http_cpu_ms_per_request: +(cpu.bare / (REQUESTS * ROUNDS)).toFixed(3),
+          // As the rate ratio: the bare server's CPU per request over the exporter's.
+          exporter_vs_bare_http_cpu: +(cpu.bare / cpu.exporter).toFixed(3),
           journal_syncs: syncs === undefined ? null : Number(syncs),
           load1: +os.loadavg()[0].toFixed(2),
         },

@@ -2,7 +2,7 @@
  * bench/ingest/http: what the HTTP transport alone costs, before any validation or
  * accounting. The same bodies as bench/ingest (1,000 events each) are posted one after
  * the other to a bare node:http server and to express with express.text() (as the
- * exporter reads an ingest body), each only JSON.parsing them, against JSON.parse of the
+ * exporter read an ingest body until the route left express), each only JSON.parsing them, against JSON.parse of the
  * same bytes in this process. The bare ratio is the ceiling for HTTP ingest however
  * cheap everything after decoding gets; the express one says what express costs.
  * Run: npm run bench:http

@@ -14,7 +14,7 @@ const LIMIT = 64 * 1024 * 1024;
 export interface TransportPorts {
   /** node:http: read the body, JSON.parse it, answer. */
   bare: number;
-  /** express with express.text(), as the exporter reads an ingest body, then JSON.parse. */
+  /** express with express.text(), as the exporter read an ingest body before its raw route, then JSON.parse. */
   express: number;
 }
 
@@ -46,13 +46,13 @@ function serve(): void {
 }
 
 /** Starts the servers in a child process; `stop` ends it. */
-export async function startTransport(): Promise<{ ports: TransportPorts; stop: () => void }> {
+export async function startTransport(): Promise<{ ports: TransportPorts; pid: number; stop: () => void }> {
   const child = fork(__filename, ['--serve'], { execArgv: process.execArgv });
   const ports = await new Promise<TransportPorts>((resolve, reject) => {
     child.once('message', (m) => resolve(m as TransportPorts));
     child.once('exit', (code) => reject(new Error(`the transport servers exited with ${code}`)));
   });
-  return { ports, stop: () => child.kill() };
+  return { ports, pid: child.pid as number, stop: () => child.kill() };
 }
 
 // A lean client, so the figures measure the server: node:http over one kept-alive socket,

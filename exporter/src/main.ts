@@ -13,6 +13,7 @@ import { Ingestor, type Journal } from './ingest/ingestor';
 import { buildMetrics } from './metrics/collectors';
 import { TokenRegistry, grafanaViewerToken, loadOrCreateTokens } from './auth/tokens';
 import { createApp } from './http/app';
+import { createIngestRoute, INGEST_PATH } from './http/ingest-route';
 import { closeServer, createServer, listen } from './server';
 import { DemoSource } from './sources/demo';
 import { DurableJournal } from './storage/journal';
@@ -194,7 +195,14 @@ async function startLocked(
     () => {
       try {
         return createServer(app, config, { [FEED_PATH]: feed.handleUpgrade }, log, {
-          [FEED_STREAM_PATH]: feed.handleStream,
+          streams: { [FEED_STREAM_PATH]: feed.handleStream },
+          routes: [
+            {
+              method: 'POST',
+              path: INGEST_PATH,
+              handle: createIngestRoute({ config, ingestor, tokens, log }),
+            },
+          ],
         });
       } catch (err) {
         void feed.stop();

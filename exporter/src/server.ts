@@ -19,6 +19,25 @@ export { SocketGuard } from './socket-guard';
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 /** A long-lived streamed response (the feed's NDJSON stream), served before the express app. */
 export type StreamHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+/** A hot route answered on the node:http listener, before (and instead of) express. */
+export interface RawRoute {
+  method: string;
+  /** Lower case, no trailing slash; matched as express matches a path (any case, one trailing slash). */
+  path: string;
+  handle: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+}
+
+/** What the server answers itself before express sees a request. */
+export interface BeforeExpress {
+  streams?: Record<string, StreamHandler>;
+  routes?: readonly RawRoute[];
+}
+
+/** The path as a raw route is named: lower case, one trailing slash dropped. */
+function routePath(pathname: string): string {
+  const p = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+  return p.toLowerCase();
+}
 
 /**
  * What a client may hold before it has made its request, so that slow or idle sockets
@@ -48,23 +67,27 @@ export function createServer(
   config: Config,
   upgrades: Record<string, UpgradeHandler>,
   log?: Pick<Logger, 'warn' | 'info'>,
-  streams: Record<string, StreamHandler> = {},
+  { streams = {}, routes = [] }: BeforeExpress = {},
   descriptors = readDescriptors(),
 ): http.Server {
   const options = { connectionsCheckingInterval: SOCKET_LIMITS.checkEveryMs };
   /**
    * A stream is to the per-address count what an upgraded feed socket is: it lives as long
    * as the client reads, and TRADEWATCH_FEED_MAX_CLIENTS bounds it, so it stops counting
-   * here (its response closes the socket when it ends). Everything else goes to express.
+   * here (its response closes the socket when it ends). A raw route answers its method and
+   * path. Everything else goes to express.
    */
   const dispatch = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const handler = streams[(req.url ?? '/').split('?')[0]];
-    if (!handler) {
-      app(req, res);
+    const pathname = (req.url ?? '/').split('?')[0];
+    const stream = streams[pathname];
+    if (stream) {
+      guard.upgraded(req.socket);
+      stream(req, res);
       return;
     }
-    guard.upgraded(req.socket);
-    handler(req, res);
+    for (const route of routes)
+      if (req.method === route.method && routePath(pathname) === route.path) return route.handle(req, res);
+    app(req, res);
   };
   const server =
     config.tls.cert && config.tls.key

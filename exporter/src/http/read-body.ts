@@ -1,0 +1,76 @@
+/**
+ * Reads a request body as text, bounded, as express.text (body-parser 2) read it for the
+ * ingest route before it left express: the charset of the Content-Type (UTF-8 when none;
+ * any charset iconv-lite knows, a leading BOM dropped), and a body compressed with gzip,
+ * deflate or br inflated, the limit counting the inflated bytes. Any other Content-Encoding
+ * is refused before a byte is read. Reading stops at the limit: nothing past it is buffered.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Transform } from 'node:stream';
+import zlib from 'node:zlib';
+import getRawBody from 'raw-body';
+
+export type BodyText =
+  | { ok: true; text: string }
+  | {
+      ok: false;
+      /** 413 over the limit, 415 an unsupported charset or encoding, 400 a broken or cut body. */
+      status: 400 | 413 | 415;
+      reason: 'too_large' | 'unsupported_media_type' | 'bad_request';
+      error: string;
+    };
+
+const INFLATERS: Record<string, (() => Transform) | undefined> = {
+  gzip: () => zlib.createGunzip(),
+  deflate: () => zlib.createInflate(),
+  br: () => zlib.createBrotliDecompress(),
+};
+
+/** The body of `req` as text, decoded from `charset`; at most `limit` bytes (inflated). */
+export async function readBodyText(req: IncomingMessage, charset: string, limit: number): Promise<BodyText> {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  let inflating: Transform | null = null;
+  if (encoding !== 'identity') {
+    const inflater = INFLATERS[encoding];
+    if (!inflater)
+      return {
+        ok: false,
+        status: 415,
+        reason: 'unsupported_media_type',
+        error: `unsupported content encoding "${encoding}"`,
+      };
+    const started = inflater();
+    // A client gone mid-body ends nothing the inflater sees: fail it, so the read ends too.
+    req.once('close', () => {
+      if (!req.complete) started.destroy(new Error('request aborted'));
+    });
+    inflating = req.pipe(started);
+  }
+  try {
+    const text = await getRawBody(inflating ?? req, {
+      // The declared length is checked before reading (and a mismatch refused) only when not inflating.
+      length: inflating ? undefined : req.headers['content-length'],
+      limit,
+      encoding: charset,
+    });
+    return { ok: true, text };
+  } catch (err) {
+    const type = err instanceof Error && 'type' in err ? err.type : undefined;
+    const message = err instanceof Error ? err.message : String(err);
+    if (type === 'entity.too.large') return { ok: false, status: 413, reason: 'too_large', error: message };
+    if (type === 'encoding.unsupported')
+      return {
+        ok: false,
+        status: 415,
+        reason: 'unsupported_media_type',
+        error: `unsupported charset "${charset.toUpperCase()}"`,
+      };
+    return { ok: false, status: 400, reason: 'bad_request', error: message };
+  } finally {
+    if (inflating) {
+      req.unpipe(inflating);
+      inflating.on('error', () => {}); // what the inflater says after this is no one's concern
+      inflating.destroy();
+    }
+  }
+}
