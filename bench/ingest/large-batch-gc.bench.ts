@@ -24,6 +24,8 @@ interface Run {
   longestGcMs: number;
   longestDelayMs: number;
   heapMB: number;
+  /** Bytes the scavenges copied (survived in the young generation, or promoted), in MB. */
+  copiedMB: number;
 }
 
 const REPS = Number(process.env.BENCH_REPS ?? 6);
@@ -39,15 +41,33 @@ const load = () =>
     .join(' ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/**
+ * A scavenge's work is the bytes it copies, which the machine's load does not move: V8's
+ * `--trace-gc-nvp` prints them per GC (the child's start, reading the body, counts alike for both).
+ */
+function copiedMB(trace: string): number {
+  let bytes = 0;
+  for (const line of trace.split('\n')) {
+    if (!line.includes('gc=s ')) continue;
+    for (const field of ['promoted', 'new_space_survived'])
+      bytes += Number(new RegExp(`\\b${field}=(\\d+)`).exec(line)?.[1] ?? 0);
+  }
+  return bytes / 1e6;
+}
+
 function measure(dist: string, bodyFile: string): Run {
-  const out = execFileSync(process.execPath, [...NODE_ARGS, CHILD, dist, bodyFile], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop() ?? '') as Run;
+  const out = execFileSync(process.execPath, ['--trace-gc-nvp', ...NODE_ARGS, CHILD, dist, bodyFile], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const run = JSON.parse(out.trim().split('\n').pop() ?? '') as Omit<Run, 'copiedMB'>;
+  return { ...run, copiedMB: copiedMB(out) };
 }
 
 function summary(name: string, runs: Run[]): string {
   const m = (k: keyof Run) => median(runs.map((r) => r[k])).toFixed(0);
   return (
-    `${name}: scavenges ${m('scavenges')}, in all ${m('scavengeMs')} ms, longest ${m('longestScavengeMs')} ms ` +
+    `${name}: scavenges ${m('scavenges')} copying ${m('copiedMB')} MB, in all ${m('scavengeMs')} ms, longest ${m('longestScavengeMs')} ms ` +
     `(all: ${runs.map((r) => r.longestScavengeMs.toFixed(0)).join(', ')}); other GC ${m('otherGcMs')} ms; ` +
     `longest loop delay ${m('longestDelayMs')} ms; batch ${m('tookMs')} ms; heap after ${m('heapMB')} MB`
   );
@@ -78,7 +98,7 @@ function main(): void {
   const ratio = (k: keyof Run) =>
     (median(tested.map((r) => r[k])) / median(baseline.map((r) => r[k]))).toFixed(2);
   console.log(
-    `ratio tested/baseline: scavenge time ${ratio('scavengeMs')}, longest scavenge ${ratio('longestScavengeMs')}, ` +
+    `ratio tested/baseline: bytes copied by scavenges ${ratio('copiedMB')}, scavenge time ${ratio('scavengeMs')}, longest scavenge ${ratio('longestScavengeMs')}, ` +
       `longest loop delay ${ratio('longestDelayMs')}; load after ${load()}`,
   );
 }

@@ -6,7 +6,7 @@
  * snapshots) wait for `settled()`, so none of them sees half a batch.
  */
 import type { TradingEvent } from '../events/schema';
-import type { Change } from './changes';
+import type { Change, FeedChannel } from './changes';
 import { EngineState, type AccountingNotice } from './engine';
 import type { EquityOptions } from './portfolio/analytics';
 import { BoundedSet } from './common/bounded';
@@ -28,12 +28,24 @@ export interface ApplyResult {
 
 export type ChangeListener = (changes: readonly Change[]) => void;
 
+/**
+ * Channels of which a held batch keeps only each row's newest upsert, in the place of its
+ * first (a removal is always kept, and an upsert after it is kept apart): the listeners keep
+ * these rows by key, newest first-placed as a Map keeps them (the feed's pending rows), and
+ * the history reads only their removals (an order's final state) or none. A 43 k-event batch
+ * made 60 k such upserts, each a record living through the whole batch, of which scavenges
+ * cost in proportion (docs/events.md, "Large batches").
+ */
+const NEWEST_UPSERT_ONLY: ReadonlySet<FeedChannel> = new Set<FeedChannel>(['orders', 'positions', 'status']);
+
 export class Store {
   readonly engines = new Map<string, EngineState>();
   private readonly eventIds: BoundedSet;
   private readonly listeners = new Set<ChangeListener>();
   /** Changes kept while held (null: not held). */
   private held: Change[] | null = null;
+  /** While held: per channel of NEWEST_UPSERT_ONLY, the place in `held` of each key's upsert since its last removal. */
+  private heldUpserts = new Map<FeedChannel, Map<string, number>>();
   private settledWaiters: (() => void)[] = [];
 
   constructor(readonly options: StoreOptions) {
@@ -89,9 +101,28 @@ export class Store {
       this.engine(event.engine).apply(event, changes, receivedAt);
       applied += 1;
     }
-    if (this.held) for (const change of changes) this.held.push(change);
+    if (this.held) this.keep(this.held, changes);
     else if (changes.length > 0) for (const listener of this.listeners) listener(changes);
     return { applied, duplicates, changes };
+  }
+
+  private keep(held: Change[], changes: readonly Change[]): void {
+    for (const change of changes) {
+      if (NEWEST_UPSERT_ONLY.has(change.channel)) {
+        let places = this.heldUpserts.get(change.channel);
+        if (!places) this.heldUpserts.set(change.channel, (places = new Map()));
+        if (change.row === null) places.delete(change.key);
+        else {
+          const at = places.get(change.key);
+          if (at !== undefined) {
+            held[at] = change;
+            continue;
+          }
+          places.set(change.key, held.length);
+        }
+      }
+      held.push(change);
+    }
   }
 
   /** From now until `release()`, applied changes are kept for the listeners and readers wait. */
@@ -103,6 +134,7 @@ export class Store {
   release(): void {
     const changes = this.held;
     this.held = null;
+    this.heldUpserts = new Map();
     if (changes && changes.length > 0) for (const listener of this.listeners) listener(changes);
     for (const wake of this.settledWaiters.splice(0)) wake();
   }
