@@ -493,7 +493,9 @@ export class Ingestor {
         }
       }
     } finally {
-      if (sliced) this.store.release();
+      // The history takes a large batch's changes in slices too (state/store.ts), before the
+      // next group is journaled: its rows are counted from this group's record.
+      if (pause) await this.store.releaseInSlices(pause);
     }
     for (const answer of answers) answer();
   }

@@ -9,7 +9,7 @@ import type { TradingEvent } from '../events/schema';
 import { addRows } from '../history/rows';
 import { emptyBatch } from '../history/store';
 import type { Change } from './changes';
-import { Store, type StoreOptions } from './store';
+import { RELEASE_SLICE_CHANGES, Store, type StoreOptions } from './store';
 
 const OPTIONS: StoreOptions = {
   valuationCurrency: 'USD',
@@ -90,4 +90,33 @@ it('a held batch leaves the listeners the rows and history of the batch applied 
   expect(heldHeard.history.round_trips.length).toBeGreaterThan(0);
   // Every fill and removal is kept; an upsert replaced by a newer one of the same row is not.
   expect(heldHeard.heard()).toBeLessThan(wholeHeard.heard() / 2);
+});
+
+it('the history takes a large release in slices over several turns, in order, with what is applied meanwhile behind it', async () => {
+  const store = new Store(OPTIONS);
+  const whole: Change[] = [];
+  const sliced: Change[][] = [];
+  store.onChanges((changes) => whole.push(...changes));
+  store.onChanges((changes) => sliced.push([...changes]), { inSlices: true });
+  const all = events();
+  const late = all.pop() as TradingEvent;
+  store.hold();
+  for (let i = 0; i < all.length; i += 128) store.apply(all.slice(i, i + 128), T);
+  let turns = 0;
+  const released = store.releaseInSlices(async () => {
+    turns += 1;
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+  // At once: the state is whole for readers and the feed has the whole batch; the history one slice.
+  expect(store.isHeld).toBe(false);
+  await expect(store.settled()).resolves.toBeUndefined();
+  const held = whole.length;
+  expect(held).toBeGreaterThan(RELEASE_SLICE_CHANGES);
+  expect(sliced.flat().length).toBeLessThan(held);
+  store.apply([late], T); // applied while the history is still taking the batch
+  await released;
+  expect(turns).toBeGreaterThan(1);
+  expect(Math.max(...sliced.map((s) => s.length))).toBeLessThanOrEqual(RELEASE_SLICE_CHANGES);
+  expect(whole.length).toBeGreaterThan(held);
+  expect(sliced.flat()).toEqual(whole);
 });
