@@ -468,6 +468,7 @@ export class Ingestor {
     const sliced = events > SLICED_APPLY_EVENTS;
     const pause = sliced ? breather(TURN_BUDGET_MS) : null;
     const answers: (() => void)[] = [];
+    let handing: Promise<void> | null = null;
     if (sliced) this.store.hold();
     try {
       for (const s of group) {
@@ -493,11 +494,13 @@ export class Ingestor {
         }
       }
     } finally {
-      // The history takes a large batch's changes in slices too (state/store.ts), before the
-      // next group is journaled: its rows are counted from this group's record.
-      if (pause) await this.store.releaseInSlices(pause);
+      // Readers and the feed get the batch whole at once; the history takes its changes in
+      // slices (state/store.ts), after the answers but before the next group is journaled:
+      // its rows are counted from this group's record.
+      if (pause) handing = this.store.releaseInSlices(pause);
     }
     for (const answer of answers) answer();
+    await handing;
   }
 
   /** Resolves once nothing is staged or being committed. */
