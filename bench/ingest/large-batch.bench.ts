@@ -7,7 +7,9 @@
  * Run: npx tsx bench/ingest/large-batch.bench.ts   (after `npm run build`)
  *   BENCH_REPS (default 5); BENCH_NODE_ARGS (e.g. "--trace-gc", node flags for the exporter);
  *   BENCH_EXPORTER_ENV ("NAME=value NAME=value", more settings for the exporter);
- *   BENCH_SHOW_OUTPUT=1 prints the exporter's output (the GC trace) of each repetition.
+ *   BENCH_SHOW_OUTPUT=1 prints the exporter's output (the GC trace) of each repetition;
+ *   BENCH_TAIL_MS keeps polling that long after the answer (what the batch leaves to do after
+ *   it, the history's writes, counts too).
  */
 import os from 'node:os';
 import { postEvents, startExporter } from '../../tests/support/exporter';
@@ -23,6 +25,7 @@ const EXPORTER_ENV = Object.fromEntries(
     .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
 );
 const LARGE_EVENTS = 43_000;
+const TAIL_MS = Number(process.env.BENCH_TAIL_MS ?? 0);
 
 const load = () =>
   os
@@ -53,7 +56,11 @@ async function main(): Promise<void> {
       );
       const before = load();
       const t = performance.now();
-      const during = await longestAnswer(ex.baseUrl, '/healthz', () => postEvents(ex, body));
+      const during = await longestAnswer(ex.baseUrl, '/healthz', async () => {
+        const answer = await postEvents(ex, body);
+        if (TAIL_MS > 0) await new Promise((r) => setTimeout(r, TAIL_MS));
+        return answer;
+      });
       const tookMs = performance.now() - t;
       if (during.result.status !== 200) throw new Error(`the batch answered ${during.result.status}`);
       held.push(during.longestMs);
@@ -68,7 +75,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `(c) ${(body.length / 1e6).toFixed(1)} MB batch, ${REPS} reps, node ${NODE_ARGS.join(' ') || '(no flags)'} ${process.env.BENCH_EXPORTER_ENV ?? ''}: ` +
+    `(c) ${(body.length / 1e6).toFixed(1)} MB batch${TAIL_MS > 0 ? ` and ${TAIL_MS} ms after` : ''}, ${REPS} reps, node ${NODE_ARGS.join(' ') || '(no flags)'} ${process.env.BENCH_EXPORTER_ENV ?? ''}: ` +
       `median longest /healthz ${median(held).toFixed(0)} ms (all: ${held.map((x) => x.toFixed(0)).join(', ')}); ` +
       `idle median ${median(idle).toFixed(0)} ms; load after ${load()}`,
   );

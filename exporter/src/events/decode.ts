@@ -48,6 +48,8 @@ function decodeLinesInto(
   first: number,
   values: unknown[],
   problems: EventProblem[],
+  /** Values decoded before `values` (a problem's index counts them). */
+  before = 0,
 ) {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
@@ -56,7 +58,7 @@ function decodeLinesInto(
       values.push(JSON.parse(line));
     } catch (err) {
       problems.push({
-        index: values.length + problems.length,
+        index: before + values.length + problems.length,
         field: '',
         reason: `malformed JSON on line ${first + i + 1}: ${(err as Error).message}`,
       });
@@ -76,6 +78,12 @@ export const SLICED_DECODE_BYTES = 1 << 20;
 const LINES_PER_SLICE = 2048;
 const ELEMENTS_PER_RUN = 1024;
 
+/** Takes the values of a body a run at a time; `first` is the index of the run's first value. */
+export type RunTaker = (run: unknown[], first: number) => void | Promise<void>;
+
+/** What `decodeEventsInRuns` gives: how many values were taken, or why the body is refused. */
+export type RunsResult = { ok: true; count: number } | { ok: false; problems: EventProblem[] };
+
 /**
  * `decodeEvents` for a large body, a slice at a time, pausing between slices so the event
  * loop turns: the same values and the same refusals (a problem's position within the
@@ -86,39 +94,82 @@ export async function decodeEventsSliced(
   text: string,
   ndjson: boolean,
   pause: () => Promise<void>,
-  sizes: { minBytes: number; elementsPerRun: number } = {
-    minBytes: SLICED_DECODE_BYTES,
-    elementsPerRun: ELEMENTS_PER_RUN,
-  },
+  sizes: RunSizes = DEFAULT_SIZES,
 ): Promise<DecodeResult> {
-  if (text.length < sizes.minBytes) return decodeEvents(text, ndjson);
-  const trimmed = text.trimStart();
-  if (!ndjson && trimmed.startsWith('['))
-    return decodeArraySliced(text, text.length - trimmed.length, sizes.elementsPerRun, pause);
-  if (!ndjson && !(trimmed.startsWith('{') && text.includes('\n'))) return decodeEvents(text, ndjson);
-  const lines = text.split('\n');
   const values: unknown[] = [];
-  const problems: EventProblem[] = [];
-  for (let i = 0; i < lines.length; i += LINES_PER_SLICE) {
-    decodeLinesInto(lines.slice(i, i + LINES_PER_SLICE), i, values, problems);
-    await pause();
-  }
-  return linesResult(values, problems);
+  const runs = await decodeEventsInRuns(
+    text,
+    ndjson,
+    pause,
+    (run) => {
+      for (const value of run) values.push(value);
+    },
+    sizes,
+  );
+  return runs.ok ? { ok: true, values } : runs;
 }
 
-async function decodeArraySliced(
+export interface RunSizes {
+  minBytes: number;
+  elementsPerRun: number;
+}
+const DEFAULT_SIZES: RunSizes = { minBytes: SLICED_DECODE_BYTES, elementsPerRun: ELEMENTS_PER_RUN };
+
+/**
+ * `decodeEventsSliced` handing each run of values to `take` as soon as it is parsed, so a
+ * caller that keeps less than the values (the ingest service keeps the validated events)
+ * lets each run die young instead of holding the whole body's values through the batch:
+ * the garbage collector's scavenges cost in proportion to what survives them (docs/events.md,
+ * "Large batches"). A body that turns out malformed after some runs were taken is still
+ * refused whole; NDJSON's runs stop being taken at its first malformed line.
+ */
+export async function decodeEventsInRuns(
+  text: string,
+  ndjson: boolean,
+  pause: () => Promise<void>,
+  take: RunTaker,
+  sizes: RunSizes = DEFAULT_SIZES,
+): Promise<RunsResult> {
+  const whole = async (decoded: DecodeResult): Promise<RunsResult> => {
+    if (!decoded.ok) return decoded;
+    await take(decoded.values, 0);
+    return { ok: true, count: decoded.values.length };
+  };
+  if (text.length < sizes.minBytes) return whole(decodeEvents(text, ndjson));
+  const trimmed = text.trimStart();
+  if (!ndjson && trimmed.startsWith('['))
+    return decodeArrayInRuns(text, text.length - trimmed.length, sizes.elementsPerRun, pause, take);
+  if (!ndjson && !(trimmed.startsWith('{') && text.includes('\n'))) return whole(decodeEvents(text, ndjson));
+  const lines = text.split('\n');
+  let count = 0;
+  const problems: EventProblem[] = [];
+  for (let i = 0; i < lines.length; i += LINES_PER_SLICE) {
+    const run: unknown[] = [];
+    decodeLinesInto(lines.slice(i, i + LINES_PER_SLICE), i, run, problems, count);
+    if (problems.length === 0 && run.length > 0) await take(run, count);
+    count += run.length;
+    await pause();
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  if (count === 0)
+    return { ok: false, problems: [{ index: 0, field: '', reason: 'the body holds no events' }] };
+  return { ok: true, count };
+}
+
+async function decodeArrayInRuns(
   text: string,
   open: number,
   perRun: number,
   pause: () => Promise<void>,
-): Promise<DecodeResult> {
-  const malformed = (reason: string): DecodeResult => ({
+  take: RunTaker,
+): Promise<RunsResult> {
+  const malformed = (reason: string): RunsResult => ({
     ok: false,
     problems: [{ index: 0, field: '', reason: `malformed JSON: ${reason}` }],
   });
   const runs = await arrayRuns(text, open, perRun, pause);
   if (typeof runs === 'string') return malformed(runs);
-  const values: unknown[] = [];
+  let count = 0;
   for (const [start, end] of runs) {
     let run: unknown[];
     try {
@@ -126,10 +177,11 @@ async function decodeArraySliced(
     } catch (err) {
       return malformed(`${(err as Error).message} (in the elements from offset ${start})`);
     }
-    for (const value of run) values.push(value);
+    await take(run, count);
+    count += run.length;
     await pause();
   }
-  return { ok: true, values };
+  return { ok: true, count };
 }
 
 /**

@@ -59,7 +59,7 @@ function storable(event: object, index: number): EventProblem[] | null {
 export function validateBatch(raws: readonly unknown[]): BatchResult {
   const events: TradingEvent[] = [];
   const problems: EventProblem[] = [];
-  for (let i = 0; i < raws.length; i++) validateInto(raws, i, events, problems);
+  for (let i = 0; i < raws.length; i++) validateInto(raws[i], i, events, problems);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
 }
 
@@ -70,11 +70,26 @@ export async function validateBatchSliced(
 ): Promise<BatchResult> {
   const events: TradingEvent[] = [];
   const problems: EventProblem[] = [];
-  for (let i = 0; i < raws.length; i++) {
-    validateInto(raws, i, events, problems);
-    if ((i & 127) === 127) await pause(); // PAUSE_EVERY_EVENTS (ingest/turns.ts)
-  }
+  await validateRunInto(raws, 0, events, problems, pause);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
+}
+
+/**
+ * `validateBatchSliced` for one run of a batch's values, the first being value `first` of the
+ * batch: its valid events are added to `events`, its problems (capped for the whole batch) to
+ * `problems`. The ingest service validates each run as it is decoded (decode.ts, decodeEventsInRuns).
+ */
+export async function validateRunInto(
+  run: readonly unknown[],
+  first: number,
+  events: TradingEvent[],
+  problems: EventProblem[],
+  pause: () => Promise<void>,
+): Promise<void> {
+  for (let k = 0; k < run.length; k++) {
+    validateInto(run[k], first + k, events, problems);
+    if (((first + k) & 127) === 127) await pause(); // PAUSE_EVERY_EVENTS (ingest/turns.ts)
+  }
 }
 
 /** The valid events of `raws` and where each came from; every value that is not one, with its problems. */
@@ -104,8 +119,8 @@ export async function validateEachSliced(
   return out;
 }
 
-function validateInto(raws: readonly unknown[], i: number, events: TradingEvent[], problems: EventProblem[]) {
-  const result = validateEvent(raws[i], i);
+function validateInto(raw: unknown, index: number, events: TradingEvent[], problems: EventProblem[]) {
+  const result = validateEvent(raw, index);
   if (Array.isArray(result)) {
     if (problems.length < MAX_PROBLEMS) problems.push(...result.slice(0, MAX_PROBLEMS - problems.length));
   } else {

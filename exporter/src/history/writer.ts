@@ -129,7 +129,8 @@ export class HistoryWriter {
 
   /** Listens to the state's changes (attach before the journal replays, so recovery feeds it too). */
   attach(state: Store): this {
-    this.unsubscribe = state.onChanges((changes) => this.take(changes));
+    // In slices: a large batch's rows are taken over several turns of the loop (state/store.ts).
+    this.unsubscribe = state.onChanges((changes) => this.take(changes), { inSlices: true });
     if (this.options.retentionMs !== undefined) {
       const prune = () => void this.prune();
       this.pruneTimer = setInterval(prune, PRUNE_EVERY_MS);

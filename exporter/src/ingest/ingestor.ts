@@ -17,11 +17,12 @@
  * staged batch is applied.
  */
 import type { Logger } from 'pino';
-import { decodeEvents, decodeEventsSliced, sentArrayText } from '../events/decode';
+import { decodeEvents, decodeEventsInRuns, decodeEventsSliced, sentArrayText } from '../events/decode';
 import {
   validateBatch,
   validateBatchSliced,
   validateEachSliced,
+  validateRunInto,
   type EventProblem,
 } from '../events/validate';
 import type { TradingEvent } from '../events/schema';
@@ -37,6 +38,17 @@ export interface Journal {
   appendAll(
     batches: readonly { events: readonly TradingEvent[]; receivedAt: number; sent?: () => string }[],
   ): Promise<void>;
+}
+
+/**
+ * A batch's values checked: its events (with, when values were left out, the index of the
+ * value each came from), the values left out, and how many values the batch had.
+ */
+interface CheckedValues {
+  events: TradingEvent[];
+  indices: readonly number[] | null;
+  refused: EventProblem[];
+  count: number;
 }
 
 /** What the queue's check of a batch gives: a refusal now, or the answer to come after its commit. */
@@ -178,71 +190,13 @@ export class Ingestor {
     return this.enqueue(async (stage) => {
       // A large batch is checked a slice at a time, the event loop turning in between.
       const pause = breather(TURN_BUDGET_MS);
-      const count = 'values' in input ? input.values.length : 1;
-      let raws: unknown[];
-      if ('values' in input) raws = [...input.values];
-      else {
-        const decoded = await decodeEventsSliced(input.text, input.ndjson, pause);
-        if (!decoded.ok)
-          return this.refuse(
-            400,
-            'malformed_json',
-            1,
-            `the body is not valid JSON or NDJSON: ${decoded.problems[0].reason}`,
-            decoded.problems,
-          );
-        raws = decoded.values;
-      }
       const format = options.format ?? 'tradewatch';
-      let refused: EventProblem[] = [];
-      if (format !== 'tradewatch') {
-        // A Map, not an object: `?format=constructor` names no adapter (it once gave a 500).
-        const adapter = this.adapters.get(format);
-        if (!adapter)
-          return this.refuse(
-            400,
-            'unknown_format',
-            count,
-            `unknown format ${JSON.stringify(format)}; known: ${this.formats().join(', ')}`,
-            [],
-          );
-        // An adapter reads the state as the previous batch left it: every staged batch applied.
-        await this.settled();
-        const adapted = adapter(raws);
-        if (!adapted.ok)
-          return this.refuse(
-            400,
-            'invalid_event',
-            raws.length,
-            `${adapted.problems.length} invalid ${format} event(s); nothing of this batch was applied`,
-            adapted.problems,
-          );
-        raws = adapted.events;
-        // An adapter may leave values out alone (Gal Friday's unusable reports): counted, named in the answer.
-        refused = adapted.refused ?? [];
-        if (refused.length > 0) this.reject(`${format}_unusable`, new Set(refused.map((p) => p.index)).size);
-      }
-      let events: TradingEvent[];
-      let indices: readonly number[] | null = null;
-      if (options.leaveOutInvalid) {
-        const each = await validateEachSliced(raws, pause);
-        ({ events, indices } = each);
-        if (each.problems.length > 0) {
-          this.reject('invalid_event', raws.length - events.length);
-          refused = [...refused, ...each.problems];
-        }
-      } else {
-        const batch = await validateBatchSliced(raws, pause);
-        if (!batch.ok)
-          return this.refuse(
-            400,
-            'invalid_event',
-            raws.length,
-            `${new Set(batch.problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
-            batch.problems,
-          );
-        events = batch.events;
-      }
+      const checked =
+        'text' in input && format === 'tradewatch' && !options.leaveOutInvalid
+          ? await this.validateAsDecoded(input, pause)
+          : await this.checkValues(input, format, options, pause);
+      if ('status' in checked) return checked;
+      const { events, indices, refused, count } = checked;
       const { idFor } = options;
       if (idFor)
         events.forEach((e, k) => {
@@ -253,12 +207,109 @@ export class Ingestor {
       // id given here). A large batch's record is made from it in slices (storage/journal-files.ts,
       // SENT_RECORD_MAX_EVENTS).
       const text =
-        'text' in input && format === 'tradewatch' && events.length === raws.length && !idFor ? input : null;
-      const sent = text ? () => sentArrayText(text.text, text.ndjson, raws.length) : undefined;
-      const checked = await stage(events, source, options, pause, sent);
-      if (refused.length === 0 || !('pending' in checked)) return checked;
-      return { pending: checked.pending.then((r) => (r.ok ? { ...r, refused } : r)) };
+        'text' in input && format === 'tradewatch' && events.length === count && !idFor ? input : null;
+      const sent = text ? () => sentArrayText(text.text, text.ndjson, count) : undefined;
+      const staged = await stage(events, source, options, pause, sent);
+      if (refused.length === 0 || !('pending' in staged)) return staged;
+      return { pending: staged.pending.then((r) => (r.ok ? { ...r, refused } : r)) };
     });
+  }
+
+  /**
+   * A body in the native format, all or nothing: each run of values is validated as soon as
+   * it is decoded and then dropped, so only the validated events live through the batch
+   * (a 10 MB body's decoded values surviving it made the scavenges that held the loop:
+   * docs/events.md, "Large batches"). The same answers as decoding first: a body malformed
+   * anywhere is refused as malformed, whatever invalid events came before the fault.
+   */
+  private async validateAsDecoded(
+    input: { text: string; ndjson: boolean },
+    pause: Pause,
+  ): Promise<CheckedValues | IngestRefusal> {
+    const events: TradingEvent[] = [];
+    const problems: EventProblem[] = [];
+    const decoded = await decodeEventsInRuns(input.text, input.ndjson, pause, (run, first) =>
+      validateRunInto(run, first, events, problems, pause),
+    );
+    if (!decoded.ok) return this.refuseMalformed(decoded.problems);
+    if (problems.length > 0) return this.refuseInvalid(decoded.count, problems);
+    return { events, indices: null, refused: [], count: decoded.count };
+  }
+
+  /** Values handed in, or a body decoded whole: adapted (a foreign format), then validated. */
+  private async checkValues(
+    input: { values: readonly unknown[] } | { text: string; ndjson: boolean },
+    format: string,
+    options: IngestOptions,
+    pause: Pause,
+  ): Promise<CheckedValues | IngestRefusal> {
+    let raws: unknown[];
+    if ('values' in input) raws = [...input.values];
+    else {
+      const decoded = await decodeEventsSliced(input.text, input.ndjson, pause);
+      if (!decoded.ok) return this.refuseMalformed(decoded.problems);
+      raws = decoded.values;
+    }
+    const count = raws.length;
+    let refused: EventProblem[] = [];
+    if (format !== 'tradewatch') {
+      // A Map, not an object: `?format=constructor` names no adapter (it once gave a 500).
+      const adapter = this.adapters.get(format);
+      if (!adapter)
+        return this.refuse(
+          400,
+          'unknown_format',
+          'values' in input ? count : 1,
+          `unknown format ${JSON.stringify(format)}; known: ${this.formats().join(', ')}`,
+          [],
+        );
+      // An adapter reads the state as the previous batch left it: every staged batch applied.
+      await this.settled();
+      const adapted = adapter(raws);
+      if (!adapted.ok)
+        return this.refuse(
+          400,
+          'invalid_event',
+          raws.length,
+          `${adapted.problems.length} invalid ${format} event(s); nothing of this batch was applied`,
+          adapted.problems,
+        );
+      raws = adapted.events;
+      // An adapter may leave values out alone (Gal Friday's unusable reports): counted, named in the answer.
+      refused = adapted.refused ?? [];
+      if (refused.length > 0) this.reject(`${format}_unusable`, new Set(refused.map((p) => p.index)).size);
+    }
+    if (options.leaveOutInvalid) {
+      const each = await validateEachSliced(raws, pause);
+      if (each.problems.length > 0) {
+        this.reject('invalid_event', raws.length - each.events.length);
+        refused = [...refused, ...each.problems];
+      }
+      return { events: each.events, indices: each.indices, refused, count: raws.length };
+    }
+    const batch = await validateBatchSliced(raws, pause);
+    if (!batch.ok) return this.refuseInvalid(raws.length, batch.problems);
+    return { events: batch.events, indices: null, refused, count: raws.length };
+  }
+
+  private refuseMalformed(problems: EventProblem[]): IngestRefusal {
+    return this.refuse(
+      400,
+      'malformed_json',
+      1,
+      `the body is not valid JSON or NDJSON: ${problems[0].reason}`,
+      problems,
+    );
+  }
+
+  private refuseInvalid(count: number, problems: EventProblem[]): IngestRefusal {
+    return this.refuse(
+      400,
+      'invalid_event',
+      count,
+      `${new Set(problems.map((p) => p.index)).size} invalid event(s); nothing of this batch was applied`,
+      problems,
+    );
   }
 
   /** Decodes and validates each message on its own, leaves out the bad ones (counted), and stages the rest as one batch. */
@@ -417,6 +468,7 @@ export class Ingestor {
     const sliced = events > SLICED_APPLY_EVENTS;
     const pause = sliced ? breather(TURN_BUDGET_MS) : null;
     const answers: (() => void)[] = [];
+    let handing: Promise<void> | null = null;
     if (sliced) this.store.hold();
     try {
       for (const s of group) {
@@ -442,9 +494,13 @@ export class Ingestor {
         }
       }
     } finally {
-      if (sliced) this.store.release();
+      // Readers and the feed get the batch whole at once; the history takes its changes in
+      // slices (state/store.ts), after the answers but before the next group is journaled:
+      // its rows are counted from this group's record.
+      if (pause) handing = this.store.releaseInSlices(pause);
     }
     for (const answer of answers) answer();
+    await handing;
   }
 
   /** Resolves once nothing is staged or being committed. */

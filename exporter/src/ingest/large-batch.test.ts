@@ -90,3 +90,47 @@ it('a 20 000-event batch is applied whole, in slices of 128 events, the loop nev
   expect(delay.max / 1e6).toBeLessThan(300);
   await journal.close();
 }, 60_000);
+
+describe('a large body validated run by run as it is decoded', () => {
+  async function refusal(text: string, ndjson = false) {
+    const store = new Store(OPTIONS);
+    const ingestor = new Ingestor(store, pino({ level: 'silent' }));
+    const result = await ingestor.ingest({ text, ndjson }, 'test');
+    // Nothing of a refused batch is applied.
+    expect(store.engines.size).toBe(0);
+    return result;
+  }
+
+  it('names an invalid event by its index in the whole batch, not in its run', async () => {
+    const events = JSON.parse(body()) as Record<string, unknown>[];
+    events[2_500].side = 'sideways';
+    events[15_001].quantity = '-1';
+    const result = await refusal(JSON.stringify(events));
+    expect(result).toMatchObject({ ok: false, status: 400, reason: 'invalid_event' });
+    if (result.ok) return;
+    expect(result.problems.map((p) => [p.index, p.field])).toEqual([
+      [2_500, 'side'],
+      [15_001, 'quantity'],
+    ]);
+  });
+
+  it('refuses a body malformed after an invalid event as malformed, as when decoded first', async () => {
+    const events = JSON.parse(body()) as Record<string, unknown>[];
+    events[10].side = 'sideways';
+    const text = JSON.stringify(events);
+    const tail = text.lastIndexOf('{');
+    const result = await refusal(`${text.slice(0, tail)}{"type": nope}]`);
+    expect(result).toMatchObject({ ok: false, status: 400, reason: 'malformed_json' });
+  });
+
+  it('NDJSON: an invalid line is named by its line, a malformed line refuses the body', async () => {
+    const lines = (JSON.parse(body()) as Record<string, unknown>[]).map((e) => JSON.stringify(e));
+    const invalid = [...lines];
+    invalid[4_100] = JSON.stringify({ ...JSON.parse(lines[4_100]), side: 'sideways' });
+    const result = await refusal(invalid.join('\n'), true);
+    expect(result).toMatchObject({ ok: false, reason: 'invalid_event', problems: [{ index: 4_100 }] });
+    const malformed = [...invalid];
+    malformed[9_000] = '{"type":';
+    expect(await refusal(malformed.join('\n'), true)).toMatchObject({ ok: false, reason: 'malformed_json' });
+  });
+});

@@ -30,7 +30,7 @@ export class SnapshotError extends Error {
  * wiring (listeners, and a batch's hold, which a snapshot never falls inside). Functions (callbacks) are never state and are always kept too.
  */
 export const KEEP: Record<string, readonly string[]> = {
-  Store: ['options', 'listeners', 'held', 'settledWaiters'],
+  Store: ['options', 'listeners', 'slicedListeners', 'toSlice', 'held', 'heldUpserts', 'settledWaiters'],
   EngineState: ['valuationCurrency', 'options'],
   PortfolioSlice: ['valuationCurrency'],
   EquityTracker: ['options'],

@@ -229,7 +229,7 @@ describe('store snapshots', () => {
       EquityTracker: engine.portfolio.equity,
     };
     const kept: Record<string, string[]> = {
-      Store: ['options', 'listeners', 'held', 'settledWaiters'],
+      Store: ['options', 'listeners', 'slicedListeners', 'toSlice', 'held', 'heldUpserts', 'settledWaiters'],
       EngineState: ['valuationCurrency'],
       PortfolioSlice: ['valuationCurrency'],
       EquityTracker: ['options'],
