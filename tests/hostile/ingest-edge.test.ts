@@ -115,6 +115,16 @@ describe('what express.text read, read the same', () => {
     expect(r.status).toBe(200);
     expect(sumOf(await scrape(ex.baseUrl), 'trading_events_total', { engine: 'café' })).toBe(1);
   });
+
+  it('a UTF-8 body that starts with a byte order mark (as some Windows tools write) is read without it', async () => {
+    const body = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(JSON.stringify([{ ...mark('BOM/USD'), engine: 'bom' }])),
+    ]);
+    const r = await post(body, { 'Content-Type': 'application/json' });
+    expect(r.status).toBe(200);
+    expect(sumOf(await scrape(ex.baseUrl), 'trading_events_total', { engine: 'bom' })).toBe(1);
+  });
 });
 
 describe('every answer of the route', () => {

@@ -4,10 +4,14 @@
  * any charset iconv-lite knows, a leading BOM dropped), and a body compressed with gzip,
  * deflate or br inflated, the limit counting the inflated bytes. Any other Content-Encoding
  * is refused before a byte is read. Reading stops at the limit: nothing past it is buffered.
+ * The bytes are kept as Buffers (outside the JS heap) and decoded once at the end, into one
+ * string V8 puts in its large-object space: decoding chunk by chunk made strings that lived
+ * through the young generation's collections while a 10 MB body arrived (22 MB copied).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
+import iconv from 'iconv-lite';
 import getRawBody from 'raw-body';
 
 export type BodyText =
@@ -28,6 +32,13 @@ const INFLATERS: Record<string, (() => Transform) | undefined> = {
 
 /** The body of `req` as text, decoded from `charset`; at most `limit` bytes (inflated). */
 export async function readBodyText(req: IncomingMessage, charset: string, limit: number): Promise<BodyText> {
+  if (!iconv.encodingExists(charset))
+    return {
+      ok: false,
+      status: 415,
+      reason: 'unsupported_media_type',
+      error: `unsupported charset "${charset.toUpperCase()}"`,
+    };
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   let inflating: Transform | null = null;
   if (encoding !== 'identity') {
@@ -47,24 +58,17 @@ export async function readBodyText(req: IncomingMessage, charset: string, limit:
     inflating = req.pipe(started);
   }
   try {
-    const text = await getRawBody(inflating ?? req, {
+    const bytes = await getRawBody(inflating ?? req, {
       // The declared length is checked before reading (and a mismatch refused) only when not inflating.
       length: inflating ? undefined : req.headers['content-length'],
       limit,
-      encoding: charset,
     });
-    return { ok: true, text };
+    // iconv-lite drops a leading BOM, as raw-body's decoding did.
+    return { ok: true, text: iconv.decode(bytes, charset) };
   } catch (err) {
     const type = err instanceof Error && 'type' in err ? err.type : undefined;
     const message = err instanceof Error ? err.message : String(err);
     if (type === 'entity.too.large') return { ok: false, status: 413, reason: 'too_large', error: message };
-    if (type === 'encoding.unsupported')
-      return {
-        ok: false,
-        status: 415,
-        reason: 'unsupported_media_type',
-        error: `unsupported charset "${charset.toUpperCase()}"`,
-      };
     return { ok: false, status: 400, reason: 'bad_request', error: message };
   } finally {
     if (inflating) {
