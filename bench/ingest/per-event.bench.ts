@@ -6,7 +6,10 @@
  * JSON.parse of the same bodies, measured in the same round. With BENCH_OLD_SRC=<dir> (another
  * copy of exporter/src) the two versions take turns round by round in this one process, so
  * the machine's load falls on both alike; each is given as CPU µs/event and as a ratio.
- * Run: npx tsx bench/ingest/per-event.bench.ts   (BENCH_ROUNDS, BENCH_BATCHES, BENCH_OLD_SRC)
+ * BENCH_PART=apply measures the state's part alone: applying the batches, validated beforehand
+ * by each version, to a fresh Store (BENCH_HISTORY=0: without the history listener).
+ * Run: npx tsx bench/ingest/per-event.bench.ts   (BENCH_ROUNDS, BENCH_BATCHES, BENCH_OLD_SRC,
+ * BENCH_PART, BENCH_HISTORY; BENCH_SRC=exporter/dist measures the build, as the exporter runs)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,8 +20,10 @@ import { orderFillBatch } from './workload';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
 const BATCH = 1000;
-const NEW_SRC = path.resolve(__dirname, '..', '..', 'exporter', 'src');
+const NEW_SRC = path.resolve(process.env.BENCH_SRC ?? path.join(__dirname, '..', '..', 'exporter', 'src'));
 const OLD_SRC = process.env.BENCH_OLD_SRC ? path.resolve(process.env.BENCH_OLD_SRC) : null;
+const APPLY_ONLY = process.env.BENCH_PART === 'apply';
+const HISTORY = process.env.BENCH_HISTORY !== '0';
 
 type IngestorModule = typeof import('../../exporter/src/ingest/ingestor');
 type JournalModule = typeof import('../../exporter/src/storage/journal');
@@ -26,6 +31,8 @@ type StoreModule = typeof import('../../exporter/src/state/store');
 type RowsModule = typeof import('../../exporter/src/history/rows');
 type HistoryStoreModule = typeof import('../../exporter/src/history/store');
 type TablesModule = typeof import('../../exporter/src/history/tables');
+type ValidateModule = typeof import('../../exporter/src/events/validate');
+type Store = InstanceType<StoreModule['Store']>;
 
 interface Version {
   name: string;
@@ -35,6 +42,7 @@ interface Version {
   addRows: RowsModule['addRows'];
   emptyBatch: HistoryStoreModule['emptyBatch'];
   tables: TablesModule;
+  validateBatch: ValidateModule['validateBatch'];
 }
 
 async function load(name: string, src: string): Promise<Version> {
@@ -44,6 +52,7 @@ async function load(name: string, src: string): Promise<Version> {
   const r = (await import(path.join(src, 'history/rows'))) as RowsModule;
   const h = (await import(path.join(src, 'history/store'))) as HistoryStoreModule;
   const t = (await import(path.join(src, 'history/tables'))) as TablesModule;
+  const v = (await import(path.join(src, 'events/validate'))) as ValidateModule;
   return {
     name,
     Ingestor: i.Ingestor,
@@ -52,18 +61,18 @@ async function load(name: string, src: string): Promise<Version> {
     addRows: r.addRows,
     emptyBatch: h.emptyBatch,
     tables: t,
+    validateBatch: v.validateBatch,
   };
 }
 
-/** CPU µs per event of ingesting `bodies` into a fresh exporter state of version `v`. */
-async function round(v: Version, bodies: readonly string[]): Promise<number> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tw-bench-per-event-'));
-  try {
-    const store = new v.Store({
-      valuationCurrency: 'USD',
-      equity: { periodMs: 3_600_000, retainMs: 86_400_000 },
-    });
-    let cells = 0;
+/** A fresh state of version `v`, with the history's listener unless BENCH_HISTORY=0; `cells()` counts what it wrote. */
+function freshStore(v: Version): { store: Store; cells: () => number } {
+  const store = new v.Store({
+    valuationCurrency: 'USD',
+    equity: { periodMs: 3_600_000, retainMs: 86_400_000 },
+  });
+  let cells = 0;
+  if (HISTORY)
     store.onChanges((changes) => {
       const rows = v.emptyBatch();
       v.addRows(rows, changes, (r) => ({ ...r, journal_seq: 1, journal_pos: 0 }));
@@ -71,6 +80,15 @@ async function round(v: Version, bodies: readonly string[]): Promise<number> {
         for (const row of rows[table] as object[])
           cells += (v.tables.TABLES[table].toCells as (r: object) => unknown[])(row).length;
     });
+  return { store, cells: () => cells };
+}
+
+/** CPU µs per event of ingesting `bodies` into a fresh exporter state of version `v`. */
+async function round(v: Version, bodies: readonly string[]): Promise<number> {
+  if (APPLY_ONLY) return applyRound(v, bodies);
+  const dir = mkdtempSync(path.join(tmpdir(), 'tw-bench-per-event-'));
+  try {
+    const { store, cells } = freshStore(v);
     const log = pino({ level: 'silent' });
     const journal = await v.DurableJournal.open(store, {
       dir,
@@ -88,11 +106,26 @@ async function round(v: Version, bodies: readonly string[]): Promise<number> {
     }
     const used = process.cpuUsage(cpu);
     await journal.close();
-    if (cells === 0) throw new Error('the history listener saw no rows');
+    if (HISTORY && cells() === 0) throw new Error('the history listener saw no rows');
     return (used.user + used.system) / (bodies.length * BATCH);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU µs per event of applying the validated batches (validated outside the measure). */
+function applyRound(v: Version, bodies: readonly string[]): number {
+  const batches = bodies.map((body) => {
+    const r = v.validateBatch(JSON.parse(body) as unknown[]);
+    if (!r.ok) throw new Error('the workload does not validate');
+    return r.events;
+  });
+  const { store } = freshStore(v);
+  const receivedAt = Date.parse('2026-03-02T00:00:00Z');
+  const cpu = process.cpuUsage();
+  for (const events of batches) store.apply(events, receivedAt);
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / (bodies.length * BATCH);
 }
 
 function parseRound(bodies: readonly string[]): number {
