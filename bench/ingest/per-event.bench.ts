@@ -1,7 +1,7 @@
 /**
  * bench/ingest/per-event: the CPU one event of a 1,000-event batch costs the ingest service
  * in-process, everything but HTTP: decode, validate, stage, journal record (DurableJournal,
- * fsync never: the sync is the disk's time, not CPU), apply, and a listener doing what the
+ * fsync never: the sync is the disk's time, not CPU), the cardinality caps at their defaults, apply, and a listener doing what the
  * history writer does with the changes (rows, then each row's cells). The raw baseline is
  * JSON.parse of the same bodies, measured in the same round. With BENCH_OLD_SRC=<dir> (another
  * copy of exporter/src) the two versions take turns round by round in this one process, so
@@ -32,6 +32,7 @@ type RowsModule = typeof import('../../exporter/src/history/rows');
 type HistoryStoreModule = typeof import('../../exporter/src/history/store');
 type TablesModule = typeof import('../../exporter/src/history/tables');
 type ValidateModule = typeof import('../../exporter/src/events/validate');
+type ConfigModule = typeof import('../../exporter/src/config');
 type Store = InstanceType<StoreModule['Store']>;
 
 interface Version {
@@ -43,6 +44,7 @@ interface Version {
   emptyBatch: HistoryStoreModule['emptyBatch'];
   tables: TablesModule;
   validateBatch: ValidateModule['validateBatch'];
+  defaults: ConfigModule['defaults'];
 }
 
 async function load(name: string, src: string): Promise<Version> {
@@ -53,6 +55,7 @@ async function load(name: string, src: string): Promise<Version> {
   const h = (await import(path.join(src, 'history/store'))) as HistoryStoreModule;
   const t = (await import(path.join(src, 'history/tables'))) as TablesModule;
   const v = (await import(path.join(src, 'events/validate'))) as ValidateModule;
+  const c = (await import(path.join(src, 'config'))) as ConfigModule;
   return {
     name,
     Ingestor: i.Ingestor,
@@ -62,6 +65,7 @@ async function load(name: string, src: string): Promise<Version> {
     emptyBatch: h.emptyBatch,
     tables: t,
     validateBatch: v.validateBatch,
+    defaults: c.defaults,
   };
 }
 
@@ -98,7 +102,8 @@ async function round(v: Version, bodies: readonly string[]): Promise<number> {
       version: 'bench',
       lastSeen: new Map(),
     });
-    const ingestor = new v.Ingestor(store, log, journal);
+    // The cardinality caps on, at their defaults, as the exporter runs.
+    const ingestor = new v.Ingestor(store, log, journal, new Map(), v.defaults().limits);
     const cpu = process.cpuUsage();
     for (const text of bodies) {
       const r = await ingestor.ingest({ text, ndjson: false }, 'bench');
