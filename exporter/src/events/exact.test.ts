@@ -2,6 +2,9 @@
  * Decimal strings keep every digit into the accounting (issue 11, "Exact figures from
  * exact input"); JSON numbers keep their behaviour.
  */
+import Decimal from 'decimal.js';
+import fc from 'fast-check';
+import { keepsDigits } from './exact';
 import { validateBatch } from './validate';
 import { Store } from '../state/store';
 
@@ -70,5 +73,35 @@ describe('exact figures', () => {
     expect(batch.ok && batch.events.map((e) => 'exact' in e)).toEqual([false, false]);
     const s = storeWith([fill('1', 'buy', 0.1, 3), fill('2', 'sell', 0.2, 3)]);
     expect(s.portfolio.positions.get('XRP/USD')!.realized.toString()).toBe('0.3');
+  });
+});
+
+describe('keepsDigits', () => {
+  // The rule before the loop (a regex and a digit count), then Decimal: the answers must agree.
+  const reference = (s: string, n: number): boolean => {
+    if (/^[+-]?[0-9.]{1,16}$/.test(s) && s.replace(/[^0-9]/g, '').length <= 15) return true;
+    try {
+      return new Decimal(s).eq(new Decimal(n));
+    } catch {
+      return true;
+    }
+  };
+  test('answers as the regex and Decimal did, for decimal-like strings of every length', () => {
+    const decimalLike = fc
+      .array(fc.constantFrom('0', '1', '3', '9', '.', '+', '-', 'e', '5'), { maxLength: 24 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(decimalLike, (s) => {
+        expect(keepsDigits(s, Number(s))).toBe(reference(s, Number(s)));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+  test('a 16th significant digit the double drops is noticed', () => {
+    expect(keepsDigits('0.1234567890123456', 0.1234567890123456)).toBe(
+      new Decimal('0.1234567890123456').eq(new Decimal(0.1234567890123456)),
+    );
+    expect(keepsDigits('0.30000000000000001', 0.3)).toBe(false);
+    expect(keepsDigits('100.5', 100.5)).toBe(true);
   });
 });

@@ -2,7 +2,8 @@
  * A fast path for the events that dominate ingest (order, fill, mark). It accepts only
  * what the zod schema (schema.ts, the one source of truth) accepts, and builds the very
  * object zod would: same keys in the same order, same conversions and defaults, unknown
- * keys dropped. Anything it is not sure of — a problem, a key present but undefined, an
+ * keys dropped. Its text is storable (storable-text.ts; symbols, currencies and enums are
+ * ASCII by their patterns). Anything it is not sure of — a problem, a key present but undefined, an
  * object that is not plain — is left to zod, so every error message still comes from the
  * schema. `fast-validate.test.ts` checks it against zod on generated events.
  */
@@ -10,6 +11,7 @@ import { CURRENCY, DECIMAL_STRING, MAX_AMOUNT, ORDER_STATUSES, ORDER_TYPES, SIDE
 import type { FillEvent, MarkEvent, OrderEvent } from './schema';
 import { isTimeInBounds } from './bounds';
 import { parseRfc3339 } from './rfc3339';
+import { isStorableText } from './storable-text';
 
 /** Returned by a check for a value the fast path leaves to zod. */
 const ASK_ZOD = Symbol('ask zod');
@@ -22,11 +24,14 @@ interface Field {
   absent: 'required' | 'optional' | { value: unknown };
 }
 
-const name: Check = (v) => (typeof v === 'string' && v.length >= 1 && v.length <= 128 ? v : ASK_ZOD);
+// Free text is also checked storable (storable-text.ts): what the fast path answers needs
+// no second walk, and zod's path words the refusal of text that is not.
+const name: Check = (v) =>
+  typeof v === 'string' && v.length >= 1 && v.length <= 128 && isStorableText(v) ? v : ASK_ZOD;
 const text =
   (max: number, min = 0): Check =>
   (v) =>
-    typeof v === 'string' && v.length >= min && v.length <= max ? v : ASK_ZOD;
+    typeof v === 'string' && v.length >= min && v.length <= max && isStorableText(v) ? v : ASK_ZOD;
 const oneOf = (values: readonly string[]): Check => {
   const set = new Set(values);
   return (v) => (typeof v === 'string' && set.has(v) ? v : ASK_ZOD);

@@ -6,12 +6,22 @@
  * the same characters and no acknowledged row is one the store cannot take.
  */
 
-/** A NUL, or a surrogate half without its other half (the NUL is what the rule is about). */
-// eslint-disable-next-line no-control-regex
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
+/**
+ * No NUL and no surrogate half without its other half (the NUL is what the rule is about).
+ * A loop over the code units, not a regular expression: every string of every event passes
+ * here, and the loop took a fraction of the regex's time on short text.
+ */
 export function isStorableText(s: string): boolean {
-  return !UNSTORABLE.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) return false;
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return false; // a low half with no high half before it
+    const next = s.charCodeAt(i + 1); // NaN past the end
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+    i += 1;
+  }
+  return true;
 }
 
 export const UNSTORABLE_TEXT_REASON =

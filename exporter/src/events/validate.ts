@@ -39,8 +39,9 @@ export function validateEvent(raw: unknown, index: number): TradingEvent | Event
     ];
   }
   // The common, clean events skip zod (same result); zod judges the rest and words the problems.
+  // The fast path answers only events whose text is storable (it checks each string it keeps).
   const fast = fastValidate(raw);
-  if (fast !== undefined) return storable(fast, index) ?? withExact(raw, fast);
+  if (fast !== undefined) return withExact(raw, fast);
   const parsed = tradingEvent.safeParse(raw);
   if (parsed.success) return storable(parsed.data, index) ?? withExact(raw, parsed.data);
   return parsed.error.issues.map((issue) => ({

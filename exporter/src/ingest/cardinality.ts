@@ -7,6 +7,7 @@
 import type { CardinalityLimits } from '../config';
 import type { TradingEvent } from '../events/schema';
 import { visitLabelValues, type Dimension } from '../state/common/label-values';
+import type { EngineState } from '../state/engine';
 import type { Store } from '../state/store';
 import { TradingSeriesTally, tradingSeriesInStore } from '../state/trading-series';
 import { PAUSE_EVERY_EVENTS } from './turns';
@@ -54,10 +55,27 @@ export async function checkCardinality(
   const series = new TradingSeriesTally(store);
   let seriesHeld: number | undefined;
 
+  // One visitor for the batch, reading the event at hand from these (not a closure per event).
+  let index = 0;
+  let state: EngineState | undefined;
+  let byDimension = new Map<Dimension, Set<string>>();
+  const visit = (dimension: Dimension, value: string) => {
+    if (problem !== null || state?.health.labelValues[dimension].has(value)) return;
+    let set = byDimension.get(dimension);
+    if (!set) byDimension.set(dimension, (set = new Set()));
+    if (set.has(value)) return;
+    const known = state?.health.labelValues[dimension].size ?? 0;
+    if (known + set.size >= limits[dimension]) {
+      problem = over(index, dimension, limits[dimension], `engine ${JSON.stringify(event.engine)}`);
+      return;
+    }
+    set.add(value);
+  };
+  let event: TradingEvent;
   for (let i = 0; i < all.length && problem === null; i++) {
     if (i % PAUSE_EVERY_EVENTS === PAUSE_EVERY_EVENTS - 1) await pause();
-    const index = Math.max(0, i - offset);
-    const event = all[i];
+    index = Math.max(0, i - offset);
+    event = all[i];
     const more = series.add(event);
     if (more > 0) {
       seriesHeld ??= tradingSeriesInStore(store);
@@ -67,7 +85,7 @@ export async function checkCardinality(
         break;
       }
     }
-    const state = store.engines.get(event.engine);
+    state = store.engines.get(event.engine);
     if (!state && !newEngines.has(event.engine)) {
       if (store.engines.size + newEngines.size >= limits.engines) {
         problem = over(index, 'engines', limits.engines, `engine ${JSON.stringify(event.engine)}`);
@@ -77,19 +95,8 @@ export async function checkCardinality(
     }
     let mine = added.get(event.engine);
     if (!mine) added.set(event.engine, (mine = new Map()));
-    const byDimension = mine;
-    visitLabelValues(event, (dimension, value) => {
-      if (problem !== null || state?.health.labelValues[dimension].has(value)) return;
-      let set = byDimension.get(dimension);
-      if (!set) byDimension.set(dimension, (set = new Set()));
-      if (set.has(value)) return;
-      const known = state?.health.labelValues[dimension].size ?? 0;
-      if (known + set.size >= limits[dimension]) {
-        problem = over(index, dimension, limits[dimension], `engine ${JSON.stringify(event.engine)}`);
-        return;
-      }
-      set.add(value);
-    });
+    byDimension = mine;
+    visitLabelValues(event, visit);
   }
   return problem;
 }

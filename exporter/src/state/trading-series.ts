@@ -31,6 +31,11 @@ export function tradingSeriesInStore(store: Store): number {
 
 const ACTIVE = new Set(['new', 'partially_filled']);
 
+interface OrderSeen {
+  strategy?: string;
+  closed: boolean;
+}
+
 /**
  * What a batch adds, event by event: `add(event)` gives the number of series the event
  * would create that neither the state nor the batch's earlier events hold. It errs on the
@@ -39,8 +44,11 @@ const ACTIVE = new Set(['new', 'partially_filled']);
  */
 export class TradingSeriesTally {
   private readonly seen = new Set<string>();
-  /** Orders the batch has already stated: strategy and whether closed, by engine and id. */
-  private readonly orders = new Map<string, { strategy?: string; closed: boolean }>();
+  /**
+   * Orders the batch has already stated: strategy and whether closed, by engine, then id
+   * (two lookups instead of a key string built twice for every order event).
+   */
+  private readonly orders = new Map<string, Map<string, OrderSeen>>();
 
   constructor(private readonly store: Store) {}
 
@@ -82,19 +90,17 @@ export class TradingSeriesTally {
       const labels = { strategy, symbol: o.symbol, status: o.status };
       n += this.count(engine, 'closed', labels, state?.execution.closed.has(labels));
     }
-    this.orders.set(`${engine}\u0000${o.order_id}`, {
+    let ofEngine = this.orders.get(engine);
+    if (!ofEngine) this.orders.set(engine, (ofEngine = new Map()));
+    ofEngine.set(o.order_id, {
       strategy: o.strategy ?? known?.strategy,
       closed: closing || known?.closed === true,
     });
     return n;
   }
 
-  private orderOf(
-    engine: string,
-    orderId: string,
-    state: EngineState | undefined,
-  ): { strategy?: string; closed: boolean } | undefined {
-    const inBatch = this.orders.get(`${engine}\u0000${orderId}`);
+  private orderOf(engine: string, orderId: string, state: EngineState | undefined): OrderSeen | undefined {
+    const inBatch = this.orders.get(engine)?.get(orderId);
     if (inBatch) return inBatch;
     const row = state?.execution.orders.find(orderId);
     return row && { strategy: row.strategy, closed: !ACTIVE.has(row.status) };

@@ -30,6 +30,7 @@ import { crc32 } from 'node:zlib';
 import {
   frame,
   frameInPieces,
+  framePieces,
   jsonPieces,
   scanLines,
   unfinished,
@@ -477,8 +478,11 @@ export class DurableJournal implements Journal {
  * stringified (format 1); a large batch's a piece at a time (the same bytes: records.ts).
  */
 function recordFrame(seq: number, batch: JournalBatch, pause: () => Promise<void>): Promise<Buffer> | Buffer {
-  if (batch.events.length < SENT_RECORD_MAX_EVENTS)
-    return frame(recordJson(seq, batch.receivedAt, batch.events, batch.sent?.()));
+  if (batch.events.length < SENT_RECORD_MAX_EVENTS) {
+    if (!batch.sent) return frame(recordJson(seq, batch.receivedAt, batch.events));
+    // recordJson's text, framed from its pieces (the body's text is not copied into a joined string).
+    return framePieces([recordJson(seq, batch.receivedAt, [], '').slice(0, -1), batch.sent(), '}']);
+  }
   if (batch.sent) return frameInPieces(sentPieces(seq, batch.receivedAt, batch.sent()), pause);
   return frameInPieces(jsonPieces({ s: seq, t: batch.receivedAt, e: batch.events }), pause);
 }

@@ -19,6 +19,23 @@ export function frame(json: string): Buffer {
   return Buffer.concat([head, body, Buffer.from('\n', 'latin1')]);
 }
 
+/**
+ * `frame` of the JSON that `pieces` join to (the same bytes), encoded straight into the one
+ * buffer of the frame: no joined string to flatten, no second copy to concatenate. A 1,000-event
+ * batch's record is its head, the body's text as sent, and a brace: in a profile of the
+ * exporter under 1,000-event batches, `frame` of the joined text took 0.7 of JSON.parse's time.
+ */
+export function framePieces(pieces: readonly string[]): Buffer {
+  let bytes = 0;
+  for (const piece of pieces) bytes += Buffer.byteLength(piece, 'utf8');
+  const out = Buffer.allocUnsafe(9 + bytes + 1);
+  let at = 9;
+  for (const piece of pieces) at += out.write(piece, at, 'utf8');
+  out.write(`${crc32(out.subarray(9, at)).toString(16).padStart(8, '0')} `, 0, 'latin1');
+  out[at] = NEWLINE;
+  return out;
+}
+
 /** Text pieces are encoded a run of about this many characters at a time. */
 const FRAME_RUN_CHARS = 256 * 1024;
 
