@@ -32,12 +32,13 @@ const INFLATERS: Record<string, (() => Transform) | undefined> = {
 
 /** The body of `req` as text, decoded from `charset`; at most `limit` bytes (inflated). */
 export async function readBodyText(req: IncomingMessage, charset: string, limit: number): Promise<BodyText> {
+  const named = charset.toUpperCase(); // (encodingExists narrows charset to never when false)
   if (!iconv.encodingExists(charset))
     return {
       ok: false,
       status: 415,
       reason: 'unsupported_media_type',
-      error: `unsupported charset "${charset.toUpperCase()}"`,
+      error: `unsupported charset "${named}"`,
     };
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   let inflating: Transform | null = null;
