@@ -9,7 +9,7 @@
  * follows the live state again from there.
  */
 import type { Store } from '../state/store';
-import { addRows } from './rows';
+import { addRows, orderState } from './rows';
 import { emptyBatch, type HistoryBatch } from './store';
 import type { OrderState } from './tables';
 
@@ -54,7 +54,7 @@ export async function catchUp(source: CatchUpSource, from: number, steps: CatchU
   let unplaced: OrderState[] = [];
   const stop = shadow.onChanges((changes) => {
     rows += addRows(slice, changes, (row) => {
-      const state = { ...row, journal_seq: 0, journal_pos: 0 };
+      const state = orderState(row, 0, 0);
       unplaced.push(state);
       return state;
     });

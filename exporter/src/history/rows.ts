@@ -30,9 +30,18 @@ export function addRows(into: HistoryBatch, changes: readonly Change[], place: P
 }
 
 /**
+ * The order state of `record` at (`seq`, `pos`): a copy, the state's own row is never touched.
+ * Object.assign rather than `{ ...record, journal_seq, journal_pos }`: V8 builds the spread
+ * with properties after it on a slow path, 5-10x the time (2.3-4.6 µs against 0.4 µs an
+ * order here, bench/history/place.bench.ts), and an ingest batch closes hundreds of orders.
+ */
+export function orderState(record: OrderRecord, seq: number, pos: number): OrderState {
+  return Object.assign({}, record, { journal_seq: seq, journal_pos: pos });
+}
+
+/**
  * Numbers order states as they come: the journal record being applied and the state's place
- * among that record's order states (0, 1, …, from 0 again at the next record). A copy: the
- * state's own row is never touched.
+ * among that record's order states (0, 1, …, from 0 again at the next record).
  */
 export class JournalPlaces {
   private seq = -1;
@@ -42,6 +51,6 @@ export class JournalPlaces {
       this.seq = seq;
       this.pos = 0;
     }
-    return { ...record, journal_seq: seq, journal_pos: this.pos++ };
+    return orderState(record, seq, this.pos++);
   }
 }

@@ -10,6 +10,7 @@ import type { EncodedPage } from './encode';
 import { ReadPool } from './read-pool';
 import { migrations } from './sql';
 import { dialect, type FillFilter } from './sqlite-read';
+import { toCellBatch } from './sqlite-write';
 import { WriteThread } from './sqlite-write-thread';
 import type { HistoryBatch, HistoryQuery, HistoryStore, Page } from './store';
 import { HISTORY_TABLES, TABLES, type HistoryTable, type RowOfTable } from './tables';
@@ -104,7 +105,7 @@ export class SqliteHistory implements HistoryStore {
   async write(batch: HistoryBatch): Promise<void> {
     const writer = this.writer;
     try {
-      await writer.run({ kind: 'write', batch });
+      await writer.run({ kind: 'write', cells: toCellBatch(batch) });
     } catch (err) {
       if (isDamage(err) && this.onDamage && writer === this.writer) {
         // The file went bad under us: it is moved aside and a fresh one opened; the writer retries.
