@@ -115,6 +115,8 @@ export interface JournalBatch {
 
 const KEPT_SNAPSHOTS = 2;
 const READ_CHUNK = 8 * 1024 * 1024;
+/** A group's frames up to this size are joined for one write; a larger one is written a frame or run at a time. */
+const JOIN_MAX_BYTES = 1024 * 1024;
 export const SYNC_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 async function syncDir(dir: string): Promise<void> {
@@ -252,12 +254,18 @@ export class DurableJournal implements Journal {
       const handle = this.handle ?? (await this.reopen());
       const pause = breather();
       const frames: Buffer[] = [];
-      for (const [i, b] of batches.entries()) frames.push(await recordFrame(this.nextSeq + i, b, pause));
-      const bytes = frames.length === 1 ? frames[0] : Buffer.concat(frames);
+      for (const [i, b] of batches.entries()) frames.push(...(await recordFrame(this.nextSeq + i, b, pause)));
+      let length = 0;
+      for (const f of frames) length += f.length;
+      // Small frames go in one write; a large record's runs one after another, never joined
+      // into one fresh buffer (records.ts, frameInPieces). Still one sync for the group.
+      const writes = length <= JOIN_MAX_BYTES && frames.length > 1 ? [Buffer.concat(frames, length)] : frames;
       try {
-        let written = 0;
-        while (written < bytes.length)
-          written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+        for (const bytes of writes) {
+          let written = 0;
+          while (written < bytes.length)
+            written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+        }
         const syncStart = process.hrtime.bigint();
         if (this.options.fsync === 'batch') await handle.datasync();
         else if (this.options.fsync === 'always') await handle.sync();
@@ -272,8 +280,8 @@ export class DurableJournal implements Journal {
         }
         throw new Error(`journal write failed: ${(err as Error).message}`, { cause: err });
       }
-      this.segmentBytes += bytes.length;
-      this.stats.journalBytes += bytes.length;
+      this.segmentBytes += length;
+      this.stats.journalBytes += length;
       this.stats.groups += 1;
       this.stats.records += batches.length;
       // The ingest service applies this group next, as one, before it journals another: the
@@ -477,11 +485,15 @@ export class DurableJournal implements Journal {
  * A record, framed: the text sent when at hand (format 2), else the validated events
  * stringified (format 1); a large batch's a piece at a time (the same bytes: records.ts).
  */
-function recordFrame(seq: number, batch: JournalBatch, pause: () => Promise<void>): Promise<Buffer> | Buffer {
+function recordFrame(
+  seq: number,
+  batch: JournalBatch,
+  pause: () => Promise<void>,
+): Promise<Buffer[]> | Buffer[] {
   if (batch.events.length < SENT_RECORD_MAX_EVENTS) {
-    if (!batch.sent) return frame(recordJson(seq, batch.receivedAt, batch.events));
+    if (!batch.sent) return [frame(recordJson(seq, batch.receivedAt, batch.events))];
     // recordJson's text, framed from its pieces (the body's text is not copied into a joined string).
-    return framePieces([recordJson(seq, batch.receivedAt, [], '').slice(0, -1), batch.sent(), '}']);
+    return [framePieces([recordJson(seq, batch.receivedAt, [], '').slice(0, -1), batch.sent(), '}'])];
   }
   if (batch.sent) return frameInPieces(sentPieces(seq, batch.receivedAt, batch.sent()), pause);
   return frameInPieces(jsonPieces({ s: seq, t: batch.receivedAt, e: batch.events }), pause);
