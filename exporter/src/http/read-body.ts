@@ -48,6 +48,8 @@ export async function decodeInSlices(
 ): Promise<string> {
   const decoder = iconv.getDecoder(charset);
   if (bytes.length <= sliceBytes) return decoder.write(bytes) + (decoder.end() ?? '');
+  // A large body's bytes were just joined (raw-body, in the turn its end arrived): decode from the next turn.
+  await new Promise((resolve) => setImmediate(resolve));
   const parts: string[] = [];
   for (let at = 0; at < bytes.length; at += sliceBytes) {
     parts.push(decoder.write(bytes.subarray(at, at + sliceBytes)));
