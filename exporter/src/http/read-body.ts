@@ -48,8 +48,10 @@ export async function decodeInSlices(
 ): Promise<string> {
   const decoder = iconv.getDecoder(charset);
   if (bytes.length <= sliceBytes) return decoder.write(bytes) + (decoder.end() ?? '');
-  // A large body's bytes were just joined (raw-body, in the turn its end arrived): decode from the next turn.
-  await new Promise((resolve) => setImmediate(resolve));
+  // A large body's bytes were just joined (raw-body, in the I/O callback of its end): decode
+  // from the next turn. An immediate set from an I/O callback runs before the loop polls again,
+  // so it takes two for other clients' requests to be read in between.
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
   const parts: string[] = [];
   for (let at = 0; at < bytes.length; at += sliceBytes) {
     parts.push(decoder.write(bytes.subarray(at, at + sliceBytes)));
