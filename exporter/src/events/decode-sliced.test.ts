@@ -26,18 +26,26 @@ const element = fc.letrec((tie) => ({
     fc.dictionary(tricky, tie('value'), { maxKeys: 3 }),
   ),
 })).value;
+/** `text` cut at `cuts` (any offsets; out of range ones clamped) into pieces, as read-body hands a large body over. */
+const cutInto = (text: string, cuts: number[]): string[] => {
+  const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+  return [...at, text.length].map((end, i) => text.slice(i === 0 ? 0 : at[i - 1], end));
+};
+const cuts = fc.array(fc.nat(), { maxLength: 8 });
+
 const body = fc.tuple(fc.array(element, { maxLength: 12 }), fc.constantFrom('', ' ', '\n', '\t \n'));
 
 describe('decodeEventsSliced', () => {
   it('gives the values JSON.parse gives, for any array body and any run size', async () => {
     await fc.assert(
-      fc.asyncProperty(body, fc.integer({ min: 1, max: 5 }), async ([values, pad], perRun) => {
+      fc.asyncProperty(body, fc.integer({ min: 1, max: 5 }), cuts, async ([values, pad], perRun, at) => {
         const text = `${pad}${JSON.stringify(values, null, pad.length > 1 ? 1 : undefined)}${pad}`;
-        const sliced = await decodeEventsSliced(text, false, noPause, {
-          minBytes: 0,
-          elementsPerRun: perRun,
-        });
-        expect(sliced).toEqual(decodeEvents(text, false));
+        const sizes = { minBytes: 0, elementsPerRun: perRun };
+        expect(await decodeEventsSliced(text, false, noPause, sizes)).toEqual(decodeEvents(text, false));
+        // The same body in pieces cut anywhere (inside a string, an escape, between a backslash and its quote).
+        expect(await decodeEventsSliced(cutInto(text, at), false, noPause, sizes)).toEqual(
+          decodeEvents(text, false),
+        );
       }),
       { numRuns: 400 },
     );
@@ -49,7 +57,8 @@ describe('decodeEventsSliced', () => {
         body,
         fc.nat(),
         fc.constantFrom('remove', 'double', ',', ']', '"', '\\', '{', ' '),
-        async ([values], at, edit) => {
+        cuts,
+        async ([values], at, edit, pieceCuts) => {
           const valid = JSON.stringify(values);
           const i = at % (valid.length + 1);
           const text =
@@ -59,9 +68,11 @@ describe('decodeEventsSliced', () => {
                 ? valid.slice(0, i) + valid.slice(i, i + 1) + valid.slice(i)
                 : valid.slice(0, i) + edit + valid.slice(i);
           const one = decodeEvents(text, false);
-          const sliced = await decodeEventsSliced(text, false, noPause, tiny);
-          expect(sliced.ok).toBe(one.ok);
-          if (one.ok && sliced.ok) expect(sliced.values).toEqual(one.values);
+          for (const input of [text, cutInto(text, pieceCuts)]) {
+            const sliced = await decodeEventsSliced(input, false, noPause, tiny);
+            expect(sliced.ok).toBe(one.ok);
+            if (one.ok && sliced.ok) expect(sliced.values).toEqual(one.values);
+          }
         },
       ),
       { numRuns: 1500 },
@@ -80,6 +91,10 @@ describe('decodeEventsSliced', () => {
     const text = lines.join('\n');
     const sliced = await decodeEventsSliced(text, true, noPause, { minBytes: 0, elementsPerRun: 3 });
     expect(sliced).toEqual(decodeEvents(text, true));
+    const pieces = cutInto(text, [5, 77_777, 1000, 150_001, 150_002]);
+    expect(await decodeEventsSliced(pieces, true, noPause, { minBytes: 0, elementsPerRun: 3 })).toEqual(
+      sliced,
+    );
     expect(sliced.ok).toBe(false);
     if (!sliced.ok) expect(sliced.problems[0].reason).toMatch(/on line 4322/);
   });

@@ -3,6 +3,7 @@
  * Pure: bytes in, values or a located problem out.
  */
 import type { EventProblem } from './validate';
+import { firstNonSpace, hasNewline, piecesOf, textLength, wholeText, type BodyText } from './body-text';
 
 export type DecodeResult = { ok: true; values: unknown[] } | { ok: false; problems: EventProblem[] };
 
@@ -91,7 +92,7 @@ export type RunsResult = { ok: true; count: number } | { ok: false; problems: Ev
  * top-level commas into runs of elements, each parsed by JSON.parse.
  */
 export async function decodeEventsSliced(
-  text: string,
+  text: BodyText,
   ndjson: boolean,
   pause: () => Promise<void>,
   sizes: RunSizes = DEFAULT_SIZES,
@@ -121,10 +122,12 @@ const DEFAULT_SIZES: RunSizes = { minBytes: SLICED_DECODE_BYTES, elementsPerRun:
  * lets each run die young instead of holding the whole body's values through the batch:
  * the garbage collector's scavenges cost in proportion to what survives them (docs/events.md,
  * "Large batches"). A body that turns out malformed after some runs were taken is still
- * refused whole; NDJSON's runs stop being taken at its first malformed line.
+ * refused whole; NDJSON's runs stop being taken at its first malformed line. A large body in
+ * pieces is read in its pieces (body-text.ts): a run or a line cut by a piece's end is put
+ * together, nothing larger.
  */
 export async function decodeEventsInRuns(
-  text: string,
+  text: BodyText,
   ndjson: boolean,
   pause: () => Promise<void>,
   take: RunTaker,
@@ -135,17 +138,15 @@ export async function decodeEventsInRuns(
     await take(decoded.values, 0);
     return { ok: true, count: decoded.values.length };
   };
-  if (text.length < sizes.minBytes) return whole(decodeEvents(text, ndjson));
-  const trimmed = text.trimStart();
-  if (!ndjson && trimmed.startsWith('['))
-    return decodeArrayInRuns(text, text.length - trimmed.length, sizes.elementsPerRun, pause, take);
-  if (!ndjson && !(trimmed.startsWith('{') && text.includes('\n'))) return whole(decodeEvents(text, ndjson));
-  const lines = text.split('\n');
+  if (textLength(text) < sizes.minBytes) return whole(decodeEvents(wholeText(text), ndjson));
+  const first = firstNonSpace(text);
+  if (!ndjson && first === '[') return decodeArrayInRuns(piecesOf(text), sizes.elementsPerRun, pause, take);
+  if (!ndjson && !(first === '{' && hasNewline(text))) return whole(decodeEvents(wholeText(text), ndjson));
   let count = 0;
   const problems: EventProblem[] = [];
-  for (let i = 0; i < lines.length; i += LINES_PER_SLICE) {
+  for await (const [lines, at] of lineRuns(piecesOf(text), LINES_PER_SLICE)) {
     const run: unknown[] = [];
-    decodeLinesInto(lines.slice(i, i + LINES_PER_SLICE), i, run, problems, count);
+    decodeLinesInto(lines, at, run, problems, count);
     if (problems.length === 0 && run.length > 0) await take(run, count);
     count += run.length;
     await pause();
@@ -156,9 +157,30 @@ export async function decodeEventsInRuns(
   return { ok: true, count };
 }
 
+/** The lines of `pieces` (split at raw newlines), `perRun` at a time, each run with the index of its first line. */
+function* lineRuns(pieces: readonly string[], perRun: number): Generator<[string[], number]> {
+  let run: string[] = [];
+  let first = 0;
+  let carry = '';
+  for (const piece of pieces) {
+    const lines = piece.split('\n');
+    lines[0] = carry + lines[0];
+    carry = lines.pop() ?? '';
+    for (const line of lines) {
+      run.push(line);
+      if (run.length === perRun) {
+        yield [run, first];
+        first += run.length;
+        run = [];
+      }
+    }
+  }
+  run.push(carry);
+  yield [run, first];
+}
+
 async function decodeArrayInRuns(
-  text: string,
-  open: number,
+  pieces: readonly string[],
   perRun: number,
   pause: () => Promise<void>,
   take: RunTaker,
@@ -167,106 +189,158 @@ async function decodeArrayInRuns(
     ok: false,
     problems: [{ index: 0, field: '', reason: `malformed JSON: ${reason}` }],
   });
-  const runs = await arrayRuns(text, open, perRun, pause);
-  if (typeof runs === 'string') return malformed(runs);
   let count = 0;
-  for (const [start, end] of runs) {
-    let run: unknown[];
+  for await (const run of arrayRuns(pieces, perRun, pause)) {
+    if (run.fault !== undefined) return malformed(run.fault);
+    let values: unknown[];
     try {
-      run = JSON.parse(`[${text.slice(start, end)}]`) as unknown[];
+      values = JSON.parse(`[${run.text}]`) as unknown[];
     } catch (err) {
-      return malformed(`${(err as Error).message} (in the elements from offset ${start})`);
+      return malformed(`${(err as Error).message} (in the elements from offset ${run.offset})`);
     }
-    await take(run, count);
-    count += run.length;
+    await take(values, count);
+    count += values.length;
     await pause();
   }
   return { ok: true, count };
 }
 
+/** A run of top-level elements (their text, the commas between runs left out), or why the array is not one. */
+type ArrayRun = { text: string; offset: number; fault?: undefined } | { fault: string };
+
+/** Where a run starts: a piece, and an offset in it. */
+interface Mark {
+  piece: number;
+  at: number;
+  /** Offset in the whole text (for messages). */
+  offset: number;
+}
+
 /**
- * The [start, end) of runs of `perRun` top-level elements of the array that
- * opens at `open` (the commas between runs left out), or why it is not a closed array.
+ * The runs of `perRun` top-level elements of the JSON array that `pieces` hold (it opens at
+ * the first character that is not whitespace), each as soon as it is scanned, or, last, why it
+ * is not a closed array: a scan of the structural characters, which are never inside a string;
+ * each run is then parsed whole by JSON.parse, which judges everything else.
  */
-async function arrayRuns(
-  text: string,
-  open: number,
+async function* arrayRuns(
+  pieces: readonly string[],
   perRun: number,
   pause: () => Promise<void>,
-): Promise<[number, number][] | string> {
-  const runs: [number, number][] = [];
+): AsyncGenerator<ArrayRun> {
   let depth = 0;
   let elements = 0;
-  let runStart = open + 1;
-  const endRun = (end: number): string | null => {
-    // An empty run other than the whole of `[]` is a stray comma (`[1,]`, `[1,,2]`).
-    if (text.slice(runStart, end).trim().length === 0 && !(runs.length === 0 && elements === 0))
-      return 'Unexpected "," or "]"';
-    runs.push([runStart, end]);
-    return null;
+  let runs = 0;
+  let inString = false;
+  let escaped = false;
+  let opened = false;
+  let start: Mark = { piece: 0, at: 0, offset: 0 };
+  let offset = 0; // of the current piece in the whole text
+  const textFrom = (from: Mark, piece: number, at: number): string => {
+    if (from.piece === piece) return pieces[piece].slice(from.at, at);
+    const parts = [pieces[from.piece].slice(from.at)];
+    for (let p = from.piece + 1; p < piece; p++) parts.push(pieces[p]);
+    parts.push(pieces[piece].slice(0, at));
+    return parts.join('');
   };
-  for (let i = open + 1; i < text.length; i++) {
-    if ((i & 0xffff) === 0) await pause();
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      const close = stringEnd(text, i);
-      if (close < 0) return 'Unterminated string';
-      i = close;
-    } else if (c === 0x7b || c === 0x5b) depth += 1;
-    else if (c === 0x7d || c === 0x5d) {
-      if (depth > 0) {
-        depth -= 1;
+  // An empty run other than the whole of `[]` is a stray comma (`[1,]`, `[1,,2]`).
+  const endRun = (piece: number, at: number): ArrayRun => {
+    const text = textFrom(start, piece, at);
+    if (!/\S/.test(text) && !(runs === 0 && elements === 0)) return { fault: 'Unexpected "," or "]"' };
+    runs += 1;
+    return { text, offset: start.offset };
+  };
+  for (let p = 0; p < pieces.length; offset += pieces[p].length, p++) {
+    const s = pieces[p];
+    let i = 0;
+    if (!opened) {
+      i = s.search(/\S/);
+      if (i < 0) continue;
+      opened = true; // at the '[' the caller found
+      start = { piece: p, at: i + 1, offset: offset + i + 1 };
+      i += 1;
+    }
+    for (; i < s.length; i++) {
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        const quote = s.indexOf('"', i);
+        const end = quote < 0 ? s.length : quote;
+        let backslashes = 0;
+        while (end - 1 - backslashes >= i && s.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes += 1;
+        if (quote < 0) {
+          escaped = backslashes % 2 === 1; // the piece ends in an escape: the next character is escaped
+          break;
+        }
+        if (backslashes % 2 === 0) inString = false;
+        i = quote;
         continue;
       }
-      if (c !== 0x5d) return `Unexpected "}" at offset ${i}`;
-      const stray = endRun(i);
-      if (stray) return stray;
-      if (text.slice(i + 1).trim().length > 0)
-        return `Unexpected non-whitespace after the array at offset ${i + 1}`;
-      return runs;
-    } else if (c === 0x2c && depth === 0) {
-      elements += 1;
-      if (elements % perRun === 0) {
-        const stray = endRun(i);
-        if (stray) return stray;
-        runStart = i + 1;
+      const c = s.charCodeAt(i);
+      if (c === 0x22) inString = true;
+      else if (c === 0x7b || c === 0x5b) depth += 1;
+      else if (c === 0x7d || c === 0x5d) {
+        if (depth > 0) {
+          depth -= 1;
+          continue;
+        }
+        if (c !== 0x5d) {
+          yield { fault: `Unexpected "}" at offset ${offset + i}` };
+          return;
+        }
+        const run = endRun(p, i);
+        yield run;
+        if (run.fault !== undefined) return;
+        if (/\S/.test(s.slice(i + 1)) || pieces.slice(p + 1).some((rest) => /\S/.test(rest)))
+          yield { fault: `Unexpected non-whitespace after the array at offset ${offset + i + 1}` };
+        return;
+      } else if (c === 0x2c && depth === 0) {
+        elements += 1;
+        if (elements % perRun === 0) {
+          const run = endRun(p, i);
+          yield run;
+          if (run.fault !== undefined) return;
+          start = { piece: p, at: i + 1, offset: offset + i + 1 };
+        }
       }
     }
+    await pause();
   }
-  return 'Unexpected end of JSON input';
-}
-
-/** The index of the quote that closes the string opening at `open`, or -1. */
-function stringEnd(text: string, open: number): number {
-  for (let from = open + 1; ;) {
-    const quote = text.indexOf('"', from);
-    if (quote < 0) return -1;
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes += 1;
-    if (backslashes % 2 === 0) return quote;
-    from = quote + 1;
-  }
+  yield { fault: inString ? 'Unterminated string' : 'Unexpected end of JSON input' };
 }
 
 /**
- * The values of a body that decoded to `count` values, as one JSON array's text on one line
- * (what the journal keeps of a batch as sent: storage/journal-files.ts, format 2). No value is
- * re-encoded: an array body is kept as it is, an object wrapped, NDJSON's lines joined.
- * A raw newline in JSON text is whitespace (a string cannot hold one), so it becomes a space.
+ * The values of a body that decoded to `count` values, as one JSON array's text on one line,
+ * in pieces (what the journal keeps of a batch as sent: storage/journal-files.ts, format 2).
+ * No value is re-encoded: an array body is kept as it is, an object wrapped, NDJSON's lines
+ * joined. A raw newline in JSON text is whitespace (a string cannot hold one), so it becomes a space.
  */
-export function sentArrayText(text: string, ndjson: boolean, count: number): string {
-  const trimmed = text.trimStart();
-  let array: string;
-  if (!ndjson && trimmed.startsWith('[')) array = text;
+export function sentArrayText(text: BodyText, ndjson: boolean, count: number): readonly string[] {
+  const oneLine = (piece: string) => (piece.includes('\n') ? piece.replaceAll('\n', ' ') : piece);
+  if (!ndjson && firstNonSpace(text) === '[') return piecesOf(text).map(oneLine);
   // One value: a lone object (which may span lines), or NDJSON of one line.
-  else if (count === 1) array = `[${text}]`;
-  else {
-    const lines: string[] = [];
-    for (const line of text.split('\n')) {
+  if (count === 1) return ['[', ...piecesOf(text).map(oneLine), ']'];
+  const out: string[] = [];
+  let lines: string[] = [];
+  let chars = 0;
+  for (const [run] of lineRuns(piecesOf(text), LINES_PER_SLICE)) {
+    for (const line of run) {
       const value = line.trim();
-      if (value.length > 0) lines.push(value);
+      if (value.length === 0) continue;
+      lines.push(value);
+      chars += value.length;
+      if (chars >= SENT_PIECE_CHARS) {
+        out.push((out.length === 0 ? '[' : ',') + lines.join(','));
+        lines = [];
+        chars = 0;
+      }
     }
-    return `[${lines.join(',')}]`;
   }
-  return array.includes('\n') ? array.replaceAll('\n', ' ') : array;
+  if (lines.length > 0) out.push((out.length === 0 ? '[' : ',') + lines.join(','));
+  out.push(out.length === 0 ? '[]' : ']');
+  return out;
 }
+
+/** NDJSON's lines are joined into pieces of about this many characters for the journal. */
+const SENT_PIECE_CHARS = 64 * 1024;

@@ -25,6 +25,12 @@ function body(values: object[], shape: Shape): { text: string; ndjson: boolean }
   }
 }
 
+/** `text` cut at `cuts` into pieces, as read-body hands a large body over. */
+const cutInto = (text: string, cuts: number[]): string[] => {
+  const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+  return [...at, text.length].map((end, i) => text.slice(i === 0 ? 0 : at[i - 1], end));
+};
+
 describe('sentArrayText', () => {
   it('reads back as the values the body decoded to, on one line, for every shape of body', () => {
     const event = fc.dictionary(
@@ -42,13 +48,16 @@ describe('sentArrayText', () => {
           'ndjson',
           'ndjson as json',
         ),
-        (values, shape) => {
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (values, shape, at) => {
           const { text, ndjson } = body(values, shape);
           const decoded = decodeEvents(text, ndjson);
           if (!decoded.ok) return; // NDJSON labelled JSON of one line is one object: judged elsewhere
-          const sent = sentArrayText(text, ndjson, decoded.values.length);
-          expect(sent).not.toContain('\n');
-          expect(JSON.parse(sent)).toEqual(decoded.values);
+          for (const input of [text, cutInto(text, at)]) {
+            const sent = sentArrayText(input, ndjson, decoded.values.length).join('');
+            expect(sent).not.toContain('\n');
+            expect(JSON.parse(sent)).toEqual(decoded.values);
+          }
         },
       ),
       { numRuns: 300 },

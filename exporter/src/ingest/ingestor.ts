@@ -17,6 +17,7 @@
  * staged batch is applied.
  */
 import type { Logger } from 'pino';
+import type { BodyText } from '../events/body-text';
 import { decodeEvents, decodeEventsInRuns, decodeEventsSliced, sentArrayText } from '../events/decode';
 import {
   validateBatch,
@@ -36,7 +37,11 @@ import { breather, PAUSE_EVERY_EVENTS, TURN_BUDGET_MS, type Pause } from './turn
 export interface Journal {
   /** Makes every batch durable as its own record, in order, by one write (group commit). */
   appendAll(
-    batches: readonly { events: readonly TradingEvent[]; receivedAt: number; sent?: () => string }[],
+    batches: readonly {
+      events: readonly TradingEvent[];
+      receivedAt: number;
+      sent?: () => readonly string[];
+    }[],
   ): Promise<void>;
 }
 
@@ -60,8 +65,8 @@ interface Staged {
   /** The events not already in the state (duplicates are acknowledged, not journaled). */
   fresh: TradingEvent[];
   receivedAt: number;
-  /** The batch's text as sent (a JSON array's, one line), for the journal; absent when not at hand. */
-  sent?: () => string;
+  /** The batch's text as sent (a JSON array's, one line, in pieces), for the journal; absent when not at hand. */
+  sent?: () => readonly string[];
   source: string;
   options: IngestOptions;
   answer: (result: IngestResult) => void;
@@ -101,7 +106,7 @@ export type Adapter = (raws: unknown[]) =>
  * answer's `refusedMessages`; the others are one batch (one journal record).
  */
 export type IngestInput =
-  { values: readonly unknown[] } | { text: string; ndjson: boolean } | { messages: readonly string[] };
+  { values: readonly unknown[] } | { text: BodyText; ndjson: boolean } | { messages: readonly string[] };
 
 /** A message of a `messages` input left out: its index, why (the rejected reason), and its problems. */
 export interface MessageRefusal {
@@ -223,7 +228,7 @@ export class Ingestor {
    * anywhere is refused as malformed, whatever invalid events came before the fault.
    */
   private async validateAsDecoded(
-    input: { text: string; ndjson: boolean },
+    input: { text: BodyText; ndjson: boolean },
     pause: Pause,
   ): Promise<CheckedValues | IngestRefusal> {
     const events: TradingEvent[] = [];
@@ -238,7 +243,7 @@ export class Ingestor {
 
   /** Values handed in, or a body decoded whole: adapted (a foreign format), then validated. */
   private async checkValues(
-    input: { values: readonly unknown[] } | { text: string; ndjson: boolean },
+    input: { values: readonly unknown[] } | { text: BodyText; ndjson: boolean },
     format: string,
     options: IngestOptions,
     pause: Pause,
@@ -366,7 +371,7 @@ export class Ingestor {
     source: string,
     options: IngestOptions,
     pause: Pause,
-    sent?: () => string,
+    sent?: () => readonly string[],
   ): Promise<Checked> {
     if (this.stagedBatches >= GROUP_MAX_BATCHES || this.stagedEvents >= GROUP_MAX_EVENTS)
       await this.settled();

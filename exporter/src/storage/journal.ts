@@ -106,11 +106,11 @@ export interface JournalBatch {
   events: readonly TradingEvent[];
   receivedAt: number;
   /**
-   * The same events as the client sent them, when at hand: a JSON array's text on one line
-   * whose values validate to exactly `events`. Journaled as it is (record format 2), which
+   * The same events as the client sent them, when at hand: a JSON array's text on one line,
+   * in pieces (joined, their text), whose values validate to exactly `events`. Journaled as it is (record format 2), which
    * spares a JSON.stringify of the validated events. Asked for only when used.
    */
-  sent?: () => string;
+  sent?: () => readonly string[];
 }
 
 const KEPT_SNAPSHOTS = 2;
@@ -493,17 +493,22 @@ function recordFrame(
   if (batch.events.length < SENT_RECORD_MAX_EVENTS) {
     if (!batch.sent) return [frame(recordJson(seq, batch.receivedAt, batch.events))];
     // recordJson's text, framed from its pieces (the body's text is not copied into a joined string).
-    return [framePieces([recordJson(seq, batch.receivedAt, [], '').slice(0, -1), batch.sent(), '}'])];
+    return [framePieces([recordJson(seq, batch.receivedAt, [], '').slice(0, -1), ...batch.sent(), '}'])];
   }
   if (batch.sent) return frameInPieces(sentPieces(seq, batch.receivedAt, batch.sent()), pause);
   return frameInPieces(jsonPieces({ s: seq, t: batch.receivedAt, e: batch.events }), pause);
 }
 
-/** `recordJson` of a text sent, in pieces: the body's text sliced, never stringified again. */
-function* sentPieces(seq: number, receivedAt: number, sent: string, size = 64 * 1024): Generator<string> {
+/** `recordJson` of a text sent, in pieces: the body's pieces sliced, never joined or stringified again. */
+function* sentPieces(
+  seq: number,
+  receivedAt: number,
+  pieces: readonly string[],
+  size = 64 * 1024,
+): Generator<string> {
   const head = recordJson(seq, receivedAt, [], '');
   yield head.slice(0, -1); // `{"v":2,…,"sent":` and, after the text sent, its `}`
-  for (let i = 0; i < sent.length; i += size) yield sent.slice(i, i + size);
+  for (const sent of pieces) for (let i = 0; i < sent.length; i += size) yield sent.slice(i, i + size);
   yield '}';
 }
 
