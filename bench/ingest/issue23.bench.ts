@@ -19,6 +19,7 @@ import os from 'node:os';
 import { postEvents, startExporter, type RunningExporter } from '../../tests/support/exporter';
 import { measureFeedLatency } from '../feed/quiet-latency.bench';
 import { postConcurrently } from './concurrent.bench';
+import { cpuMs } from './cpu';
 import { longestAnswer } from './poll';
 import { postAll, startTransport, transportUrl } from './transport';
 import { orderFillBatch } from './workload';
@@ -48,6 +49,7 @@ function exporter(history: boolean): Promise<RunningExporter> {
   });
 }
 
+const pid = (ex: RunningExporter) => ex.process.pid as number;
 const ingestUrl = (ex: RunningExporter) => new URL(`${ex.baseUrl}/api/v1/events`);
 const auth = (ex: RunningExporter) => ({ Authorization: `Bearer ${ex.ingestToken}` });
 
@@ -82,20 +84,43 @@ async function main(): Promise<void> {
   try {
     // ---- (a) and (d): 1,000-event batches; history lag; history on against off ----------
     const rates = { on: [] as number[], off: [] as number[], bare: [] as number[] };
+    // CPU per event (from /proc; it moves far less with the machine's load than the rates do):
+    // the exporter's main thread and all its threads, history on and off, and the bare server.
+    const cpu = { onMain: 0, onAll: 0, offMain: 0, offAll: 0, bare: 0 };
+    const cpuOf = async <T>(of: number, run: () => Promise<T>, into: (main: number, all: number) => void) => {
+      const [main, all] = [cpuMs(of, { mainThread: true }), cpuMs(of)];
+      const result = await run();
+      into(cpuMs(of, { mainThread: true }) - main, cpuMs(of) - all);
+      return result;
+    };
     const lags: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const events = Array.from({ length: BATCHES }, (_, b) => orderFillBatch(round * BATCHES + b, BATCH));
       const bodies = events.map((e) => Buffer.from(JSON.stringify(e)));
       const warmUp = Buffer.from(JSON.stringify(orderFillBatch(round, BATCH, { engine: 'warm-up' })));
       rates.on.push(
-        await postAll(ingestUrl(withHistory), bodies, BATCH, { headers: auth(withHistory), warmUp }),
+        await cpuOf(
+          pid(withHistory),
+          () => postAll(ingestUrl(withHistory), bodies, BATCH, { headers: auth(withHistory), warmUp }),
+          (main, all) => ((cpu.onMain += main), (cpu.onAll += all)),
+        ),
       );
       const lastFill = events[events.length - 1].filter((e) => e.type === 'fill').pop()?.fill_id as string;
       lags.push(await historyLag(withHistory, 'bench', lastFill));
       rates.off.push(
-        await postAll(ingestUrl(noHistory), bodies, BATCH, { headers: auth(noHistory), warmUp }),
+        await cpuOf(
+          pid(noHistory),
+          () => postAll(ingestUrl(noHistory), bodies, BATCH, { headers: auth(noHistory), warmUp }),
+          (main, all) => ((cpu.offMain += main), (cpu.offAll += all)),
+        ),
       );
-      rates.bare.push(await postAll(bare, bodies, BATCH));
+      rates.bare.push(
+        await cpuOf(
+          transport.pid,
+          () => postAll(bare, bodies, BATCH),
+          (_, all) => (cpu.bare += all),
+        ),
+      );
     }
     const best = (xs: number[]) => Math.max(...xs);
     rows.push({
@@ -104,6 +129,16 @@ async function main(): Promise<void> {
       baseline: `${best(rates.bare).toFixed(0)} (bare node:http)`,
       ratio: +(best(rates.on) / best(rates.bare)).toFixed(3),
       goal: '>= 0.3',
+    });
+    // Each measured span posts a warm-up body too: BATCHES + 1 bodies a round.
+    const perEvent = (ms: number) => (ms * 1000) / (ROUNDS * (BATCHES + 1) * BATCH);
+    // The ratio of all threads to all threads (V8's GC helpers run beside the main thread in both).
+    rows.push({
+      figure: '(a) CPU per event, µs (exporter all threads; main thread)',
+      tradewatch: `${perEvent(cpu.onAll).toFixed(2)}; ${perEvent(cpu.onMain).toFixed(2)}`,
+      baseline: `${perEvent(cpu.bare).toFixed(2)} (bare node:http)`,
+      ratio: +(cpu.bare / cpu.onAll).toFixed(3),
+      goal: 'what (a) would be, CPU bound',
     });
     rows.push({
       figure: '(d) history lag after the last 2xx of a burst, ms',
@@ -118,6 +153,13 @@ async function main(): Promise<void> {
       baseline: `${best(rates.off).toFixed(0)} (history off)`,
       ratio: +(best(rates.on) / best(rates.off)).toFixed(3),
       goal: 'near 1',
+    });
+    rows.push({
+      figure: '(d) main-thread CPU per event, µs, history off against on (all threads)',
+      tradewatch: `${perEvent(cpu.offMain).toFixed(2)} (${perEvent(cpu.offAll).toFixed(2)})`,
+      baseline: `${perEvent(cpu.onMain).toFixed(2)} (${perEvent(cpu.onAll).toFixed(2)}), history on`,
+      ratio: +(cpu.offMain / cpu.onMain).toFixed(3),
+      goal: '>= 0.9',
     });
 
     // ---- (b) one-event requests from 32 connections --------------------------------------
