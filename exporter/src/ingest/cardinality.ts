@@ -53,7 +53,8 @@ export async function checkCardinality(
   const all = before.length === 0 ? events : [...before.flat(), ...events];
   const offset = all.length - events.length;
   // Earned by a measure: a batch that cannot reach the cap even at its most is not tallied
-  // event by event (the tally was 0.8 µs of the CPU per event; see the commit for the figure).
+  // event by event: checkCardinality took 0.24-0.50 of the CPU before on 1,000-event
+  // order/fill batches at the default caps (the tally was most of it).
   const reachable = tradingSeriesInStore(store) + mostSeriesAdded(all) > limits.series;
   const series = reachable ? new TradingSeriesTally(store) : null;
   let seriesHeld: number | undefined;

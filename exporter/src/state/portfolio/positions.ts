@@ -259,7 +259,8 @@ function toDecimal(v: DecimalValue): Decimal {
 
 /**
  * `amount` in the valuation currency: none without a rate, itself at a rate of exactly one.
- * A function, not a closure made at each fill (bench/ingest/per-event: see the commit).
+ * Earned by a measure: a function, not a closure made at each fill (under tsx each closure
+ * also cost an esbuild __name call): applyFill took 0.37-0.50 of the CPU before.
  */
 function valued(amount: Decimal, rate: Decimal | null, unit: boolean): Decimal {
   return rate === null ? ZERO : unit ? amount : amount.mul(rate);

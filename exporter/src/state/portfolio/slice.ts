@@ -151,7 +151,7 @@ export class PortfolioSlice {
   positionChange(engine: string, symbol: string, ts: number): Change {
     // Earned by a measure: the key made once per symbol, so each change carries a flat string
     // whose hash is kept (a concatenation per fill was flattened and hashed again by each map
-    // it was looked up in; see the commit for the figure).
+    // it was looked up in): 0.43-0.49 of the CPU before, for a change and a lookup of its key.
     let known = this.#positionKeys.get(symbol);
     if (known === undefined || known.engine !== engine)
       this.#positionKeys.set(symbol, (known = { engine, key: positionKey(engine, symbol) }));
