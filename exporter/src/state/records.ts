@@ -38,15 +38,20 @@ export function positionRecord(
   };
 }
 
-/** A position's upsert, or its removal once flat. */
+/** The key of a position's changes. */
+export function positionKey(engine: string, symbol: string): string {
+  return `${engine}:${symbol}`;
+}
+
+/** A position's upsert, or its removal once flat. `key`: positionKey(engine, symbol), when kept. */
 export function positionChange(
   engine: string,
   symbol: string,
   p: Position | undefined,
   mark: Mark | undefined,
   ts: number,
+  key = positionKey(engine, symbol),
 ): Change {
-  const key = `${engine}:${symbol}`;
   if (!p || p.isFlat)
     return {
       channel: 'positions',

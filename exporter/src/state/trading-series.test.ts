@@ -5,7 +5,7 @@
 import { validateBatch } from '../events/validate';
 import type { TradingEvent } from '../events/schema';
 import { Store } from './store';
-import { TradingSeriesTally } from './trading-series';
+import { mostSeriesAdded, TradingSeriesTally } from './trading-series';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 
@@ -51,4 +51,22 @@ function tally(raws: Record<string, unknown>[]): number[] {
 test("a fill without a strategy takes its order's, stated earlier in the batch: no new series", () => {
   // submitted alpha; fills alpha (counted twice: the notional too); a second fill of the same series.
   expect(tally([order('e1', 'alpha'), fill('e1', 'f1', 'alpha'), fill('e1', 'f2')])).toEqual([1, 2, 0]);
+});
+
+test('mostSeriesAdded bounds what the tally gives each event, at its most (the cardinality check skips the tally under it)', () => {
+  const { type: _type, ts: _ts, engine: _engine, ...payload } = order('e1', 'beta');
+  const raws = [
+    { ...order('e1', 'alpha'), status: 'filled', filled_quantity: '2', avg_fill_price: '100' }, // submitted and closed
+    fill('e1', 'f1', 'gamma'), // a new series, counted twice
+    {
+      type: 'snapshot',
+      ts: T0 + 2,
+      engine: 'e1',
+      orders: [{ ...payload, order_id: 'o2', status: 'canceled' }],
+    },
+    { type: 'mark', ts: T0 + 3, engine: 'e1', symbol: 'BTC/USD', price: '100' },
+  ];
+  expect(tally(raws)).toEqual([2, 2, 2, 0]);
+  expect(events(raws).map((e) => mostSeriesAdded([e]))).toEqual([2, 2, 2, 0]);
+  expect(mostSeriesAdded(events(raws))).toBe(6);
 });

@@ -29,6 +29,20 @@ export function tradingSeriesInStore(store: Store): number {
   return n;
 }
 
+/**
+ * The most trading series `events` could add whatever the state holds (TradingSeriesTally.add
+ * at its most: a fill 2, an order 2, submitted and closed, a snapshot 2 per order). While the
+ * store's count plus this stays within the cap, no event of them can be refused for it.
+ */
+export function mostSeriesAdded(events: readonly TradingEvent[]): number {
+  let n = 0;
+  for (const e of events) {
+    if (e.type === 'fill' || e.type === 'order') n += 2;
+    else if (e.type === 'snapshot') n += 2 * e.orders.length;
+  }
+  return n;
+}
+
 const ACTIVE = new Set(['new', 'partially_filled']);
 
 interface OrderSeen {

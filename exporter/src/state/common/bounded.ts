@@ -16,10 +16,13 @@ export class BoundedSet {
   }
 
   add(key: string): void {
-    if (this.items.has(key)) return;
-    this.items.add(key);
-    if (this.items.size > this.capacity) {
-      const items = this.items;
+    const items = this.items;
+    // One hash lookup instead of two (has, then add): a member already held leaves the size
+    // as it was (and keeps its place, as Set.add does).
+    const before = items.size;
+    items.add(key);
+    if (items.size === before) return;
+    if (items.size > this.capacity) {
       const oldest = this.#oldest.take(items, () => items.values());
       if (oldest !== undefined) items.delete(oldest);
     }

@@ -7,16 +7,21 @@ export type Labels = Readonly<Record<string, string>>;
 
 /**
  * Entries found by their labels without building a key string: one map lookup per label
- * name and one per value (their hashes are cached in the strings). Derived: it holds
- * what `entries` holds, and is filled from it on a miss (after a snapshot restore, say).
+ * value (their hashes are cached in the strings). Derived: it holds what `entries` holds,
+ * and is filled from it on a miss (after a snapshot restore, say).
  */
 class LabelIndex<E> {
-  private readonly root: IndexNode<E> = { next: new Map() };
+  private readonly root: IndexNode<E> = newNode();
 
   get(labels: Labels): E | undefined {
     let node: IndexNode<E> | undefined = this.root;
     for (const k in labels) {
-      node = node.next.get(k)?.get(labels[k]);
+      // Earned by a measure: a node's one label name compared by identity instead of a map
+      // lookup by name (the label sets of a counter have one shape): 0.74 of the counters' CPU
+      // before (inc, has, observe on the bench workload's label sets).
+      const byValue: Map<string, IndexNode<E>> | undefined =
+        node.name === k ? node.byValue : node.others?.get(k);
+      node = byValue?.get(labels[k]);
       if (node === undefined) return undefined;
     }
     return node.entry;
@@ -25,18 +30,32 @@ class LabelIndex<E> {
   set(labels: Labels, entry: E): void {
     let node = this.root;
     for (const k in labels) {
-      let byValue = node.next.get(k);
-      if (byValue === undefined) node.next.set(k, (byValue = new Map()));
+      let byValue: Map<string, IndexNode<E>> | undefined;
+      if (node.name === undefined) {
+        node.name = k;
+        byValue = node.byValue;
+      } else if (node.name === k) byValue = node.byValue;
+      else {
+        node.others ??= new Map();
+        byValue = node.others.get(k);
+        if (byValue === undefined) node.others.set(k, (byValue = new Map()));
+      }
       let child = byValue.get(labels[k]);
-      if (child === undefined) byValue.set(labels[k], (child = { next: new Map() }));
+      if (child === undefined) byValue.set(labels[k], (child = newNode()));
       node = child;
     }
     node.entry = entry;
   }
 }
+/** A node of the index: its children by the value of `name` (the first label name met here), the others by name then value. */
 interface IndexNode<E> {
-  next: Map<string, Map<string, IndexNode<E>>>;
-  entry?: E;
+  name: string | undefined;
+  readonly byValue: Map<string, IndexNode<E>>;
+  others: Map<string, Map<string, IndexNode<E>>> | undefined;
+  entry: E | undefined;
+}
+function newNode<E>(): IndexNode<E> {
+  return { name: undefined, byValue: new Map(), others: undefined, entry: undefined };
 }
 
 /** Monotonic counts keyed by a small, bounded label set. */

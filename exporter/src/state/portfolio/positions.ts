@@ -118,7 +118,6 @@ export class Position {
     // Every decimal here has at most the 20 significant digits decimal.js keeps, so a
     // product by a rate of exactly one is the amount itself: the product is skipped.
     const unit = rate !== null && rate.eq(ONE);
-    const value = (amount: Decimal): Decimal => (rate === null ? ZERO : unit ? amount : amount.mul(rate));
     if (rate === null) this.tripValueIncomplete = true;
 
     if (this.quantity.isZero() || this.quantity.isPositive() === signed.isPositive()) {
@@ -131,7 +130,7 @@ export class Position {
       const newQty = this.quantity.add(signed);
       this.avgPrice = this.quantity.abs().mul(this.avgPrice).add(qty.mul(px)).div(newQty.abs());
       this.quantity = newQty;
-      const feeValue = value(feeD);
+      const feeValue = valued(feeD, rate, unit);
       this.realized = this.realized.sub(feeD);
       this.realizedValue = this.realizedValue.sub(feeValue);
       this.tripPnl = this.tripPnl.sub(feeD);
@@ -158,15 +157,15 @@ export class Position {
     const grossLong = px.sub(this.avgPrice).mul(closing);
     const gross = long ? grossLong : grossLong.neg();
     const realized = gross.sub(feeD);
-    const realizedValue = value(realized);
+    const realizedValue = valued(realized, rate, unit);
     this.realized = this.realized.add(realized);
     this.realizedValue = this.realizedValue.add(realizedValue);
     this.tripExitQty = this.tripExitQty.add(closing);
     this.tripExitNotional = this.tripExitNotional.add(closing.mul(px));
     this.tripFees = this.tripFees.add(closingFee);
-    this.tripFeesValue = this.tripFeesValue.add(value(closingFee));
+    this.tripFeesValue = this.tripFeesValue.add(valued(closingFee, rate, unit));
     this.tripPnl = this.tripPnl.add(gross).sub(closingFee);
-    this.tripValue = this.tripValue.add(value(gross.sub(closingFee)));
+    this.tripValue = this.tripValue.add(valued(gross.sub(closingFee), rate, unit));
     if (opens) this.quantity = long ? opening.neg() : opening;
     else this.quantity = this.quantity.sub(long ? closing : closing.neg());
 
@@ -187,14 +186,14 @@ export class Position {
         feesValue: incomplete ? null : this.tripFeesValue,
       };
       this.tripPnl = openingFee.neg();
-      this.tripValue = value(openingFee).neg();
+      this.tripValue = valued(openingFee, rate, unit).neg();
       this.tripValueIncomplete = rate === null && opens;
       this.startTrip(ts);
       if (opens) {
         this.tripEntryQty = opening;
         this.tripEntryNotional = opening.mul(px);
         this.tripFees = openingFee;
-        this.tripFeesValue = value(openingFee);
+        this.tripFeesValue = valued(openingFee, rate, unit);
       }
     }
     if (this.quantity.isZero()) this.avgPrice = ZERO;
@@ -256,4 +255,13 @@ export class Position {
 function toDecimal(v: DecimalValue): Decimal {
   if (v instanceof Decimal) return v;
   return typeof v === 'number' ? decimalOf(v) : Decimal.from(v);
+}
+
+/**
+ * `amount` in the valuation currency: none without a rate, itself at a rate of exactly one.
+ * Earned by a measure: a function, not a closure made at each fill (under tsx each closure
+ * also cost an esbuild __name call): applyFill took 0.37-0.50 of the CPU before.
+ */
+function valued(amount: Decimal, rate: Decimal | null, unit: boolean): Decimal {
+  return rate === null ? ZERO : unit ? amount : amount.mul(rate);
 }
