@@ -8,7 +8,9 @@
  * the machine's load falls on both alike; each is given as CPU µs/event and as a ratio.
  * BENCH_PART=apply measures the state's part alone: applying the batches, validated beforehand
  * by each version, to a fresh Store (BENCH_HISTORY=0: without the history listener).
- * Run: npx tsx bench/ingest/per-event.bench.ts   (BENCH_ROUNDS, BENCH_BATCHES, BENCH_OLD_SRC,
+ * Run with a collection before each round (without it the copy loaded first gained 4-8 %; with it
+ * two identical builds gave 1.000 and 1.012 over 24 rounds, in either load order):
+ *   NODE_OPTIONS=--expose-gc npx tsx bench/ingest/per-event.bench.ts   (BENCH_ROUNDS, BENCH_BATCHES, BENCH_OLD_SRC,
  * BENCH_PART, BENCH_HISTORY; BENCH_SRC=exporter/dist measures the build, as the exporter runs)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -140,6 +142,9 @@ function parseRound(bodies: readonly string[]): number {
   return (used.user + used.system) / (bodies.length * BATCH);
 }
 
+/** With node --expose-gc, a full collection before each round so neither version pays for the other's garbage. */
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
@@ -152,7 +157,10 @@ async function main(): Promise<void> {
   const parse: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? versions : [...versions].reverse();
-    for (const v of order) us.get(v.name)?.push(await round(v, bodies));
+    for (const v of order) {
+      collect();
+      us.get(v.name)?.push(await round(v, bodies));
+    }
     parse.push(parseRound(bodies));
   }
   const p = median(parse);

@@ -124,6 +124,54 @@ const SHAPES: ReadonlyMap<string, readonly Field[]> = new Map([
   ],
 ]);
 
+/** A shape's fields checked and copied in order: the event zod would build, or undefined when zod must judge it. */
+type ShapeValidator = (input: Record<string, unknown>) => Record<string, unknown> | undefined;
+
+/**
+ * The loop over a shape's fields (each field: its value, or its absence, then its check),
+ * written out once per shape as straight code: each key a constant, so every read of the
+ * input and every write of the event is a named property access V8 caches, instead of a
+ * keyed access by a varying key through one shared loop. Same steps, same order, same result.
+ * Earned by a measure: validateBatch of the bench's order/fill batches took 0.56-0.64 of the
+ * CPU of the loop (built exporter, one version a process, taking turns).
+ */
+function compileShape(type: string, fields: readonly Field[]): ShapeValidator {
+  const lines = [`const out = { type: ${JSON.stringify(type)} };`, 'let v;'];
+  fields.forEach((field, i) => {
+    const key = JSON.stringify(field.key);
+    lines.push(`v = input[${key}];`, 'if (v === undefined) {');
+    if (field.absent === 'required') lines.push('  return undefined;');
+    else {
+      // A key present with the value undefined (never so in JSON) is left to zod.
+      lines.push(`  if (${key} in input) return undefined;`);
+      if (field.absent !== 'optional') lines.push(`  out[${key}] = defaults[${i}];`);
+    }
+    lines.push(
+      '} else {',
+      `  v = checks[${i}](v);`,
+      '  if (v === askZod) return undefined;',
+      `  out[${key}] = v;`,
+      '}',
+    );
+  });
+  lines.push('return out;');
+  const make = new Function(
+    'checks',
+    'defaults',
+    'askZod',
+    `return (input) => {\n${lines.join('\n')}\n};`,
+  ) as (checks: readonly Check[], defaults: readonly unknown[], askZod: symbol) => ShapeValidator;
+  return make(
+    fields.map((f) => f.check),
+    fields.map((f) => (typeof f.absent === 'object' ? f.absent.value : undefined)),
+    ASK_ZOD,
+  );
+}
+
+const VALIDATORS: ReadonlyMap<string, ShapeValidator> = new Map(
+  [...SHAPES].map(([type, fields]) => [type, compileShape(type, fields)]),
+);
+
 /** The validated event, or undefined when zod must judge it. */
 export function fastValidate(raw: unknown): OrderEvent | FillEvent | MarkEvent | undefined {
   if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype)
@@ -131,21 +179,10 @@ export function fastValidate(raw: unknown): OrderEvent | FillEvent | MarkEvent |
   const input = raw as Record<string, unknown>;
   const type = input.type;
   if (typeof type !== 'string') return undefined;
-  const fields = SHAPES.get(type);
-  if (fields === undefined) return undefined;
-  const out: Record<string, unknown> = { type };
-  for (const field of fields) {
-    const v = input[field.key];
-    if (v === undefined) {
-      // A key present with the value undefined (never so in JSON) is left to zod.
-      if (field.key in input || field.absent === 'required') return undefined;
-      if (field.absent !== 'optional') out[field.key] = field.absent.value;
-      continue;
-    }
-    const checked = field.check(v);
-    if (checked === ASK_ZOD) return undefined;
-    out[field.key] = checked;
-  }
+  const validate = VALIDATORS.get(type);
+  if (validate === undefined) return undefined;
+  const out = validate(input);
+  if (out === undefined) return undefined;
   // The schema's refinement of orders: filled_quantity within quantity.
   if (type === 'order' && !((out.filled_quantity as number) <= (out.quantity as number) * (1 + 1e-12)))
     return undefined;
