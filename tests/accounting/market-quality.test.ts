@@ -94,8 +94,14 @@ describe('market-data age on the wall clock', () => {
     ).toBe(200);
 
   test('grows while no mark arrives and resets when one does', async () => {
-    await markNow('XRP/USD', 0.5);
-    await markNow('DOGE/USD', 0.16);
+    // One timestamp for both, so that DOGE/USD's age later is never under XRP/USD's now (marked
+    // a few ms apart, a fast reset and scrape after could read DOGE/USD 1 ms younger).
+    const ts = Date.now();
+    const marks = [
+      { type: 'mark', ts, engine: 'clock', symbol: 'XRP/USD', price: 0.5 },
+      { type: 'mark', ts, engine: 'clock', symbol: 'DOGE/USD', price: 0.16 },
+    ];
+    expect((await postEvents(ex, marks)).status).toBe(200);
     const first = (await age('XRP/USD'))!;
     expect(first).toBeGreaterThanOrEqual(0);
     expect(first).toBeLessThan(5);
