@@ -84,6 +84,19 @@ describe('HistoryWriter', () => {
     await writer.close();
   });
 
+  test("a quiet store's rows are handed over when the journal starts its next sync, off the ingest's path", () => {
+    const state = newStore();
+    const fake = new FakeStore();
+    const writer = new HistoryWriter(fake, { batchRows: 5000, flushMs: 60_000 }).attach(state);
+    applyFills(state, 0, 2);
+    // Not in the turn that applied the batch (the ingest still answers it)…
+    expect(fake.batches).toHaveLength(0);
+    // …but as soon as the journal waits on the disk for the next group.
+    writer.syncing();
+    expect(fake.fills).toEqual(['f0', 'f1']);
+    return writer.close();
+  });
+
   test('while the store is down rows stay queued and drain says so; when it is back they are written once', async () => {
     const state = newStore();
     const fake = new FakeStore();
