@@ -169,7 +169,9 @@ const VARIANTS: Record<string, Variant> = {
   multi50: { open: (f) => variantWriter(f, { chunk: 50 }) },
   multi100: { open: (f) => variantWriter(f, { chunk: 100 }) },
   multi200: { open: (f) => variantWriter(f, { chunk: 200 }) },
+  multi100ckpt4k: { open: (f) => variantWriter(f, { chunk: 100, walAutocheckpoint: 4000 }) },
   multi100ckpt10k: { open: (f) => variantWriter(f, { chunk: 100, walAutocheckpoint: 10_000 }) },
+  multi100ckpt20k: { open: (f) => variantWriter(f, { chunk: 100, walAutocheckpoint: 20_000 }) },
   // Proposals (a file made otherwise than by the migrations), with `before`'s writer.
   page16k: { open: (f) => variantWriter(f, {}), layout: 'page16k' },
   withoutRowid: { open: (f) => variantWriter(f, {}), layout: 'withoutRowid' },
