@@ -112,6 +112,10 @@ interface Options {
   chunk?: number;
   /** run(row) instead of run(...row). */
   noSpread?: boolean;
+  /** A multi-row statement run with its cells spread as arguments, not as one array. */
+  spreadChunk?: boolean;
+  /** INSERT OR ROLLBACK: a refused row rolls the transaction back, no statement journal. */
+  orRollback?: boolean;
 }
 
 /** The writer as it was before this bench (sqlite-write.ts at fc34eee), with one change each. */
@@ -124,13 +128,17 @@ function variantWriter(file: string, o: Options): SqliteWriter {
   if (o.mmapSize !== undefined) db.pragma(`mmap_size = ${o.mmapSize}`);
   if (o.walAutocheckpoint !== undefined) db.pragma(`wal_autocheckpoint = ${o.walAutocheckpoint}`);
   const writeTable = (name: HistoryTable): ((rows: Cell[][]) => void) => {
-    const one = db.prepare(insertSql(dialect, name));
+    const sql = (rows: number) => {
+      const text = insertSql(dialect, name, rows);
+      return o.orRollback ? text.replace(/^INSERT /, 'INSERT OR ROLLBACK ') : text;
+    };
+    const one = db.prepare(sql(1));
     const chunk = o.chunk;
     if (chunk === undefined) {
       if (o.noSpread) return (rows) => rows.forEach((row) => one.run(row));
       return (rows) => rows.forEach((row) => one.run(...row));
     }
-    const many = db.prepare(insertSql(dialect, name, chunk));
+    const many = db.prepare(sql(chunk));
     const width = TABLES[name].columns.length;
     const args: Cell[] = new Array<Cell>(chunk * width);
     return (rows) => {
@@ -138,9 +146,10 @@ function variantWriter(file: string, o: Options): SqliteWriter {
       for (; i + chunk <= rows.length; i += chunk) {
         let k = 0;
         for (let r = i; r < i + chunk; r++) for (const cell of rows[r]) args[k++] = cell;
-        many.run(args);
+        if (o.spreadChunk) many.run(...args);
+        else many.run(args);
       }
-      for (; i < rows.length; i++) one.run(rows[i]);
+      for (; i < rows.length; i++) one.run(...rows[i]);
     };
   };
   const writers = Object.fromEntries(HISTORY_TABLES.map((n) => [n, writeTable(n)])) as Record<
@@ -172,6 +181,11 @@ const VARIANTS: Record<string, Variant> = {
   multi100ckpt4k: { open: (f) => variantWriter(f, { chunk: 100, walAutocheckpoint: 4000 }) },
   multi100ckpt10k: { open: (f) => variantWriter(f, { chunk: 100, walAutocheckpoint: 10_000 }) },
   multi100ckpt20k: { open: (f) => variantWriter(f, { chunk: 100, walAutocheckpoint: 20_000 }) },
+  nowSpread: { open: (f) => variantWriter(f, { chunk: 100, walAutocheckpoint: 4000, spreadChunk: true }) },
+  nowOrRollback: {
+    open: (f) =>
+      variantWriter(f, { chunk: 100, walAutocheckpoint: 4000, spreadChunk: true, orRollback: true }),
+  },
   // Proposals (a file made otherwise than by the migrations), with `before`'s writer.
   page16k: { open: (f) => variantWriter(f, {}), layout: 'page16k' },
   withoutRowid: { open: (f) => variantWriter(f, {}), layout: 'withoutRowid' },

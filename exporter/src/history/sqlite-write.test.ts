@@ -121,6 +121,19 @@ describe('the SQLite history writer (multi-row INSERTs and the rest one by one)'
     expect(query<{ n: number }>('SELECT count(*) AS n FROM orders')[0].n).toBe(ROWS_PER_INSERT);
   });
 
+  test("a refused order undoes the batch's fills written before it, and the next batch is written", () => {
+    const batch = emptyBatch();
+    for (let i = 0; i < ROWS_PER_INSERT; i++) batch.orders.push(order(`o${i}`, 'filled', T0 + 1));
+    const cells = { ...toCellBatch(batch), fills: fillCells(0, ROWS_PER_INSERT + 1).fills };
+    cells.orders[7] = [...cells.orders[7]];
+    cells.orders[7][1] = null; // no order_id
+    expect(() => writer.write(cells)).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_NOTNULL' }));
+    expect(fillIds()).toEqual([]);
+    writer.write(fillCells(0, 3));
+    expect(fillIds()).toEqual(['f0', 'f1', 'f2']);
+    expect(writer.prune(T0 + 1)).toBe(1);
+  });
+
   test.each([
     ['in a multi-row statement', 3],
     ['in the remainder', 2 * ROWS_PER_INSERT + 1],
