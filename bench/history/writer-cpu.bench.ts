@@ -10,10 +10,11 @@
  * write only: it moves far less with the load of this shared machine than wall time does, but
  * it still moves, so the variants write in lockstep: batch by batch in turns (who goes first
  * rotates), each into its own fresh file, every round; `before` is the writer as it
- * was before this bench (kept here), `now` is sqlite-write.ts's openWriter; every other
- * variant is `before` with one change. Prints, per batch size and variant, the median over
- * rounds of the CPU µs a row (all rows, and the last fifth of them: the biggest file), and
- * its ratio to `before` of the same round.
+ * was before this bench (kept here), `now` is sqlite-write.ts's openWriter; the others are
+ * `before` with the changes their names say (page16k, withoutRowid, noEngineTimeIndex: a
+ * file made otherwise than by the migrations, measured as proposals). Prints, per batch size
+ * and variant, the median over rounds of the CPU µs a row (all rows, and the last fifth of
+ * them: the biggest file), and its ratio to `before` of the same round.
  * Run: npx tsx bench/history/writer-cpu.bench.ts   (BENCH_ROUNDS 3, BENCH_ROWS 500000,
  * BENCH_VARIANTS=before,now,… to pick some)
  */

@@ -36,7 +36,13 @@ export interface SqliteWriter {
   close(): void;
 }
 
-/** Opens the (already checked and migrated) file for writing. */
+/**
+ * Opens the (already checked and migrated) file for writing. The write worker's CPU a row is
+ * what competes with the event loop on a small machine; the choices below bring it to 0.76
+ * of the one-statement-a-row writer's in 600-row batches (4.21 against 5.57 µs) and 0.69 in
+ * 3,000-row ones (3.34 against 4.84 µs): bench/history/writer-cpu.bench.ts, files growing to
+ * 500k rows, medians of 3 rounds; the figures below are from that run too (600 / 3,000).
+ */
 export function openWriter(file: string): SqliteWriter {
   const db = new Database(file, { fileMustExist: true });
   // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only a
@@ -46,9 +52,8 @@ export function openWriter(file: string): SqliteWriter {
   db.pragma('busy_timeout = 5000');
   // A checkpoint every 4,000 WAL pages (16 MB) rather than SQLite's 1,000: the pages every
   // batch touches again (each index's last leaf, the parents) are copied into the file once
-  // per checkpoint, so fewer checkpoints cost the worker less CPU a row (with ROWS_PER_INSERT:
-  // 0.80-0.86 of the CPU before in 600-row batches, 0.87 in 3,000-row ones, against
-  // 0.86-0.94 and 0.91-0.92 without; bench/history/writer-cpu.bench.ts, 500k rows).
+  // per checkpoint, so fewer checkpoints cost the worker less CPU a row: with ROWS_PER_INSERT,
+  // 0.875 / 0.859 of the CPU before against 0.925 / 0.907 (10,000 or 20,000 pages: no better).
   db.pragma('wal_autocheckpoint = 4000');
   const writers = {
     fills: tableWriter(db, 'fills'),
@@ -75,9 +80,8 @@ export function openWriter(file: string): SqliteWriter {
 /**
  * Rows one INSERT statement takes. A statement's run costs the worker more than binding and
  * storing one row (the call, its result object, the statement's reset, its cursors), so
- * ROWS_PER_INSERT rows a statement cost less CPU a row: 0.86-0.94 of the CPU of one
- * statement a row in 600-row batches, 0.90-0.92 in 3,000-row ones (25 or 50 rows: 0.93;
- * 200: no better; bench/history/writer-cpu.bench.ts, 500k rows).
+ * ROWS_PER_INSERT rows a statement cost less CPU a row: 0.925 / 0.907 of one statement a row
+ * (50 rows: 0.934 / 0.939; 200: no better than 100).
  */
 export const ROWS_PER_INSERT = 100;
 
@@ -90,7 +94,8 @@ export const ROWS_PER_INSERT = 100;
 function tableWriter(db: Database.Database, name: HistoryTable): (rows: readonly Cell[][]) => void {
   // OR ROLLBACK: a refused row ends the whole transaction at once, as the batch fails then
   // anyway, so SQLite keeps no statement journal to undo one multi-row statement alone
-  // (its copies of the pages the statement changes): 0.62-0.71 of before against 0.71-0.77.
+  // (its copies of the pages the statement changes): 0.756 / 0.692 of before against
+  // 0.759 / 0.755 (another run, 4 rounds: 0.65-0.73 / 0.67-0.69 against 0.67-0.75 / 0.73-0.78).
   const insert = (rows: number) =>
     db.prepare(insertSql(dialect, name, rows).replace(/^INSERT /, 'INSERT OR ROLLBACK '));
   const one = insert(1);
@@ -106,7 +111,7 @@ function tableWriter(db: Database.Database, name: HistoryTable): (rows: readonly
         for (let c = 0; c < width; c++) args[k++] = row[c];
       }
       // Spread, not the array: better-sqlite3 reads an array's cells one by one through V8's
-      // API (Object::Get), arguments as they come; 0.705-0.784 against 0.804-0.854 of before.
+      // API (Object::Get), arguments as they come: 0.759 / 0.755 of before against 0.875 / 0.859.
       many.run(...args);
     }
     for (; r < rows.length; r++) one.run(...rows[r]);
