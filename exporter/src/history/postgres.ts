@@ -103,6 +103,15 @@ export class PostgresHistory implements HistoryStore {
 
   private async transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection that breaks while no query of it is under way (between two of them) is
+    // told by an 'error' event on the client, which the pool listens for only while the
+    // client is idle: unheard, it ended the process. Heard, the client is let go (destroyed).
+    let broken: Error | undefined;
+    const onBreak = (err: Error) => {
+      broken = err;
+      this.options.onError?.(err);
+    };
+    client.on('error', onBreak);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -112,7 +121,8 @@ export class PostgresHistory implements HistoryStore {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.off('error', onBreak);
+      client.release(broken);
     }
   }
 
