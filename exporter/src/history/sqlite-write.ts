@@ -38,23 +38,23 @@ export interface SqliteWriter {
 
 /**
  * Opens the (already checked and migrated) file for writing. The write worker's CPU a row is
- * what competes with the event loop on a small machine; the choices below bring it to 0.76
- * of the one-statement-a-row writer's in 600-row batches (4.21 against 5.57 µs) and 0.69 in
- * 3,000-row ones (3.34 against 4.84 µs): bench/history/writer-cpu.bench.ts, files growing to
- * 500k rows, medians of 3 rounds; the figures below are from that run too (600 / 3,000).
+ * what competes with the event loop on a small machine; the choices below bring it to
+ * 0.66-0.75 of the one-statement-a-row writer's in 600-row batches (3.48-3.68 against
+ * 4.82-5.23 µs) and 0.72 in 3,000-row ones (3.05-3.40 against 4.26-4.72 µs):
+ * bench/history/writer-cpu.bench.ts, files growing to 500k rows, 3 rounds. The figures
+ * below are from one run of every variant, which had 4,000-page checkpoints in (600 / 3,000).
  */
 export function openWriter(file: string): SqliteWriter {
   const db = new Database(file, { fileMustExist: true });
-  // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only a
-  // power loss may take the last ones back, and the journal brings those again.
+  // WAL + NORMAL: a committed transaction survives a process crash (kill -9); a power
+  // loss may take back those since the WAL's last checkpoint. The replay at start derives
+  // again the rows of the records after the newest snapshot, not those before it.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  // A checkpoint every 4,000 WAL pages (16 MB) rather than SQLite's 1,000: the pages every
-  // batch touches again (each index's last leaf, the parents) are copied into the file once
-  // per checkpoint, so fewer checkpoints cost the worker less CPU a row: with ROWS_PER_INSERT,
-  // 0.875 / 0.859 of the CPU before against 0.925 / 0.907 (10,000 or 20,000 pages: no better).
-  db.pragma('wal_autocheckpoint = 4000');
+  // SQLite's checkpoint every 1,000 WAL pages is kept: 4,000 cost the worker about 5 % less
+  // CPU a row (bench/history/writer-cpu, multi100ckpt4k), but the WAL is synced only at a
+  // checkpoint: a longer WAL is a longer stretch a power loss may take back (above).
   const writers = {
     fills: tableWriter(db, 'fills'),
     orders: tableWriter(db, 'orders'),

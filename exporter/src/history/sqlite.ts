@@ -50,8 +50,9 @@ export class SqliteHistory implements HistoryStore {
     this.db = new Database(this.file);
     try {
       this.db.pragma('journal_mode = WAL');
-      // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only a
-      // power loss may take the last ones back, and the journal brings those again.
+      // WAL + NORMAL: a committed transaction survives a process crash (kill -9); a power
+      // loss may take back those since the WAL's last checkpoint. The replay at start derives
+      // again the rows of the records after the newest snapshot, not those before it.
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       // Pages overwritten in mid-file open fine and fail every later write: found here, at start.
