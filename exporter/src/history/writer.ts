@@ -83,8 +83,9 @@ const RETRY_MAX_MS = 15_000;
 /**
  * How long rows may wait for the journal's next sync before they are handed over anyway.
  * Handing a batch's rows to the store (SQLite: their cells cloned to the write worker) costs
- * the event loop about 0.8 µs an ingested event; done while the journal syncs the next group
- * it is off the ingest's path (bench/ingest/issue23, (a)).
+ * the event loop about 0.5 µs an ingested event (4 % of the main thread in a CPU profile of
+ * bench/ingest/issue23's (a)); done while the journal syncs the next group it is off the
+ * ingest's path.
  */
 const IDLE_WRITE_MS = 10;
 const PRUNE_EVERY_MS = 3_600_000;
