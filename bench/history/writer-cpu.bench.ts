@@ -183,8 +183,8 @@ const VARIANTS: Record<string, Variant> = {
   multi100ckpt10k: { open: (f) => variantWriter(f, { chunk: 100, walAutocheckpoint: 10_000 }) },
   multi100ckpt20k: { open: (f) => variantWriter(f, { chunk: 100, walAutocheckpoint: 20_000 }) },
   nowSpread: { open: (f) => variantWriter(f, { chunk: 100, walAutocheckpoint: 4000, spreadChunk: true }) },
-  // What openWriter does: 100-row statements, spread, OR ROLLBACK, SQLite's checkpoints.
-  kept: { open: (f) => variantWriter(f, { chunk: 100, spreadChunk: true, orRollback: true }) },
+  // openWriter with SQLite's own checkpoints (every 1,000 WAL pages).
+  ckpt1k: { open: (f) => variantWriter(f, { chunk: 100, spreadChunk: true, orRollback: true }) },
   nowOrRollback: {
     open: (f) =>
       variantWriter(f, { chunk: 100, walAutocheckpoint: 4000, spreadChunk: true, orRollback: true }),

@@ -70,6 +70,15 @@ describe('the SQLite history write worker', () => {
     }
   };
 
+  test('a sync answers after every write posted before it (their WAL synced by then)', async () => {
+    const settled: string[] = [];
+    const write = store.write(fills(0, 5000)).then(() => settled.push('write'));
+    const sync = store.sync().then(() => settled.push('sync'));
+    await Promise.all([write, sync]);
+    expect(settled).toEqual(['write', 'sync']);
+    expect(stored().fills).toBe(5000);
+  });
+
   test('a worker killed with writes unanswered is started again and every one of them is written, in order', async () => {
     const first = store.write(fills(0, 5000));
     const rest = [1, 2, 3, 4, 5].map((b) => store.write(fills(b * 5000, 5000)));

@@ -50,9 +50,8 @@ export class SqliteHistory implements HistoryStore {
     this.db = new Database(this.file);
     try {
       this.db.pragma('journal_mode = WAL');
-      // WAL + NORMAL: a committed transaction survives a process crash (kill -9); a power
-      // loss may take back those since the WAL's last checkpoint. The replay at start derives
-      // again the rows of the records after the newest snapshot, not those before it.
+      // WAL + NORMAL: a committed transaction survives a process crash (kill -9); what a
+      // power loss may take back is derived again from the journal (sqlite-write.ts).
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       // Pages overwritten in mid-file open fine and fail every later write: found here, at start.
@@ -150,6 +149,11 @@ export class SqliteHistory implements HistoryStore {
 
   prune(before: number): Promise<number> {
     return this.writer.run({ kind: 'prune', before });
+  }
+
+  /** After every write posted before it (the worker runs jobs in order), their WAL synced. */
+  async sync(): Promise<void> {
+    await this.writer.run({ kind: 'sync' });
   }
 
   async close(): Promise<void> {

@@ -69,6 +69,11 @@ export interface HistoryStore {
   refuses?(err: unknown): boolean;
   /** Deletes rows older than `before` (epoch ms) from every table; returns how many. */
   prune(before: number): Promise<number>;
+  /**
+   * Makes every write committed so far survive a power loss, where a commit alone does not
+   * (SQLite in WAL mode with synchronous = NORMAL); none: a commit is durable (PostgreSQL).
+   */
+  sync?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -97,6 +97,48 @@ describe('HistoryWriter', () => {
     return writer.close();
   });
 
+  test("a snapshot's answer waits for the store's sync, after the rows' write; a failed sync answers from the first record not known durable", async () => {
+    const state = newStore();
+    const calls: string[] = [];
+    let syncFails = false;
+    const fake = Object.assign(new FakeStore(), {
+      sync: () => {
+        calls.push('sync');
+        return syncFails ? Promise.reject(new Error('disk gone')) : Promise.resolve();
+      },
+    });
+    const write = fake.write.bind(fake);
+    fake.write = (batch) => {
+      calls.push('write');
+      return write(batch);
+    };
+    const writer = new HistoryWriter(fake, { batchRows: 5000, flushMs: 60_000 }).attach(state);
+    writer.applying(1);
+    applyFills(state, 0, 2);
+    writer.syncing();
+    expect(await writer.durableNeedsFrom()).toBe(1); // written, not yet committed
+    await until(() => writer.needsFrom() === null);
+    expect(await writer.durableNeedsFrom()).toBeNull();
+    expect(calls).toEqual(['write', 'sync', 'sync']);
+    // Records 1 and 2 synced: a failed sync later answers from record 3 on, not "nothing lacking".
+    writer.applying(2);
+    applyFills(state, 2, 1);
+    writer.syncing();
+    await until(() => writer.needsFrom() === null);
+    expect(await writer.durableNeedsFrom()).toBeNull();
+    writer.applying(3);
+    applyFills(state, 3, 1);
+    writer.syncing();
+    await until(() => writer.needsFrom() === null);
+    syncFails = true;
+    expect(writer.needsFrom()).toBeNull();
+    expect(await writer.durableNeedsFrom()).toBe(3);
+    // A sync that never answers holds the snapshot no longer than the timeout.
+    fake.sync = () => new Promise<void>(() => undefined);
+    expect(await writer.durableNeedsFrom(50)).toBe(3);
+    return writer.close();
+  });
+
   test('while the store is down rows stay queued and drain says so; when it is back they are written once', async () => {
     const state = newStore();
     const fake = new FakeStore();

@@ -109,6 +109,8 @@ export class HistoryWriter {
   private behind: number | null = null;
   /** The journal record being applied (its changes come next). */
   private seq = 0;
+  /** The first record whose rows are not known to survive a power loss (`durableNeedsFrom`); null before the first record. */
+  private durableFrom: number | null = null;
   private readonly places = new JournalPlaces();
   private source: CatchUpSource | null = null;
   private catching: Promise<void> | null = null;
@@ -163,6 +165,35 @@ export class HistoryWriter {
   // The journal's follower (storage/journal.ts, JournalFollower).
   applying(seq: number): void {
     this.seq = seq;
+    this.durableFrom ??= seq;
+  }
+
+  /**
+   * `needsFrom`, with the rows before it made to survive a power loss first (`store.sync`),
+   * for a snapshot to record: a snapshot that says the store lacks nothing lets the journal
+   * drop the records, and a commit of SQLite's (synchronous = NORMAL) alone may still be
+   * taken back by a power loss. A sync that fails or takes over `timeoutMs` leaves the answer
+   * at the first record not known durable (the journal keeps it; a restart derives again).
+   */
+  async durableNeedsFrom(timeoutMs = 2000): Promise<number | null> {
+    const from = this.needsFrom();
+    const through = this.seq;
+    if (!this.store.sync) return from;
+    // Every row before `from` is committed, so its write was posted before this sync.
+    const synced = this.store.sync().then(
+      () => true,
+      () => false,
+    );
+    if ((await settlesBy(synced, Date.now() + timeoutMs)) && (await synced)) {
+      const frontier = from ?? through + 1;
+      this.durableFrom = Math.max(this.durableFrom ?? frontier, frontier);
+      return from;
+    }
+    this.options.log?.warn(
+      { from: this.durableFrom },
+      'history: the store could not be synced for a snapshot; the journal keeps the records since the last sync',
+    );
+    return from === null ? this.durableFrom : Math.min(from, this.durableFrom ?? from);
   }
   needsFrom(): number | null {
     let from = this.behind;

@@ -550,6 +550,19 @@ describe('a follower that lags (the trade history)', () => {
     await unsynced.close();
   });
 
+  it("a snapshot records what the follower's durable answer says it lacks, where the follower gives one", async () => {
+    // Every row committed, but those from record 2 on not yet known to survive a power loss.
+    const f = { ...follower(null), durableNeedsFrom: () => Promise.resolve(2) };
+    const store = new Store(OPTIONS);
+    const journal = await openAt(store, { follower: f });
+    await ingest(journal, store, demoBatches(4));
+    await journal.snapshot();
+    await journal.close();
+    const again = follower(null);
+    await openAt(new Store(OPTIONS), { follower: again }).then((j) => j.close());
+    expect(again.lacks).toEqual([2]);
+  });
+
   it('snapshots go on; the journal keeps the snapshot before what it lacks and every record after; a restart says where it was', async () => {
     const f = follower(3);
     const store = new Store(OPTIONS);

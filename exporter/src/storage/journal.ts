@@ -80,6 +80,11 @@ export interface JournalFollower {
   applying(seq: number): void;
   /** The lowest sequence number whose rows the follower may lack, or null when it lacks none. */
   needsFrom(): number | null;
+  /**
+   * `needsFrom` as a snapshot records it: the rows before it made durable first, where the
+   * follower's store needs that (an SQLite WAL that NORMAL syncs only at checkpoints).
+   */
+  durableNeedsFrom?(): Promise<number | null>;
   /** At start: the snapshot restored says the follower lacked the rows from `seq` on. */
   lacksFrom(seq: number): void;
   /**
@@ -356,7 +361,9 @@ export class DurableJournal implements Journal {
       return;
     }
     const started = Date.now();
-    const historyFrom = this.options.follower?.needsFrom() ?? null;
+    const follower = this.options.follower;
+    const historyFrom =
+      (follower?.durableNeedsFrom ? await follower.durableNeedsFrom() : follower?.needsFrom()) ?? null;
     try {
       const pause = sliced ? breather() : async () => undefined;
       const file: SnapshotFile = {
