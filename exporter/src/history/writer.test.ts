@@ -84,19 +84,6 @@ describe('HistoryWriter', () => {
     await writer.close();
   });
 
-  test("a quiet store's rows are handed over when the journal starts its next sync, off the ingest's path", () => {
-    const state = newStore();
-    const fake = new FakeStore();
-    const writer = new HistoryWriter(fake, { batchRows: 5000, flushMs: 60_000 }).attach(state);
-    applyFills(state, 0, 2);
-    // Not in the turn that applied the batch (the ingest still answers it)…
-    expect(fake.batches).toHaveLength(0);
-    // …but as soon as the journal waits on the disk for the next group.
-    writer.syncing();
-    expect(fake.fills).toEqual(['f0', 'f1']);
-    return writer.close();
-  });
-
   test("a snapshot's answer waits for the store's sync, after the rows' write; a failed sync answers from the first record not known durable", async () => {
     const state = newStore();
     const calls: string[] = [];
@@ -115,20 +102,17 @@ describe('HistoryWriter', () => {
     const writer = new HistoryWriter(fake, { batchRows: 5000, flushMs: 60_000 }).attach(state);
     writer.applying(1);
     applyFills(state, 0, 2);
-    writer.syncing();
-    expect(await writer.durableNeedsFrom()).toBe(1); // written, not yet committed
+    expect(await writer.durableNeedsFrom()).toBe(1); // queued, not yet committed
     await until(() => writer.needsFrom() === null);
     expect(await writer.durableNeedsFrom()).toBeNull();
-    expect(calls).toEqual(['write', 'sync', 'sync']);
+    expect(calls).toEqual(['sync', 'write', 'sync']);
     // Records 1 and 2 synced: a failed sync later answers from record 3 on, not "nothing lacking".
     writer.applying(2);
     applyFills(state, 2, 1);
-    writer.syncing();
     await until(() => writer.needsFrom() === null);
     expect(await writer.durableNeedsFrom()).toBeNull();
     writer.applying(3);
     applyFills(state, 3, 1);
-    writer.syncing();
     await until(() => writer.needsFrom() === null);
     syncFails = true;
     expect(writer.needsFrom()).toBeNull();

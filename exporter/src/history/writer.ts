@@ -80,14 +80,6 @@ interface Write {
 }
 
 const RETRY_MAX_MS = 15_000;
-/**
- * How long rows may wait for the journal's next sync before they are handed over anyway.
- * Handing a batch's rows to the store (SQLite: their cells cloned to the write worker) costs
- * the event loop about 0.5 µs an ingested event (4 % of the main thread in a CPU profile of
- * bench/ingest/issue23's (a)); done while the journal syncs the next group it is off the
- * ingest's path.
- */
-const IDLE_WRITE_MS = 10;
 const PRUNE_EVERY_MS = 3_600_000;
 
 export class HistoryWriter {
@@ -115,8 +107,6 @@ export class HistoryWriter {
   private source: CatchUpSource | null = null;
   private catching: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  /** When `timer` fires (epoch ms). */
-  private timerDue = 0;
   /** Without jitter: the store is this exporter's own, probed at the times docs/history.md gives. */
   private readonly backoff = new Backoff({ initialMs: 250, maxMs: RETRY_MAX_MS, jitter: false });
   /** While the store is down, no write (live or catch-up) is tried before this time (epoch ms). */
@@ -200,16 +190,6 @@ export class HistoryWriter {
     for (const p of [...this.inFlight.map((w) => w.taken[0]), this.pending[0]])
       if (p && (from === null || p.seq < from)) from = p.seq;
     return from;
-  }
-  /**
-   * The journal waits on the disk: rows deferred to this moment are handed to the store now,
-   * while the ingest has nothing to do (`nextWriteIn`).
-   */
-  syncing(): void {
-    if (!this.timer || this.stats.queued === 0 || this.stats.down) return;
-    clearTimeout(this.timer);
-    this.timer = null;
-    void this.flush();
   }
   lacksFrom(seq: number): void {
     this.options.log?.info(
@@ -393,15 +373,13 @@ export class HistoryWriter {
 
   /**
    * When to write what is queued: after the backoff while the store is down; at once when a
-   * batch is full; when no write is in flight, at the journal's next sync (`syncing`) or
-   * within IDLE_WRITE_MS, whichever comes first (a quiet store takes rows as they come, so the
+   * batch is full or no write is in flight (a quiet store takes rows as they come, so the
    * history lags the last acknowledgement by one write, not by `flushMs`); otherwise rows
    * gather for up to `flushMs` or until a write in flight settles.
    */
   private nextWriteIn(): number {
     if (this.stats.down) return this.backoffLeft();
-    if (this.stats.queued >= this.batchRows) return 0;
-    return this.inFlight.length === 0 ? IDLE_WRITE_MS : this.flushMs;
+    return this.stats.queued >= this.batchRows || this.inFlight.length === 0 ? 0 : this.flushMs;
   }
 
   /** How long the next write must wait (the backoff while the store is down). */
@@ -416,13 +394,10 @@ export class HistoryWriter {
   private schedule(ms: number): void {
     // A write settling schedules what is queued behind it.
     if (this.closed || this.inFlight.length >= this.maxInFlight) return;
-    // A timer already due as soon stays; a sooner one replaces it.
-    const due = Date.now() + ms;
     if (this.timer) {
-      if (due >= this.timerDue) return;
+      if (ms > 0) return;
       clearTimeout(this.timer);
     }
-    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flush();

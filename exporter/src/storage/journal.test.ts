@@ -523,33 +523,6 @@ describe('a follower that lags (the trade history)', () => {
     return f;
   }
 
-  it("hears `syncing` once a group's bytes are written and before it is acknowledged, once per group that is synced", async () => {
-    const heard: { segmentBytes: number; settled: boolean }[] = [];
-    let settled = false;
-    const f = {
-      ...follower(null),
-      syncing: () => {
-        const segment = readdirSync(dir).find((n) => n.startsWith('segment-')) as string;
-        heard.push({ segmentBytes: statSync(path.join(dir, segment)).size, settled });
-      },
-    };
-    const store = new Store(OPTIONS);
-    const journal = await openAt(store, { fsync: 'batch', follower: f });
-    const [first, second] = demoBatches(2);
-    await journal.append(first).then(() => (settled = true));
-    settled = false;
-    await journal.append(second).then(() => (settled = true));
-    expect(heard).toHaveLength(2);
-    expect(heard.every((h) => !h.settled && h.segmentBytes > 0)).toBe(true);
-    expect(heard[1].segmentBytes).toBeGreaterThan(heard[0].segmentBytes);
-    await journal.close();
-    // Nothing to wait on without a sync: the follower's timer hands its rows over.
-    const unsynced = await openAt(new Store(OPTIONS), { fsync: 'never', follower: f });
-    await unsynced.append(demoBatches(3)[2]);
-    expect(heard).toHaveLength(2);
-    await unsynced.close();
-  });
-
   it("a snapshot records what the follower's durable answer says it lacks, where the follower gives one", async () => {
     // Every row committed, but those from record 2 on not yet known to survive a power loss.
     const f = { ...follower(null), durableNeedsFrom: () => Promise.resolve(2) };

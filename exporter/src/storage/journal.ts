@@ -87,11 +87,6 @@ export interface JournalFollower {
   durableNeedsFrom?(): Promise<number | null>;
   /** At start: the snapshot restored says the follower lacked the rows from `seq` on. */
   lacksFrom(seq: number): void;
-  /**
-   * A group's sync has started: until the disk answers, the ingest has nothing to do (its
-   * next group waits for this one), so work the follower deferred costs it nothing now.
-   */
-  syncing?(): void;
 }
 
 export interface RecoveryReport {
@@ -277,11 +272,8 @@ export class DurableJournal implements Journal {
             written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
         }
         const syncStart = process.hrtime.bigint();
-        if (this.options.fsync !== 'never') {
-          const synced = this.options.fsync === 'batch' ? handle.datasync() : handle.sync();
-          this.options.follower?.syncing?.();
-          await synced;
-        }
+        if (this.options.fsync === 'batch') await handle.datasync();
+        else if (this.options.fsync === 'always') await handle.sync();
         if (this.options.fsync !== 'never')
           this.stats.syncSeconds.observe(Number(process.hrtime.bigint() - syncStart) / 1e9);
       } catch (err) {
