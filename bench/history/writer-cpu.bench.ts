@@ -129,10 +129,7 @@ function variantWriter(file: string, o: Options): SqliteWriter {
   if (o.mmapSize !== undefined) db.pragma(`mmap_size = ${o.mmapSize}`);
   if (o.walAutocheckpoint !== undefined) db.pragma(`wal_autocheckpoint = ${o.walAutocheckpoint}`);
   const writeTable = (name: HistoryTable): ((rows: Cell[][]) => void) => {
-    const sql = (rows: number) => {
-      const text = insertSql(dialect, name, rows);
-      return o.orRollback ? text.replace(/^INSERT /, 'INSERT OR ROLLBACK ') : text;
-    };
+    const sql = (rows: number) => insertSql(dialect, name, rows, { orRollback: o.orRollback });
     const one = db.prepare(sql(1));
     const chunk = o.chunk;
     if (chunk === undefined) {

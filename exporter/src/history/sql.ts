@@ -67,14 +67,18 @@ function addedIn(d: Dialect, version: number): string[] {
   return out;
 }
 
-/** INSERT of one row, idempotent on identity (a later order state replaces an older one). */
-export function insertSql(d: Dialect, name: HistoryTable, rows = 1): string {
+/**
+ * INSERT of `rows` rows, idempotent on identity (a later order state replaces an older one).
+ * `orRollback` (SQLite only): a row refused otherwise (NOT NULL…) ends the whole transaction.
+ */
+export function insertSql(d: Dialect, name: HistoryTable, rows = 1, { orRollback = false } = {}): string {
   const spec = TABLES[name];
   const cols = spec.columns.map((c) => c.name);
   const tuples: string[] = [];
   for (let r = 0; r < rows; r++)
     tuples.push(`(${cols.map((_, i) => d.param(r * cols.length + i + 1)).join(', ')})`);
-  return `INSERT INTO ${d.table(name)} (${cols.join(', ')}) VALUES ${tuples.join(', ')} ${onConflict(d, name)}`;
+  const insert = orRollback ? 'INSERT OR ROLLBACK' : 'INSERT';
+  return `${insert} INTO ${d.table(name)} (${cols.join(', ')}) VALUES ${tuples.join(', ')} ${onConflict(d, name)}`;
 }
 
 /**
